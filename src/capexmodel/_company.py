@@ -1,0 +1,150 @@
+"""Companies and the regions they belong to."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import final
+
+import attrs
+
+from capexmodel._currency import Currency
+from capexmodel._errors import InvalidValueError
+from capexmodel._fiscal import FiscalCalendar
+
+__all__ = ["Company", "Region"]
+
+
+@functools.cache
+def _territory_names(locale: str) -> dict[str, str]:
+    """CLDR's territory names in `locale` (loaded once per locale, on first use)."""
+    from babel import Locale, UnknownLocaleError  # noqa: PLC0415 -- babel loads lazily, on first use
+
+    try:
+        return dict(Locale.parse(locale).territories)
+    except (UnknownLocaleError, ValueError, TypeError):
+        msg = f"unknown locale {locale!r}: expected a CLDR locale such as 'en' or 'zh_CN'"
+        raise InvalidValueError(msg) from None
+
+
+def _check_region_code(_: Region, __: attrs.Attribute[str], code: str) -> None:
+    if not isinstance(code, str) or code not in _territory_names("en"):
+        msg = f"unknown region {code!r}: expected a CLDR territory code such as 'US', 'CN' or 'EU'"
+        raise InvalidValueError(msg)
+
+
+@final
+@attrs.frozen
+class Region:
+    """A country or group of countries, named by its CLDR territory code (``US``, ``CN``, ``EU``).
+
+    Names come from CLDR, in any locale babel knows.
+
+    >>> import capexmodel as cm
+    >>> china = cm.Region("CN")
+    >>> china.name("en"), china.name("zh_CN")
+    ('China', '中国')
+    """
+
+    code: str = attrs.field(validator=_check_region_code)
+    """The CLDR territory code: an ISO 3166-1 alpha-2 code or a CLDR grouping such as ``EU``."""
+
+    def name(self, locale: str = "en") -> str:
+        """The region's name in `locale`.
+
+        >>> import capexmodel as cm
+        >>> cm.Region("US").name("zh_CN")
+        '美国'
+        """
+        return _territory_names(locale).get(self.code, self.code)
+
+    def __str__(self) -> str:
+        """Return the code."""
+        return self.code
+
+
+def _to_region(value: Region | str) -> Region:
+    return value if isinstance(value, Region) else Region(value)
+
+
+_ID = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)*")
+_TICKER = re.compile(r"\S+")
+
+
+def _check_id(_: Company, __: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not _ID.fullmatch(value):
+        msg = (
+            "a company id is lower-case letters and digits joined by '-' or '_',"
+            f" such as 'china-mobile', got {value!r}"
+        )
+        raise InvalidValueError(msg)
+
+
+def _check_name(_: Company, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value.strip() or value != value.strip():
+        msg = f"{attribute.name} must be a non-empty string without surrounding spaces, got {value!r}"
+        raise InvalidValueError(msg)
+
+
+def _check_calendar(_: Company, __: attrs.Attribute[FiscalCalendar], value: FiscalCalendar) -> None:
+    if not isinstance(value, FiscalCalendar):
+        msg = f"fiscal_calendar must be a FiscalCalendar, got {value!r}"
+        raise InvalidValueError(msg)
+
+
+def _to_tickers(value: object) -> tuple[str, ...]:
+    if isinstance(value, str) or not isinstance(value, tuple | list | frozenset | set):
+        msg = f"tickers must be a list or tuple of strings such as ['AMZN'], got {value!r}"
+        raise InvalidValueError(msg)
+    tickers = tuple(value)
+    for ticker in tickers:
+        if not isinstance(ticker, str) or not _TICKER.fullmatch(ticker):
+            msg = f"a ticker is a non-empty string without spaces, got {ticker!r} in {value!r}"
+            raise InvalidValueError(msg)
+    if len(set(tickers)) != len(tickers):
+        msg = f"tickers must not repeat, got {value!r}"
+        raise InvalidValueError(msg)
+    return tickers
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Company:
+    """A company whose investment is compared: an id, names, a region, a calendar, a currency.
+
+    >>> import capexmodel as cm
+    >>> alibaba = cm.Company(
+    ...     id="alibaba", name_en="Alibaba", name_zh="阿里巴巴", region="CN",
+    ...     fiscal_calendar=cm.FiscalCalendar(year_end_month=3), currency="CNY",
+    ...     tickers=("BABA", "9988.HK"),
+    ... )
+    >>> alibaba.fiscal_calendar.year(2025)
+    Period.parse('2024-04/2025-03')
+    >>> alibaba.region.name("zh_CN")
+    '中国'
+    """
+
+    id: str = attrs.field(validator=_check_id)
+    """A stable identifier: lower-case letters and digits joined by ``-`` or ``_``."""
+
+    name_en: str = attrs.field(validator=_check_name)
+    """The English name."""
+
+    name_zh: str = attrs.field(validator=_check_name)
+    """The Chinese name."""
+
+    region: Region = attrs.field(converter=_to_region)
+    """Where the company is based (a `Region` or its code)."""
+
+    fiscal_calendar: FiscalCalendar = attrs.field(factory=FiscalCalendar, validator=_check_calendar)
+    """The company's fiscal calendar; calendar years by default."""
+
+    currency: Currency = attrs.field(converter=Currency)
+    """The currency the company reports in."""
+
+    tickers: tuple[str, ...] = attrs.field(default=(), converter=_to_tickers)
+    """Exchange tickers, in the company's own order; none for a private company."""
+
+    def __str__(self) -> str:
+        """Return the English name."""
+        return self.name_en

@@ -1,0 +1,131 @@
+"""Fiscal calendars: years that end in a given month, named by the year they end in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import final
+
+import attrs
+
+from capexmodel._errors import InvalidPeriodError, InvalidValueError
+from capexmodel._period import Period, _check_int, _checked_index
+
+__all__ = ["FiscalCalendar"]
+
+
+def _check_year_end_month(_: FiscalCalendar, __: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:  # noqa: PLR2004 -- months
+        msg = f"year_end_month must be a month number from 1 to 12, got {value!r}"
+        raise InvalidValueError(msg)
+
+
+@final
+@attrs.frozen
+class FiscalCalendar:
+    """A fiscal calendar whose years end in `year_end_month`.
+
+    Fiscal years are named by the calendar year they end in: with a June year-end
+    (Microsoft), fiscal 2025 runs from July 2024 to June 2025 and its first quarter
+    is July to September 2024. A December year-end gives the calendar years.
+
+    >>> import capexmodel as cm
+    >>> microsoft = cm.FiscalCalendar(year_end_month=6)
+    >>> microsoft.year(2025)
+    Period.parse('2024-07/2025-06')
+    >>> microsoft.quarter(2025, 1)
+    Period.parse('2024-Q3')
+    >>> microsoft.quarter_of(cm.CalendarMonth(2025, 2))
+    (2025, 3)
+    """
+
+    year_end_month: int = attrs.field(default=12, validator=_check_year_end_month)
+    """The calendar month (1 to 12) in which every fiscal year ends."""
+
+    def _first_month(self, fiscal_year: int) -> int:
+        """The month index of the first month of `fiscal_year`."""
+        return _checked_index(fiscal_year, self.year_end_month) - 11
+
+    def year(self, fiscal_year: int) -> Period:
+        """The twelve months of `fiscal_year`.
+
+        >>> import capexmodel as cm
+        >>> cm.FiscalCalendar(year_end_month=3).year(2025)  # Alibaba's fiscal 2025
+        Period.parse('2024-04/2025-03')
+        """
+        first = self._first_month(fiscal_year)
+        return Period._from_indices(first, first + 11)
+
+    def half(self, fiscal_year: int, half: int) -> Period:
+        """Half `half` (1 or 2) of `fiscal_year`.
+
+        >>> import capexmodel as cm
+        >>> cm.FiscalCalendar(year_end_month=6).half(2025, 2)
+        Period.parse('2025-H1')
+        """
+        first = self._first_month(fiscal_year) + 6 * (_check_int("half", half, 1, 2) - 1)
+        return Period._from_indices(first, first + 5)
+
+    def quarter(self, fiscal_year: int, quarter: int) -> Period:
+        """Quarter `quarter` (1 to 4) of `fiscal_year`.
+
+        >>> import capexmodel as cm
+        >>> cm.FiscalCalendar(year_end_month=5).quarter(2025, 3)  # Oracle, Dec 2024 - Feb 2025
+        Period.parse('2024-12/2025-02')
+        """
+        first = self._first_month(fiscal_year) + 3 * (_check_int("quarter", quarter, 1, 4) - 1)
+        return Period._from_indices(first, first + 2)
+
+    def year_of(self, when: dt.date | Period) -> int:
+        """The fiscal year that a date, or every month of a period, falls in.
+
+        A period that straddles two fiscal years raises `InvalidPeriodError`.
+
+        >>> import capexmodel as cm, datetime
+        >>> cm.FiscalCalendar(year_end_month=6).year_of(datetime.date(2024, 7, 1))
+        2025
+        """
+        first, last = _month_span(when)
+        year = self._year_of_month(first)
+        if self._year_of_month(last) != year:
+            msg = f"{when} straddles fiscal years {year} and {self._year_of_month(last)} ({self})"
+            raise InvalidPeriodError(msg)
+        return year
+
+    def quarter_of(self, when: dt.date | Period) -> tuple[int, int]:
+        """The ``(fiscal year, quarter)`` that a date, or every month of a period, falls in.
+
+        A period that straddles two fiscal quarters raises `InvalidPeriodError`.
+
+        >>> import capexmodel as cm, datetime
+        >>> cm.FiscalCalendar(year_end_month=3).quarter_of(datetime.date(2024, 12, 31))
+        (2025, 3)
+        """
+        first, last = _month_span(when)
+        found = self._quarter_of_month(first)
+        if self._quarter_of_month(last) != found:
+            msg = f"{when} straddles fiscal quarters {found} and {self._quarter_of_month(last)} ({self})"
+            raise InvalidPeriodError(msg)
+        return found
+
+    def _year_of_month(self, index: int) -> int:
+        # The fiscal year ending in month `year_end_month` of calendar year Y holds
+        # month indices 12 * Y + year_end_month - 12 .. 12 * Y + year_end_month - 1.
+        return (index - self.year_end_month) // 12 + 1
+
+    def _quarter_of_month(self, index: int) -> tuple[int, int]:
+        year = self._year_of_month(index)
+        return year, (index - self._first_month(year)) // 3 + 1
+
+    def __str__(self) -> str:
+        """Name the calendar by its year-end month."""
+        return f"fiscal years ending in month {self.year_end_month}"
+
+
+def _month_span(when: object) -> tuple[int, int]:
+    if isinstance(when, Period):
+        return when._first, when._last
+    if isinstance(when, dt.date):
+        index = when.year * 12 + when.month - 1
+        return index, index
+    msg = f"expected a Period or a datetime.date, got {when!r}"
+    raise InvalidPeriodError(msg)

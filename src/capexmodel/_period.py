@@ -1,0 +1,289 @@
+"""Periods: spans of whole calendar months."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, final
+
+import attrs
+
+from capexmodel._errors import InvalidPeriodError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["CalendarHalf", "CalendarMonth", "CalendarQuarter", "CalendarYear", "Period"]
+
+_MIN_YEAR, _MAX_YEAR = 1, 9999
+
+
+def _month_index(year: int, month: int) -> int:
+    """Months since January of year 0, so consecutive months differ by one."""
+    return year * 12 + month - 1
+
+
+def _first_day(index: int) -> dt.date:
+    year, month0 = divmod(index, 12)
+    return dt.date(year, month0 + 1, 1)
+
+
+def _last_day(index: int) -> dt.date:
+    year, month0 = divmod(index, 12)
+    return dt.date(year, month0 + 1, calendar.monthrange(year, month0 + 1)[1])
+
+
+def _check_start(_: Period, __: attrs.Attribute[dt.date], start: dt.date) -> None:
+    if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
+        msg = f"a period starts on a datetime.date, got start={start!r}"
+        raise InvalidPeriodError(msg)
+    if start.day != 1:
+        msg = f"a period starts on the first day of a month, got start={start}"
+        raise InvalidPeriodError(msg)
+
+
+def _check_end(instance: Period, _: attrs.Attribute[dt.date], end: dt.date) -> None:
+    if not isinstance(end, dt.date) or isinstance(end, dt.datetime):
+        msg = f"a period ends on a datetime.date, got end={end!r}"
+        raise InvalidPeriodError(msg)
+    if end.day != calendar.monthrange(end.year, end.month)[1]:
+        msg = f"a period ends on the last day of a month, got end={end}"
+        raise InvalidPeriodError(msg)
+    if end < instance.start:
+        msg = f"a period ends after it starts, got start={instance.start} and end={end}"
+        raise InvalidPeriodError(msg)
+
+
+_FIRST_INDEX, _LAST_INDEX = _month_index(_MIN_YEAR, 1), _month_index(_MAX_YEAR, 12)
+_MONTH = r"(\d{4})-(\d{2})"
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("year", re.compile(r"(\d{4})")),
+    ("half", re.compile(r"(\d{4})-H([12])")),
+    ("quarter", re.compile(r"(\d{4})-Q([1-4])")),
+    ("month", re.compile(_MONTH)),
+    ("range", re.compile(_MONTH + "/" + _MONTH)),
+)
+
+
+@final
+@attrs.frozen(cache_hash=True, repr=False)
+class Period:
+    """A span of whole calendar months, from the first day of a month to the last day of one.
+
+    Equality and hashing are by span: Microsoft's fiscal 2025 first quarter is the
+    same `Period` as calendar Q3 2024. The `label` names the span in the shortest
+    standard form (``2024``, ``2024-H2``, ``2024-Q3``, ``2024-07``, or an ISO 8601
+    interval ``2024-07/2025-06``), and `Period.parse` reads any label back.
+
+    >>> import capexmodel as cm, datetime
+    >>> q3 = cm.Period(datetime.date(2024, 7, 1), datetime.date(2024, 9, 30))
+    >>> q3
+    Period.parse('2024-Q3')
+    >>> q3 == cm.FiscalCalendar(year_end_month=6).quarter(2025, 1)
+    True
+    >>> q3.month_count
+    3
+    """
+
+    start: dt.date = attrs.field(validator=_check_start)
+    """The first day of the first month."""
+
+    end: dt.date = attrs.field(validator=_check_end)
+    """The last day of the last month."""
+
+    @classmethod
+    def from_months(cls, first: tuple[int, int], last: tuple[int, int]) -> Period:
+        """Build the period from month ``first`` to month ``last``, each a ``(year, month)``.
+
+        >>> import capexmodel as cm
+        >>> cm.Period.from_months((2024, 4), (2025, 3))
+        Period.parse('2024-04/2025-03')
+        """
+        return cls._from_indices(_checked_index(*first), _checked_index(*last))
+
+    @classmethod
+    def parse(cls, label: str) -> Period:
+        """Read a period from its label: ``2024``, ``2024-H1``, ``2024-Q3``, ``2024-07``, ``2024-04/2025-03``.
+
+        >>> import capexmodel as cm
+        >>> cm.Period.parse("2024-Q3").end
+        datetime.date(2024, 9, 30)
+        >>> cm.Period.parse("2024-04/2025-03").month_count
+        12
+        """
+        if isinstance(label, str):
+            for kind, pattern in _PATTERNS:
+                match = pattern.fullmatch(label)
+                if match:
+                    numbers = [int(group) for group in match.groups()]
+                    if kind == "range":
+                        return cls.from_months((numbers[0], numbers[1]), (numbers[2], numbers[3]))
+                    return _CALENDAR_BUILDERS[kind](*numbers)
+        msg = (
+            f"cannot read a period from {label!r}: expected a label such as "
+            "'2024', '2024-H1', '2024-Q3', '2024-07' or '2024-04/2025-03'"
+        )
+        raise InvalidPeriodError(msg)
+
+    @classmethod
+    def _from_indices(cls, first: int, last: int) -> Period:
+        for index in (first, last):
+            if not _FIRST_INDEX <= index <= _LAST_INDEX:
+                year = index // 12
+                msg = f"a period lies within the years {_MIN_YEAR} to {_MAX_YEAR}, got a month in year {year}"
+                raise InvalidPeriodError(msg)
+        if last < first:
+            msg = f"a period ends after it starts, got {_month_label(first)} to {_month_label(last)}"
+            raise InvalidPeriodError(msg)
+        return cls(_first_day(first), _last_day(last))
+
+    @property
+    def _first(self) -> int:
+        return _month_index(self.start.year, self.start.month)
+
+    @property
+    def _last(self) -> int:
+        return _month_index(self.end.year, self.end.month)
+
+    @property
+    def month_count(self) -> int:
+        """The number of calendar months in the period.
+
+        >>> import capexmodel as cm
+        >>> cm.CalendarYear(2024).month_count
+        12
+        """
+        return self._last - self._first + 1
+
+    @property
+    def label(self) -> str:
+        """The shortest standard name of the span.
+
+        >>> import capexmodel as cm
+        >>> [cm.CalendarYear(2024).label, cm.CalendarHalf(2024, 2).label, cm.CalendarMonth(2024, 7).label]
+        ['2024', '2024-H2', '2024-07']
+        """
+        first, count = self._first, self.month_count
+        year, month0 = divmod(first, 12)
+        if count == 12 and month0 == 0:  # noqa: PLR2004 -- a year is twelve months
+            return f"{year:04d}"
+        if count == 6 and month0 % 6 == 0:  # noqa: PLR2004 -- a half is six months
+            return f"{year:04d}-H{month0 // 6 + 1}"
+        if count == 3 and month0 % 3 == 0:  # noqa: PLR2004 -- a quarter is three months
+            return f"{year:04d}-Q{month0 // 3 + 1}"
+        if count == 1:
+            return _month_label(first)
+        return f"{_month_label(first)}/{_month_label(self._last)}"
+
+    def contains(self, other: Period | dt.date) -> bool:
+        """Whether a date, or every month of another period, lies inside this period.
+
+        >>> import capexmodel as cm, datetime
+        >>> cm.CalendarYear(2024).contains(cm.CalendarQuarter(2024, 2))
+        True
+        >>> cm.CalendarYear(2024).contains(datetime.date(2025, 1, 1))
+        False
+        """
+        if isinstance(other, Period):
+            return self.start <= other.start and other.end <= self.end
+        if isinstance(other, dt.date):
+            return self.start <= other <= self.end
+        msg = f"contains() takes a Period or a datetime.date, got {other!r}"
+        raise InvalidPeriodError(msg)
+
+    def overlaps(self, other: Period) -> bool:
+        """Whether the two periods share at least one month.
+
+        >>> import capexmodel as cm
+        >>> cm.CalendarYear(2024).overlaps(cm.Period.parse("2024-12/2025-02"))
+        True
+        """
+        return self.start <= other.end and other.start <= self.end
+
+    def is_adjacent_to(self, other: Period) -> bool:
+        """Whether one period starts in the month right after the other ends.
+
+        >>> import capexmodel as cm
+        >>> cm.CalendarQuarter(2024, 4).is_adjacent_to(cm.CalendarQuarter(2025, 1))
+        True
+        >>> cm.CalendarQuarter(2024, 4).is_adjacent_to(cm.CalendarQuarter(2024, 4))
+        False
+        """
+        return self._last + 1 == other._first or other._last + 1 == self._first
+
+    def __str__(self) -> str:
+        """Return the `label`."""
+        return self.label
+
+    def __repr__(self) -> str:
+        """Return ``Period.parse('<label>')``, which evaluates back to an equal period."""
+        return f"Period.parse({self.label!r})"
+
+
+def _month_label(index: int) -> str:
+    year, month0 = divmod(index, 12)
+    return f"{year:04d}-{month0 + 1:02d}"
+
+
+def _check_int(name: str, value: object, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        msg = f"{name} must be a whole number from {low} to {high}, got {value!r}"
+        raise InvalidPeriodError(msg)
+    return value
+
+
+def _checked_index(year: object, month: object) -> int:
+    return _month_index(_check_int("year", year, _MIN_YEAR, _MAX_YEAR), _check_int("month", month, 1, 12))
+
+
+def CalendarYear(year: int) -> Period:  # noqa: N802 -- named as the period it builds
+    """The calendar year `year`, January to December.
+
+    >>> import capexmodel as cm
+    >>> cm.CalendarYear(2024)
+    Period.parse('2024')
+    """
+    first = _checked_index(year, 1)
+    return Period._from_indices(first, first + 11)
+
+
+def CalendarHalf(year: int, half: int) -> Period:  # noqa: N802 -- named as the period it builds
+    """Half `half` (1 or 2) of calendar year `year`.
+
+    >>> import capexmodel as cm
+    >>> cm.CalendarHalf(2024, 2).start
+    datetime.date(2024, 7, 1)
+    """
+    first = _checked_index(year, 1) + 6 * (_check_int("half", half, 1, 2) - 1)
+    return Period._from_indices(first, first + 5)
+
+
+def CalendarQuarter(year: int, quarter: int) -> Period:  # noqa: N802 -- named as the period it builds
+    """Quarter `quarter` (1 to 4) of calendar year `year`.
+
+    >>> import capexmodel as cm
+    >>> cm.CalendarQuarter(2024, 3)
+    Period.parse('2024-Q3')
+    """
+    first = _checked_index(year, 1) + 3 * (_check_int("quarter", quarter, 1, 4) - 1)
+    return Period._from_indices(first, first + 2)
+
+
+def CalendarMonth(year: int, month: int) -> Period:  # noqa: N802 -- named as the period it builds
+    """The single calendar month `month` of `year`.
+
+    >>> import capexmodel as cm
+    >>> cm.CalendarMonth(2024, 2).end
+    datetime.date(2024, 2, 29)
+    """
+    first = _checked_index(year, month)
+    return Period._from_indices(first, first)
+
+
+_CALENDAR_BUILDERS: dict[str, Callable[..., Period]] = {
+    "year": CalendarYear,
+    "half": CalendarHalf,
+    "quarter": CalendarQuarter,
+    "month": CalendarMonth,
+}

@@ -36,6 +36,10 @@ _EXACT: Final = decimal.Context(
 )
 _add, _subtract, _multiply = _EXACT.add, _EXACT.subtract, _EXACT.multiply
 
+#: Amounts and factors are refused beyond this power of ten in either direction, far
+#: past any real figure, so that exact arithmetic never runs out of memory.
+_MAX_MAGNITUDE: Final = 1000
+
 #: One instance per distinct span, so that comparing the periods of two amounts
 #: is usually an identity check.
 _interned_periods: Final[dict[Period, Period]] = {}
@@ -64,6 +68,10 @@ def _to_decimal(value: object, what: str = "amount") -> Decimal:
         raise InvalidAmountError(msg)
     if not result.is_finite():
         msg = f"{what} must be finite, got {value!r}"
+        raise InvalidAmountError(msg)
+    exponent = result.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent < -_MAX_MAGNITUDE or result.adjusted() >= _MAX_MAGNITUDE:
+        msg = f"{what} must be below 1e{_MAX_MAGNITUDE} with at most {_MAX_MAGNITUDE} decimal places, got {value!r}"
         raise InvalidAmountError(msg)
     return result
 

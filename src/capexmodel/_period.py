@@ -56,11 +56,11 @@ def _check_end(instance: Period, _: attrs.Attribute[dt.date], end: dt.date) -> N
 
 
 _FIRST_INDEX, _LAST_INDEX = _month_index(_MIN_YEAR, 1), _month_index(_MAX_YEAR, 12)
-_MONTH = r"(\d{4})-(\d{2})"
+_MONTH = r"([0-9]{4})-([0-9]{2})"
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("year", re.compile(r"(\d{4})")),
-    ("half", re.compile(r"(\d{4})-H([12])")),
-    ("quarter", re.compile(r"(\d{4})-Q([1-4])")),
+    ("year", re.compile(r"([0-9]{4})")),
+    ("half", re.compile(r"([0-9]{4})-H([12])")),
+    ("quarter", re.compile(r"([0-9]{4})-Q([1-4])")),
     ("month", re.compile(_MONTH)),
     ("range", re.compile(_MONTH + "/" + _MONTH)),
 )
@@ -117,9 +117,13 @@ class Period:
                 match = pattern.fullmatch(label)
                 if match:
                     numbers = [int(group) for group in match.groups()]
-                    if kind == "range":
-                        return cls.from_months((numbers[0], numbers[1]), (numbers[2], numbers[3]))
-                    return _CALENDAR_BUILDERS[kind](*numbers)
+                    try:
+                        if kind == "range":
+                            return cls.from_months((numbers[0], numbers[1]), (numbers[2], numbers[3]))
+                        return _CALENDAR_BUILDERS[kind](*numbers)
+                    except InvalidPeriodError as error:
+                        msg = f"cannot read a period from {label!r}: {error}"
+                        raise InvalidPeriodError(msg) from None
         msg = (
             f"cannot read a period from {label!r}: expected a label such as "
             "'2024', '2024-H1', '2024-Q3', '2024-07' or '2024-04/2025-03'"

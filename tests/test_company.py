@@ -1,0 +1,91 @@
+from typing import Any
+
+import pytest
+
+import capexmodel as cm
+
+
+def alibaba(**changes: Any) -> cm.Company:
+    fields: dict[str, Any] = {
+        "id": "alibaba",
+        "name_en": "Alibaba",
+        "name_zh": "阿里巴巴",
+        "region": "CN",
+        "fiscal_calendar": cm.FiscalCalendar(year_end_month=3),
+        "currency": "CNY",
+        "tickers": ("BABA", "9988.HK"),
+    } | changes
+    return cm.Company(**fields)
+
+
+def test_company_fields_are_converted_and_kept():
+    company = alibaba()
+    assert company.region == cm.Region("CN")
+    assert company.currency is cm.Currency("CNY")
+    assert company.tickers == ("BABA", "9988.HK")
+    assert company.fiscal_calendar.year(2025) == cm.Period.parse("2024-04/2025-03")
+    assert str(company) == "Alibaba"
+
+
+def test_defaults_calendar_year_and_no_tickers():
+    bytedance = cm.Company(id="bytedance", name_en="ByteDance", name_zh="字节跳动", region="CN", currency="CNY")
+    assert bytedance.fiscal_calendar == cm.FiscalCalendar(year_end_month=12)
+    assert bytedance.tickers == ()
+
+
+def test_companies_are_immutable_values():
+    assert alibaba() == alibaba()
+    assert hash(alibaba()) == hash(alibaba())
+    assert alibaba() != alibaba(tickers=["BABA"])
+    with pytest.raises(AttributeError):
+        alibaba().id = "tencent"  # type: ignore[misc]
+
+
+def test_tickers_from_a_list_become_a_tuple():
+    assert alibaba(tickers=["BABA"]).tickers == ("BABA",)
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "message"),
+    [
+        ({"id": "Alibaba"}, cm.InvalidValueError, "company id .* got 'Alibaba'"),
+        ({"id": "china mobile"}, cm.InvalidValueError, "got 'china mobile'"),
+        ({"id": ""}, cm.InvalidValueError, "got ''"),
+        ({"id": 7}, cm.InvalidValueError, "got 7"),
+        ({"name_en": ""}, cm.InvalidValueError, "name_en must be a non-empty string .* got ''"),
+        ({"name_zh": " 阿里 "}, cm.InvalidValueError, "name_zh must be .* got ' 阿里 '"),
+        ({"name_zh": None}, cm.InvalidValueError, "name_zh must be .* got None"),
+        ({"region": "China"}, cm.InvalidValueError, "unknown region 'China'"),
+        ({"region": None}, cm.InvalidValueError, "unknown region None"),
+        ({"currency": "RMB"}, cm.UnknownCurrencyError, "'RMB'"),
+        ({"fiscal_calendar": 3}, cm.InvalidValueError, "fiscal_calendar must be a FiscalCalendar, got 3"),
+        ({"tickers": "BABA"}, cm.InvalidValueError, "tickers must be a list or tuple of strings .* got 'BABA'"),
+        ({"tickers": ["BABA", ""]}, cm.InvalidValueError, "a ticker is a non-empty string without spaces, got ''"),
+        ({"tickers": ["BA BA"]}, cm.InvalidValueError, "got 'BA BA'"),
+        ({"tickers": [9988]}, cm.InvalidValueError, "got 9988"),
+        ({"tickers": ["BABA", "BABA"]}, cm.InvalidValueError, "tickers must not repeat"),
+    ],
+)
+def test_bad_fields_are_refused_naming_the_value(changes, error, message):
+    with pytest.raises(error, match=message):
+        alibaba(**changes)
+
+
+def test_region_names_come_from_cldr():
+    assert cm.Region("US").name() == "United States"
+    assert cm.Region("CN").name("zh_CN") == "中国"
+    assert cm.Region("HK").name("en") == "Hong Kong SAR China"
+    assert cm.Region("EU").name("zh_CN") == "欧盟"
+    assert str(cm.Region("US")) == "US"
+
+
+def test_region_codes_are_validated():
+    with pytest.raises(cm.InvalidValueError, match="unknown region 'us'"):
+        cm.Region("us")
+    with pytest.raises(cm.InvalidValueError, match="unknown region 'ZZZ'"):
+        cm.Region("ZZZ")
+
+
+def test_unknown_locale_is_refused():
+    with pytest.raises(cm.InvalidValueError, match="unknown locale 'xx_YY'"):
+        cm.Region("US").name("xx_YY")

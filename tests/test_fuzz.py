@@ -1,0 +1,95 @@
+"""Arbitrary input to the constructors raises only capexmodel's documented errors."""
+
+import contextlib
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import capexmodel as cm
+from tests import strategies as cms
+
+
+def succeeds_or_raises_our_error(call, *args, **kwargs):
+    with contextlib.suppress(cm.CapexModelError):
+        call(*args, **kwargs)
+
+
+@given(cms.anything, cms.anything, cms.anything)
+def test_money(amount, currency, period):
+    succeeds_or_raises_our_error(cm.Money, amount, currency, period)
+
+
+@given(cms.anything, st.sampled_from(["USD", "CNY"]), cms.periods())
+def test_money_with_a_valid_currency_and_period(amount, currency, period):
+    succeeds_or_raises_our_error(cm.Money, amount, currency, period)
+
+
+@given(st.text(max_size=12))
+def test_money_from_any_string(text):
+    succeeds_or_raises_our_error(cm.Money, text, "USD", cm.CalendarYear(2024))
+
+
+@given(cms.anything, cms.anything)
+def test_period(start, end):
+    succeeds_or_raises_our_error(cm.Period, start, end)
+
+
+@given(st.dates(), st.dates())
+def test_period_from_any_dates(start, end):
+    succeeds_or_raises_our_error(cm.Period, start, end)
+
+
+@given(st.one_of(cms.anything, st.from_regex(r"[0-9]{4}(-[0-9HQ]{2,3})?(/[0-9]{4}-[0-9]{2})?", fullmatch=True)))
+def test_period_parse(label):
+    succeeds_or_raises_our_error(cm.Period.parse, label)
+
+
+@given(cms.anything, cms.anything)
+def test_period_helpers(year, number):
+    for helper in (cm.CalendarHalf, cm.CalendarQuarter, cm.CalendarMonth):
+        succeeds_or_raises_our_error(helper, year, number)
+    succeeds_or_raises_our_error(cm.CalendarYear, year)
+    succeeds_or_raises_our_error(cm.Period.from_months, (year, number), (year, number))
+
+
+@given(cms.anything)
+def test_currency(code):
+    succeeds_or_raises_our_error(cm.Currency, code)
+
+
+@given(cms.anything, cms.anything, cms.anything)
+def test_fiscal_calendar(month, year, number):
+    try:
+        calendar = cm.FiscalCalendar(year_end_month=month)
+    except cm.CapexModelError:
+        return
+    for method in (calendar.half, calendar.quarter):
+        succeeds_or_raises_our_error(method, year, number)
+    succeeds_or_raises_our_error(calendar.year, year)
+    succeeds_or_raises_our_error(calendar.year_of, number)
+    succeeds_or_raises_our_error(calendar.quarter_of, number)
+
+
+@given(cms.anything, st.text(max_size=4))
+def test_region(code, text):
+    succeeds_or_raises_our_error(cm.Region, code)
+    succeeds_or_raises_our_error(cm.Region, text)
+
+
+@given(st.fixed_dictionaries({
+    "id": st.one_of(cms.anything, cms.company_ids),
+    "name_en": st.one_of(cms.anything, cms.names),
+    "name_zh": st.one_of(cms.anything, cms.names),
+    "region": st.one_of(cms.anything, st.text(max_size=3)),
+    "fiscal_calendar": st.one_of(cms.anything, cms.fiscal_calendars),
+    "currency": cms.anything,
+    "tickers": st.one_of(cms.anything, st.lists(cms.anything, max_size=3), cms.tickers),
+}))
+def test_company(fields):
+    succeeds_or_raises_our_error(cm.Company, **fields)
+
+
+@given(st.lists(st.one_of(cms.anything, cms.money()), max_size=4), cms.anything, cms.anything)
+def test_total_and_combine_periods(amounts, currency, period):
+    succeeds_or_raises_our_error(cm.total, amounts, currency=currency, period=period)
+    succeeds_or_raises_our_error(cm.combine_periods, amounts)

@@ -1,0 +1,293 @@
+import decimal
+import pickle
+from decimal import Decimal, localcontext
+from fractions import Fraction
+
+import pytest
+
+import capexmodel as cm
+
+Y23, Y24 = cm.CalendarYear(2023), cm.CalendarYear(2024)
+
+
+def usd(amount, period=Y24):
+    return cm.Money(amount, "USD", period)
+
+
+def test_contract_lines():
+    capex = cm.Money("777", "USD", Y24)
+    assert capex.amount == Decimal(777)
+    assert capex.currency == "USD"
+    assert capex.period == Y24
+    assert cm.total([capex, cm.Money("756", "USD", Y24)]) == cm.Money("1533", "USD", Y24)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [(777, Decimal(777)), ("777.5", Decimal("777.5")), (Decimal("0.1"), Decimal("0.1")), ("-3", Decimal(-3)),
+     ("1e3", Decimal(1000)), (" 12 ", Decimal(12)), ("1_000", Decimal(1000)), (10**30, Decimal(10**30))],
+)
+def test_exact_inputs_are_accepted(given, expected):
+    assert cm.Money(given, "USD", Y24).amount == expected
+
+
+def test_amounts_keep_their_digits():
+    assert str(cm.Money("777.50", "USD", Y24).amount) == "777.50"
+    assert cm.Money("777.50", "USD", Y24) == cm.Money("777.5", "USD", Y24)
+    assert hash(cm.Money("777.50", "USD", Y24)) == hash(cm.Money("777.5", "USD", Y24))
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (77.7, "not the float 77.7 \\(pass '77.7' to keep it exact\\)"),
+        (float("nan"), "not the float nan"),
+        ("NaN", "must be finite, got 'NaN'"),
+        ("-Infinity", "must be finite, got '-Infinity'"),
+        (Decimal("sNaN"), "must be finite, got Decimal\\('sNaN'\\)"),
+        ("777亿", "must be a number, got the string '777亿'"),
+        ("", "must be a number, got the string ''"),
+        (True, "got True of type bool"),
+        (None, "got None of type NoneType"),
+        (Fraction(1, 3), "got Fraction\\(1, 3\\) of type Fraction"),
+        ("1e1000", "must be below 1e1000 with at most 1000 decimal places, got '1e1000'"),
+        ("1e-1001", "got '1e-1001'"),
+    ],
+)
+def test_inexact_or_non_numeric_amounts_are_refused(given, message):
+    with pytest.raises(cm.InvalidAmountError, match=message):
+        cm.Money(given, "USD", Y24)
+
+
+def test_string_amounts_are_read_even_when_the_context_does_not_trap():
+    with localcontext() as context:
+        context.traps[decimal.InvalidOperation] = False
+        with pytest.raises(cm.InvalidAmountError, match="must be finite, got 'abc'"):
+            cm.Money("abc", "USD", Y24)
+
+
+def test_currency_and_period_are_validated():
+    with pytest.raises(cm.UnknownCurrencyError, match="'RMB'"):
+        cm.Money(1, "RMB", Y24)
+    with pytest.raises(cm.InvalidPeriodError, match="got '2024'"):
+        cm.Money(1, "USD", "2024")
+    assert cm.Money(1, "usd", Y24).currency is cm.Currency("USD")
+
+
+def test_addition_subtraction_and_signs():
+    assert usd("777") + usd("756") == usd("1533")
+    assert usd("777") - usd("756") == usd("21")
+    assert -usd("5") == usd("-5")
+    assert +usd("5") == usd("5")
+    assert abs(usd("-5")) == usd("5")
+    assert abs(usd("5")) == usd("5")
+
+
+def test_addition_is_exact_beyond_the_decimal_context():
+    big = usd("1" * 40)
+    tiny = "0." + "0" * 29 + "1"
+    assert (big + usd(tiny)).amount == Decimal("1" * 40 + tiny[1:])
+    assert str((big * Decimal("1.5")).amount) == "1" + "6" * 39 + ".5"  # 40 digits: beyond the context's 28
+    assert str((big * 3).amount) == "3" * 40
+    assert str((big - usd("0.01")).amount) == "1" * 39 + "0.99"
+
+
+def test_adding_different_currencies_or_periods_is_refused():
+    with pytest.raises(cm.CurrencyMismatchError, match="cannot add 777 USD and 800 CNY: currencies differ"):
+        usd("777") + cm.Money("800", "CNY", Y24)
+    with pytest.raises(cm.PeriodMismatchError, match="cannot subtract 1 USD over 2024 and 1 USD over 2023"):
+        usd(1) - usd(1, Y23)
+    with pytest.raises(cm.PeriodMismatchError):
+        usd(1, cm.CalendarQuarter(2024, 1)) + usd(1, cm.CalendarQuarter(2024, 2))
+
+
+def test_equal_spans_from_different_calendars_add():
+    microsoft_q1 = cm.FiscalCalendar(year_end_month=6).quarter(2025, 1)
+    assert usd(1, microsoft_q1) + usd(2, cm.CalendarQuarter(2024, 3)) == usd(3, cm.CalendarQuarter(2024, 3))
+
+
+def test_sum_works_with_a_zero_start():
+    assert sum([usd(1), usd(2), usd(3)]) == usd(6)
+    assert usd(1) + 0 == usd(1)
+    assert 0 + usd(1) == usd(1)
+
+
+@pytest.mark.parametrize("other", [1, Decimal(0), 0.0, "0", None])
+def test_adding_plain_numbers_is_a_type_error(other):
+    with pytest.raises(TypeError):
+        usd(1) + other
+    with pytest.raises(TypeError):
+        other + usd(1)
+
+
+def test_subtracting_a_number_is_a_type_error():
+    with pytest.raises(TypeError):
+        usd(1) - 0
+
+
+def test_scaling_keeps_currency_and_period():
+    assert usd("777") * 2 == usd("1554")
+    assert 2 * usd("777") == usd("1554")
+    assert usd("100") * Decimal("0.12") == usd("12.00")
+    assert usd("100") / 4 == usd("25")
+    assert usd("800") / Decimal("7.230") == usd(Decimal(800) / Decimal("7.230"))
+
+
+def test_division_rounds_in_the_active_context():
+    with localcontext() as context:
+        context.prec = 5
+        assert (usd(1) / 3).amount == Decimal("0.33333")
+
+
+@pytest.mark.parametrize("factor", [1.5, float("inf"), Decimal("NaN"), True])
+def test_bad_factors_are_refused(factor):
+    with pytest.raises(cm.InvalidAmountError, match="a factor"):
+        usd(1) * factor
+    with pytest.raises(cm.InvalidAmountError, match="a factor"):
+        usd(1) / factor
+
+
+@pytest.mark.parametrize("factor", ["2", Fraction(1, 2), None])
+def test_unsupported_factors_are_type_errors(factor):
+    with pytest.raises(TypeError):
+        usd(1) * factor
+    with pytest.raises(TypeError):
+        usd(1) / factor
+
+
+def test_money_divided_by_money_is_a_decimal():
+    ratio = usd("2580") / usd("446")
+    assert isinstance(ratio, Decimal)
+    assert round(ratio, 1) == Decimal("5.8")
+    assert usd(4) / usd(2, Y23) == Decimal(2)  # growth divides amounts over different periods
+
+
+def test_division_errors():
+    with pytest.raises(cm.CurrencyMismatchError, match="cannot divide 1 USD by 1 CNY"):
+        usd(1) / cm.Money(1, "CNY", Y24)
+    with pytest.raises(cm.DivisionByZeroError, match="cannot divide 1 USD over 2024 by 0 USD over 2024"):
+        usd(1) / usd(0)
+    with pytest.raises(cm.DivisionByZeroError, match="cannot divide 1 USD over 2024 by zero") as caught:
+        usd(1) / 0
+    assert isinstance(caught.value, ZeroDivisionError)
+
+
+def test_comparisons_need_same_currency_and_period():
+    assert usd(1) < usd(2)
+    assert usd(2) <= usd(2)
+    assert usd(3) > usd(2)
+    assert usd(2) >= usd(2)
+    assert not usd(2) > usd(2)
+    assert max([usd(1), usd(5), usd(3)]) == usd(5)
+    with pytest.raises(cm.CurrencyMismatchError, match="cannot compare"):
+        assert usd(1) < cm.Money(2, "CNY", Y24)
+    with pytest.raises(cm.PeriodMismatchError, match="cannot compare"):
+        assert usd(1) >= usd(2, Y23)
+    with pytest.raises(TypeError):
+        assert usd(1) < 2
+
+
+def test_equality_is_false_across_currencies_and_periods_and_types():
+    assert usd(1) != cm.Money(1, "CNY", Y24)
+    assert usd(1) != usd(1, Y23)
+    assert usd(1) != 1
+
+
+def test_rounding_only_when_asked():
+    assert round(usd("110.65"), 1) == usd("110.6")
+    assert round(usd("110.75"), 1) == usd("110.8")
+    assert str(round(usd("110.65")).amount) == "111"
+    assert round(usd("123456"), -3).amount == Decimal("1.23E+5")
+
+
+def test_str_repr_and_pickle():
+    money = cm.Money("777.50", "USD", cm.CalendarQuarter(2024, 3))
+    assert str(money) == "777.50 USD over 2024-Q3"
+    assert repr(money) == "Money('777.50', 'USD', Period.parse('2024-Q3'))"
+    assert eval(repr(money), {"Money": cm.Money, "Period": cm.Period}) == money  # noqa: S307
+    assert pickle.loads(pickle.dumps(money)) == money
+
+
+def test_money_is_immutable():
+    with pytest.raises(AttributeError):
+        usd(1).amount = Decimal(2)
+
+
+class TestTotal:
+    def test_adds_exactly(self):
+        amounts = [usd(Decimal(i) / 100) for i in range(1, 101)]
+        assert cm.total(amounts) == usd("50.50")
+        assert cm.total(iter(amounts)) == usd("50.50")
+        assert cm.total(tuple(amounts)) == usd("50.50")
+
+    def test_accepts_equal_periods_built_separately(self):
+        assert cm.total([usd(1, cm.CalendarYear(2024)), usd(2, cm.Period.parse("2024"))]) == usd(3)
+
+    def test_accepts_amounts_whose_parts_are_equal_but_not_shared(self):
+        unpickled = pickle.loads(pickle.dumps(usd(2)))  # its period is a copy, not the shared instance
+        assert unpickled.period is not usd(1).period
+        assert cm.total([usd(1), unpickled]) == usd(3)
+
+    def test_refuses_mixed_currencies_naming_the_amount(self):
+        with pytest.raises(cm.CurrencyMismatchError, match="total\\(\\) adds amounts in USD, got 800 CNY over 2024"):
+            cm.total([usd(1), usd(2), cm.Money(800, "CNY", Y24)])
+
+    def test_refuses_mixed_periods_naming_the_amount(self):
+        with pytest.raises(cm.PeriodMismatchError, match="total\\(\\) adds amounts over 2024, got 2 USD over 2023"):
+            cm.total([usd(1), usd(2, Y23)])
+
+    def test_refuses_non_money(self):
+        with pytest.raises(cm.InvalidAmountError, match="total\\(\\) adds Money, got Decimal\\('2'\\)"):
+            cm.total([usd(1), Decimal(2)])  # type: ignore[list-item]
+
+    def test_empty_needs_currency_and_period(self):
+        with pytest.raises(cm.InvalidValueError, match="needs currency= and period="):
+            cm.total([])
+        with pytest.raises(cm.InvalidValueError, match="needs currency= and period="):
+            cm.total([], currency="USD")
+        assert cm.total([], currency="usd", period=Y24) == usd(0)
+
+    def test_checks_the_declared_currency_and_period(self):
+        assert cm.total([usd(1)], currency="USD", period=Y24) == usd(1)
+        with pytest.raises(cm.CurrencyMismatchError, match="adds amounts in CNY, got 1 USD"):
+            cm.total([usd(1)], currency="CNY")
+        with pytest.raises(cm.PeriodMismatchError, match="adds amounts over 2023, got 1 USD over 2024"):
+            cm.total([usd(1)], period=Y23)
+
+
+class TestCombinePeriods:
+    ORACLE = cm.FiscalCalendar(year_end_month=5)
+
+    def quarters(self, amounts=("2303", "3970", "5862", "9080")):
+        return [cm.Money(a, "USD", self.ORACLE.quarter(2025, q)) for q, a in enumerate(amounts, start=1)]
+
+    def test_four_fiscal_quarters_make_the_fiscal_year(self):
+        year = cm.combine_periods(self.quarters())
+        assert year == cm.Money("21215", "USD", self.ORACLE.year(2025))
+
+    def test_order_does_not_matter(self):
+        assert cm.combine_periods(reversed(self.quarters())) == cm.combine_periods(self.quarters())
+
+    def test_a_single_amount_is_itself(self):
+        assert cm.combine_periods([usd(5)]) == usd(5)
+
+    def test_gaps_are_refused_naming_the_uncovered_months(self):
+        q1, _, q3, q4 = self.quarters()
+        with pytest.raises(cm.PeriodMismatchError, match="no amount covers 2024-09/2024-11"):
+            cm.combine_periods([q1, q3, q4])
+
+    def test_overlaps_are_refused(self):
+        with pytest.raises(cm.PeriodMismatchError, match="their periods overlap"):
+            cm.combine_periods([usd(1, cm.CalendarHalf(2024, 1)), usd(1, cm.CalendarQuarter(2024, 2))])
+        with pytest.raises(cm.PeriodMismatchError, match="their periods overlap"):
+            cm.combine_periods([usd(1), usd(1)])
+
+    def test_currencies_must_match(self):
+        with pytest.raises(cm.CurrencyMismatchError, match="currencies differ"):
+            cm.combine_periods([usd(1, cm.CalendarHalf(2024, 1)), cm.Money(1, "CNY", cm.CalendarHalf(2024, 2))])
+
+    def test_needs_money(self):
+        with pytest.raises(cm.InvalidValueError, match="at least one amount"):
+            cm.combine_periods([])
+        with pytest.raises(cm.InvalidAmountError, match="combine_periods\\(\\) adds Money, got 3"):
+            cm.combine_periods([usd(1), 3])  # type: ignore[list-item]

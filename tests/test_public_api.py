@@ -1,0 +1,64 @@
+import inspect
+import subprocess
+import sys
+
+import capexmodel as cm
+
+
+def test_all_is_sorted_and_complete():
+    public = {name for name in vars(cm) if not name.startswith("_")} | {"__version__"}
+    assert cm.__all__ == sorted(cm.__all__)
+    assert set(cm.__all__) == public
+
+
+def test_every_public_name_has_a_docstring():
+    for name in cm.__all__:
+        if name == "__version__":
+            continue
+        obj = getattr(cm, name)
+        assert inspect.getdoc(obj), f"capexmodel.{name} has no docstring"
+        if inspect.isclass(obj):
+            for member_name, member in vars(obj).items():
+                if not member_name.startswith("_") and (callable(member) or isinstance(member, property)):
+                    assert inspect.getdoc(member), f"capexmodel.{name}.{member_name} has no docstring"
+
+
+def test_errors_are_named_where_users_catch_them():
+    assert cm.PeriodMismatchError.__module__ == "capexmodel"
+    errors = [obj for obj in vars(cm).values() if inspect.isclass(obj) and issubclass(obj, Exception)]
+    assert errors
+    assert all(issubclass(error, cm.CapexModelError) for error in errors)
+    assert all(error.__module__ == "capexmodel" for error in errors)
+
+
+def test_every_error_also_derives_from_a_builtin():
+    for error in (cm.InvalidValueError, cm.CurrencyMismatchError, cm.PeriodMismatchError, cm.DataFileError):
+        assert issubclass(error, ValueError)
+    assert issubclass(cm.MissingRateError, LookupError)
+    assert issubclass(cm.UndefinedIndicatorError, ArithmeticError)
+    assert issubclass(cm.DivisionByZeroError, ZeroDivisionError)
+    for error in (cm.InvalidAmountError, cm.InvalidPeriodError, cm.UnknownCurrencyError):
+        assert issubclass(error, cm.InvalidValueError)
+
+
+def test_the_error_hierarchy_drawn_in_the_errors_module_names_every_error():
+    from capexmodel import _errors  # noqa: PLC0415
+
+    drawing = _errors.__doc__ or ""
+    for name in _errors.__all__:
+        assert name in drawing
+
+
+def test_import_is_light():
+    code = (
+        "import sys, capexmodel; "
+        "print(sorted(m for m in ('pint', 'babel', 'babel.numbers') if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+
+
+def test_package_ships_py_typed():
+    from importlib.resources import files  # noqa: PLC0415
+
+    assert files("capexmodel").joinpath("py.typed").is_file()

@@ -12,10 +12,11 @@ typed values, across companies, currencies, fiscal calendars and countries:
 - `Company` and `Region`: who invests, where, in which currency and calendar.
 - Errors: everything a user can get wrong raises a `CapexModelError`.
 
->>> import capexmodel as cm
->>> y24 = cm.CalendarYear(2024)
->>> cm.total([cm.Money("777", "USD", y24), cm.Money("756", "USD", y24)])
-Money('1533', 'USD', Period.parse('2024'))
+Examples:
+    >>> import capexmodel as cm
+    >>> y24 = cm.CalendarYear(2024)
+    >>> cm.total([cm.Money("777", "USD", y24), cm.Money("756", "USD", y24)])
+    Money('1533', 'USD', Period.parse('2024'))
 """
 
 from capexmodel._company import Company, Region

@@ -40,10 +40,11 @@ class Region:
 
     Names come from CLDR, in any locale babel knows.
 
-    >>> import capexmodel as cm
-    >>> china = cm.Region("CN")
-    >>> china.name("en"), china.name("zh_CN")
-    ('China', '中国')
+    Examples:
+        >>> import capexmodel as cm
+        >>> china = cm.Region("CN")
+        >>> china.name("en"), china.name("zh_CN")
+        ('China', '中国')
     """
 
     code: str = attrs.field(validator=_check_region_code)
@@ -52,9 +53,10 @@ class Region:
     def name(self, locale: str = "en") -> str:
         """The region's name in `locale`.
 
-        >>> import capexmodel as cm
-        >>> cm.Region("US").name("zh_CN")
-        '美国'
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.Region("US").name("zh_CN")
+            '美国'
         """
         return _territory_names(locale).get(self.code, self.code)
 
@@ -112,16 +114,17 @@ def _to_tickers(value: object) -> tuple[str, ...]:
 class Company:
     """A company whose investment is compared: an id, names, a region, a calendar, a currency.
 
-    >>> import capexmodel as cm
-    >>> alibaba = cm.Company(
-    ...     id="alibaba", name_en="Alibaba", name_zh="阿里巴巴", region="CN",
-    ...     fiscal_calendar=cm.FiscalCalendar(year_end_month=3), currency="CNY",
-    ...     tickers=("BABA", "9988.HK"),
-    ... )
-    >>> alibaba.fiscal_calendar.year(2025)
-    Period.parse('2024-04/2025-03')
-    >>> alibaba.region.name("zh_CN")
-    '中国'
+    Examples:
+        >>> import capexmodel as cm
+        >>> alibaba = cm.Company(
+        ...     id="alibaba", name_en="Alibaba", name_zh="阿里巴巴", region="CN",
+        ...     fiscal_calendar=cm.FiscalCalendar(year_end_month=3), currency="CNY",
+        ...     tickers=("BABA", "9988.HK"),
+        ... )
+        >>> alibaba.fiscal_calendar.year(2025)
+        Period.parse('2024-04/2025-03')
+        >>> alibaba.region.name("zh_CN")
+        '中国'
     """
 
     id: str = attrs.field(validator=_check_id)

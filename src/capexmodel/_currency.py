@@ -26,11 +26,12 @@ class Currency(str):
     normalised to upper case; anything else that is not a known code raises
     `UnknownCurrencyError`. Instances are interned: ``Currency("usd") is Currency("USD")``.
 
-    >>> import capexmodel as cm
-    >>> cm.Currency("cny")
-    Currency('CNY')
-    >>> cm.Currency("CNY") == "CNY"
-    True
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.Currency("cny")
+        Currency('CNY')
+        >>> cm.Currency("CNY") == "CNY"
+        True
     """
 
     __slots__ = ()
@@ -68,8 +69,9 @@ class Currency(str):
     def code(self) -> str:
         """The three-letter code as a plain `str`.
 
-        >>> import capexmodel as cm
-        >>> cm.Currency("usd").code
-        'USD'
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.Currency("usd").code
+            'USD'
         """
         return str(self)

@@ -38,114 +38,125 @@ __all__ = [
 class CapexModelError(Exception):
     """The base of every error capexmodel raises for bad input.
 
-    >>> import capexmodel as cm
-    >>> issubclass(cm.CurrencyMismatchError, cm.CapexModelError)
-    True
+    Examples:
+        >>> import capexmodel as cm
+        >>> issubclass(cm.CurrencyMismatchError, cm.CapexModelError)
+        True
     """
 
 
 class InvalidValueError(CapexModelError, ValueError):
     """A constructor was given a value it cannot accept.
 
-    >>> import capexmodel as cm
-    >>> cm.FiscalCalendar(year_end_month=13)
-    Traceback (most recent call last):
-    ...
-    capexmodel.InvalidValueError: year_end_month must be a month number from 1 to 12, got 13
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.FiscalCalendar(year_end_month=13)
+        Traceback (most recent call last):
+        ...
+        capexmodel.InvalidValueError: year_end_month must be a month number from 1 to 12, got 13
     """
 
 
 class InvalidAmountError(InvalidValueError):
     """An amount is not an exact, finite number (floats, NaN and infinities are refused).
 
-    >>> import capexmodel as cm
-    >>> cm.Money(77.7, "USD", cm.CalendarYear(2024))
-    Traceback (most recent call last):
-    ...
-    capexmodel.InvalidAmountError: amount must be ... not the float 77.7 (pass '77.7' to keep it exact)
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.Money(77.7, "USD", cm.CalendarYear(2024))
+        Traceback (most recent call last):
+        ...
+        capexmodel.InvalidAmountError: amount must be ... not the float 77.7 (pass '77.7' to keep it exact)
     """
 
 
 class InvalidPeriodError(InvalidValueError):
     """A period is not a span of whole calendar months, or cannot be parsed.
 
-    >>> import capexmodel as cm, datetime
-    >>> cm.Period(datetime.date(2024, 1, 2), datetime.date(2024, 12, 31))
-    Traceback (most recent call last):
-    ...
-    capexmodel.InvalidPeriodError: a period starts on the first day of a month, got start=2024-01-02
+    Examples:
+        >>> import capexmodel as cm, datetime
+        >>> cm.Period(datetime.date(2024, 1, 2), datetime.date(2024, 12, 31))
+        Traceback (most recent call last):
+        ...
+        capexmodel.InvalidPeriodError: a period starts on the first day of a month, got start=2024-01-02
     """
 
 
 class UnknownCurrencyError(InvalidValueError):
     """A currency code is not an ISO 4217 code known to babel's CLDR data.
 
-    >>> import capexmodel as cm
-    >>> cm.Currency("RMB")
-    Traceback (most recent call last):
-    ...
-    capexmodel.UnknownCurrencyError: unknown currency code 'RMB': expected an ISO 4217 code such as 'USD' or 'CNY'
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.Currency("RMB")
+        Traceback (most recent call last):
+        ...
+        capexmodel.UnknownCurrencyError: unknown currency code 'RMB': expected an ISO 4217 code such as 'USD' or 'CNY'
     """
 
 
 class DivisionByZeroError(CapexModelError, ZeroDivisionError):
     """An amount was divided by zero.
 
-    >>> import capexmodel as cm
-    >>> cm.Money("777", "USD", cm.CalendarYear(2024)) / 0
-    Traceback (most recent call last):
-    ...
-    capexmodel.DivisionByZeroError: cannot divide 777 USD over 2024 by zero
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.Money("777", "USD", cm.CalendarYear(2024)) / 0
+        Traceback (most recent call last):
+        ...
+        capexmodel.DivisionByZeroError: cannot divide 777 USD over 2024 by zero
     """
 
 
 class CurrencyMismatchError(CapexModelError, ValueError):
     """Two amounts in different currencies were combined without conversion.
 
-    >>> import capexmodel as cm
-    >>> y24 = cm.CalendarYear(2024)
-    >>> cm.Money("777", "USD", y24) + cm.Money("800", "CNY", y24)
-    Traceback (most recent call last):
-    ...
-    capexmodel.CurrencyMismatchError: cannot add 777 USD and 800 CNY: currencies differ (convert one first)
+    Examples:
+        >>> import capexmodel as cm
+        >>> y24 = cm.CalendarYear(2024)
+        >>> cm.Money("777", "USD", y24) + cm.Money("800", "CNY", y24)
+        Traceback (most recent call last):
+        ...
+        capexmodel.CurrencyMismatchError: cannot add 777 USD and 800 CNY: currencies differ (convert one first)
     """
 
 
 class PeriodMismatchError(CapexModelError, ValueError):
     """Amounts over different periods were combined, or periods leave gaps or overlap.
 
-    >>> import capexmodel as cm
-    >>> cm.Money("1", "USD", cm.CalendarYear(2024)) + cm.Money("1", "USD", cm.CalendarYear(2023))
-    Traceback (most recent call last):
-    ...
-    capexmodel.PeriodMismatchError: cannot add 1 USD over 2024 and 1 USD over 2023: periods differ ...
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.Money("1", "USD", cm.CalendarYear(2024)) + cm.Money("1", "USD", cm.CalendarYear(2023))
+        Traceback (most recent call last):
+        ...
+        capexmodel.PeriodMismatchError: cannot add 1 USD over 2024 and 1 USD over 2023: periods differ ...
     """
 
 
 class MissingRateError(CapexModelError, LookupError):
     """No exchange rate covers the pair of currencies over the period asked for.
 
-    >>> import capexmodel as cm
-    >>> issubclass(cm.MissingRateError, LookupError)
-    True
+    Examples:
+        >>> import capexmodel as cm
+        >>> issubclass(cm.MissingRateError, LookupError)
+        True
     """
 
 
 class UndefinedIndicatorError(CapexModelError, ArithmeticError):
     """An indicator has no meaning for its inputs (a zero or negative base, say).
 
-    >>> import capexmodel as cm
-    >>> issubclass(cm.UndefinedIndicatorError, ArithmeticError)
-    True
+    Examples:
+        >>> import capexmodel as cm
+        >>> issubclass(cm.UndefinedIndicatorError, ArithmeticError)
+        True
     """
 
 
 class DataFileError(CapexModelError, ValueError):
     """A data file is malformed; the message names the file, line and field.
 
-    >>> import capexmodel as cm
-    >>> issubclass(cm.DataFileError, ValueError)
-    True
+    Examples:
+        >>> import capexmodel as cm
+        >>> issubclass(cm.DataFileError, ValueError)
+        True
     """
 
 

@@ -28,14 +28,15 @@ class FiscalCalendar:
     (Microsoft), fiscal 2025 runs from July 2024 to June 2025 and its first quarter
     is July to September 2024. A December year-end gives the calendar years.
 
-    >>> import capexmodel as cm
-    >>> microsoft = cm.FiscalCalendar(year_end_month=6)
-    >>> microsoft.year(2025)
-    Period.parse('2024-07/2025-06')
-    >>> microsoft.quarter(2025, 1)
-    Period.parse('2024-Q3')
-    >>> microsoft.quarter_of(cm.CalendarMonth(2025, 2))
-    (2025, 3)
+    Examples:
+        >>> import capexmodel as cm
+        >>> microsoft = cm.FiscalCalendar(year_end_month=6)
+        >>> microsoft.year(2025)
+        Period.parse('2024-07/2025-06')
+        >>> microsoft.quarter(2025, 1)
+        Period.parse('2024-Q3')
+        >>> microsoft.quarter_of(cm.CalendarMonth(2025, 2))
+        (2025, 3)
     """
 
     year_end_month: int = attrs.field(default=12, validator=_check_year_end_month)
@@ -48,9 +49,10 @@ class FiscalCalendar:
     def year(self, fiscal_year: int) -> Period:
         """The twelve months of `fiscal_year`.
 
-        >>> import capexmodel as cm
-        >>> cm.FiscalCalendar(year_end_month=3).year(2025)  # Alibaba's fiscal 2025
-        Period.parse('2024-04/2025-03')
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.FiscalCalendar(year_end_month=3).year(2025)  # Alibaba's fiscal 2025
+            Period.parse('2024-04/2025-03')
         """
         first = self._first_month(fiscal_year)
         return Period._from_indices(first, first + 11)
@@ -58,9 +60,10 @@ class FiscalCalendar:
     def half(self, fiscal_year: int, half: int) -> Period:
         """Half `half` (1 or 2) of `fiscal_year`.
 
-        >>> import capexmodel as cm
-        >>> cm.FiscalCalendar(year_end_month=6).half(2025, 2)
-        Period.parse('2025-H1')
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.FiscalCalendar(year_end_month=6).half(2025, 2)
+            Period.parse('2025-H1')
         """
         first = self._first_month(fiscal_year) + 6 * (_check_int("half", half, 1, 2) - 1)
         return Period._from_indices(first, first + 5)
@@ -68,9 +71,10 @@ class FiscalCalendar:
     def quarter(self, fiscal_year: int, quarter: int) -> Period:
         """Quarter `quarter` (1 to 4) of `fiscal_year`.
 
-        >>> import capexmodel as cm
-        >>> cm.FiscalCalendar(year_end_month=5).quarter(2025, 3)  # Oracle, Dec 2024 - Feb 2025
-        Period.parse('2024-12/2025-02')
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.FiscalCalendar(year_end_month=5).quarter(2025, 3)  # Oracle, Dec 2024 - Feb 2025
+            Period.parse('2024-12/2025-02')
         """
         first = self._first_month(fiscal_year) + 3 * (_check_int("quarter", quarter, 1, 4) - 1)
         return Period._from_indices(first, first + 2)
@@ -80,9 +84,10 @@ class FiscalCalendar:
 
         A period that straddles two fiscal years raises `InvalidPeriodError`.
 
-        >>> import capexmodel as cm, datetime
-        >>> cm.FiscalCalendar(year_end_month=6).year_of(datetime.date(2024, 7, 1))
-        2025
+        Examples:
+            >>> import capexmodel as cm, datetime
+            >>> cm.FiscalCalendar(year_end_month=6).year_of(datetime.date(2024, 7, 1))
+            2025
         """
         first, last = _month_span(when)
         year = self._year_of_month(first)
@@ -96,9 +101,10 @@ class FiscalCalendar:
 
         A period that straddles two fiscal quarters raises `InvalidPeriodError`.
 
-        >>> import capexmodel as cm, datetime
-        >>> cm.FiscalCalendar(year_end_month=3).quarter_of(datetime.date(2024, 12, 31))
-        (2025, 3)
+        Examples:
+            >>> import capexmodel as cm, datetime
+            >>> cm.FiscalCalendar(year_end_month=3).quarter_of(datetime.date(2024, 12, 31))
+            (2025, 3)
         """
         first, last = _month_span(when)
         found = self._quarter_of_month(first)

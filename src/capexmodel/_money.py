@@ -101,12 +101,13 @@ class Money:
     rounds in the active decimal context); ``Money / Money`` in one currency is a
     `Decimal`. Adding amounts over adjacent periods is `combine_periods`.
 
-    >>> import capexmodel as cm
-    >>> y24 = cm.CalendarYear(2024)
-    >>> cm.Money("777", "USD", y24) + cm.Money("756", "USD", y24)
-    Money('1533', 'USD', Period.parse('2024'))
-    >>> cm.Money("800", "CNY", y24) / 2
-    Money('400', 'CNY', Period.parse('2024'))
+    Examples:
+        >>> import capexmodel as cm
+        >>> y24 = cm.CalendarYear(2024)
+        >>> cm.Money("777", "USD", y24) + cm.Money("756", "USD", y24)
+        Money('1533', 'USD', Period.parse('2024'))
+        >>> cm.Money("800", "CNY", y24) / 2
+        Money('400', 'CNY', Period.parse('2024'))
     """
 
     amount: Decimal = attrs.field(converter=_to_decimal)
@@ -230,9 +231,10 @@ class Money:
     def __round__(self, ndigits: int = 0) -> Money:
         """Round to `ndigits` decimal places, half to even: rounding only when asked.
 
-        >>> import capexmodel as cm
-        >>> round(cm.Money("110.65", "USD", cm.CalendarYear(2024)), 1)
-        Money('110.6', 'USD', Period.parse('2024'))
+        Examples:
+            >>> import capexmodel as cm
+            >>> round(cm.Money("110.65", "USD", cm.CalendarYear(2024)), 1)
+            Money('110.6', 'USD', Period.parse('2024'))
         """
         exponent = Decimal(1).scaleb(-ndigits)
         rounded = self.amount.quantize(exponent, rounding=decimal.ROUND_HALF_EVEN, context=_EXACT)
@@ -269,12 +271,13 @@ def total(
     then the Decimals are added. An empty list gives zero only when `currency` and
     `period` say what zero; when given, they are also checked against every amount.
 
-    >>> import capexmodel as cm
-    >>> y24 = cm.CalendarYear(2024)
-    >>> cm.total([cm.Money("777", "USD", y24), cm.Money("756", "USD", y24)])
-    Money('1533', 'USD', Period.parse('2024'))
-    >>> cm.total([], currency="CNY", period=y24)
-    Money('0', 'CNY', Period.parse('2024'))
+    Examples:
+        >>> import capexmodel as cm
+        >>> y24 = cm.CalendarYear(2024)
+        >>> cm.total([cm.Money("777", "USD", y24), cm.Money("756", "USD", y24)])
+        Money('1533', 'USD', Period.parse('2024'))
+        >>> cm.total([], currency="CNY", period=y24)
+        Money('0', 'CNY', Period.parse('2024'))
     """
     items = amounts if isinstance(amounts, list | tuple) else list(amounts)
     if not items:
@@ -319,12 +322,13 @@ def combine_periods(amounts: Iterable[Money]) -> Money:
     a currency; their periods, in any order, must tile one span with no gap and no
     overlap (`PeriodMismatchError` names the gap or the overlap).
 
-    >>> import capexmodel as cm
-    >>> oracle = cm.FiscalCalendar(year_end_month=5)
-    >>> quarters = [cm.Money(amount, "USD", oracle.quarter(2025, q))
-    ...             for q, amount in zip((1, 2, 3, 4), ("2303", "3970", "5862", "9080"))]
-    >>> cm.combine_periods(quarters)
-    Money('21215', 'USD', Period.parse('2024-06/2025-05'))
+    Examples:
+        >>> import capexmodel as cm
+        >>> oracle = cm.FiscalCalendar(year_end_month=5)
+        >>> quarters = [cm.Money(amount, "USD", oracle.quarter(2025, q))
+        ...             for q, amount in zip((1, 2, 3, 4), ("2303", "3970", "5862", "9080"))]
+        >>> cm.combine_periods(quarters)
+        Money('21215', 'USD', Period.parse('2024-06/2025-05'))
     """
     items = list(amounts)
     if not items:

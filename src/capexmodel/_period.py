@@ -76,14 +76,15 @@ class Period:
     standard form (``2024``, ``2024-H2``, ``2024-Q3``, ``2024-07``, or an ISO 8601
     interval ``2024-07/2025-06``), and `Period.parse` reads any label back.
 
-    >>> import capexmodel as cm, datetime
-    >>> q3 = cm.Period(datetime.date(2024, 7, 1), datetime.date(2024, 9, 30))
-    >>> q3
-    Period.parse('2024-Q3')
-    >>> q3 == cm.FiscalCalendar(year_end_month=6).quarter(2025, 1)
-    True
-    >>> q3.month_count
-    3
+    Examples:
+        >>> import capexmodel as cm, datetime
+        >>> q3 = cm.Period(datetime.date(2024, 7, 1), datetime.date(2024, 9, 30))
+        >>> q3
+        Period.parse('2024-Q3')
+        >>> q3 == cm.FiscalCalendar(year_end_month=6).quarter(2025, 1)
+        True
+        >>> q3.month_count
+        3
     """
 
     start: dt.date = attrs.field(validator=_check_start)
@@ -96,9 +97,10 @@ class Period:
     def from_months(cls, first: tuple[int, int], last: tuple[int, int]) -> Period:
         """Build the period from month ``first`` to month ``last``, each a ``(year, month)``.
 
-        >>> import capexmodel as cm
-        >>> cm.Period.from_months((2024, 4), (2025, 3))
-        Period.parse('2024-04/2025-03')
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.Period.from_months((2024, 4), (2025, 3))
+            Period.parse('2024-04/2025-03')
         """
         return cls._from_indices(_checked_index(*first), _checked_index(*last))
 
@@ -106,11 +108,12 @@ class Period:
     def parse(cls, label: str) -> Period:
         """Read a period from its label: ``2024``, ``2024-H1``, ``2024-Q3``, ``2024-07``, ``2024-04/2025-03``.
 
-        >>> import capexmodel as cm
-        >>> cm.Period.parse("2024-Q3").end
-        datetime.date(2024, 9, 30)
-        >>> cm.Period.parse("2024-04/2025-03").month_count
-        12
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.Period.parse("2024-Q3").end
+            datetime.date(2024, 9, 30)
+            >>> cm.Period.parse("2024-04/2025-03").month_count
+            12
         """
         if isinstance(label, str):
             for kind, pattern in _PATTERNS:
@@ -154,9 +157,10 @@ class Period:
     def month_count(self) -> int:
         """The number of calendar months in the period.
 
-        >>> import capexmodel as cm
-        >>> cm.CalendarYear(2024).month_count
-        12
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.CalendarYear(2024).month_count
+            12
         """
         return self._last - self._first + 1
 
@@ -164,9 +168,10 @@ class Period:
     def label(self) -> str:
         """The shortest standard name of the span.
 
-        >>> import capexmodel as cm
-        >>> [cm.CalendarYear(2024).label, cm.CalendarHalf(2024, 2).label, cm.CalendarMonth(2024, 7).label]
-        ['2024', '2024-H2', '2024-07']
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.CalendarYear(2024).label, cm.CalendarHalf(2024, 2).label, cm.CalendarMonth(2024, 7).label
+            ('2024', '2024-H2', '2024-07')
         """
         first, count = self._first, self.month_count
         year, month0 = divmod(first, 12)
@@ -183,11 +188,12 @@ class Period:
     def contains(self, other: Period | dt.date) -> bool:
         """Whether a date, or every month of another period, lies inside this period.
 
-        >>> import capexmodel as cm, datetime
-        >>> cm.CalendarYear(2024).contains(cm.CalendarQuarter(2024, 2))
-        True
-        >>> cm.CalendarYear(2024).contains(datetime.date(2025, 1, 1))
-        False
+        Examples:
+            >>> import capexmodel as cm, datetime
+            >>> cm.CalendarYear(2024).contains(cm.CalendarQuarter(2024, 2))
+            True
+            >>> cm.CalendarYear(2024).contains(datetime.date(2025, 1, 1))
+            False
         """
         if isinstance(other, Period):
             return self.start <= other.start and other.end <= self.end
@@ -199,20 +205,22 @@ class Period:
     def overlaps(self, other: Period) -> bool:
         """Whether the two periods share at least one month.
 
-        >>> import capexmodel as cm
-        >>> cm.CalendarYear(2024).overlaps(cm.Period.parse("2024-12/2025-02"))
-        True
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.CalendarYear(2024).overlaps(cm.Period.parse("2024-12/2025-02"))
+            True
         """
         return self.start <= other.end and other.start <= self.end
 
     def is_adjacent_to(self, other: Period) -> bool:
         """Whether one period starts in the month right after the other ends.
 
-        >>> import capexmodel as cm
-        >>> cm.CalendarQuarter(2024, 4).is_adjacent_to(cm.CalendarQuarter(2025, 1))
-        True
-        >>> cm.CalendarQuarter(2024, 4).is_adjacent_to(cm.CalendarQuarter(2024, 4))
-        False
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.CalendarQuarter(2024, 4).is_adjacent_to(cm.CalendarQuarter(2025, 1))
+            True
+            >>> cm.CalendarQuarter(2024, 4).is_adjacent_to(cm.CalendarQuarter(2024, 4))
+            False
         """
         return self._last + 1 == other._first or other._last + 1 == self._first
 
@@ -244,9 +252,10 @@ def _checked_index(year: object, month: object) -> int:
 def CalendarYear(year: int) -> Period:  # noqa: N802 -- named as the period it builds
     """The calendar year `year`, January to December.
 
-    >>> import capexmodel as cm
-    >>> cm.CalendarYear(2024)
-    Period.parse('2024')
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.CalendarYear(2024)
+        Period.parse('2024')
     """
     first = _checked_index(year, 1)
     return Period._from_indices(first, first + 11)
@@ -255,9 +264,10 @@ def CalendarYear(year: int) -> Period:  # noqa: N802 -- named as the period it b
 def CalendarHalf(year: int, half: int) -> Period:  # noqa: N802 -- named as the period it builds
     """Half `half` (1 or 2) of calendar year `year`.
 
-    >>> import capexmodel as cm
-    >>> cm.CalendarHalf(2024, 2).start
-    datetime.date(2024, 7, 1)
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.CalendarHalf(2024, 2).start
+        datetime.date(2024, 7, 1)
     """
     first = _checked_index(year, 1) + 6 * (_check_int("half", half, 1, 2) - 1)
     return Period._from_indices(first, first + 5)
@@ -266,9 +276,10 @@ def CalendarHalf(year: int, half: int) -> Period:  # noqa: N802 -- named as the 
 def CalendarQuarter(year: int, quarter: int) -> Period:  # noqa: N802 -- named as the period it builds
     """Quarter `quarter` (1 to 4) of calendar year `year`.
 
-    >>> import capexmodel as cm
-    >>> cm.CalendarQuarter(2024, 3)
-    Period.parse('2024-Q3')
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.CalendarQuarter(2024, 3)
+        Period.parse('2024-Q3')
     """
     first = _checked_index(year, 1) + 3 * (_check_int("quarter", quarter, 1, 4) - 1)
     return Period._from_indices(first, first + 2)
@@ -277,9 +288,10 @@ def CalendarQuarter(year: int, quarter: int) -> Period:  # noqa: N802 -- named a
 def CalendarMonth(year: int, month: int) -> Period:  # noqa: N802 -- named as the period it builds
     """The single calendar month `month` of `year`.
 
-    >>> import capexmodel as cm
-    >>> cm.CalendarMonth(2024, 2).end
-    datetime.date(2024, 2, 29)
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.CalendarMonth(2024, 2).end
+        datetime.date(2024, 2, 29)
     """
     first = _checked_index(year, month)
     return Period._from_indices(first, first)

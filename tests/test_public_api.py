@@ -2,13 +2,30 @@ import inspect
 import subprocess
 import sys
 
+import pytest
+
 import capexmodel as cm
 
 
 def test_all_is_sorted_and_complete():
-    public = {name for name in vars(cm) if not name.startswith("_")} | {"__version__"}
+    loaded_at_import = {name for name in vars(cm) if not name.startswith("_")}
     assert cm.__all__ == sorted(cm.__all__)
-    assert set(cm.__all__) == public
+    assert set(cm.__all__) == loaded_at_import | set(cm._LAZY) | {"__version__"}
+    assert set(dir(cm)) >= set(cm.__all__)
+    for name in cm.__all__:
+        assert getattr(cm, name) is not None
+
+
+def test_every_name_has_one_public_location():
+    for name in cm._LAZY:
+        obj = getattr(cm, name)
+        assert obj.__module__ == cm._LAZY[name], name
+        assert obj.__module__.split(".")[1].startswith("_"), f"{name} lives in a public module"
+
+
+def test_unknown_names_are_attribute_errors():
+    with pytest.raises(AttributeError, match="module 'capexmodel' has no attribute 'Monie'"):
+        cm.Monie  # type: ignore[attr-defined] # noqa: B018 -- mypy catches misspelt names too
 
 
 def test_every_public_name_has_a_docstring():
@@ -52,7 +69,7 @@ def test_the_error_hierarchy_drawn_in_the_errors_module_names_every_error():
 def test_import_is_light():
     code = (
         "import sys, capexmodel; "
-        "print(sorted(m for m in ('pint', 'babel', 'babel.numbers') if m in sys.modules))"
+        "print(sorted(m for m in ('attrs', 'pint', 'babel', 'babel.numbers', 'typing') if m in sys.modules))"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"

@@ -19,8 +19,6 @@ Examples:
     Money('1533', 'USD', Period.parse('2024'))
 """
 
-from capexmodel._company import Company, Region
-from capexmodel._currency import Currency
 from capexmodel._errors import (
     CapexModelError,
     CurrencyMismatchError,
@@ -34,9 +32,54 @@ from capexmodel._errors import (
     UndefinedIndicatorError,
     UnknownCurrencyError,
 )
-from capexmodel._fiscal import FiscalCalendar
-from capexmodel._money import Money, combine_periods, total
-from capexmodel._period import CalendarHalf, CalendarMonth, CalendarQuarter, CalendarYear, Period
+
+#: Where each public name that loads on first use lives. `import capexmodel` loads
+#: only the errors; the rest (and attrs, babel, pint behind it) loads when first used.
+_LAZY: dict[str, str] = {
+    "CalendarHalf": "capexmodel._period",
+    "CalendarMonth": "capexmodel._period",
+    "CalendarQuarter": "capexmodel._period",
+    "CalendarYear": "capexmodel._period",
+    "Company": "capexmodel._company",
+    "Currency": "capexmodel._currency",
+    "FiscalCalendar": "capexmodel._fiscal",
+    "Money": "capexmodel._money",
+    "Period": "capexmodel._period",
+    "Region": "capexmodel._company",
+    "combine_periods": "capexmodel._money",
+    "total": "capexmodel._money",
+}
+
+
+# Read by type checkers and the docs, never at run time (importing `typing` to say so
+# would double the cost of `import capexmodel`).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from capexmodel._company import Company, Region
+    from capexmodel._currency import Currency
+    from capexmodel._fiscal import FiscalCalendar
+    from capexmodel._money import Money, combine_periods, total
+    from capexmodel._period import CalendarHalf, CalendarMonth, CalendarQuarter, CalendarYear, Period
+else:  # Hidden from type checkers, so that a misspelt name is still a type error.
+
+    def __getattr__(name: str) -> object:
+        """Load a public name on first use (PEP 562)."""
+        module = _LAZY.get(name)
+        if module is None:
+            msg = f"module 'capexmodel' has no attribute {name!r}"
+            raise AttributeError(msg)
+        from importlib import import_module  # noqa: PLC0415 -- only when a lazy name is first used
+
+        value = getattr(import_module(module), name)
+        globals()[name] = value
+        return value
+
+del TYPE_CHECKING
+
+def __dir__() -> list[str]:
+    """List the public names, loaded or not."""
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "CalendarHalf",

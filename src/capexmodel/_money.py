@@ -5,7 +5,6 @@ from __future__ import annotations
 import decimal
 import itertools
 from decimal import Decimal
-from operator import attrgetter
 from typing import TYPE_CHECKING, Final, final, overload
 
 import attrs
@@ -119,15 +118,6 @@ class Money:
     period: Period = attrs.field(converter=_intern_period)
     """The window the amount flows over."""
 
-    @classmethod
-    def _make(cls, amount: Decimal, currency: Currency, period: Period) -> Money:
-        """Build from parts already validated, skipping the converters (the fast path)."""
-        money = object.__new__(cls)
-        _set(money, "amount", amount)
-        _set(money, "currency", currency)
-        _set(money, "period", period)
-        return money
-
     def _check_compatible(self, other: Money, verb: str) -> None:
         if self.currency is not other.currency and self.currency != other.currency:
             msg = f"cannot {verb} {self._short()} and {other._short()}: currencies differ (convert one first)"
@@ -143,8 +133,10 @@ class Money:
         """Add an amount of the same currency over the same period (``+ 0`` too, for `sum`)."""
         if type(other) is not Money:
             return self if other.__class__ is int and other == 0 else NotImplemented
-        self._check_compatible(other, "add")
-        return Money._make(_add(self.amount, other.amount), self.currency, self.period)
+        currency, period = self.currency, self.period
+        if other.currency is not currency or other.period is not period:
+            self._check_compatible(other, "add")
+        return _money(_add(self.amount, other.amount), currency, period)
 
     __radd__ = __add__
 
@@ -153,11 +145,11 @@ class Money:
         if type(other) is not Money:
             return NotImplemented
         self._check_compatible(other, "subtract")
-        return Money._make(_subtract(self.amount, other.amount), self.currency, self.period)
+        return _money(_subtract(self.amount, other.amount), self.currency, self.period)
 
     def __neg__(self) -> Money:
         """The opposite amount."""
-        return Money._make(-self.amount, self.currency, self.period)
+        return _money(-self.amount, self.currency, self.period)
 
     def __pos__(self) -> Money:
         """The amount itself."""
@@ -172,7 +164,7 @@ class Money:
         number = _factor(factor)
         if number is None:
             return NotImplemented
-        return Money._make(_multiply(self.amount, number), self.currency, self.period)
+        return _money(_multiply(self.amount, number), self.currency, self.period)
 
     __rmul__ = __mul__
 
@@ -200,7 +192,7 @@ class Money:
         if not number:
             msg = f"cannot divide {self} by zero"
             raise DivisionByZeroError(msg)
-        return Money._make(self.amount / number, self.currency, self.period)
+        return _money(self.amount / number, self.currency, self.period)
 
     def _compare(self, other: object, verb: str) -> tuple[Decimal, Decimal] | None:
         if type(other) is not Money:
@@ -238,7 +230,7 @@ class Money:
         """
         exponent = Decimal(1).scaleb(-ndigits)
         rounded = self.amount.quantize(exponent, rounding=decimal.ROUND_HALF_EVEN, context=_EXACT)
-        return Money._make(rounded, self.currency, self.period)
+        return _money(rounded, self.currency, self.period)
 
     def _short(self) -> str:
         return f"{self.amount} {self.currency}"
@@ -252,10 +244,19 @@ class Money:
         return f"Money('{self.amount}', '{self.currency}', {self.period!r})"
 
 
-_set = object.__setattr__
-_get_amount = attrgetter("amount")
-_get_period = attrgetter("period")
-_get_currency = attrgetter("currency")
+_set_amount = Money.__dict__["amount"].__set__
+_set_currency = Money.__dict__["currency"].__set__
+_set_period = Money.__dict__["period"].__set__
+_new = object.__new__
+
+
+def _money(amount: Decimal, currency: Currency, period: Period) -> Money:
+    """Build a Money from parts already validated, skipping the converters (the fast path)."""
+    money = _new(Money)
+    _set_amount(money, amount)
+    _set_currency(money, currency)
+    _set_period(money, period)
+    return money
 
 
 def total(
@@ -286,30 +287,26 @@ def total(
             raise InvalidValueError(msg)
         return Money(0, currency, period)
     _check_all_money(items, "total()")
-    first = items[0]
-    want_currency = first.currency if currency is None else Currency(currency)
-    want_period = first.period if period is None else _intern_period(period)
-    # Currencies and periods are interned, so one identity per list means all match.
-    if (
-        first.currency is not want_currency
-        or first.period is not want_period
-        or len(set(map(id, map(_get_currency, items)))) > 1
-        or len(set(map(id, map(_get_period, items)))) > 1
-    ):
-        for item in items:
-            if item.currency != want_currency:
-                msg = f"total() adds amounts in {want_currency}, got {item}"
-                raise CurrencyMismatchError(msg)
-            if item.period != want_period:
-                msg = f"total() adds amounts over {want_period}, got {item}"
-                raise PeriodMismatchError(msg)
+    want_currency = items[0].currency if currency is None else Currency(currency)
+    want_period = items[0].period if period is None else _intern_period(period)
+    # One pass each; list.count() compares by identity first, and currencies and
+    # periods are interned, so a list that matches costs no __eq__ calls at all.
+    count = len(items)
+    if [item.currency for item in items].count(want_currency) != count:
+        wrong = next(item for item in items if item.currency != want_currency)
+        msg = f"total() adds amounts in {want_currency}, got {wrong}"
+        raise CurrencyMismatchError(msg)
+    if [item.period for item in items].count(want_period) != count:
+        wrong = next(item for item in items if item.period != want_period)
+        msg = f"total() adds amounts over {want_period}, got {wrong}"
+        raise PeriodMismatchError(msg)
     with decimal.localcontext(_EXACT):
-        amount = sum(map(_get_amount, items), Decimal(0))
-    return Money._make(amount, want_currency, want_period)
+        amount = sum([item.amount for item in items], Decimal(0))
+    return _money(amount, want_currency, want_period)
 
 
 def _check_all_money(items: list[Money] | tuple[Money, ...], caller: str) -> None:
-    if set(map(type, items)) != {Money}:
+    if list(map(type, items)).count(Money) != len(items):
         wrong = next(item for item in items if type(item) is not Money)
         msg = f"{caller} adds Money, got {wrong!r}"
         raise InvalidAmountError(msg)
@@ -348,6 +345,6 @@ def combine_periods(amounts: Iterable[Money]) -> Money:
             msg = f"cannot combine {earlier} and {later}: no amount covers {gap}"
             raise PeriodMismatchError(msg)
     with decimal.localcontext(_EXACT):
-        amount = sum(map(_get_amount, items), Decimal(0))
+        amount = sum([item.amount for item in items], Decimal(0))
     union = _intern_period(Period(items[0].period.start, items[-1].period.end))
-    return Money._make(amount, items[0].currency, union)
+    return _money(amount, items[0].currency, union)

@@ -90,6 +90,9 @@ def test_addition_is_exact_beyond_the_decimal_context():
     assert str((big * Decimal("1.5")).amount) == "1" + "6" * 39 + ".5"  # 40 digits: beyond the context's 28
     assert str((big * 3).amount) == "3" * 40
     assert str((big - usd("0.01")).amount) == "1" * 39 + "0.99"
+    assert str((-big).amount) == "-" + "1" * 40
+    assert str(abs(-big).amount) == "1" * 40
+    assert str((-usd(0)).amount) == "0"
 
 
 def test_adding_different_currencies_or_periods_is_refused():

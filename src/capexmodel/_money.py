@@ -33,7 +33,7 @@ _EXACT: Final = decimal.Context(
     Emin=decimal.MIN_EMIN,
     traps=[decimal.InvalidOperation, decimal.Overflow, decimal.DivisionByZero],
 )
-_add, _subtract, _multiply = _EXACT.add, _EXACT.subtract, _EXACT.multiply
+_add, _subtract, _multiply, _negate = _EXACT.add, _EXACT.subtract, _EXACT.multiply, _EXACT.minus
 
 #: Amounts and factors are refused beyond this power of ten in either direction, far
 #: past any real figure, so that exact arithmetic never runs out of memory.
@@ -149,7 +149,7 @@ class Money:
 
     def __neg__(self) -> Money:
         """The opposite amount."""
-        return _money(-self.amount, self.currency, self.period)
+        return _money(_negate(self.amount), self.currency, self.period)
 
     def __pos__(self) -> Money:
         """The amount itself."""

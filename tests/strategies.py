@@ -14,11 +14,17 @@ CURRENCY_CODES = ("USD", "CNY", "HKD", "EUR", "JPY", "GBP", "KRW", "TWD", "INR",
 
 currencies = st.sampled_from(CURRENCY_CODES).map(cm.Currency)
 
-#: Exact amounts as analysts write them: whole units, cents, and the odd long decimal.
+#: Exact amounts as analysts write them (whole units, cents, the odd long decimal),
+#: and amounts with 30 to 60 digits, more than the default decimal context keeps.
 amounts = st.one_of(
     st.integers(min_value=-(10**15), max_value=10**15).map(Decimal),
     st.decimals(min_value=-(10**12), max_value=10**12, places=2, allow_nan=False, allow_infinity=False),
     st.decimals(min_value=-(10**6), max_value=10**6, places=9, allow_nan=False, allow_infinity=False),
+    st.builds(
+        lambda coefficient, exponent: Decimal(coefficient).scaleb(exponent),
+        st.integers(min_value=10**29, max_value=10**60) | st.integers(min_value=-(10**60), max_value=-(10**29)),
+        st.integers(min_value=-40, max_value=5),
+    ),
 )
 
 #: Factors for scaling: ints and short decimals, as in "12% of revenue".

@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 import pytest
@@ -60,6 +61,7 @@ def test_tickers_from_a_list_become_a_tuple():
         ({"currency": "RMB"}, cm.UnknownCurrencyError, "'RMB'"),
         ({"fiscal_calendar": 3}, cm.InvalidValueError, "fiscal_calendar must be a FiscalCalendar, got 3"),
         ({"tickers": "BABA"}, cm.InvalidValueError, "tickers must be a list or tuple of strings .* got 'BABA'"),
+        ({"tickers": {"BABA", "9988.HK"}}, cm.InvalidValueError, "tickers must be a list or tuple"),
         ({"tickers": ["BABA", ""]}, cm.InvalidValueError, "a ticker is a non-empty string without spaces, got ''"),
         ({"tickers": ["BA BA"]}, cm.InvalidValueError, "got 'BA BA'"),
         ({"tickers": [9988]}, cm.InvalidValueError, "got 9988"),
@@ -86,6 +88,7 @@ def test_region_codes_are_validated():
         cm.Region("ZZZ")
 
 
-def test_unknown_locale_is_refused():
-    with pytest.raises(cm.InvalidValueError, match="unknown locale 'xx_YY'"):
-        cm.Region("US").name("xx_YY")
+@pytest.mark.parametrize("locale", ["xx_YY", "", ["en"], None])
+def test_unknown_locale_is_refused(locale):
+    with pytest.raises(cm.InvalidValueError, match=f"unknown locale {re.escape(repr(locale))}"):
+        cm.Region("US").name(locale)

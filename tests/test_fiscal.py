@@ -55,8 +55,20 @@ def test_straddling_periods_are_refused():
 
 
 def test_reverse_lookups_refuse_other_things():
-    with pytest.raises(cm.InvalidPeriodError, match=r"expected a Period or a datetime\.date, got '2024-07-01'"):
+    with pytest.raises(
+        cm.InvalidPeriodError, match=r"year_of\(\) takes a Period or a datetime\.date, got '2024-07-01'"
+    ):
         MICROSOFT.year_of("2024-07-01")  # type: ignore[arg-type]
+    with pytest.raises(cm.InvalidPeriodError, match=r"quarter_of\(\) .* got the datetime .* \(pass its \.date\(\)\)"):
+        MICROSOFT.quarter_of(dt.datetime(2024, 7, 1, 12, 0))  # noqa: DTZ001
+
+
+def test_reverse_lookups_past_the_last_year_are_refused_naming_the_month():
+    with pytest.raises(cm.InvalidPeriodError, match="9999-12 falls in fiscal year 10000, past the last year, 9999"):
+        MICROSOFT.year_of(dt.date(9999, 12, 1))
+    with pytest.raises(cm.InvalidPeriodError, match="9999-07 falls in fiscal year 10000"):
+        MICROSOFT.quarter_of(cm.CalendarMonth(9999, 7))
+    assert MICROSOFT.quarter_of(dt.date(9999, 6, 30)) == (9999, 4)
 
 
 @pytest.mark.parametrize("month", [0, 13, -1, "6", 6.0, True, None])

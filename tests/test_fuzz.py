@@ -93,3 +93,42 @@ def test_company(fields):
 def test_total_and_combine_periods(amounts, currency, period):
     succeeds_or_raises_our_error(cm.total, amounts, currency=currency, period=period)
     succeeds_or_raises_our_error(cm.combine_periods, amounts)
+
+
+def raises_only_ours_or_type_error(call, *args):
+    """Operators may also refuse an operand's type with TypeError, as Python's protocol says."""
+    with contextlib.suppress(cm.CapexModelError, TypeError):
+        call(*args)
+
+
+@given(cms.anything, cms.anything)
+def test_total_and_combine_periods_of_anything(amounts, other):
+    succeeds_or_raises_our_error(cm.total, amounts)
+    succeeds_or_raises_our_error(cm.combine_periods, amounts)
+    succeeds_or_raises_our_error(cm.total, [amounts, other])
+    succeeds_or_raises_our_error(cm.combine_periods, (amounts, other))
+
+
+@given(cms.periods(), cms.anything)
+def test_period_methods(period, other):
+    for method in (period.contains, period.overlaps, period.is_adjacent_to):
+        succeeds_or_raises_our_error(method, other)
+    succeeds_or_raises_our_error(cm.Period.from_months, other, other)
+
+
+@given(cms.money(), cms.anything)
+def test_money_operators(money, other):
+    for operator in ("__add__", "__radd__", "__sub__", "__mul__", "__rmul__", "__truediv__", "__lt__", "__ge__"):
+        raises_only_ours_or_type_error(lambda name=operator: _apply(getattr(money, name)(other)))
+    succeeds_or_raises_our_error(round, money, other)
+
+
+@given(st.sampled_from(["US", "CN"]).map(cm.Region), cms.anything)
+def test_region_names(region, locale):
+    succeeds_or_raises_our_error(region.name, locale)
+
+
+def _apply(result):
+    """Turn NotImplemented into the TypeError the operator would raise."""
+    if result is NotImplemented:
+        raise TypeError

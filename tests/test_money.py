@@ -40,7 +40,7 @@ def test_amounts_keep_their_digits():
 @pytest.mark.parametrize(
     ("given", "message"),
     [
-        (77.7, "not the float 77.7 \\(pass '77.7' to keep it exact\\)"),
+        (77.7, "not the float 77.7 \\(pass Decimal\\('77.7'\\) to keep it exact\\)"),
         (float("nan"), "not the float nan"),
         ("NaN", "must be finite, got 'NaN'"),
         ("-Infinity", "must be finite, got '-Infinity'"),
@@ -50,8 +50,9 @@ def test_amounts_keep_their_digits():
         (True, "got True of type bool"),
         (None, "got None of type NoneType"),
         (Fraction(1, 3), "got Fraction\\(1, 3\\) of type Fraction"),
-        ("1e1000", "must be below 1e1000 with at most 1000 decimal places, got '1e1000'"),
-        ("1e-1001", "got '1e-1001'"),
+        ("1e1000", "amount '1e1000' is out of range: amounts lie below 1e1000 with at most 1000 decimal places"),
+        ("1e-1001", "amount '1e-1001' is out of range"),
+        pytest.param(10**5000, "amount <an int of 16610 bits> is out of range", id="a huge int"),
     ],
 )
 def test_inexact_or_non_numeric_amounts_are_refused(given, message):
@@ -140,7 +141,26 @@ def test_division_rounds_in_the_active_context():
     with localcontext() as context:
         context.prec = 5
         assert (usd(1) / 3).amount == Decimal("0.33333")
+        context.rounding = decimal.ROUND_DOWN
+        assert (usd(2) / 3).amount == Decimal("0.66666")
+        assert usd(2) / usd(3) == Decimal("0.66666")
+    assert (usd(2) / 3).amount == Decimal("0.6666666666666666666666666667")
 
+
+@pytest.mark.parametrize("divisor", [1, 2, 4, 8, 10, Decimal("0.5"), Decimal(1024), Decimal("0.0625")])
+def test_terminating_division_is_exact_beyond_the_context(divisor):
+    amount = Decimal("1234567890123456789012345678901.25")  # 33 digits: more than the context's 28
+    quotient = (usd(amount) / divisor).amount
+    assert decimal.Context(prec=100).multiply(quotient, divisor) == amount
+    assert usd(amount) / usd(quotient) == divisor
+
+
+def test_division_ignores_the_callers_traps_and_exponent_limits():
+    with localcontext() as context:
+        context.traps[decimal.Inexact] = True
+        context.Emax = 3
+        assert str((usd(1) / 3).amount) == "0." + "3" * 28
+        assert (usd("1e10") / 1).amount == Decimal("1e10")
 
 @pytest.mark.parametrize("factor", [1.5, float("inf"), Decimal("NaN"), True])
 def test_bad_factors_are_refused(factor):
@@ -196,6 +216,36 @@ def test_equality_is_false_across_currencies_and_periods_and_types():
     assert usd(1) != 1
 
 
+def test_zero_has_no_sign():
+    assert str(cm.Money("-0", "USD", Y24).amount) == "0"
+    assert str((usd(0) * -1).amount) == "0"
+    assert str((usd("0.00") * Decimal(-2)).amount) == "0.00"
+    assert str((usd(0) / -3).amount) == "0"
+    assert str(round(usd("-0.001"), 2).amount) == "0.00"
+    assert str(abs(cm.Money("-0.0", "USD", Y24)).amount) == "0.0"
+
+
+def test_results_are_held_to_the_bounds_of_an_amount():
+    with pytest.raises(cm.InvalidAmountError, match=r"10000000000.*\.\.\. \(1000 characters\) USD over 2024 \* Decimal\('1E\+999'\) is out of range"):  # noqa: E501
+        usd("1e999") * Decimal("1e999")
+    with pytest.raises(cm.InvalidAmountError, match="is out of range"):
+        usd("1e-999") / Decimal("1e999")
+    assert (usd(0) * Decimal("1e-999") * Decimal("1e-999")).amount == 0
+
+
+def test_str_writes_every_digit_without_an_exponent():
+    assert repr((usd(800) / Decimal("0.5")).amount) == "Decimal('1.60E+3')"
+    assert str(usd(800) / Decimal("0.5")) == "1600 USD over 2024"
+    assert str(usd("1e3")) == "1000 USD over 2024"
+    assert repr(usd("1e3")) == "Money('1E+3', 'USD', Period.parse('2024'))"
+
+
+@pytest.mark.parametrize("ndigits", [10**7, -(10**12), 1.5, "2", True])
+def test_round_refuses_absurd_or_non_integer_places(ndigits):
+    with pytest.raises(cm.InvalidValueError, match=r"round\(\) takes a whole number of places from -1000 to 1000"):
+        round(usd(1), ndigits)
+
+
 def test_rounding_only_when_asked():
     assert round(usd("110.65"), 1) == usd("110.6")
     assert round(usd("110.75"), 1) == usd("110.8")
@@ -242,6 +292,18 @@ class TestTotal:
     def test_refuses_non_money(self):
         with pytest.raises(cm.InvalidAmountError, match="total\\(\\) adds Money, got Decimal\\('2'\\)"):
             cm.total([usd(1), Decimal(2)])  # type: ignore[list-item]
+
+    @pytest.mark.parametrize("amounts", [5, None, usd(1)])
+    def test_refuses_what_is_not_iterable(self, amounts):
+        with pytest.raises(cm.InvalidValueError, match="total\\(\\) takes an iterable of Money, got"):
+            cm.total(amounts)
+        with pytest.raises(cm.InvalidValueError, match="combine_periods\\(\\) takes an iterable of Money, got"):
+            cm.combine_periods(amounts)
+
+    def test_is_exact_beyond_the_decimal_context(self):
+        amounts = [usd("0.000000000000000000000000000001"), usd("1" * 40)]
+        assert cm.total(amounts).amount == Decimal("1" * 40 + ".000000000000000000000000000001")
+        assert cm.combine_periods([usd("1" * 40, Y23), usd("0.01")]).amount == Decimal("1" * 40 + ".01")
 
     def test_empty_needs_currency_and_period(self):
         with pytest.raises(cm.InvalidValueError, match="needs currency= and period="):
@@ -294,3 +356,13 @@ class TestCombinePeriods:
             cm.combine_periods([])
         with pytest.raises(cm.InvalidAmountError, match="combine_periods\\(\\) adds Money, got 3"):
             cm.combine_periods([usd(1), 3])  # type: ignore[list-item]
+
+
+def test_shared_periods_are_bounded_and_sharing_is_only_a_speed_up(monkeypatch):
+    from capexmodel import _money  # noqa: PLC0415
+
+    monkeypatch.setattr(_money, "_MAX_INTERNED_PERIODS", 2)
+    monkeypatch.setattr(_money, "_interned_periods", {})
+    amounts = [usd(1, cm.CalendarMonth(2024, month)) for month in (1, 2, 3, 1)]
+    assert len(_money._interned_periods) <= 2
+    assert amounts[0] + amounts[3] == usd(2, cm.CalendarMonth(2024, 1))

@@ -1,5 +1,6 @@
 import datetime as dt
 import pickle
+import re
 
 import pytest
 
@@ -105,8 +106,23 @@ def test_contains_periods_and_dates():
 
 
 def test_contains_refuses_other_things():
-    with pytest.raises(cm.InvalidPeriodError, match="got '2024'"):
+    with pytest.raises(cm.InvalidPeriodError, match=r"contains\(\) takes a Period or a datetime.date, got '2024'"):
         cm.CalendarYear(2024).contains("2024")  # type: ignore[arg-type]
+    with pytest.raises(cm.InvalidPeriodError, match=r"got the datetime .* \(pass its .date\(\)\)"):
+        cm.CalendarYear(2024).contains(dt.datetime(2024, 5, 1))  # noqa: DTZ001
+
+
+@pytest.mark.parametrize("method", ["overlaps", "is_adjacent_to"])
+@pytest.mark.parametrize("other", ["2024", dt.date(2024, 1, 1), None])
+def test_overlaps_and_adjacency_take_periods_only(method, other):
+    with pytest.raises(cm.InvalidPeriodError, match=rf"{method}\(\) takes a Period, got {re.escape(repr(other))}"):
+        getattr(cm.CalendarYear(2024), method)(other)
+
+
+@pytest.mark.parametrize("pair", [2024, (2024,), (2024, 1, 1), [2024, 1], None])
+def test_from_months_takes_year_month_pairs(pair):
+    with pytest.raises(cm.InvalidPeriodError, match=r"first must be a \(year, month\) pair such as \(2024, 4\), got"):
+        cm.Period.from_months(pair, (2024, 12))
 
 
 def test_overlaps_and_adjacency():

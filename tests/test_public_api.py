@@ -79,3 +79,15 @@ def test_package_ships_py_typed():
     from importlib.resources import files  # noqa: PLC0415
 
     assert files("capexmodel").joinpath("py.typed").is_file()
+
+
+def test_error_messages_survive_values_that_cannot_be_shown():
+    from capexmodel._errors import show  # noqa: PLC0415
+
+    class Broken:
+        def __repr__(self):
+            raise RuntimeError
+
+    assert show(Broken()) == "<a Broken that cannot be shown>"
+    with pytest.raises(cm.InvalidAmountError, match="got <a Broken that cannot be shown> of type Broken"):
+        cm.Money(Broken(), "USD", cm.CalendarYear(2024))

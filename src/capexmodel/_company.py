@@ -9,7 +9,7 @@ from typing import final
 import attrs
 
 from capexmodel._currency import Currency
-from capexmodel._errors import InvalidValueError
+from capexmodel._errors import InvalidValueError, show
 from capexmodel._fiscal import FiscalCalendar
 
 __all__ = ["Company", "Region"]
@@ -23,13 +23,13 @@ def _territory_names(locale: str) -> dict[str, str]:
     try:
         return dict(Locale.parse(locale).territories)
     except (UnknownLocaleError, ValueError, TypeError):
-        msg = f"unknown locale {locale!r}: expected a CLDR locale such as 'en' or 'zh_CN'"
+        msg = f"unknown locale {show(locale)}: expected a CLDR locale such as 'en' or 'zh_CN'"
         raise InvalidValueError(msg) from None
 
 
 def _check_region_code(_: Region, __: attrs.Attribute[str], code: str) -> None:
     if not isinstance(code, str) or code not in _territory_names("en"):
-        msg = f"unknown region {code!r}: expected a CLDR territory code such as 'US', 'CN' or 'EU'"
+        msg = f"unknown region {show(code)}: expected a CLDR territory code such as 'US', 'CN' or 'EU'"
         raise InvalidValueError(msg)
 
 
@@ -58,6 +58,9 @@ class Region:
             >>> cm.Region("US").name("zh_CN")
             '美国'
         """
+        if not isinstance(locale, str):
+            msg = f"unknown locale {show(locale)}: expected a CLDR locale such as 'en' or 'zh_CN'"
+            raise InvalidValueError(msg)
         return _territory_names(locale).get(self.code, self.code)
 
     def __str__(self) -> str:
@@ -77,34 +80,34 @@ def _check_id(_: Company, __: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not _ID.fullmatch(value):
         msg = (
             "a company id is lower-case letters and digits joined by '-' or '_',"
-            f" such as 'china-mobile', got {value!r}"
+            f" such as 'china-mobile', got {show(value)}"
         )
         raise InvalidValueError(msg)
 
 
 def _check_name(_: Company, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value.strip() or value != value.strip():
-        msg = f"{attribute.name} must be a non-empty string without surrounding spaces, got {value!r}"
+        msg = f"{attribute.name} must be a non-empty string without surrounding spaces, got {show(value)}"
         raise InvalidValueError(msg)
 
 
 def _check_calendar(_: Company, __: attrs.Attribute[FiscalCalendar], value: FiscalCalendar) -> None:
     if not isinstance(value, FiscalCalendar):
-        msg = f"fiscal_calendar must be a FiscalCalendar, got {value!r}"
+        msg = f"fiscal_calendar must be a FiscalCalendar, got {show(value)}"
         raise InvalidValueError(msg)
 
 
 def _to_tickers(value: object) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, tuple | list | frozenset | set):
-        msg = f"tickers must be a list or tuple of strings such as ['AMZN'], got {value!r}"
+    if not isinstance(value, tuple | list):
+        msg = f"tickers must be a list or tuple of strings such as ['AMZN'], got {show(value)}"
         raise InvalidValueError(msg)
     tickers = tuple(value)
     for ticker in tickers:
         if not isinstance(ticker, str) or not _TICKER.fullmatch(ticker):
-            msg = f"a ticker is a non-empty string without spaces, got {ticker!r} in {value!r}"
+            msg = f"a ticker is a non-empty string without spaces, got {show(ticker)} in {show(value)}"
             raise InvalidValueError(msg)
     if len(set(tickers)) != len(tickers):
-        msg = f"tickers must not repeat, got {value!r}"
+        msg = f"tickers must not repeat, got {show(value)}"
         raise InvalidValueError(msg)
     return tickers
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Final, final
 
-from capexmodel._errors import UnknownCurrencyError
+from capexmodel._errors import UnknownCurrencyError, show
 
 __all__ = ["Currency"]
 
@@ -45,11 +45,11 @@ class Currency(str):
         except (KeyError, TypeError):  # TypeError: an unhashable code
             pass
         if not isinstance(code, str):
-            msg = f"a currency code is a string such as 'USD', got {code!r}"
+            msg = f"a currency code is a string such as 'USD', got {show(code)}"
             raise UnknownCurrencyError(msg)
         canonical = code.upper()
-        if canonical not in _known_codes():
-            msg = f"unknown currency code {code!r}: expected an ISO 4217 code such as 'USD' or 'CNY'"
+        if not code.isascii() or canonical not in _known_codes():
+            msg = f"unknown currency code {show(code)}: expected an ISO 4217 code such as 'USD' or 'CNY'"
             raise UnknownCurrencyError(msg)
         currency = cls._interned.get(canonical)
         if currency is None:

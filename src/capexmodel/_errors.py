@@ -35,6 +35,39 @@ __all__ = [
 ]
 
 
+_SHOWN_LENGTH = 80
+
+
+def show(value: object) -> str:
+    """Show a value in an error message: its repr, shortened when long, never failing.
+
+    Examples:
+        >>> from capexmodel._errors import show
+        >>> show("RMB"), show(10**5000), show("x" * 200)[-16:]
+        ("'RMB'", '<an int of 16610 bits>', '(202 characters)')
+    """
+    if isinstance(value, int) and value.bit_length() > _SHOWN_LENGTH * 3:
+        return f"<an int of {value.bit_length()} bits>"
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 -- a broken __repr__ must not hide the real error
+        return f"<a {type(value).__name__} that cannot be shown>"
+    return shorten(text)
+
+
+def shorten(text: str) -> str:
+    """Cut a long text for an error message, saying how long it was.
+
+    Examples:
+        >>> from capexmodel._errors import shorten
+        >>> shorten("1" * 100)
+        '111111111111111111111111111111111111111111111111111111111111... (100 characters)'
+    """
+    if len(text) > _SHOWN_LENGTH:
+        return f"{text[: _SHOWN_LENGTH - 20]}... ({len(text)} characters)"
+    return text
+
+
 class CapexModelError(Exception):
     """The base of every error capexmodel raises for bad input.
 
@@ -65,7 +98,7 @@ class InvalidAmountError(InvalidValueError):
         >>> cm.Money(77.7, "USD", cm.CalendarYear(2024))
         Traceback (most recent call last):
         ...
-        capexmodel.InvalidAmountError: amount must be ... not the float 77.7 (pass '77.7' to keep it exact)
+        capexmodel.InvalidAmountError: amount must be ... not the float 77.7 (pass Decimal('77.7') to keep it exact)
     """
 
 

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import final
+from typing import TYPE_CHECKING, final
 
 import attrs
 
-from capexmodel._errors import InvalidPeriodError, InvalidValueError
-from capexmodel._period import Period, _check_int, _checked_index
+from capexmodel._errors import InvalidPeriodError, InvalidValueError, show
+from capexmodel._period import _MAX_YEAR, Period, _check_int, _checked_index, _date
+
+if TYPE_CHECKING:
+    import datetime as dt
 
 __all__ = ["FiscalCalendar"]
 
 
 def _check_year_end_month(_: FiscalCalendar, __: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:  # noqa: PLR2004 -- months
-        msg = f"year_end_month must be a month number from 1 to 12, got {value!r}"
+        msg = f"year_end_month must be a month number from 1 to 12, got {show(value)}"
         raise InvalidValueError(msg)
 
 
@@ -89,7 +91,7 @@ class FiscalCalendar:
             >>> cm.FiscalCalendar(year_end_month=6).year_of(datetime.date(2024, 7, 1))
             2025
         """
-        first, last = _month_span(when)
+        first, last = _month_span(when, "year_of()")
         year = self._year_of_month(first)
         if self._year_of_month(last) != year:
             msg = f"{when} straddles fiscal years {year} and {self._year_of_month(last)} ({self})"
@@ -106,7 +108,7 @@ class FiscalCalendar:
             >>> cm.FiscalCalendar(year_end_month=3).quarter_of(datetime.date(2024, 12, 31))
             (2025, 3)
         """
-        first, last = _month_span(when)
+        first, last = _month_span(when, "quarter_of()")
         found = self._quarter_of_month(first)
         if self._quarter_of_month(last) != found:
             msg = f"{when} straddles fiscal quarters {found} and {self._quarter_of_month(last)} ({self})"
@@ -116,7 +118,12 @@ class FiscalCalendar:
     def _year_of_month(self, index: int) -> int:
         # The fiscal year ending in month `year_end_month` of calendar year Y holds
         # month indices 12 * Y + year_end_month - 12 .. 12 * Y + year_end_month - 1.
-        return (index - self.year_end_month) // 12 + 1
+        year = (index - self.year_end_month) // 12 + 1
+        if year > _MAX_YEAR:
+            year0, month0 = divmod(index, 12)
+            msg = f"{year0:04d}-{month0 + 1:02d} falls in fiscal year {year}, past the last year, {_MAX_YEAR} ({self})"
+            raise InvalidPeriodError(msg)
+        return year
 
     def _quarter_of_month(self, index: int) -> tuple[int, int]:
         year = self._year_of_month(index)
@@ -127,11 +134,9 @@ class FiscalCalendar:
         return f"fiscal years ending in month {self.year_end_month}"
 
 
-def _month_span(when: object) -> tuple[int, int]:
+def _month_span(when: object, caller: str) -> tuple[int, int]:
     if isinstance(when, Period):
         return when._first, when._last
-    if isinstance(when, dt.date):
-        index = when.year * 12 + when.month - 1
-        return index, index
-    msg = f"expected a Period or a datetime.date, got {when!r}"
-    raise InvalidPeriodError(msg)
+    date = _date(when, caller)
+    index = date.year * 12 + date.month - 1
+    return index, index

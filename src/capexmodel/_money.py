@@ -17,11 +17,13 @@ from capexmodel._errors import (
     InvalidPeriodError,
     InvalidValueError,
     PeriodMismatchError,
+    shorten,
+    show,
 )
 from capexmodel._period import Period
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
 __all__ = ["Money", "combine_periods", "total"]
 
@@ -35,57 +37,94 @@ _EXACT: Final = decimal.Context(
 )
 _add, _subtract, _multiply, _negate = _EXACT.add, _EXACT.subtract, _EXACT.multiply, _EXACT.minus
 
-#: Amounts and factors are refused beyond this power of ten in either direction, far
-#: past any real figure, so that exact arithmetic never runs out of memory.
+#: Amounts, factors and the results of `*`, `/` and `round` are refused beyond this
+#: power of ten in either direction, far past any real figure, so that exact
+#: arithmetic stays small.
 _MAX_MAGNITUDE: Final = 1000
 
+_ZERO: Final = Decimal(0)
+
 #: One instance per distinct span, so that comparing the periods of two amounts
-#: is usually an identity check.
+#: is usually an identity check; cleared when it grows past the limit.
 _interned_periods: Final[dict[Period, Period]] = {}
+_MAX_INTERNED_PERIODS: Final = 65_536
 
 
-def _to_decimal(value: object, what: str = "amount") -> Decimal:
+_AMOUNT_TYPES = "an int, a Decimal or a numeric string"
+_FACTOR_TYPES = "an int or a Decimal"
+
+
+def _to_decimal(value: object, what: str = "amount", accepted: str = _AMOUNT_TYPES) -> Decimal:
     """Convert an int, a finite Decimal or a numeric string to a Decimal, exactly."""
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int) and not isinstance(value, bool):
         result = Decimal(value)
-    elif isinstance(value, str):
+    elif isinstance(value, str) and accepted is _AMOUNT_TYPES:
         try:
             result = Decimal(value)
         except decimal.InvalidOperation:
-            msg = f"{what} must be a number, got the string {value!r}"
+            msg = f"{what} must be a number, got the string {show(value)}"
             raise InvalidAmountError(msg) from None
     elif isinstance(value, float):
-        msg = (
-            f"{what} must be an int, a Decimal or a numeric string, not the float {value!r} "
-            f"(pass '{value!r}' to keep it exact)"
-        )
+        msg = f"{what} must be {accepted}, not the float {value!r} (pass Decimal('{value!r}') to keep it exact)"
         raise InvalidAmountError(msg)
     else:
-        msg = f"{what} must be an int, a Decimal or a numeric string, got {value!r} of type {type(value).__name__}"
+        msg = f"{what} must be {accepted}, got {show(value)} of type {type(value).__name__}"
         raise InvalidAmountError(msg)
     if not result.is_finite():
-        msg = f"{what} must be finite, got {value!r}"
+        msg = f"{what} must be finite, got {show(value)}"
         raise InvalidAmountError(msg)
+    return _bounded(result, lambda: f"{what} {show(value)}")
+
+
+def _bounded(result: Decimal, describe: Callable[[], str]) -> Decimal:
+    """Hold a finite Decimal to the bounds of an amount, and give zero no sign."""
     exponent = result.as_tuple().exponent
-    if not isinstance(exponent, int) or exponent < -_MAX_MAGNITUDE or result.adjusted() >= _MAX_MAGNITUDE:
-        msg = f"{what} must be below 1e{_MAX_MAGNITUDE} with at most {_MAX_MAGNITUDE} decimal places, got {value!r}"
+    assert isinstance(exponent, int)  # noqa: S101 -- only finite numbers get here
+    if exponent < -_MAX_MAGNITUDE or result.adjusted() >= _MAX_MAGNITUDE:
+        if not result:
+            return _ZERO
+        msg = (
+            f"{describe()} is out of range: amounts lie below 1e{_MAX_MAGNITUDE}"
+            f" with at most {_MAX_MAGNITUDE} decimal places"
+        )
         raise InvalidAmountError(msg)
-    return result
+    return result or result.copy_abs()
+
+
+def _divide(dividend: Decimal, divisor: Decimal) -> Decimal:
+    """Divide exactly when the quotient terminates; otherwise round as the active context says."""
+    # A terminating quotient has at most this many digits: the divisor's factors of 2
+    # and 5 add at most log2(divisor) < 3.33 digits per digit of the divisor.
+    digits = len(dividend.as_tuple().digits) + 4 * len(divisor.as_tuple().digits) + 2
+    wide = decimal.Context(prec=digits, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN, traps=[])
+    quotient = wide.divide(dividend, divisor)
+    if wide.flags[decimal.Inexact]:
+        caller = decimal.getcontext()
+        context = decimal.Context(
+            prec=caller.prec, rounding=caller.rounding, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN, traps=[]
+        )
+        quotient = context.divide(dividend, divisor)
+    return quotient
 
 
 def _intern_period(period: object) -> Period:
     if not isinstance(period, Period):
-        msg = f"period must be a capexmodel.Period (for example cm.CalendarYear(2024)), got {period!r}"
+        msg = f"period must be a capexmodel.Period (for example cm.CalendarYear(2024)), got {show(period)}"
         raise InvalidPeriodError(msg)
-    return _interned_periods.setdefault(period, period)
+    interned = _interned_periods.get(period)
+    if interned is None:
+        if len(_interned_periods) >= _MAX_INTERNED_PERIODS:
+            _interned_periods.clear()  # sharing is only a speed-up: equal periods still compare equal
+        interned = _interned_periods[period] = period
+    return interned
 
 
 def _factor(value: object) -> Decimal | None:
     """A multiplier or divisor as a Decimal, or None when Money does not support its type."""
     if isinstance(value, int | float | Decimal):
-        return _to_decimal(value, "a factor")
+        return _to_decimal(value, "a factor", _FACTOR_TYPES)
     return None
 
 
@@ -96,9 +135,10 @@ class Money:
 
     The amount is a `Decimal`: ints, Decimals and numeric strings are accepted,
     floats, NaN and infinities are refused. ``+`` and ``-`` need the same currency
-    and period and are exact; ``*`` and ``/`` by a number keep both (division
-    rounds in the active decimal context); ``Money / Money`` in one currency is a
-    `Decimal`. Adding amounts over adjacent periods is `combine_periods`.
+    and period; ``*`` and ``/`` by a number keep both; ``Money / Money`` in one
+    currency is a `Decimal`. Sums, differences and products are exact whatever the
+    decimal context; a quotient is exact when it terminates and otherwise rounds as
+    the active context says. Adding amounts over adjacent periods is `combine_periods`.
 
     Examples:
         >>> import capexmodel as cm
@@ -120,11 +160,12 @@ class Money:
 
     def _check_compatible(self, other: Money, verb: str) -> None:
         if self.currency is not other.currency and self.currency != other.currency:
-            msg = f"cannot {verb} {self._short()} and {other._short()}: currencies differ (convert one first)"
+            amounts = f"{self._brief(period=False)} and {other._brief(period=False)}"
+            msg = f"cannot {verb} {amounts}: currencies differ (convert one first)"
             raise CurrencyMismatchError(msg)
         if self.period is not other.period and self.period != other.period:
             msg = (
-                f"cannot {verb} {self} and {other}: periods differ"
+                f"cannot {verb} {self._brief()} and {other._brief()}: periods differ"
                 " (use combine_periods() for adjacent periods)"
             )
             raise PeriodMismatchError(msg)
@@ -164,7 +205,8 @@ class Money:
         number = _factor(factor)
         if number is None:
             return NotImplemented
-        return _money(_multiply(self.amount, number), self.currency, self.period)
+        product = _bounded(_multiply(self.amount, number), lambda: f"{self._brief()} * {show(factor)}")
+        return _money(product, self.currency, self.period)
 
     __rmul__ = __mul__
 
@@ -175,24 +217,36 @@ class Money:
     def __truediv__(self, divisor: Money | int | Decimal) -> Money | Decimal:
         """Divide by a number (a Money) or by an amount of the same currency (a Decimal).
 
-        Division rounds in the active decimal context (28 significant digits unless
-        changed). The periods of two divided amounts may differ (growth compares them).
+        Division is exact when the quotient terminates (dividing by 2, 4 or 10 never
+        rounds); otherwise it rounds to the active decimal context's precision and
+        rounding mode (28 significant digits, half to even, unless changed). The
+        periods of two divided amounts may differ (growth compares them).
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> capex = cm.Money("3800", "CNY", cm.CalendarYear(2025))
+            >>> capex / 3
+            Money('1266.666666666666666666666667', 'CNY', Period.parse('2025'))
+            >>> capex / cm.Money("1600", "CNY", cm.CalendarYear(2025))
+            Decimal('2.375')
         """
         if type(divisor) is Money:
             if self.currency != divisor.currency:
-                msg = f"cannot divide {self._short()} by {divisor._short()}: currencies differ (convert one first)"
+                amounts = f"{self._brief(period=False)} by {divisor._brief(period=False)}"
+                msg = f"cannot divide {amounts}: currencies differ (convert one first)"
                 raise CurrencyMismatchError(msg)
             if not divisor.amount:
-                msg = f"cannot divide {self} by {divisor}, which is zero"
+                msg = f"cannot divide {self._brief()} by {divisor._brief()}, which is zero"
                 raise DivisionByZeroError(msg)
-            return self.amount / divisor.amount
+            return _divide(self.amount, divisor.amount)
         number = _factor(divisor)
         if number is None:
             return NotImplemented
         if not number:
-            msg = f"cannot divide {self} by zero"
+            msg = f"cannot divide {self._brief()} by zero"
             raise DivisionByZeroError(msg)
-        return _money(self.amount / number, self.currency, self.period)
+        quotient = _bounded(_divide(self.amount, number), lambda: f"{self._brief()} / {show(divisor)}")
+        return _money(quotient, self.currency, self.period)
 
     def _compare(self, other: object, verb: str) -> tuple[Decimal, Decimal] | None:
         if type(other) is not Money:
@@ -228,16 +282,22 @@ class Money:
             >>> round(cm.Money("110.65", "USD", cm.CalendarYear(2024)), 1)
             Money('110.6', 'USD', Period.parse('2024'))
         """
+        if isinstance(ndigits, bool) or not isinstance(ndigits, int) or abs(ndigits) > _MAX_MAGNITUDE:
+            limit = _MAX_MAGNITUDE
+            msg = f"round() takes a whole number of places from -{limit} to {limit}, got {show(ndigits)}"
+            raise InvalidValueError(msg)
         exponent = Decimal(1).scaleb(-ndigits)
         rounded = self.amount.quantize(exponent, rounding=decimal.ROUND_HALF_EVEN, context=_EXACT)
-        return _money(rounded, self.currency, self.period)
+        return _money(rounded or rounded.copy_abs(), self.currency, self.period)
 
-    def _short(self) -> str:
-        return f"{self.amount} {self.currency}"
+    def _brief(self, *, period: bool = True) -> str:
+        """The amount as error messages show it: like `str`, but a very long amount is cut."""
+        text = f"{shorten(f'{self.amount:f}')} {self.currency}"
+        return f"{text} over {self.period}" if period else text
 
     def __str__(self) -> str:
-        """Return ``<amount> <currency> over <period label>``, every digit kept."""
-        return f"{self.amount} {self.currency} over {self.period}"
+        """Return ``<amount> <currency> over <period label>``, every digit kept, no exponent."""
+        return f"{self.amount:f} {self.currency} over {self.period}"
 
     def __repr__(self) -> str:
         """Return a constructor call that evaluates back to an equal amount."""
@@ -280,7 +340,7 @@ def total(
         >>> cm.total([], currency="CNY", period=y24)
         Money('0', 'CNY', Period.parse('2024'))
     """
-    items = amounts if isinstance(amounts, list | tuple) else list(amounts)
+    items = amounts if isinstance(amounts, list | tuple) else _listed(amounts, "total()")
     if not items:
         if currency is None or period is None:
             msg = "total() of no amounts needs currency= and period= to say what zero is"
@@ -294,21 +354,29 @@ def total(
     count = len(items)
     if [item.currency for item in items].count(want_currency) != count:
         wrong = next(item for item in items if item.currency != want_currency)
-        msg = f"total() adds amounts in {want_currency}, got {wrong}"
+        msg = f"total() adds amounts in {want_currency}, got {wrong._brief()}"
         raise CurrencyMismatchError(msg)
     if [item.period for item in items].count(want_period) != count:
         wrong = next(item for item in items if item.period != want_period)
-        msg = f"total() adds amounts over {want_period}, got {wrong}"
+        msg = f"total() adds amounts over {want_period}, got {wrong._brief()}"
         raise PeriodMismatchError(msg)
     with decimal.localcontext(_EXACT):
         amount = sum([item.amount for item in items], Decimal(0))
     return _money(amount, want_currency, want_period)
 
 
+def _listed(amounts: Iterable[Money], caller: str) -> list[Money]:
+    try:
+        return list(amounts)
+    except TypeError:
+        msg = f"{caller} takes an iterable of Money, got {show(amounts)}"
+        raise InvalidValueError(msg) from None
+
+
 def _check_all_money(items: list[Money] | tuple[Money, ...], caller: str) -> None:
     if list(map(type, items)).count(Money) != len(items):
         wrong = next(item for item in items if type(item) is not Money)
-        msg = f"{caller} adds Money, got {wrong!r}"
+        msg = f"{caller} adds Money, got {show(wrong)}"
         raise InvalidAmountError(msg)
 
 
@@ -327,7 +395,7 @@ def combine_periods(amounts: Iterable[Money]) -> Money:
         >>> cm.combine_periods(quarters)
         Money('21215', 'USD', Period.parse('2024-06/2025-05'))
     """
-    items = list(amounts)
+    items = _listed(amounts, "combine_periods()")
     if not items:
         msg = "combine_periods() needs at least one amount"
         raise InvalidValueError(msg)
@@ -335,14 +403,14 @@ def combine_periods(amounts: Iterable[Money]) -> Money:
     items.sort(key=lambda item: (item.period.start, item.period.end))
     for earlier, later in itertools.pairwise(items):
         if earlier.currency != later.currency:
-            msg = f"cannot combine {earlier} and {later}: currencies differ (convert one first)"
+            msg = f"cannot combine {earlier._brief()} and {later._brief()}: currencies differ (convert one first)"
             raise CurrencyMismatchError(msg)
         if earlier.period.overlaps(later.period):
-            msg = f"cannot combine {earlier} and {later}: their periods overlap"
+            msg = f"cannot combine {earlier._brief()} and {later._brief()}: their periods overlap"
             raise PeriodMismatchError(msg)
         if not earlier.period.is_adjacent_to(later.period):
             gap = Period._from_indices(earlier.period._last + 1, later.period._first - 1)
-            msg = f"cannot combine {earlier} and {later}: no amount covers {gap}"
+            msg = f"cannot combine {earlier._brief()} and {later._brief()}: no amount covers {gap}"
             raise PeriodMismatchError(msg)
     with decimal.localcontext(_EXACT):
         amount = sum([item.amount for item in items], Decimal(0))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, final
 
 import attrs
 
-from capexmodel._errors import InvalidPeriodError
+from capexmodel._errors import InvalidPeriodError, show
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,7 +36,7 @@ def _last_day(index: int) -> dt.date:
 
 def _check_start(_: Period, __: attrs.Attribute[dt.date], start: dt.date) -> None:
     if not isinstance(start, dt.date) or isinstance(start, dt.datetime):
-        msg = f"a period starts on a datetime.date, got start={start!r}"
+        msg = f"a period starts on a datetime.date, got start={show(start)}"
         raise InvalidPeriodError(msg)
     if start.day != 1:
         msg = f"a period starts on the first day of a month, got start={start}"
@@ -45,7 +45,7 @@ def _check_start(_: Period, __: attrs.Attribute[dt.date], start: dt.date) -> Non
 
 def _check_end(instance: Period, _: attrs.Attribute[dt.date], end: dt.date) -> None:
     if not isinstance(end, dt.date) or isinstance(end, dt.datetime):
-        msg = f"a period ends on a datetime.date, got end={end!r}"
+        msg = f"a period ends on a datetime.date, got end={show(end)}"
         raise InvalidPeriodError(msg)
     if end.day != calendar.monthrange(end.year, end.month)[1]:
         msg = f"a period ends on the last day of a month, got end={end}"
@@ -102,7 +102,7 @@ class Period:
             >>> cm.Period.from_months((2024, 4), (2025, 3))
             Period.parse('2024-04/2025-03')
         """
-        return cls._from_indices(_checked_index(*first), _checked_index(*last))
+        return cls._from_indices(_month_of_pair("first", first), _month_of_pair("last", last))
 
     @classmethod
     def parse(cls, label: str) -> Period:
@@ -125,10 +125,10 @@ class Period:
                             return cls.from_months((numbers[0], numbers[1]), (numbers[2], numbers[3]))
                         return _CALENDAR_BUILDERS[kind](*numbers)
                     except InvalidPeriodError as error:
-                        msg = f"cannot read a period from {label!r}: {error}"
+                        msg = f"cannot read a period from {show(label)}: {error}"
                         raise InvalidPeriodError(msg) from None
         msg = (
-            f"cannot read a period from {label!r}: expected a label such as "
+            f"cannot read a period from {show(label)}: expected a label such as "
             "'2024', '2024-H1', '2024-Q3', '2024-07' or '2024-04/2025-03'"
         )
         raise InvalidPeriodError(msg)
@@ -197,10 +197,7 @@ class Period:
         """
         if isinstance(other, Period):
             return self.start <= other.start and other.end <= self.end
-        if isinstance(other, dt.date):
-            return self.start <= other <= self.end
-        msg = f"contains() takes a Period or a datetime.date, got {other!r}"
-        raise InvalidPeriodError(msg)
+        return self.start <= _date(other, "contains()") <= self.end
 
     def overlaps(self, other: Period) -> bool:
         """Whether the two periods share at least one month.
@@ -210,6 +207,7 @@ class Period:
             >>> cm.CalendarYear(2024).overlaps(cm.Period.parse("2024-12/2025-02"))
             True
         """
+        _check_period(other, "overlaps()")
         return self.start <= other.end and other.start <= self.end
 
     def is_adjacent_to(self, other: Period) -> bool:
@@ -222,6 +220,7 @@ class Period:
             >>> cm.CalendarQuarter(2024, 4).is_adjacent_to(cm.CalendarQuarter(2024, 4))
             False
         """
+        _check_period(other, "is_adjacent_to()")
         return self._last + 1 == other._first or other._last + 1 == self._first
 
     def __str__(self) -> str:
@@ -238,9 +237,33 @@ def _month_label(index: int) -> str:
     return f"{year:04d}-{month0 + 1:02d}"
 
 
+def _check_period(value: object, caller: str) -> None:
+    if not isinstance(value, Period):
+        msg = f"{caller} takes a Period, got {show(value)}"
+        raise InvalidPeriodError(msg)
+
+
+def _date(value: object, caller: str) -> dt.date:
+    """A plain date, refusing datetimes (whose time of day a period cannot honour)."""
+    if isinstance(value, dt.datetime):
+        msg = f"{caller} takes a Period or a datetime.date, got the datetime {show(value)} (pass its .date())"
+        raise InvalidPeriodError(msg)
+    if not isinstance(value, dt.date):
+        msg = f"{caller} takes a Period or a datetime.date, got {show(value)}"
+        raise InvalidPeriodError(msg)
+    return value
+
+
+def _month_of_pair(name: str, pair: object) -> int:
+    if not isinstance(pair, tuple) or len(pair) != 2:  # noqa: PLR2004 -- (year, month)
+        msg = f"{name} must be a (year, month) pair such as (2024, 4), got {show(pair)}"
+        raise InvalidPeriodError(msg)
+    return _checked_index(*pair)
+
+
 def _check_int(name: str, value: object, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        msg = f"{name} must be a whole number from {low} to {high}, got {value!r}"
+        msg = f"{name} must be a whole number from {low} to {high}, got {show(value)}"
         raise InvalidPeriodError(msg)
     return value
 

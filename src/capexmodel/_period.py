@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from typing import TYPE_CHECKING, final
@@ -31,7 +30,14 @@ def _first_day(index: int) -> dt.date:
 
 def _last_day(index: int) -> dt.date:
     year, month0 = divmod(index, 12)
-    return dt.date(year, month0 + 1, calendar.monthrange(year, month0 + 1)[1])
+    return dt.date(year, month0 + 1, _days_in_month(year, month0 + 1))
+
+
+def _days_in_month(year: int, month: int) -> int:
+    # The `calendar` module would do, but importing it costs more than all of this module.
+    if month == 12:  # noqa: PLR2004 -- December
+        return 31
+    return (dt.date(year, month + 1, 1) - dt.date(year, month, 1)).days
 
 
 def _check_start(_: Period, __: attrs.Attribute[dt.date], start: dt.date) -> None:
@@ -47,7 +53,7 @@ def _check_end(instance: Period, _: attrs.Attribute[dt.date], end: dt.date) -> N
     if not isinstance(end, dt.date) or isinstance(end, dt.datetime):
         msg = f"a period ends on a datetime.date, got end={show(end)}"
         raise InvalidPeriodError(msg)
-    if end.day != calendar.monthrange(end.year, end.month)[1]:
+    if end.day != _days_in_month(end.year, end.month):
         msg = f"a period ends on the last day of a month, got end={end}"
         raise InvalidPeriodError(msg)
     if end < instance.start:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, final
 import attrs
 
 from capexmodel._errors import InvalidPeriodError, InvalidValueError, show
-from capexmodel._period import _MAX_YEAR, Period, _check_int, _checked_index, _date
+from capexmodel._period import _MAX_YEAR, Period, _checked_index, _date, _part_of_year
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -56,8 +56,7 @@ class FiscalCalendar:
             >>> cm.FiscalCalendar(year_end_month=3).year(2025)  # Alibaba's fiscal 2025
             Period.parse('2024-04/2025-03')
         """
-        first = self._first_month(fiscal_year)
-        return Period._from_indices(first, first + 11)
+        return _part_of_year(self._first_month(fiscal_year), "year", 1)
 
     def half(self, fiscal_year: int, half: int) -> Period:
         """Half `half` (1 or 2) of `fiscal_year`.
@@ -67,8 +66,7 @@ class FiscalCalendar:
             >>> cm.FiscalCalendar(year_end_month=6).half(2025, 2)
             Period.parse('2025-H1')
         """
-        first = self._first_month(fiscal_year) + 6 * (_check_int("half", half, 1, 2) - 1)
-        return Period._from_indices(first, first + 5)
+        return _part_of_year(self._first_month(fiscal_year), "half", half)
 
     def quarter(self, fiscal_year: int, quarter: int) -> Period:
         """Quarter `quarter` (1 to 4) of `fiscal_year`.
@@ -78,8 +76,7 @@ class FiscalCalendar:
             >>> cm.FiscalCalendar(year_end_month=5).quarter(2025, 3)  # Oracle, Dec 2024 - Feb 2025
             Period.parse('2024-12/2025-02')
         """
-        first = self._first_month(fiscal_year) + 3 * (_check_int("quarter", quarter, 1, 4) - 1)
-        return Period._from_indices(first, first + 2)
+        return _part_of_year(self._first_month(fiscal_year), "quarter", quarter)
 
     def year_of(self, when: dt.date | Period) -> int:
         """The fiscal year that a date, or every month of a period, falls in.

@@ -278,6 +278,17 @@ def _checked_index(year: object, month: object) -> int:
     return _month_index(_check_int("year", year, _MIN_YEAR, _MAX_YEAR), _check_int("month", month, 1, 12))
 
 
+_PARTS_OF_A_YEAR = {"year": 1, "half": 2, "quarter": 4, "month": 12}
+
+
+def _part_of_year(first_month: int, part: str, number: object) -> Period:
+    """Part `number` (a half, a quarter, ...) of the twelve months from month index `first_month`."""
+    count = _PARTS_OF_A_YEAR[part]
+    months = 12 // count
+    start = first_month + months * (_check_int(part, number, 1, count) - 1)
+    return Period._from_indices(start, start + months - 1)
+
+
 def CalendarYear(year: int) -> Period:  # noqa: N802 -- named as the period it builds
     """The calendar year `year`, January to December.
 
@@ -286,8 +297,7 @@ def CalendarYear(year: int) -> Period:  # noqa: N802 -- named as the period it b
         >>> cm.CalendarYear(2024)
         Period.parse('2024')
     """
-    first = _checked_index(year, 1)
-    return Period._from_indices(first, first + 11)
+    return _part_of_year(_checked_index(year, 1), "year", 1)
 
 
 def CalendarHalf(year: int, half: int) -> Period:  # noqa: N802 -- named as the period it builds
@@ -298,8 +308,7 @@ def CalendarHalf(year: int, half: int) -> Period:  # noqa: N802 -- named as the 
         >>> cm.CalendarHalf(2024, 2).start
         datetime.date(2024, 7, 1)
     """
-    first = _checked_index(year, 1) + 6 * (_check_int("half", half, 1, 2) - 1)
-    return Period._from_indices(first, first + 5)
+    return _part_of_year(_checked_index(year, 1), "half", half)
 
 
 def CalendarQuarter(year: int, quarter: int) -> Period:  # noqa: N802 -- named as the period it builds
@@ -310,8 +319,7 @@ def CalendarQuarter(year: int, quarter: int) -> Period:  # noqa: N802 -- named a
         >>> cm.CalendarQuarter(2024, 3)
         Period.parse('2024-Q3')
     """
-    first = _checked_index(year, 1) + 3 * (_check_int("quarter", quarter, 1, 4) - 1)
-    return Period._from_indices(first, first + 2)
+    return _part_of_year(_checked_index(year, 1), "quarter", quarter)
 
 
 def CalendarMonth(year: int, month: int) -> Period:  # noqa: N802 -- named as the period it builds
@@ -322,8 +330,7 @@ def CalendarMonth(year: int, month: int) -> Period:  # noqa: N802 -- named as th
         >>> cm.CalendarMonth(2024, 2).end
         datetime.date(2024, 2, 29)
     """
-    first = _checked_index(year, month)
-    return Period._from_indices(first, first)
+    return _part_of_year(_checked_index(year, 1), "month", month)
 
 
 _CALENDAR_BUILDERS: dict[str, Callable[..., Period]] = {

@@ -88,3 +88,16 @@ def test_error_messages_survive_values_that_cannot_be_shown():
     assert show(Broken()) == "<a Broken that cannot be shown>"
     with pytest.raises(cm.InvalidAmountError, match="got <a Broken that cannot be shown> of type Broken"):
         cm.Money(Broken(), "USD", cm.CalendarYear(2024))
+
+
+def test_every_public_name_is_in_the_api_reference():
+    from pathlib import Path  # noqa: PLC0415
+
+    pages = Path(__file__).parent.parent / "docs" / "reference"
+    documented = {
+        line.removeprefix("::: capexmodel.").strip()
+        for page in pages.glob("*.md")
+        for line in page.read_text(encoding="utf-8").splitlines()
+        if line.startswith("::: capexmodel.")
+    }
+    assert set(cm.__all__) - {"__version__"} == documented

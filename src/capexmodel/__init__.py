@@ -10,6 +10,12 @@ typed values, across companies, currencies, fiscal calendars and countries:
   `CalendarQuarter`, `CalendarMonth`), and `FiscalCalendar` for years that end in
   another month, named by the calendar year they end in.
 - `Company` and `Region`: who invests, where, in which currency and calendar.
+- `ExchangeRate` and `RateTable`: explicit, traceable conversion (direct, inverse,
+  cross, and month-weighted blends only when asked); `Conversion` says how.
+- `calendarize`: fiscal periods restated over calendar periods, by months or by
+  quarter-end, recording how (`Calendarization`).
+- `Fact`, `Metric`, `Status`, `Source`: one number about one company, what it
+  covers and where it comes from; `Fact.derive` carries sources and status through.
 - Errors: everything a user can get wrong raises a `CapexModelError`.
 
 Examples:
@@ -20,6 +26,7 @@ Examples:
 """
 
 from capexmodel._errors import (
+    AmbiguousRateError,
     CapexModelError,
     CurrencyMismatchError,
     DataFileError,
@@ -40,13 +47,26 @@ _LAZY: dict[str, str] = {
     "CalendarMonth": "capexmodel._period",
     "CalendarQuarter": "capexmodel._period",
     "CalendarYear": "capexmodel._period",
+    "Calendarization": "capexmodel._calendarize",
+    "CalendarizedPart": "capexmodel._calendarize",
     "Company": "capexmodel._company",
+    "Conversion": "capexmodel._conversion",
+    "ConversionStep": "capexmodel._conversion",
     "Currency": "capexmodel._currency",
+    "ExchangeRate": "capexmodel._conversion",
+    "Fact": "capexmodel._facts",
     "FiscalCalendar": "capexmodel._fiscal",
+    "Metric": "capexmodel._provenance",
     "Money": "capexmodel._money",
     "Period": "capexmodel._period",
+    "RateTable": "capexmodel._conversion",
+    "RateUse": "capexmodel._conversion",
     "Region": "capexmodel._company",
+    "Source": "capexmodel._provenance",
+    "Status": "capexmodel._provenance",
+    "calendarize": "capexmodel._calendarize",
     "combine_periods": "capexmodel._money",
+    "merge_sources": "capexmodel._provenance",
     "total": "capexmodel._money",
 }
 
@@ -55,11 +75,15 @@ _LAZY: dict[str, str] = {
 # would double the cost of `import capexmodel`).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from capexmodel._calendarize import Calendarization, CalendarizedPart, calendarize
     from capexmodel._company import Company, Region
+    from capexmodel._conversion import Conversion, ConversionStep, ExchangeRate, RateTable, RateUse
     from capexmodel._currency import Currency
+    from capexmodel._facts import Fact
     from capexmodel._fiscal import FiscalCalendar
     from capexmodel._money import Money, combine_periods, total
     from capexmodel._period import CalendarHalf, CalendarMonth, CalendarQuarter, CalendarYear, Period
+    from capexmodel._provenance import Metric, Source, Status, merge_sources
 else:  # Hidden from type checkers, so that a misspelt name is still a type error.
 
     def __getattr__(name: str) -> object:
@@ -82,29 +106,43 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AmbiguousRateError",
     "CalendarHalf",
     "CalendarMonth",
     "CalendarQuarter",
     "CalendarYear",
+    "Calendarization",
+    "CalendarizedPart",
     "CapexModelError",
     "Company",
+    "Conversion",
+    "ConversionStep",
     "Currency",
     "CurrencyMismatchError",
     "DataFileError",
     "DivisionByZeroError",
+    "ExchangeRate",
+    "Fact",
     "FiscalCalendar",
     "InvalidAmountError",
     "InvalidPeriodError",
     "InvalidValueError",
+    "Metric",
     "MissingRateError",
     "Money",
     "Period",
     "PeriodMismatchError",
+    "RateTable",
+    "RateUse",
     "Region",
+    "Source",
+    "Status",
     "UndefinedIndicatorError",
     "UnknownCurrencyError",
     "__version__",
+    "calendarize",
     "combine_periods",
+    "merge_sources",
     "total",
 ]
 

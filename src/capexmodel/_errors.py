@@ -12,6 +12,7 @@ Every error derives from `CapexModelError` and from the builtin that fits, so
     ├── CurrencyMismatchError (ValueError)     amounts in different currencies
     ├── PeriodMismatchError (ValueError)       amounts over different periods, gaps, overlaps
     ├── MissingRateError (LookupError)         no exchange rate covers the period
+    ├── AmbiguousRateError (LookupError)       several rates or routes fit equally well
     ├── UndefinedIndicatorError (ArithmeticError)  an indicator has no meaning here
     └── DataFileError (ValueError)             a malformed data file
 
@@ -21,6 +22,7 @@ Messages name the offending value.
 from __future__ import annotations
 
 __all__ = [
+    "AmbiguousRateError",
     "CapexModelError",
     "CurrencyMismatchError",
     "DataFileError",
@@ -173,6 +175,16 @@ class MissingRateError(CapexModelError, LookupError):
     """
 
 
+class AmbiguousRateError(CapexModelError, LookupError):
+    """Several exchange rates, or several cross routes, fit a conversion equally well.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> issubclass(cm.AmbiguousRateError, LookupError)
+        True
+    """
+
+
 class UndefinedIndicatorError(CapexModelError, ArithmeticError):
     """An indicator has no meaning for its inputs (a zero or negative base, say).
 
@@ -205,6 +217,7 @@ for _error in (
     CurrencyMismatchError,
     PeriodMismatchError,
     MissingRateError,
+    AmbiguousRateError,
     UndefinedIndicatorError,
     DataFileError,
 ):

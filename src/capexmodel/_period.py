@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from typing import TYPE_CHECKING, final
 
@@ -11,7 +12,7 @@ import attrs
 from capexmodel._errors import InvalidPeriodError, show
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
 __all__ = ["CalendarHalf", "CalendarMonth", "CalendarQuarter", "CalendarYear", "Period"]
 
@@ -241,6 +242,16 @@ class Period:
 def _month_label(index: int) -> str:
     year, month0 = divmod(index, 12)
     return f"{year:04d}-{month0 + 1:02d}"
+
+
+def _month_runs(indices: Iterable[int]) -> list[Period]:
+    """Group month indices into periods of consecutive months, in order."""
+    ordered = sorted(set(indices))
+    runs = []
+    for _, group in itertools.groupby(enumerate(ordered), key=lambda pair: pair[1] - pair[0]):
+        months = [index for _, index in group]
+        runs.append(Period._from_indices(months[0], months[-1]))
+    return runs
 
 
 def _check_period(value: object, caller: str) -> None:

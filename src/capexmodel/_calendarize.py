@@ -1,0 +1,205 @@
+"""Calendarization: restating amounts over one set of periods as an amount over another."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Literal, final, get_args
+
+import attrs
+
+from capexmodel._errors import CurrencyMismatchError, InvalidValueError, PeriodMismatchError, show
+from capexmodel._money import Money, _bounded, _divide, _intern_period, _money
+from capexmodel._period import Period, _month_runs
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = ["Calendarization", "CalendarizedPart", "calendarize"]
+
+Method = Literal["months", "quarter-end"]
+
+
+def _exact(value: Fraction, what: str) -> Decimal:
+    """A Fraction as a Decimal: exact when it terminates, otherwise rounded once in the active context."""
+    quotient = _divide(Decimal(value.numerator), Decimal(value.denominator))
+    return _bounded(quotient, lambda: what)
+
+
+@final
+@attrs.frozen
+class CalendarizedPart:
+    """One input of a calendarization and the share of it that counts in the target.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> quarter = cm.Money("5862", "USD", cm.Period.parse("2024-12/2025-02"))
+        >>> part, = cm.calendarize([quarter], cm.CalendarMonth(2024, 12)).parts
+        >>> part.share, part.contribution
+        (Fraction(1, 3), Money('1954', 'USD', Period.parse('2024-12')))
+    """
+
+    amount: Money
+    """The input amount, over its own period."""
+
+    counted: Period
+    """The months of the input that count: those it shares with the target (by months),
+    or all of them (by quarter-end)."""
+
+    @property
+    def share(self) -> Fraction:
+        """The share of the input that counts: its counted months over all its months."""
+        return Fraction(self.counted.month_count, self.amount.period.month_count)
+
+    @property
+    def contribution(self) -> Money:
+        """The share of the input that counts, as an amount over the counted months.
+
+        Rounded in the active decimal context only when the share does not terminate;
+        the calendarized value is added up exactly and rounded once.
+        """
+        value = _exact(Fraction(self.amount.amount) * self.share, f"{self.share} of {self.amount._brief()}")
+        return _money(value, self.amount.currency, _intern_period(self.counted))
+
+
+@final
+@attrs.frozen
+class Calendarization:
+    """An amount restated over a `target` period, with the method and the inputs that made it.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> amazon = [cm.Money(amount, "USD", cm.CalendarQuarter(2024, q))
+        ...           for q, amount in enumerate(["14925", "17620", "22620", "27834"], start=1)]
+        >>> result = cm.calendarize(amazon, cm.CalendarYear(2024))
+        >>> result.value
+        Money('82999', 'USD', Period.parse('2024'))
+        >>> result.method, [str(part.amount.period) for part in result.parts]
+        ('months', ['2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4'])
+    """
+
+    value: Money
+    """The amount over the target period."""
+
+    target: Period
+    """The period the amounts were restated over."""
+
+    method: Method
+    """``"months"`` or ``"quarter-end"``."""
+
+    parts: tuple[CalendarizedPart, ...]
+    """The inputs that count, in order, each with its share."""
+
+    def __str__(self) -> str:
+        """Describe the result and where it came from."""
+        parts = ", ".join(
+            str(part.amount.period) if part.share == 1 else f"{part.share} of {part.amount.period}"
+            for part in self.parts
+        )
+        return f"{self.value} by {self.method} from {parts}"
+
+
+def calendarize(amounts: Iterable[Money], target: Period, *, method: Method = "months") -> Calendarization:
+    """Restate amounts over their own periods (fiscal quarters, say) as one amount over `target`.
+
+    - ``method="months"``: each amount counts in proportion to the months its period
+      shares with `target`; the amounts that overlap `target` must cover it with no
+      gap and no overlap.
+    - ``method="quarter-end"``: each amount whose period ends inside `target` counts
+      whole (the convention of adding up the quarters reported in a year); those
+      amounts must be contiguous and span as many months as `target`.
+
+    Amounts that do not count are ignored. Missing coverage is a
+    `PeriodMismatchError` naming the months, never a zero. When the amounts tile
+    `target` exactly, both methods give the exact sum. The value is added up
+    exactly and rounded once, only if a share does not terminate.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> oracle = [cm.Money(amount, "USD", cm.Period.parse(span)) for amount, span in [
+        ...     ("1674", "2023-12/2024-02"), ("2798", "2024-03/2024-05"), ("2303", "2024-06/2024-08"),
+        ...     ("3970", "2024-09/2024-11"), ("5862", "2024-12/2025-02")]]
+        >>> cm.calendarize(oracle, cm.CalendarYear(2024)).value.amount
+        Decimal('12141')
+        >>> cm.calendarize(oracle, cm.CalendarYear(2024), method="quarter-end").value.amount
+        Decimal('10745')
+    """
+    if method not in get_args(Method):
+        msg = f"method must be 'months' or 'quarter-end', got {show(method)}"
+        raise InvalidValueError(msg)
+    if not isinstance(target, Period):
+        msg = f"calendarize() restates amounts over a Period, got target={show(target)}"
+        raise InvalidValueError(msg)
+    items = _checked_amounts(amounts)
+    if method == "months":
+        counted = [item for item in items if item.period.overlaps(target)]
+        _check_no_overlaps(counted)
+        covered = {index for item in counted for index in range(item.period._first, item.period._last + 1)}
+        uncovered = [index for index in range(target._first, target._last + 1) if index not in covered]
+        if uncovered:
+            gaps = ", ".join(map(str, _month_runs(uncovered)))
+            msg = f"cannot calendarize to {target} by months: no amount covers {gaps}"
+            raise PeriodMismatchError(msg)
+        parts = tuple(CalendarizedPart(item, _shared_months(item.period, target)) for item in counted)
+    else:
+        counted = [item for item in items if target.contains(item.period.end)]
+        _check_quarter_end_span(counted, target)
+        parts = tuple(CalendarizedPart(item, item.period) for item in counted)
+    total = sum((Fraction(part.amount.amount) * part.share for part in parts), Fraction(0))
+    amount = _exact(total, f"the amount calendarized to {target}")
+    value = _money(amount, parts[0].amount.currency, _intern_period(target))
+    return Calendarization(value, target, method, parts)
+
+
+def _checked_amounts(amounts: Iterable[Money]) -> list[Money]:
+    try:
+        items = list(amounts)
+    except TypeError:
+        msg = f"calendarize() takes an iterable of Money, got {show(amounts)}"
+        raise InvalidValueError(msg) from None
+    if not items:
+        msg = "calendarize() needs at least one amount"
+        raise InvalidValueError(msg)
+    for item in items:
+        if not isinstance(item, Money):
+            msg = f"calendarize() restates Money, got {show(item)}"
+            raise InvalidValueError(msg)
+        if item.currency != items[0].currency:
+            msg = f"cannot calendarize {items[0]._brief()} with {item._brief()}: currencies differ (convert first)"
+            raise CurrencyMismatchError(msg)
+    items.sort(key=lambda item: (item.period.start, item.period.end))
+    return items
+
+
+def _check_no_overlaps(items: list[Money]) -> None:
+    for earlier, later in itertools.pairwise(items):
+        if earlier.period.overlaps(later.period):
+            msg = f"cannot calendarize {earlier._brief()} with {later._brief()}: their periods overlap"
+            raise PeriodMismatchError(msg)
+
+
+def _shared_months(period: Period, target: Period) -> Period:
+    return Period._from_indices(max(period._first, target._first), min(period._last, target._last))
+
+
+def _check_quarter_end_span(counted: list[Money], target: Period) -> None:
+    if not counted:
+        msg = f"cannot calendarize to {target} by quarter-end: no amount's period ends inside it"
+        raise PeriodMismatchError(msg)
+    _check_no_overlaps(counted)
+    for earlier, later in itertools.pairwise(counted):
+        if not earlier.period.is_adjacent_to(later.period):
+            gap = Period._from_indices(earlier.period._last + 1, later.period._first - 1)
+            msg = f"cannot calendarize to {target} by quarter-end: no amount covers {gap}"
+            raise PeriodMismatchError(msg)
+    span = Period(counted[0].period.start, counted[-1].period.end)
+    if span.month_count != target.month_count:
+        msg = (
+            f"cannot calendarize to {target} by quarter-end: the amounts ending inside it cover {span},"
+            f" {span.month_count} months, not {target.month_count}"
+        )
+        if span.month_count < target.month_count:
+            missing = target.month_count - span.month_count
+            msg += f"; {missing} months are missing, before {span.start:%Y-%m} or after {span.end:%Y-%m}"
+        raise PeriodMismatchError(msg)

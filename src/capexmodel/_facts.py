@@ -1,0 +1,182 @@
+"""Facts: one number about one company, with what it covers and where it comes from."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar, final
+
+import attrs
+
+from capexmodel._calendarize import Calendarization
+from capexmodel._company import Company, Region
+from capexmodel._conversion import Conversion
+from capexmodel._errors import InvalidValueError, show
+from capexmodel._money import Money
+from capexmodel._provenance import Metric, Source, Status, merge_sources
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+__all__ = ["Fact"]
+
+_T = TypeVar("_T")
+
+#: How a derived fact was computed.
+Derivation = Calendarization | Conversion
+
+
+def _to_metric(value: Metric | str) -> Metric:
+    return value if isinstance(value, Metric) else Metric(value)
+
+
+def _to_status(value: Status | str) -> Status:
+    if isinstance(value, Status):
+        return value
+    try:
+        return Status(value)
+    except ValueError:
+        names = ", ".join(repr(status.value) for status in Status)
+        msg = f"status must be a Status or one of {names}, got {show(value)}"
+        raise InvalidValueError(msg) from None
+
+
+def _to_sources(value: Iterable[Source]) -> tuple[Source, ...]:
+    if not isinstance(value, tuple | list):
+        msg = f"sources must be a list or tuple of Source, got {show(value)}"
+        raise InvalidValueError(msg)
+    for source in value:
+        if not isinstance(source, Source):
+            msg = f"sources must be Source values, got {show(source)}"
+            raise InvalidValueError(msg)
+    return tuple(value)
+
+
+def _to_market(value: Region | str | None) -> Region | None:
+    return value if value is None or isinstance(value, Region) else Region(value)
+
+
+def _instance_of(kind: type[_T], what: str) -> Callable[[object, attrs.Attribute[_T], _T], None]:
+    def check(_: object, attribute: attrs.Attribute[_T], value: _T) -> None:
+        if not isinstance(value, kind):
+            msg = f"{attribute.name} must be {what}, got {show(value)}"
+            raise InvalidValueError(msg)
+
+    return check
+
+
+def _check_derivation(_: Fact, __: attrs.Attribute[Derivation | None], value: Derivation | None) -> None:
+    if value is not None and not isinstance(value, Calendarization | Conversion):
+        msg = f"derivation must be a Calendarization, a Conversion or None, got {show(value)}"
+        raise InvalidValueError(msg)
+
+
+@final
+@attrs.frozen
+class Fact:
+    """One number about one company: what it measures, its value, what it covers and its sources.
+
+    Examples:
+        >>> import capexmodel as cm, datetime
+        >>> bytedance = cm.Company(id="bytedance", name_en="ByteDance", name_zh="字节跳动",
+        ...                        region="CN", currency="CNY")
+        >>> zheshang = cm.Source("Zheshang Securities", "ByteDance capex estimate")
+        >>> fact = cm.Fact(bytedance, "capex", cm.Money("80000000000", "CNY", cm.CalendarYear(2024)),
+        ...                status="estimate", sources=[zheshang])
+        >>> fact.metric, fact.status
+        (Metric('capex'), <Status.ESTIMATE: 'estimate'>)
+    """
+
+    company: Company = attrs.field(validator=_instance_of(Company, "a capexmodel.Company"))
+    """The company the number is about."""
+
+    metric: Metric = attrs.field(converter=_to_metric)
+    """What the number measures (a `Metric` or its name)."""
+
+    value: Money = attrs.field(validator=_instance_of(Money, "a capexmodel.Money"))
+    """The amount, its currency and the period it covers."""
+
+    basis: str = attrs.field(default="", validator=_instance_of(str, "a string"))
+    """What the number covers, when that needs saying: "including finance leases",
+    "compute-only capex (算力口径)"."""
+
+    status: Status = attrs.field(default=Status.REPORTED, converter=_to_status)
+    """How sure the number is (a `Status` or its value, such as ``"estimate"``)."""
+
+    sources: tuple[Source, ...] = attrs.field(default=(), converter=_to_sources)
+    """Where the number was published."""
+
+    market: Region | None = attrs.field(default=None, converter=_to_market, kw_only=True)
+    """The market a split of revenue is about (`Metric.REVENUE_BY_MARKET`); None otherwise."""
+
+    derivation: Derivation | None = attrs.field(default=None, validator=_check_derivation, kw_only=True)
+    """How a derived number was computed: a `Calendarization` or a `Conversion`."""
+
+    def __attrs_post_init__(self) -> None:
+        """Require a market for revenue by market, and only there."""
+        if (self.metric == Metric.REVENUE_BY_MARKET) != (self.market is not None):
+            msg = (
+                "a fact has a market exactly when its metric is revenue_by_market,"
+                f" got {self.metric} and market={self.market}"
+            )
+            raise InvalidValueError(msg)
+
+    @classmethod
+    def derive(
+        cls,
+        value: Money,
+        inputs: Iterable[Fact],
+        *,
+        derivation: Derivation | None = None,
+        company: Company | None = None,
+        metric: Metric | str | None = None,
+        basis: str | None = None,
+    ) -> Fact:
+        """A fact computed from `inputs`: it carries their sources and is an estimate if any input is.
+
+        Company, metric and basis default to the ones the inputs share; where they
+        differ, pass them. A revenue-by-market fact keeps the inputs' shared market. The sources are the inputs' and the
+        derivation's (a conversion's rates), each once; the status is
+        `Status.combine` of the inputs'.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> tencent = cm.Company(id="tencent", name_en="Tencent", name_zh="腾讯", region="CN", currency="CNY")
+            >>> y24 = cm.CalendarYear(2024)
+            >>> rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.230", y24)])
+            >>> reported = cm.Fact(tencent, "capex", cm.Money("76760000000", "CNY", y24))
+            >>> conversion = rates.conversion("CNY", "USD", y24)
+            >>> in_usd = cm.Fact.derive(conversion.apply(reported.value), [reported], derivation=conversion)
+            >>> in_usd.status, round(in_usd.value, -6)
+            (<Status.DERIVED: 'derived'>, Money('1.0617E+10', 'USD', Period.parse('2024')))
+        """
+        try:
+            facts = [inputs] if isinstance(inputs, Fact) else list(inputs)
+        except TypeError:
+            facts = []
+        if not facts or not all(isinstance(fact, Fact) for fact in facts):
+            msg = f"derive() needs one or more Facts as inputs, got {show(inputs)}"
+            raise InvalidValueError(msg)
+        derived_metric = _to_metric(metric) if metric is not None else _shared(facts, "metric", lambda f: f.metric)
+        by_market = derived_metric == Metric.REVENUE_BY_MARKET
+        return cls(
+            company if company is not None else _shared(facts, "company", lambda fact: fact.company),
+            derived_metric,
+            value,
+            basis if basis is not None else _shared(facts, "basis", lambda fact: fact.basis),
+            Status.combine(fact.status for fact in facts),
+            merge_sources(*(fact.sources for fact in facts), _sources_of(derivation)),
+            market=_shared(facts, "market", lambda fact: fact.market) if by_market else None,
+            derivation=derivation,
+        )
+
+
+def _sources_of(derivation: Derivation | None) -> tuple[Source, ...]:
+    return derivation.sources if isinstance(derivation, Conversion) else ()
+
+
+def _shared(facts: list[Fact], name: str, get: Callable[[Fact], _T]) -> _T:
+    values = list(dict.fromkeys(get(fact) for fact in facts))
+    if len(values) > 1:
+        shown = ", ".join(map(str, values))
+        msg = f"the inputs differ in {name} ({shown}): pass {name}= to say which the derived fact has"
+        raise InvalidValueError(msg)
+    return values[0]

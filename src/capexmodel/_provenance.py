@@ -1,0 +1,181 @@
+"""Where numbers come from: metrics, statuses and sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from typing import TYPE_CHECKING, ClassVar, final
+
+import attrs
+
+from capexmodel._errors import InvalidValueError, show
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+__all__ = ["Metric", "Source", "Status", "merge_sources"]
+
+_NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
+
+
+def _check_name(_: Metric, __: attrs.Attribute[str], name: str) -> None:
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        msg = f"a metric name is lower-case words joined by '_', such as 'operating_cash_flow', got {show(name)}"
+        raise InvalidValueError(msg)
+
+
+@final
+@attrs.frozen(repr=False)
+class Metric:
+    """What a number measures: capex, revenue, operating cash flow, ...
+
+    The common metrics are class attributes (`Metric.CAPEX`, `Metric.REVENUE`, ...);
+    any other is a `Metric` of its own name, so there is room for more.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.Metric("capex") == cm.Metric.CAPEX
+        True
+        >>> cm.Metric("ai_revenue")
+        Metric('ai_revenue')
+    """
+
+    name: str = attrs.field(validator=_check_name)
+    """The metric's name: lower-case words joined by ``_``."""
+
+    CAPEX: ClassVar[Metric]
+    """Capital expenditure: cash spent on property and equipment (a positive outflow)."""
+    REVENUE: ClassVar[Metric]
+    """Revenue (sales)."""
+    OPERATING_CASH_FLOW: ClassVar[Metric]
+    """Net cash from operating activities."""
+    NET_INCOME: ClassVar[Metric]
+    """Net income attributable to the company."""
+    DEPRECIATION_AND_AMORTIZATION: ClassVar[Metric]
+    """Depreciation and amortization expense."""
+    FREE_CASH_FLOW: ClassVar[Metric]
+    """Operating cash flow less capex."""
+    REVENUE_BY_MARKET: ClassVar[Metric]
+    """Revenue from customers in one market (Nvidia's United States or mainland China, say)."""
+
+    def __str__(self) -> str:
+        """Return the name."""
+        return self.name
+
+    def __repr__(self) -> str:
+        """Return ``Metric('<name>')``."""
+        return f"Metric({self.name!r})"
+
+
+Metric.CAPEX = Metric("capex")
+Metric.REVENUE = Metric("revenue")
+Metric.OPERATING_CASH_FLOW = Metric("operating_cash_flow")
+Metric.NET_INCOME = Metric("net_income")
+Metric.DEPRECIATION_AND_AMORTIZATION = Metric("depreciation_and_amortization")
+Metric.FREE_CASH_FLOW = Metric("free_cash_flow")
+Metric.REVENUE_BY_MARKET = Metric("revenue_by_market")
+
+
+@final
+class Status(enum.Enum):
+    """How sure a number is: reported, derived, guidance or estimate (from surest to least).
+
+    A value computed from others is `DERIVED`, unless any input is an `ESTIMATE` or
+    `GUIDANCE`: then it is an `ESTIMATE` (see `Status.combine`).
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.Status.combine([cm.Status.REPORTED, cm.Status.REPORTED])
+        <Status.DERIVED: 'derived'>
+        >>> cm.Status.combine([cm.Status.REPORTED, cm.Status.ESTIMATE])
+        <Status.ESTIMATE: 'estimate'>
+    """
+
+    REPORTED = "reported"
+    """Stated by the company in its filings or results."""
+    DERIVED = "derived"
+    """Computed from reported numbers (a restatement, a sum, a conversion)."""
+    GUIDANCE = "guidance"
+    """The company's own forecast."""
+    ESTIMATE = "estimate"
+    """A third party's estimate (a broker, a research firm), or computed from one."""
+
+    @classmethod
+    def combine(cls, statuses: Iterable[Status]) -> Status:
+        """The status of a value computed from inputs with these statuses.
+
+        `ESTIMATE` if any input is an estimate or guidance (a forecast stays a
+        forecast), otherwise `DERIVED`.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.Status.combine([cm.Status.GUIDANCE, cm.Status.REPORTED])
+            <Status.ESTIMATE: 'estimate'>
+        """
+        uncertain = {cls.ESTIMATE, cls.GUIDANCE}
+        return cls.ESTIMATE if any(status in uncertain for status in statuses) else cls.DERIVED
+
+
+def _check_text(_: Source, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value.strip():
+        msg = f"a source's {attribute.name} must be a non-empty string, got {show(value)}"
+        raise InvalidValueError(msg)
+
+
+def _check_optional_text(_: Source, attribute: attrs.Attribute[str | None], value: str | None) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        msg = f"a source's {attribute.name} must be a non-empty string or None, got {show(value)}"
+        raise InvalidValueError(msg)
+
+
+def _check_date(_: Source, __: attrs.Attribute[dt.date | None], value: dt.date | None) -> None:
+    if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
+        msg = f"a source's date must be a datetime.date or None, got {show(value)}"
+        raise InvalidValueError(msg)
+
+
+@final
+@attrs.frozen
+class Source:
+    """Where a number was published.
+
+    Examples:
+        >>> import capexmodel as cm, datetime
+        >>> article = cm.Source("Caijing", "中美科技巨头算力投资对比", datetime.date(2025, 4, 14))
+        >>> str(article)
+        'Caijing, 中美科技巨头算力投资对比 (2025-04-14)'
+    """
+
+    publisher: str = attrs.field(validator=_check_text)
+    """Who published it: a company, a broker, a newspaper, a research firm."""
+
+    title: str = attrs.field(validator=_check_text)
+    """The document: a filing, a report, an article."""
+
+    date: dt.date | None = attrs.field(default=None, validator=_check_date)
+    """When it was published, if known."""
+
+    note: str | None = attrs.field(default=None, validator=_check_optional_text)
+    """Anything a reader should know: the page, a caveat, how a figure was read."""
+
+    def __str__(self) -> str:
+        """Return ``publisher, title (date): note``, leaving out what is unknown."""
+        text = f"{self.publisher}, {self.title}"
+        if self.date is not None:
+            text += f" ({self.date.isoformat()})"
+        if self.note is not None:
+            text += f": {self.note}"
+        return text
+
+
+def merge_sources(*groups: Iterable[Source]) -> tuple[Source, ...]:
+    """The union of several groups of sources, each source once, in first-seen order.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> a, b = cm.Source("Amazon", "10-K 2024"), cm.Source("Omdia", "Hopper shipments")
+        >>> cm.merge_sources([a, b], [b, a])
+        (Source(publisher='Amazon', title='10-K 2024', date=None, note=None), Source(publisher='Omdia', title='Hopper shipments', date=None, note=None))
+    """  # noqa: E501
+    return tuple(dict.fromkeys(source for group in groups for source in group))

@@ -1,0 +1,142 @@
+from decimal import Decimal, localcontext
+from fractions import Fraction
+
+import pytest
+
+import capexmodel as cm
+
+Y24 = cm.CalendarYear(2024)
+ORACLE = cm.FiscalCalendar(year_end_month=5)
+
+
+def usd(amount, period):
+    return cm.Money(amount, "USD", period if isinstance(period, cm.Period) else cm.Period.parse(period))
+
+
+AMAZON_2024 = [usd(a, cm.CalendarQuarter(2024, q)) for q, a in enumerate(["14925", "17620", "22620", "27834"], 1)]
+
+# Oracle's quarters ending Feb, May, Aug and Nov 2024 and Feb 2025 (REFERENCE_DATA.md, section B; the
+# first is an unconfirmed figure, fine as test input).
+ORACLE_QUARTERS = [
+    usd("1674", ORACLE.quarter(2024, 3)),  # Dec 2023 - Feb 2024
+    usd("2798", ORACLE.quarter(2024, 4)),  # Mar - May 2024
+    usd("2303", ORACLE.quarter(2025, 1)),  # Jun - Aug 2024
+    usd("3970", ORACLE.quarter(2025, 2)),  # Sep - Nov 2024
+    usd("5862", ORACLE.quarter(2025, 3)),  # Dec 2024 - Feb 2025
+]
+
+
+@pytest.mark.parametrize("method", ["months", "quarter-end"])
+def test_amazons_quarters_give_the_10k_total_by_either_method(method):
+    result = cm.calendarize(AMAZON_2024, Y24, method=method)
+    assert result.value == usd("82999", Y24)
+    assert result.method == method
+    assert result.target == Y24
+    assert [part.share for part in result.parts] == [1, 1, 1, 1]
+
+
+def test_oracle_by_months_weighs_the_straddling_quarters():
+    result = cm.calendarize(ORACLE_QUARTERS, Y24, method="months")
+    # Jan-Feb 2024 are 2/3 of the Dec-Feb quarter; Dec 2024 is 1/3 of the next one.
+    assert result.value == usd(Decimal(1674) * 2 / 3 + 2798 + 2303 + 3970 + Decimal(5862) / 3, Y24)
+    assert result.value == usd("12141", Y24)
+    assert [(str(part.counted), part.share) for part in result.parts] == [
+        ("2024-01/2024-02", Fraction(2, 3)),
+        ("2024-03/2024-05", 1),
+        ("2024-06/2024-08", 1),
+        ("2024-09/2024-11", 1),
+        ("2024-12", Fraction(1, 3)),
+    ]
+    assert result.parts[0].contribution == usd("1116", "2024-01/2024-02")
+    assert result.parts[-1].contribution == usd("1954", "2024-12")
+
+
+def test_oracle_by_quarter_end_sums_the_quarters_ending_in_2024():
+    result = cm.calendarize(ORACLE_QUARTERS, Y24, method="quarter-end")
+    assert result.value == usd(1674 + 2798 + 2303 + 3970, Y24)
+    assert [str(part.amount.period) for part in result.parts] == [
+        "2023-12/2024-02", "2024-03/2024-05", "2024-06/2024-08", "2024-09/2024-11",
+    ]
+    assert all(part.counted == part.amount.period for part in result.parts)
+
+
+def test_oracles_two_calendar_2024_figures_differ():
+    by_months = cm.calendarize(ORACLE_QUARTERS, Y24).value
+    by_quarter_end = cm.calendarize(ORACLE_QUARTERS, Y24, method="quarter-end").value
+    assert by_months - by_quarter_end == usd(12141 - 10745, Y24)
+
+
+def test_a_missing_quarter_by_months_names_the_uncovered_months():
+    quarters = [q for q in ORACLE_QUARTERS if q.period != ORACLE.quarter(2025, 1)]
+    with pytest.raises(cm.PeriodMismatchError, match="to 2024 by months: no amount covers 2024-06/2024-08"):
+        cm.calendarize(quarters, Y24)
+
+
+def test_missing_edges_by_months_are_named():
+    with pytest.raises(cm.PeriodMismatchError, match="no amount covers 2024-01/2024-02, 2024-12"):
+        cm.calendarize(ORACLE_QUARTERS[1:4], Y24)
+
+
+def test_a_missing_quarter_by_quarter_end_is_an_error_not_a_zero():
+    with pytest.raises(cm.PeriodMismatchError, match="by quarter-end: no amount covers 2024-06/2024-08"):
+        cm.calendarize([q for q in ORACLE_QUARTERS if q.period != ORACLE.quarter(2025, 1)], Y24, method="quarter-end")
+    with pytest.raises(
+        cm.PeriodMismatchError,
+        match="the amounts ending inside it cover 2024-03/2024-11, 9 months, not 12; 3 months are missing, before",
+    ):
+        cm.calendarize(ORACLE_QUARTERS[1:], Y24, method="quarter-end")
+    with pytest.raises(cm.PeriodMismatchError, match="no amount's period ends inside it"):
+        cm.calendarize([usd(1, "2025-Q1")], Y24, method="quarter-end")
+
+
+def test_quarter_end_refuses_a_span_longer_than_the_target():
+    halves = [usd(1, "2023-07/2024-06"), usd(1, "2024-H2")]
+    with pytest.raises(cm.PeriodMismatchError, match=r"cover 2023-07/2024-12, 18 months, not 12$"):
+        cm.calendarize(halves, Y24, method="quarter-end")
+
+
+def test_overlapping_inputs_are_refused():
+    with pytest.raises(cm.PeriodMismatchError, match="cannot calendarize 1 USD over 2024-H1 with 1 USD over 2024-Q2"):
+        cm.calendarize([usd(1, "2024-H1"), usd(1, "2024-Q2"), usd(1, "2024-H2")], Y24)
+
+
+def test_inputs_that_do_not_count_are_ignored():
+    result = cm.calendarize([usd(5, "2023"), *AMAZON_2024, usd(7, "2025-Q1")], Y24)
+    assert result.value == usd("82999", Y24)
+    assert len(result.parts) == 4
+
+
+def test_currencies_must_match():
+    with pytest.raises(cm.CurrencyMismatchError, match="USD over 2024-Q1 with 1 CNY over 2025-Q1: currencies differ"):
+        cm.calendarize([*AMAZON_2024, cm.Money(1, "CNY", cm.CalendarQuarter(2025, 1))], Y24)
+
+
+def test_the_value_is_rounded_once_and_only_when_a_share_does_not_terminate():
+    thirds = [usd(1, "2023-12/2024-02"), usd(0, "2024-03/2024-11"), usd(2, "2024-12/2025-02")]
+    with localcontext() as context:
+        context.prec = 5
+        # 2/3 * 1 + 1/3 * 2 = 4/3, rounded once; adding rounded parts would give 1.3334.
+        assert cm.calendarize(thirds, Y24).value.amount == Decimal("1.3333")
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: cm.calendarize(AMAZON_2024, Y24, method="average"), "'months' or 'quarter-end', got 'average'"),  # type: ignore[arg-type]
+        (lambda: cm.calendarize(AMAZON_2024, "2024"), "over a Period, got target='2024'"),  # type: ignore[arg-type]
+        (lambda: cm.calendarize([], Y24), "needs at least one amount"),
+        (lambda: cm.calendarize(None, Y24), "takes an iterable of Money, got None"),  # type: ignore[arg-type]
+        (lambda: cm.calendarize([1, 2], Y24), "restates Money, got 1"),  # type: ignore[list-item]
+    ],
+)
+def test_bad_arguments(call, message):
+    with pytest.raises(cm.InvalidValueError, match=message):
+        call()
+
+
+def test_str_describes_the_result():
+    result = cm.calendarize(ORACLE_QUARTERS, Y24)
+    assert str(result) == (
+        "12141 USD over 2024 by months from 2/3 of 2023-12/2024-02, 2024-03/2024-05,"
+        " 2024-06/2024-08, 2024-09/2024-11, 1/3 of 2024-12/2025-02"
+    )

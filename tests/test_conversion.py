@@ -1,0 +1,230 @@
+import re
+from decimal import Decimal, localcontext
+from fractions import Fraction
+
+import pytest
+
+import capexmodel as cm
+
+Y23, Y24, Y25 = cm.CalendarYear(2023), cm.CalendarYear(2024), cm.CalendarYear(2025)
+ARTICLE = cm.Source("Caijing", "中美科技巨头算力投资对比", note="2024 average rate")
+USD_CNY_2024 = cm.ExchangeRate("USD", "CNY", "7.230", Y24, source=ARTICLE)
+RATES = cm.RateTable([USD_CNY_2024])
+
+
+class TestExchangeRate:
+    def test_fields(self):
+        assert USD_CNY_2024.base == "USD"
+        assert USD_CNY_2024.quote == "CNY"
+        assert USD_CNY_2024.rate == Decimal("7.230")
+        assert USD_CNY_2024.window == Y24
+        assert USD_CNY_2024.source is ARTICLE
+
+    def test_str_and_repr(self):
+        assert str(USD_CNY_2024) == "1 USD = 7.230 CNY, average over 2024"
+        rate = cm.ExchangeRate("usd", "hkd", "7.8", cm.CalendarQuarter(2024, 1))
+        assert repr(rate) == "ExchangeRate('USD', 'HKD', '7.8', Period.parse('2024-Q1'))"
+        namespace = {"ExchangeRate": cm.ExchangeRate, "Period": cm.Period, "Source": cm.Source}
+        assert eval(repr(USD_CNY_2024), namespace) == USD_CNY_2024  # noqa: S307
+
+    @pytest.mark.parametrize(
+        ("rate", "error", "message"),
+        [
+            (7.23, cm.InvalidAmountError, r"rate must be .* not the float 7.23"),
+            ("0", cm.InvalidAmountError, "a rate is positive, got '0'"),
+            ("-7.23", cm.InvalidAmountError, "a rate is positive, got '-7.23'"),
+            ("NaN", cm.InvalidAmountError, "rate must be finite"),
+            ("seven", cm.InvalidAmountError, "rate must be a number, got the string 'seven'"),
+        ],
+    )
+    def test_bad_rates_are_refused(self, rate, error, message):
+        with pytest.raises(error, match=message):
+            cm.ExchangeRate("USD", "CNY", rate, Y24)
+
+    def test_other_fields_are_validated(self):
+        with pytest.raises(cm.UnknownCurrencyError, match="'RMB'"):
+            cm.ExchangeRate("USD", "RMB", "7.23", Y24)
+        with pytest.raises(cm.InvalidValueError, match="two currencies, got USD to USD"):
+            cm.ExchangeRate("USD", "usd", "1", Y24)
+        with pytest.raises(cm.InvalidValueError, match=r"window is a capexmodel\.Period .* got '2024'"):
+            cm.ExchangeRate("USD", "CNY", "7.23", "2024")  # type: ignore[arg-type]
+        with pytest.raises(cm.InvalidValueError, match=r"source must be a capexmodel\.Source or None, got 'Caijing'"):
+            cm.ExchangeRate("USD", "CNY", "7.23", Y24, source="Caijing")  # type: ignore[arg-type]
+
+
+class TestDirectAndInverse:
+    def test_the_contract_line(self):
+        usd = RATES.convert(cm.Money("80000000000", "CNY", Y24), "USD")
+        assert usd.currency == "USD"
+        assert usd.period == Y24
+        assert str(usd.amount).startswith("11065006915.62")
+        assert usd.amount == Decimal(80000000000) / Decimal("7.230")  # rounded once, in the context
+
+    def test_direct_conversion_is_exact(self):
+        assert RATES.convert(cm.Money("777", "USD", Y24), "CNY") == cm.Money("5617.71", "CNY", Y24)
+
+    def test_the_rate_covers_parts_of_its_window(self):
+        q3 = cm.CalendarQuarter(2024, 3)
+        assert RATES.convert(cm.Money("100", "USD", q3), "CNY") == cm.Money("723", "CNY", q3)
+
+    def test_own_currency_is_returned_unchanged(self):
+        money = cm.Money("800", "CNY", Y23)  # no rate covers 2023, and none is needed
+        assert RATES.convert(money, "CNY") is money
+        assert RATES.conversion("CNY", "cny", Y23).method == "identity"
+
+    def test_conversion_reports_what_it_used(self):
+        inverse = RATES.conversion("CNY", "USD", Y24)
+        assert inverse.method == "inverse"
+        assert not inverse.blended
+        assert inverse.rates == (USD_CNY_2024,)
+        assert inverse.sources == (ARTICLE,)
+        assert inverse.factor == Fraction(100, 723)
+        assert str(inverse) == "CNY to USD over 2024 (inverse): the inverse of 1 USD = 7.230 CNY, average over 2024"
+        direct = RATES.conversion("USD", "CNY", Y24)
+        assert direct.method == "direct"
+        assert direct.rate == Decimal("7.23")
+        assert str(RATES.conversion("USD", "USD", Y24)) == "USD over 2024 needs no conversion"
+
+    def test_the_narrowest_covering_window_wins(self):
+        quarterly = cm.ExchangeRate("USD", "CNY", "7.1", cm.CalendarQuarter(2024, 3))
+        rates = cm.RateTable([USD_CNY_2024, quarterly])
+        assert rates.conversion("USD", "CNY", cm.CalendarMonth(2024, 8)).rates == (quarterly,)
+        assert rates.conversion("USD", "CNY", cm.CalendarMonth(2024, 11)).rates == (USD_CNY_2024,)
+        assert rates.conversion("USD", "CNY", Y24).rates == (USD_CNY_2024,)
+
+    def test_equally_narrow_windows_are_ambiguous(self):
+        rates = cm.RateTable([USD_CNY_2024, cm.ExchangeRate("CNY", "USD", "0.14", cm.Period.parse("2024-07/2025-06"))])
+        with pytest.raises(cm.AmbiguousRateError, match="several rates fit CNY/USD over 2024-Q3 equally well"):
+            rates.conversion("CNY", "USD", cm.CalendarQuarter(2024, 3))
+
+
+class TestMissingRates:
+    def test_a_period_the_rate_does_not_cover(self):
+        alibaba_fy2025 = cm.FiscalCalendar(year_end_month=3).year(2025)
+        with pytest.raises(cm.MissingRateError) as caught:
+            RATES.convert(cm.Money("85972", "CNY", alibaba_fy2025), "USD")
+        message = str(caught.value)
+        assert "no CNY/USD rate covers 2024-04/2025-03" in message
+        assert "cover 2024" in message
+        assert "blend=True" in message
+        assert isinstance(caught.value, LookupError)
+
+    def test_a_pair_the_table_does_not_have(self):
+        with pytest.raises(cm.MissingRateError, match="EUR to CNY over 2024: the table has no EUR/CNY"):
+            RATES.convert(cm.Money("1", "EUR", Y24), "CNY")
+
+    def test_the_empty_table(self):
+        with pytest.raises(cm.MissingRateError, match="no currency links them"):
+            cm.RateTable([]).convert(cm.Money("1", "EUR", Y24), "CNY")
+
+
+class TestBlend:
+    RATES = cm.RateTable([
+        cm.ExchangeRate("USD", "CNY", "7.1", Y23),
+        cm.ExchangeRate("USD", "CNY", "7.2", Y24),
+        cm.ExchangeRate("CNY", "USD", "0.125", Y25),  # stored the other way round
+    ])
+
+    def test_alibabas_fiscal_year_from_two_calendar_years(self):
+        fy2025 = cm.FiscalCalendar(year_end_month=3).year(2025)  # 9 months of 2024, 3 of 2025
+        conversion = self.RATES.conversion("USD", "CNY", fy2025, blend=True)
+        assert conversion.blended
+        assert conversion.method == "direct"  # both legs as the route goes, one of them inverted
+        weights = [(use.rate.window, use.inverted, use.weight) for use in conversion.steps[0].uses]
+        assert weights == [(Y24, False, Fraction(3, 4)), (Y25, True, Fraction(1, 4))]
+        assert conversion.factor == Fraction(3, 4) * Fraction("7.2") + Fraction(1, 4) * 8
+        assert self.RATES.convert(cm.Money("100", "USD", fy2025), "CNY", blend=True) == cm.Money(740, "CNY", fy2025)
+
+    def test_never_by_default(self):
+        fy2025 = cm.FiscalCalendar(year_end_month=3).year(2025)
+        with pytest.raises(cm.MissingRateError, match="blend=True"):
+            self.RATES.convert(cm.Money("100", "USD", fy2025), "CNY")
+
+    def test_a_covering_rate_is_used_even_when_blending_is_allowed(self):
+        assert self.RATES.conversion("USD", "CNY", Y24, blend=True).rates == (self.RATES.rates[1],)
+        assert not self.RATES.conversion("USD", "CNY", Y24, blend=True).blended
+
+    def test_uncovered_months_are_named(self):
+        span = cm.Period.parse("2025-07/2026-06")
+        with pytest.raises(cm.MissingRateError, match="leaving out 2026-H1"):
+            self.RATES.conversion("USD", "CNY", span, blend=True)
+
+    def test_description_names_the_weights(self):
+        fy2025 = cm.FiscalCalendar(year_end_month=3).year(2025)
+        text = str(self.RATES.conversion("USD", "CNY", fy2025, blend=True))
+        assert text == (
+            "USD to CNY over 2024-04/2025-03 (direct): 3/4 of (1 USD = 7.2 CNY, average over 2024)"
+            " + 1/4 of (the inverse of 1 CNY = 0.125 USD, average over 2025)"
+        )
+
+
+class TestCross:
+    EUR_USD = cm.ExchangeRate("EUR", "USD", "1.082", Y24)
+    RATES = cm.RateTable([USD_CNY_2024, EUR_USD])
+
+    def test_a_cross_rate_goes_through_the_common_currency(self):
+        conversion = self.RATES.conversion("EUR", "CNY", Y24)
+        assert conversion.method == "cross"
+        assert [(step.base, step.quote) for step in conversion.steps] == [("EUR", "USD"), ("USD", "CNY")]
+        assert conversion.factor == Fraction("1.082") * Fraction("7.230")
+        assert self.RATES.convert(cm.Money("1000", "EUR", Y24), "CNY") == cm.Money("7822.86", "CNY", Y24)
+
+    def test_cross_both_ways(self):
+        there = self.RATES.conversion("EUR", "CNY", Y24)
+        back = self.RATES.conversion("CNY", "EUR", Y24)
+        assert back.factor == 1 / there.factor
+        assert str(back).startswith("CNY to EUR over 2024 (cross): the inverse of 1 USD = 7.230 CNY")
+
+    def test_several_routes_need_via(self):
+        rates = cm.RateTable([*self.RATES.rates, cm.ExchangeRate("HKD", "USD", "0.128", Y24),
+                              cm.ExchangeRate("EUR", "HKD", "8.45", Y24), cm.ExchangeRate("HKD", "CNY", "0.92", Y24)])
+        with pytest.raises(cm.AmbiguousRateError, match="EUR converts to CNY over 2024 through HKD, USD: pass via="):
+            rates.conversion("EUR", "CNY", Y24)
+        assert rates.conversion("EUR", "CNY", Y24, via="HKD").factor == Fraction("8.45") * Fraction("0.92")
+        assert rates.conversion("EUR", "CNY", Y24, via="usd").factor == Fraction("1.082") * Fraction("7.230")
+
+    def test_via_a_currency_without_rates(self):
+        with pytest.raises(cm.MissingRateError, match="EUR to HKD over 2024: the table has no EUR/HKD rate"):
+            self.RATES.conversion("EUR", "CNY", Y24, via="HKD")
+
+    def test_via_must_be_a_third_currency(self):
+        with pytest.raises(cm.InvalidValueError, match="via='CNY' must differ from both currencies"):
+            self.RATES.conversion("EUR", "CNY", Y24, via="CNY")
+
+    def test_a_cross_route_that_does_not_cover_the_period(self):
+        rates = cm.RateTable([USD_CNY_2024, cm.ExchangeRate("EUR", "USD", "1.08", Y23)])
+        with pytest.raises(cm.MissingRateError, match="no cross route works: no EUR/USD rate covers 2024"):
+            rates.conversion("EUR", "CNY", Y24)
+
+
+class TestRateTable:
+    def test_two_rates_for_one_pair_and_window_are_refused(self):
+        with pytest.raises(cm.InvalidValueError, match="two rates for CNY/USD over 2024"):
+            cm.RateTable([USD_CNY_2024, cm.ExchangeRate("CNY", "USD", "0.138", Y24)])
+
+    @pytest.mark.parametrize("rates", [None, 7.23, [USD_CNY_2024, "7.23"]])
+    def test_only_exchange_rates(self, rates):
+        with pytest.raises(cm.InvalidValueError, match="RateTable"):
+            cm.RateTable(rates)
+
+    def test_convert_and_conversion_check_their_arguments(self):
+        with pytest.raises(cm.InvalidValueError, match="convert\\(\\) converts Money, got 800"):
+            RATES.convert(800, "USD")  # type: ignore[arg-type]
+        with pytest.raises(cm.InvalidValueError, match="conversion\\(\\) takes a Period, got '2024'"):
+            RATES.conversion("USD", "CNY", "2024")  # type: ignore[arg-type]
+        with pytest.raises(cm.UnknownCurrencyError, match="'RMB'"):
+            RATES.convert(cm.Money("1", "USD", Y24), "RMB")
+
+    def test_apply_checks_currency_and_period(self):
+        conversion = RATES.conversion("CNY", "USD", Y24)
+        with pytest.raises(cm.CurrencyMismatchError, match="this conversion is from CNY, got 1 USD over 2024"):
+            conversion.apply(cm.Money("1", "USD", Y24))
+        with pytest.raises(cm.PeriodMismatchError, match="this conversion is over 2024, got 1 CNY over 2024-Q1"):
+            conversion.apply(cm.Money("1", "CNY", cm.CalendarQuarter(2024, 1)))
+        with pytest.raises(cm.InvalidValueError, match=re.escape("apply() converts Money, got 1")):
+            conversion.apply(1)  # type: ignore[arg-type]
+
+    def test_conversion_rounds_in_the_active_context(self):
+        with localcontext() as context:
+            context.prec = 6
+            assert RATES.convert(cm.Money("800", "CNY", Y24), "USD").amount == Decimal("110.650")

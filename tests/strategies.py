@@ -86,6 +86,59 @@ def companies(draw: st.DrawFn) -> cm.Company:
     )
 
 
+#: Positive exchange rates with up to four decimals, as published averages are.
+rates = st.decimals(min_value=Decimal("0.0001"), max_value=10000, places=4, allow_nan=False, allow_infinity=False)
+
+#: Rates that are exact powers of ten, for which conversion never rounds.
+power_of_ten_rates = st.integers(min_value=-6, max_value=6).map(lambda exponent: Decimal(1).scaleb(exponent))
+
+
+@st.composite
+def exchange_rates(
+    draw: st.DrawFn, base: str | None = None, quote: str | None = None, window: cm.Period | None = None
+) -> cm.ExchangeRate:
+    """A rate between two different currencies over a window (each drawn when not given)."""
+    base = base or draw(currencies)
+    quote = quote or draw(currencies.filter(lambda code: code != base))
+    return cm.ExchangeRate(base, quote, draw(rates), window if window is not None else draw(periods()))
+
+
+@st.composite
+def tilings(draw: st.DrawFn, max_parts: int = 8, max_months: int = 6) -> list[cm.Period]:
+    """Consecutive periods with no gap and no overlap, each of 1 to `max_months` months."""
+    start = draw(periods(max_months=1))
+    lengths = draw(st.lists(st.integers(min_value=1, max_value=max_months), min_size=1, max_size=max_parts))
+    first = start.start.year * 12 + start.start.month - 1
+    tiles = []
+    for length in lengths:
+        last = first + length - 1
+        tiles.append(cm.Period.from_months(divmod_month(first), divmod_month(last)))
+        first = last + 1
+    return tiles
+
+
+def divmod_month(index: int) -> tuple[int, int]:
+    """The (year, month) of a month index (months since January of year 0)."""
+    year, month0 = divmod(index, 12)
+    return year, month0 + 1
+
+
+statuses = st.sampled_from(list(cm.Status))
+sources = st.builds(cm.Source, publisher=names, title=names)
+
+
+@st.composite
+def facts(draw: st.DrawFn, company: cm.Company, period: cm.Period) -> cm.Fact:
+    """A capex fact about `company` over `period`, with any status and a few sources."""
+    return cm.Fact(
+        company,
+        cm.Metric.CAPEX,
+        draw(money(company.currency, period)),
+        status=draw(statuses),
+        sources=draw(st.lists(sources, max_size=3)),
+    )
+
+
 #: Anything at all a user might pass to a constructor by mistake.
 anything = st.one_of(
     st.none(),

@@ -132,3 +132,49 @@ def _apply(result):
     """Turn NotImplemented into the TypeError the operator would raise."""
     if result is NotImplemented:
         raise TypeError
+
+
+@given(cms.anything, cms.anything, cms.anything, cms.anything, cms.anything)
+def test_exchange_rate(base, quote, rate, window, source):
+    succeeds_or_raises_our_error(cm.ExchangeRate, base, quote, rate, window, source)
+    succeeds_or_raises_our_error(cm.ExchangeRate, "USD", "CNY", rate, cm.CalendarYear(2024))
+
+
+@given(st.one_of(cms.anything, st.lists(st.one_of(cms.anything, cms.exchange_rates()), max_size=3)))
+def test_rate_table(rates):
+    succeeds_or_raises_our_error(cm.RateTable, rates)
+
+
+@given(cms.anything, cms.anything, cms.anything, st.booleans())
+def test_conversions(money, currency, via, blend):
+    table = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.230", cm.CalendarYear(2024))])
+    succeeds_or_raises_our_error(table.convert, money, currency, blend=blend, via=via)
+    succeeds_or_raises_our_error(table.conversion, currency, "USD", money, blend=blend)
+    conversion = table.conversion("CNY", "USD", cm.CalendarYear(2024))
+    succeeds_or_raises_our_error(conversion.apply, money)
+
+
+@given(cms.anything, cms.anything, cms.anything, cms.anything)
+def test_provenance(publisher, title, date, note):
+    succeeds_or_raises_our_error(cm.Source, publisher, title, date, note)
+    succeeds_or_raises_our_error(cm.Metric, publisher)
+
+
+@given(st.fixed_dictionaries({
+    "company": st.one_of(cms.anything, cms.companies()),
+    "metric": st.one_of(cms.anything, st.just("capex")),
+    "value": st.one_of(cms.anything, cms.money()),
+    "basis": cms.anything,
+    "status": st.one_of(cms.anything, cms.statuses),
+    "sources": st.one_of(cms.anything, st.lists(st.one_of(cms.anything, cms.sources), max_size=2)),
+    "market": st.one_of(cms.anything, st.just("US")),
+    "derivation": cms.anything,
+}))
+def test_fact(fields):
+    succeeds_or_raises_our_error(cm.Fact, **fields)
+
+
+@given(st.one_of(cms.anything, st.lists(st.one_of(cms.anything, cms.money()), max_size=3)), cms.anything, cms.anything)
+def test_calendarize(amounts, target, method):
+    succeeds_or_raises_our_error(cm.calendarize, amounts, target, method=method)
+    succeeds_or_raises_our_error(cm.calendarize, amounts, cm.CalendarYear(2024))

@@ -1,10 +1,12 @@
-"""The algebraic laws of the model, checked by Hypothesis."""
+"""The algebraic laws of the model, conversion, calendarization and provenance, checked by Hypothesis."""
 
 import datetime as dt
 import decimal
 import functools
 import itertools
 import operator
+from decimal import Decimal
+from fractions import Fraction
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -137,3 +139,130 @@ def test_companies_survive_a_round_trip_through_their_fields(company):
     import attrs  # noqa: PLC0415
 
     assert cm.Company(**attrs.asdict(company, recurse=False)) == company
+
+
+# Conversion ------------------------------------------------------------------------------
+
+
+def ulp(value: Decimal) -> Decimal:
+    """One unit in the last place of `value` at the active context's precision."""
+    if not value:
+        return Decimal(0)
+    return Decimal(1).scaleb(value.adjusted() - decimal.getcontext().prec + 1)
+
+
+def one_rate_table(rate, period):
+    return cm.RateTable([cm.ExchangeRate("USD", "CNY", rate, period)])
+
+
+@given(cms.rates, cms.periods(), cms.amounts)
+def test_converting_there_and_back_returns_the_amount_within_rounding(rate, period, amount):
+    table = one_rate_table(rate, period)
+    for there, back in (("CNY", "USD"), ("USD", "CNY")):
+        money = cm.Money(amount, there, period)
+        returned = table.convert(table.convert(money, back), there)
+        assert abs(returned.amount - money.amount) <= 6 * ulp(money.amount)
+
+
+@given(cms.power_of_ten_rates, cms.periods(), cms.amounts)
+def test_converting_there_and_back_is_exact_for_powers_of_ten(rate, period, amount):
+    table = one_rate_table(rate, period)
+    for there, back in (("CNY", "USD"), ("USD", "CNY")):
+        money = cm.Money(amount, there, period)
+        assert table.convert(table.convert(money, back), there) == money
+
+
+@given(cms.rates, three_amounts(), st.sampled_from(["USD", "CNY"]))
+def test_conversion_is_additive_within_rounding(rate, amounts, target):
+    a, b, _ = amounts
+    table = one_rate_table(rate, a.period)
+    source = "CNY" if target == "USD" else "USD"
+    a, b = cm.Money(a.amount, source, a.period), cm.Money(b.amount, source, a.period)
+    together, apart = table.convert(a + b, target), table.convert(a, target) + table.convert(b, target)
+    largest = max(abs(together.amount), abs(table.convert(a, target).amount), abs(table.convert(b, target).amount))
+    assert abs(together.amount - apart.amount) <= ulp(largest) * Decimal("1.5")
+
+
+@given(cms.rates, cms.money(currency=cm.Currency("CNY")), cms.factors)
+def test_conversion_is_homogeneous_within_rounding(rate, money, k):
+    table = one_rate_table(rate, money.period)
+    scaled_first, scaled_after = table.convert(money * k, "USD"), table.convert(money, "USD") * k
+    bound = ulp(scaled_first.amount) / 2 + abs(Decimal(k)) * ulp(table.convert(money, "USD").amount) / 2
+    assert abs(scaled_first.amount - scaled_after.amount) <= bound
+
+
+@given(cms.rates, cms.periods(), st.lists(cms.amounts, min_size=1, max_size=20))
+def test_totalling_then_converting_equals_converting_then_totalling(rate, period, amounts):
+    table = one_rate_table(rate, period)
+    direct = [cm.Money(amount, "USD", period) for amount in amounts]  # multiplying by the rate is exact
+    assert table.convert(cm.total(direct), "CNY") == cm.total(table.convert(m, "CNY") for m in direct)
+    inverse = [cm.Money(amount, "CNY", period) for amount in amounts]  # dividing rounds, once per amount
+    converted = [table.convert(m, "USD") for m in inverse]
+    bound = ulp(table.convert(cm.total(inverse), "USD").amount) / 2 + sum(ulp(m.amount) / 2 for m in converted)
+    assert abs(table.convert(cm.total(inverse), "USD").amount - cm.total(converted).amount) <= bound
+
+
+@given(cms.rates, cms.rates, cms.periods())
+def test_a_cross_rate_is_the_product_of_its_legs_and_inverses_undo_each_other(eur_usd, usd_cny, period):
+    legs = [cm.ExchangeRate("EUR", "USD", eur_usd, period), cm.ExchangeRate("USD", "CNY", usd_cny, period)]
+    table = cm.RateTable(legs)
+    cross = table.conversion("EUR", "CNY", period)
+    assert cross.method == "cross"
+    assert cross.factor == table.conversion("EUR", "USD", period).factor * table.conversion("USD", "CNY", period).factor
+    assert table.conversion("CNY", "EUR", period).factor * cross.factor == 1
+    assert table.conversion("CNY", "USD", period).factor == 1 / Fraction(usd_cny)
+
+
+# Calendarization ------------------------------------------------------------------------
+
+
+@given(cms.tilings(), st.data())
+def test_calendarizing_by_months_conserves_the_total_over_a_tiled_span(tiles, data):
+    # Amounts divisible by their month counts make every share exact, so conservation is exact.
+    amounts = [cm.Money(data.draw(cms.amounts), "USD", tile) * tile.month_count for tile in tiles]
+    span = cm.Period(tiles[0].start, tiles[-1].end)
+    cuts = sorted(data.draw(st.sets(st.integers(min_value=1, max_value=span.month_count - 1), max_size=5))
+                  if span.month_count > 1 else [])
+    edges = [0, *cuts, span.month_count]
+    first = span.start.year * 12 + span.start.month - 1
+    targets = [
+        cm.Period.from_months(cms.divmod_month(first + low), cms.divmod_month(first + high - 1))
+        for low, high in itertools.pairwise(edges)
+    ]
+    restated = [cm.calendarize(amounts, target).value for target in targets]
+    assert cm.combine_periods(restated) == cm.combine_periods(amounts)
+
+
+@given(cms.tilings(), cms.amounts, st.data())
+def test_a_constant_monthly_series_calendarizes_exactly(tiles, per_month, data):
+    amounts = [cm.Money(per_month, "CNY", tile) * tile.month_count for tile in tiles]
+    span = cm.Period(tiles[0].start, tiles[-1].end)
+    first = span.start.year * 12 + span.start.month - 1
+    low = data.draw(st.integers(min_value=0, max_value=span.month_count - 1))
+    high = data.draw(st.integers(min_value=low, max_value=span.month_count - 1))
+    target = cm.Period.from_months(cms.divmod_month(first + low), cms.divmod_month(first + high))
+    assert cm.calendarize(amounts, target).value == cm.Money(per_month, "CNY", target) * target.month_count
+
+
+@given(cms.tilings(), st.data())
+def test_both_methods_agree_on_exact_tilings(tiles, data):
+    amounts = [data.draw(cms.money(cm.Currency("USD"), tile)) for tile in tiles]
+    target = cm.Period(tiles[0].start, tiles[-1].end)
+    by_months = cm.calendarize(amounts, target)
+    by_quarter_end = cm.calendarize(amounts, target, method="quarter-end")
+    with decimal.localcontext(prec=200):
+        exact_sum = sum(money.amount for money in amounts)
+    assert by_months.value == by_quarter_end.value == cm.Money(exact_sum, "USD", target)
+
+
+# Provenance -----------------------------------------------------------------------------
+
+
+@given(cms.companies(), cms.periods(), st.data())
+def test_status_and_sources_propagate(company, period, data):
+    inputs = data.draw(st.lists(cms.facts(company, period), min_size=1, max_size=5))
+    derived = cm.Fact.derive(inputs[0].value, inputs)
+    uncertain = any(fact.status in {cm.Status.ESTIMATE, cm.Status.GUIDANCE} for fact in inputs)
+    assert derived.status is (cm.Status.ESTIMATE if uncertain else cm.Status.DERIVED)
+    assert set(derived.sources) == {source for fact in inputs for source in fact.sources}
+    assert len(derived.sources) == len(set(derived.sources))

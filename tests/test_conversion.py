@@ -75,7 +75,7 @@ class TestDirectAndInverse:
     def test_conversion_reports_what_it_used(self):
         inverse = RATES.conversion("CNY", "USD", Y24)
         assert inverse.method == "inverse"
-        assert not inverse.blended
+        assert inverse.via is None
         assert inverse.rates == (USD_CNY_2024,)
         assert inverse.sources == (ARTICLE,)
         assert inverse.factor == Fraction(100, 723)
@@ -105,7 +105,7 @@ class TestMissingRates:
             RATES.convert(cm.Money("85972", "CNY", alibaba_fy2025), "USD")
         message = str(caught.value)
         assert "no CNY/USD rate covers 2024-04/2025-03" in message
-        assert "cover 2024" in message
+        assert "only 2024" in message
         assert "blend=True" in message
         assert isinstance(caught.value, LookupError)
 
@@ -128,10 +128,9 @@ class TestBlend:
     def test_alibabas_fiscal_year_from_two_calendar_years(self):
         fy2025 = cm.FiscalCalendar(year_end_month=3).year(2025)  # 9 months of 2024, 3 of 2025
         conversion = self.RATES.conversion("USD", "CNY", fy2025, blend=True)
-        assert conversion.blended
-        assert conversion.method == "direct"  # both legs as the route goes, one of them inverted
-        weights = [(use.rate.window, use.inverted, use.weight) for use in conversion.steps[0].uses]
-        assert weights == [(Y24, False, Fraction(3, 4)), (Y25, True, Fraction(1, 4))]
+        assert conversion.method == "blend"
+        segments = [(str(s.months), [(u.rate.window, u.inverted) for u in s.uses]) for s in conversion.segments]
+        assert segments == [("2024-04/2024-12", [(Y24, False)]), ("2025-Q1", [(Y25, True)])]
         assert conversion.factor == Fraction(3, 4) * Fraction("7.2") + Fraction(1, 4) * 8
         assert self.RATES.convert(cm.Money("100", "USD", fy2025), "CNY", blend=True) == cm.Money(740, "CNY", fy2025)
 
@@ -142,18 +141,18 @@ class TestBlend:
 
     def test_a_covering_rate_is_used_even_when_blending_is_allowed(self):
         assert self.RATES.conversion("USD", "CNY", Y24, blend=True).rates == (self.RATES.rates[1],)
-        assert not self.RATES.conversion("USD", "CNY", Y24, blend=True).blended
+        assert self.RATES.conversion("USD", "CNY", Y24, blend=True).method == "direct"
 
     def test_uncovered_months_are_named(self):
         span = cm.Period.parse("2025-07/2026-06")
-        with pytest.raises(cm.MissingRateError, match="leaving out 2026-H1"):
+        with pytest.raises(cm.MissingRateError, match="no blend of USD/CNY rates covers 2025-07/2026-06: they leave out 2026-H1"):
             self.RATES.conversion("USD", "CNY", span, blend=True)
 
     def test_description_names_the_weights(self):
         fy2025 = cm.FiscalCalendar(year_end_month=3).year(2025)
         text = str(self.RATES.conversion("USD", "CNY", fy2025, blend=True))
         assert text == (
-            "USD to CNY over 2024-04/2025-03 (direct): 3/4 of (1 USD = 7.2 CNY, average over 2024)"
+            "USD to CNY over 2024-04/2025-03 (blend): 3/4 of (1 USD = 7.2 CNY, average over 2024)"
             " + 1/4 of (the inverse of 1 CNY = 0.125 USD, average over 2025)"
         )
 
@@ -165,7 +164,8 @@ class TestCross:
     def test_a_cross_rate_goes_through_the_common_currency(self):
         conversion = self.RATES.conversion("EUR", "CNY", Y24)
         assert conversion.method == "cross"
-        assert [(step.base, step.quote) for step in conversion.steps] == [("EUR", "USD"), ("USD", "CNY")]
+        assert conversion.via == "USD"
+        assert [(use.base, use.quote) for use in conversion.segments[0].uses] == [("EUR", "USD"), ("USD", "CNY")]
         assert conversion.factor == Fraction("1.082") * Fraction("7.230")
         assert self.RATES.convert(cm.Money("1000", "EUR", Y24), "CNY") == cm.Money("7822.86", "CNY", Y24)
 
@@ -184,7 +184,7 @@ class TestCross:
         assert rates.conversion("EUR", "CNY", Y24, via="usd").factor == Fraction("1.082") * Fraction("7.230")
 
     def test_via_a_currency_without_rates(self):
-        with pytest.raises(cm.MissingRateError, match="EUR to HKD over 2024: the table has no EUR/HKD rate"):
+        with pytest.raises(cm.MissingRateError, match="EUR to CNY over 2024: through HKD: the table has no EUR/HKD rate"):
             self.RATES.conversion("EUR", "CNY", Y24, via="HKD")
 
     def test_via_must_be_a_third_currency(self):
@@ -193,7 +193,7 @@ class TestCross:
 
     def test_a_cross_route_that_does_not_cover_the_period(self):
         rates = cm.RateTable([USD_CNY_2024, cm.ExchangeRate("EUR", "USD", "1.08", Y23)])
-        with pytest.raises(cm.MissingRateError, match="no cross route works: no EUR/USD rate covers 2024"):
+        with pytest.raises(cm.MissingRateError, match="EUR/CNY rate; through USD: no EUR/USD rate covers 2024, only 2023; pass blend=True"):
             rates.conversion("EUR", "CNY", Y24)
 
 

@@ -51,7 +51,7 @@ _LAZY: dict[str, str] = {
     "CalendarizedPart": "capexmodel._calendarize",
     "Company": "capexmodel._company",
     "Conversion": "capexmodel._conversion",
-    "ConversionStep": "capexmodel._conversion",
+    "ConversionSegment": "capexmodel._conversion",
     "Currency": "capexmodel._currency",
     "ExchangeRate": "capexmodel._conversion",
     "Fact": "capexmodel._facts",
@@ -77,7 +77,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from capexmodel._calendarize import Calendarization, CalendarizedPart, calendarize
     from capexmodel._company import Company, Region
-    from capexmodel._conversion import Conversion, ConversionStep, ExchangeRate, RateTable, RateUse
+    from capexmodel._conversion import Conversion, ConversionSegment, ExchangeRate, RateTable, RateUse
     from capexmodel._currency import Currency
     from capexmodel._facts import Fact
     from capexmodel._fiscal import FiscalCalendar
@@ -116,7 +116,7 @@ __all__ = [
     "CapexModelError",
     "Company",
     "Conversion",
-    "ConversionStep",
+    "ConversionSegment",
     "Currency",
     "CurrencyMismatchError",
     "DataFileError",

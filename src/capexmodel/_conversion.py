@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal, final
@@ -19,13 +20,13 @@ from capexmodel._errors import (
     show,
 )
 from capexmodel._money import Money, _bounded, _divide, _money, _multiply, _to_decimal
-from capexmodel._period import Period, _month_runs
+from capexmodel._period import Period, _first_day, _month_runs
 from capexmodel._provenance import Source, merge_sources
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["Conversion", "ConversionStep", "ExchangeRate", "RateTable", "RateUse"]
+__all__ = ["Conversion", "ConversionSegment", "ExchangeRate", "RateTable", "RateUse"]
 
 
 def _to_rate(value: object) -> Decimal:
@@ -94,70 +95,139 @@ class ExchangeRate:
         return f"ExchangeRate('{self.base}', '{self.quote}', '{self.rate}', {self.window!r}{source})"
 
 
+def _check_bool(_: object, attribute: attrs.Attribute[bool], value: bool) -> None:  # noqa: FBT001 -- attrs' signature
+    if not isinstance(value, bool):
+        msg = f"{attribute.name} must be True or False, got {show(value)}"
+        raise InvalidValueError(msg)
+
+
+def _check_rate(_: object, __: attrs.Attribute[ExchangeRate], value: ExchangeRate) -> None:
+    if not isinstance(value, ExchangeRate):
+        msg = f"rate must be an ExchangeRate, got {show(value)}"
+        raise InvalidValueError(msg)
+
+
 @final
 @attrs.frozen
 class RateUse:
-    """One stored rate as a conversion uses it: as stored or inverted, for a share of the months.
+    """One stored rate as a conversion uses it: as stored, or inverted (dividing by it).
 
     Examples:
         >>> import capexmodel as cm
-        >>> rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.230", cm.CalendarYear(2024))])
-        >>> use, = rates.conversion("CNY", "USD", cm.CalendarYear(2024)).steps[0].uses
-        >>> use.inverted, use.factor
-        (True, Fraction(100, 723))
+        >>> rate = cm.ExchangeRate("USD", "CNY", "7.230", cm.CalendarYear(2024))
+        >>> use = cm.RateUse(rate, inverted=True)
+        >>> use.base, use.quote, use.factor
+        (Currency('CNY'), Currency('USD'), Fraction(100, 723))
     """
 
-    rate: ExchangeRate
+    rate: ExchangeRate = attrs.field(validator=_check_rate)
     """The stored rate."""
 
-    inverted: bool
-    """Whether the conversion goes from the rate's quote to its base (dividing by the rate)."""
+    inverted: bool = attrs.field(validator=_check_bool)
+    """Whether the conversion goes from the rate's quote to its base."""
 
-    weight: Fraction = Fraction(1)
-    """The share of the period's months this rate is used for: 1 unless blended."""
+    @property
+    def base(self) -> Currency:
+        """The currency this use converts from."""
+        return self.rate.quote if self.inverted else self.rate.base
+
+    @property
+    def quote(self) -> Currency:
+        """The currency this use converts to."""
+        return self.rate.base if self.inverted else self.rate.quote
 
     @property
     def factor(self) -> Fraction:
-        """The exact multiplier this rate gives, before weighting: the rate or its inverse."""
+        """The exact multiplier: the rate, or its inverse."""
         rate = Fraction(self.rate.rate)
         return 1 / rate if self.inverted else rate
+
+    def inverse(self) -> RateUse:
+        """The same rate used the other way round."""
+        return RateUse(self.rate, inverted=not self.inverted)
+
+    def __str__(self) -> str:
+        """Describe the rate and the direction it is used in."""
+        return f"the inverse of {self.rate}" if self.inverted else str(self.rate)
+
+
+def _to_uses(value: Iterable[RateUse]) -> tuple[RateUse, ...]:
+    uses = tuple(value) if isinstance(value, tuple | list) else None
+    if uses is None or not all(isinstance(use, RateUse) for use in uses):
+        msg = f"uses must be a tuple of RateUse, got {show(value)}"
+        raise InvalidValueError(msg)
+    for earlier, later in itertools.pairwise(uses):
+        if earlier.quote != later.base:
+            msg = f"the rates of a segment must chain, but {earlier} is followed by {later}"
+            raise InvalidValueError(msg)
+    return uses
+
+
+def _check_months(_: object, __: attrs.Attribute[Period], value: Period) -> None:
+    if not isinstance(value, Period):
+        msg = f"months must be a Period, got {show(value)}"
+        raise InvalidValueError(msg)
 
 
 @final
 @attrs.frozen
-class ConversionStep:
-    """One hop of a conversion, from `base` to `quote`, with the rates it uses.
+class ConversionSegment:
+    """A run of months converted along one route: one `RateUse` per hop, chained.
+
+    A plain conversion has one segment covering its whole period; a blend has one
+    segment per run of months that the same rates cover.
 
     Examples:
         >>> import capexmodel as cm
         >>> rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.230", cm.CalendarYear(2024))])
-        >>> step, = rates.conversion("USD", "CNY", cm.CalendarYear(2024)).steps
-        >>> step.factor
-        Fraction(723, 100)
+        >>> segment, = rates.conversion("USD", "CNY", cm.CalendarQuarter(2024, 3)).segments
+        >>> str(segment.months), segment.factor
+        ('2024-Q3', Fraction(723, 100))
     """
 
-    base: Currency
-    """The currency this hop converts from."""
+    months: Period = attrs.field(validator=_check_months)
+    """The months this segment converts."""
 
-    quote: Currency
-    """The currency this hop converts to."""
-
-    uses: tuple[RateUse, ...]
-    """The rates used: one, or several weighted by months in a blend."""
+    uses: tuple[RateUse, ...] = attrs.field(converter=_to_uses)
+    """The rates used, hop by hop: none for the identity, one direct or inverted, two for a cross."""
 
     @property
     def factor(self) -> Fraction:
-        """The exact multiplier of this hop: the weighted sum of its rates' factors."""
-        return sum((use.weight * use.factor for use in self.uses), Fraction(0))
+        """The exact multiplier of this route: the product of its rates' factors."""
+        factor = Fraction(1)
+        for use in self.uses:
+            factor *= use.factor
+        return factor
+
+    def inverse(self) -> ConversionSegment:
+        """The same route walked backwards."""
+        return ConversionSegment(self.months, tuple(use.inverse() for use in reversed(self.uses)))
+
+    def __str__(self) -> str:
+        """Describe the route."""
+        return "; then ".join(map(str, self.uses)) if self.uses else "no conversion"
+
+
+def _to_segments(value: Iterable[ConversionSegment]) -> tuple[ConversionSegment, ...]:
+    segments = tuple(value) if isinstance(value, tuple | list) else None
+    if not segments or not all(isinstance(segment, ConversionSegment) for segment in segments):
+        msg = f"segments must be a non-empty tuple of ConversionSegment, got {show(value)}"
+        raise InvalidValueError(msg)
+    return segments
+
+
+Method = Literal["identity", "direct", "inverse", "cross", "blend"]
 
 
 @final
 @attrs.frozen
 class Conversion:
-    """How an amount over `period` converts from `base` to `quote`: the rates and the route.
+    """How amounts over `period` convert from `base` to `quote`: the route and every rate used.
 
-    `method` names the route (``"identity"``, ``"direct"``, ``"inverse"`` or
-    ``"cross"``); `blended` says whether any hop is a month-weighted blend.
+    `method` says how: ``"identity"`` (same currency), ``"direct"`` (a stored rate),
+    ``"inverse"`` (a stored rate the other way round), ``"cross"`` (through a third
+    currency, `via`) or ``"blend"`` (month-weighted, one `ConversionSegment` per run
+    of months with the same rates).
 
     Examples:
         >>> import capexmodel as cm
@@ -170,39 +240,57 @@ class Conversion:
         Money('11065006915.62932226832641770', 'USD', Period.parse('2024'))
     """
 
-    base: Currency
+    base: Currency = attrs.field(converter=Currency)
     """The currency converted from."""
 
-    quote: Currency
+    quote: Currency = attrs.field(converter=Currency)
     """The currency converted to."""
 
-    period: Period
+    period: Period = attrs.field(validator=_check_months)
     """The period of the amounts this conversion applies to."""
 
-    steps: tuple[ConversionStep, ...]
-    """The hops, in order: none for the identity, one for a direct or inverse rate, two for a cross."""
+    segments: tuple[ConversionSegment, ...] = attrs.field(converter=_to_segments)
+    """Runs of months, in order, that together cover `period`, each with its route."""
+
+    def __attrs_post_init__(self) -> None:
+        """Check that the segments tile the period and every route goes from base to quote."""
+        expected_start = self.period.start
+        for segment in self.segments:
+            if segment.months.start != expected_start:
+                msg = f"the segments of a conversion must tile {self.period} in order, got {segment.months} next"
+                raise InvalidValueError(msg)
+            expected_start = _first_day(segment.months._last + 1)
+            ends = (segment.uses[0].base, segment.uses[-1].quote) if segment.uses else (self.base, self.base)
+            if ends != (self.base, self.quote):
+                msg = f"every route must go from {self.base} to {self.quote}, got {ends[0]} to {ends[1]}"
+                raise InvalidValueError(msg)
+        if self.segments[-1].months.end != self.period.end:
+            msg = f"the segments of a conversion must tile {self.period}, but they end with {self.segments[-1].months}"
+            raise InvalidValueError(msg)
 
     @property
-    def method(self) -> Literal["identity", "direct", "inverse", "cross"]:
-        """The route: ``"identity"``, ``"direct"``, ``"inverse"`` or ``"cross"``."""
-        if not self.steps:
+    def method(self) -> Method:
+        """How the conversion is made: identity, direct, inverse, cross or blend."""
+        if len(self.segments) > 1:
+            return "blend"
+        uses = self.segments[0].uses
+        if not uses:
             return "identity"
-        if len(self.steps) > 1:
+        if len(uses) > 1:
             return "cross"
-        return "inverse" if all(use.inverted for use in self.steps[0].uses) else "direct"
+        return "inverse" if uses[0].inverted else "direct"
 
     @property
-    def blended(self) -> bool:
-        """Whether any hop blends several rates, weighted by months."""
-        return any(len(step.uses) > 1 for step in self.steps)
+    def via(self) -> Currency | None:
+        """The currency a cross conversion goes through; None for any other route."""
+        uses = self.segments[0].uses
+        return uses[0].quote if len(uses) > 1 else None
 
     @property
     def factor(self) -> Fraction:
-        """The exact multiplier from `base` to `quote`: the product of the hops' factors."""
-        factor = Fraction(1)
-        for step in self.steps:
-            factor *= step.factor
-        return factor
+        """The exact multiplier from `base` to `quote`: the month-weighted sum of the segments' factors."""
+        months = self.period.month_count
+        return sum((Fraction(s.months.month_count, months) * s.factor for s in self.segments), Fraction(0))
 
     @property
     def rate(self) -> Decimal:
@@ -211,19 +299,27 @@ class Conversion:
 
     @property
     def rates(self) -> tuple[ExchangeRate, ...]:
-        """Every stored rate the conversion uses, in order."""
-        return tuple(use.rate for step in self.steps for use in step.uses)
+        """Every stored rate the conversion uses, each once, in order."""
+        return tuple(dict.fromkeys(use.rate for segment in self.segments for use in segment.uses))
 
     @property
     def sources(self) -> tuple[Source, ...]:
         """The sources of the rates used, each once."""
         return merge_sources(rate.source for rate in self.rates if rate.source is not None)
 
+    def inverse(self) -> Conversion:
+        """The conversion from `quote` back to `base`, along the same routes.
+
+        For a single route the factors multiply to one; a blend's inverse weights the
+        inverted factors by months, so it is not the reciprocal of the blend.
+        """
+        return Conversion(self.quote, self.base, self.period, tuple(s.inverse() for s in self.segments))
+
     def apply(self, money: Money) -> Money:
         """Convert `money`, which must be in `base` over `period`.
 
-        The exact product is kept when it terminates; otherwise it is rounded once,
-        to the active decimal context's precision and rounding mode.
+        The exact result is kept when it terminates; otherwise it is rounded once, to
+        the active decimal context's precision and rounding mode.
         """
         if not isinstance(money, Money):
             msg = f"apply() converts Money, got {show(money)}"
@@ -234,12 +330,12 @@ class Conversion:
         if money.period != self.period:
             msg = f"this conversion is over {self.period}, got {money._brief()}"
             raise PeriodMismatchError(msg)
-        if not self.steps:
+        uses = self.segments[0].uses
+        if len(self.segments) == 1 and not uses:
             return money
-        if len(self.steps) == 1 and len(self.steps[0].uses) == 1:  # one stored rate: Decimal arithmetic
-            use = self.steps[0].uses[0]
-            operation = _divide if use.inverted else _multiply
-            amount = operation(money.amount, use.rate.rate)
+        if len(self.segments) == 1 and len(uses) == 1:  # one stored rate: plain Decimal arithmetic
+            operation = _divide if uses[0].inverted else _multiply
+            amount = operation(money.amount, uses[0].rate.rate)
         else:
             factor = self.factor
             amount = _divide(_multiply(money.amount, Decimal(factor.numerator)), Decimal(factor.denominator))
@@ -248,18 +344,14 @@ class Conversion:
 
     def __str__(self) -> str:
         """Describe the route and every rate used."""
-        if not self.steps:
+        if self.method == "identity":
             return f"{self.base} over {self.period} needs no conversion"
-        hops = "; then ".join(_describe_step(step) for step in self.steps)
-        return f"{self.base} to {self.quote} over {self.period} ({self.method}): {hops}"
-
-
-def _describe_step(step: ConversionStep) -> str:
-    def describe(use: RateUse) -> str:
-        text = f"the inverse of {use.rate}" if use.inverted else str(use.rate)
-        return text if use.weight == 1 else f"{use.weight} of ({text})"
-
-    return " + ".join(describe(use) for use in step.uses)
+        if len(self.segments) == 1:
+            route = str(self.segments[0])
+        else:
+            months = self.period.month_count
+            route = " + ".join(f"{Fraction(s.months.month_count, months)} of ({s})" for s in self.segments)
+        return f"{self.base} to {self.quote} over {self.period} ({self.method}): {route}"
 
 
 def _to_rates(rates: Iterable[ExchangeRate]) -> tuple[ExchangeRate, ...]:
@@ -279,17 +371,26 @@ def _pair(a: str, b: str) -> tuple[str, str]:
     return (a, b) if a < b else (b, a)
 
 
+_BLEND_HINT = "pass blend=True to accept a month-weighted blend of the rates that cover its months"
+
+
 @final
 @attrs.frozen
 class RateTable:
     """A set of exchange rates that converts `Money` explicitly and traceably.
 
-    A conversion uses the stored rate, in either direction, with the narrowest window
-    that covers the amount's period; failing that, a cross rate through the one
-    currency that links the two (or the one named by ``via=``). Nothing covers the
-    period: `MissingRateError`, unless ``blend=True`` accepts a month-weighted blend
-    of the rates whose windows cover its months. Two equally narrow candidates:
-    `AmbiguousRateError`. At most one rate per pair of currencies and window.
+    To convert an amount over a period, the table tries in turn:
+
+    1. a stored rate for the pair, used either way round, whose window covers the
+       period (of several, the narrowest window);
+    2. a cross rate through a third currency whose two rates cover the period (the
+       one such currency, or the one named by ``via=``);
+    3. only with ``blend=True``: the same, month by month, weighting each month's
+       rates by the months they cover (direct first, then cross).
+
+    Nothing fits: `MissingRateError`, naming the pair, the period and what the table
+    has. Two equally good rates or routes: `AmbiguousRateError`. The table holds at
+    most one rate per pair of currencies and window.
 
     Examples:
         >>> import capexmodel as cm
@@ -310,18 +411,19 @@ class RateTable:
 
     def __attrs_post_init__(self) -> None:
         """Index the rates by pair of currencies, refusing two for one pair and window."""
+        seen: dict[tuple[str, str, Period], ExchangeRate] = {}
         by_pair: dict[tuple[str, str], list[ExchangeRate]] = {}
         for rate in self.rates:
-            group = by_pair.setdefault(_pair(rate.base, rate.quote), [])
-            clash = next((other for other in group if other.window == rate.window), None)
-            if clash is not None:
+            pair = _pair(rate.base, rate.quote)
+            clash = seen.setdefault((*pair, rate.window), rate)
+            if clash is not rate:
                 msg = f"two rates for {rate.base}/{rate.quote} over {rate.window}: {clash} and {rate}"
                 raise InvalidValueError(msg)
-            group.append(rate)
+            by_pair.setdefault(pair, []).append(rate)
         object.__setattr__(self, "_by_pair", {pair: tuple(group) for pair, group in by_pair.items()})
 
     def convert(self, money: Money, currency: str, *, blend: bool = False, via: str | None = None) -> Money:
-        """Convert `money` to `currency` (see `RateTable.conversion` for which rates are used).
+        """Convert `money` to `currency` (`RateTable.conversion` says which rates are used).
 
         Examples:
             >>> import capexmodel as cm
@@ -347,105 +449,123 @@ class RateTable:
             ... ])
             >>> alibaba_fy2024 = cm.FiscalCalendar(year_end_month=3).year(2024)
             >>> conversion = rates.conversion("USD", "CNY", alibaba_fy2024, blend=True)
-            >>> conversion.blended, conversion.rate
-            (True, Decimal('7.125'))
+            >>> conversion.method, conversion.rate
+            ('blend', Decimal('7.125'))
         """
         base, quote = Currency(base), Currency(quote)
         if not isinstance(period, Period):
             msg = f"conversion() takes a Period, got {show(period)}"
             raise InvalidValueError(msg)
+        if not isinstance(blend, bool):
+            msg = f"blend must be True or False, got {show(blend)}"
+            raise InvalidValueError(msg)
         if base == quote:
-            return Conversion(base, quote, period, ())
+            return Conversion(base, quote, period, (ConversionSegment(period, ()),))
         if via is not None:
             hub = Currency(via)
             if hub in {base, quote}:
                 msg = f"via={via!r} must differ from both currencies, {base} and {quote}"
                 raise InvalidValueError(msg)
-            steps = (self._step(base, hub, period, blend=blend), self._step(hub, quote, period, blend=blend))
-            return Conversion(base, quote, period, steps)
-        if _pair(base, quote) in self._by_pair:
-            return Conversion(base, quote, period, (self._step(base, quote, period, blend=blend),))
-        return self._cross(base, quote, period, blend=blend)
-
-    def _cross(self, base: Currency, quote: Currency, period: Period, *, blend: bool) -> Conversion:
-        hubs = sorted(
-            {c for pair in self._by_pair if base in pair for c in pair if c != base}
-            & {c for pair in self._by_pair if quote in pair for c in pair if c != quote}
-        )
-        routes: list[Conversion] = []
-        failures: list[str] = []
-        for hub in hubs:
-            link = Currency(hub)
-            try:
-                steps = (self._step(base, link, period, blend=blend), self._step(link, quote, period, blend=blend))
-            except MissingRateError as error:
-                failures.append(str(error))
-                continue
-            routes.append(Conversion(base, quote, period, steps))
-        if len(routes) == 1:
-            return routes[0]
-        if routes:
-            names = ", ".join(route.steps[0].quote for route in routes)
-            msg = f"{base} converts to {quote} over {period} through {names}: pass via= to choose one"
-            raise AmbiguousRateError(msg)
-        what = f"no rate converts {base} to {quote} over {period}"
-        if failures:
-            msg = f"{what}: the table has no {base}/{quote} rate, and no cross route works: " + "; ".join(failures)
+            routes: list[tuple[Currency, ...]] = [(base, hub, quote)]
         else:
-            msg = f"{what}: the table has no {base}/{quote} rate and no currency links them"
+            hubs = sorted(self._linked(base) & self._linked(quote))
+            routes = [(base, quote), *((base, Currency(hub), quote) for hub in hubs)]
+        return self._find(routes, period, blend=blend)
+
+    def _linked(self, currency: Currency) -> set[str]:
+        return {other for pair in self._by_pair if currency in pair for other in pair if other != currency}
+
+    def _find(self, routes: list[tuple[Currency, ...]], period: Period, *, blend: bool) -> Conversion:
+        """The first kind of conversion that works: covering direct, covering cross, then blends."""
+        direct: list[tuple[Currency, ...]] = [route for route in routes if len(route) == 2]  # noqa: PLR2004
+        crosses: list[tuple[Currency, ...]] = [route for route in routes if len(route) == 3]  # noqa: PLR2004
+        reasons: list[str] = []
+        kinds: list[tuple[str, list[tuple[Currency, ...]]]] = [("cover", direct), ("cover", crosses)]
+        if blend:
+            kinds += [("blend", direct), ("blend", crosses)]
+        for kind, group in kinds:
+            found: list[Conversion] = []
+            for route in group:
+                try:
+                    found.append(self._route(route, period, blend=kind == "blend"))
+                except MissingRateError as missing:
+                    reasons.append(f"through {route[1]}: {missing}" if len(route) > 2 else str(missing))  # noqa: PLR2004
+            if len(found) > 1:
+                names = ", ".join(str(conversion.via) for conversion in found)
+                base, quote = routes[0][0], routes[0][-1]
+                msg = f"{base} converts to {quote} over {period} through {names}: pass via= to choose one"
+                raise AmbiguousRateError(msg)
+            if found:
+                return found[0]
+        base, quote = routes[0][0], routes[0][-1]
+        if not crosses and _pair(base, quote) not in self._by_pair:
+            reasons.append("no currency links them")
+        hint = "" if blend or all("the table has no" in reason for reason in reasons) else f"; {_BLEND_HINT}"
+        msg = f"no rate converts {base} to {quote} over {period}: " + "; ".join(dict.fromkeys(reasons)) + hint
         raise MissingRateError(msg)
 
-    def _step(self, base: Currency, quote: Currency, period: Period, *, blend: bool) -> ConversionStep:
+    def _route(self, route: tuple[Currency, ...], period: Period, *, blend: bool) -> Conversion:
+        """Convert along `route` (base, [hub,] quote) with rates covering `period`, or blended by month."""
+        hops = list(itertools.pairwise(route))
+        if not blend:
+            uses = tuple(self._covering(base, quote, period) for base, quote in hops)
+            return Conversion(route[0], route[-1], period, (ConversionSegment(period, uses),))
+        by_month = [self._month_by_month(base, quote, period) for base, quote in hops]
+        segments = []
+        first = period._first
+        for _, run in itertools.groupby(range(period.month_count), key=lambda i: tuple(m[i] for m in by_month)):
+            months = list(run)
+            rates = [month_rates[months[0]] for month_rates in by_month]
+            uses = tuple(RateUse(rate, inverted=rate.base != base) for rate, (base, _) in zip(rates, hops, strict=True))
+            span = Period._from_indices(first + months[0], first + months[-1])
+            segments.append(ConversionSegment(span, uses))
+        return Conversion(route[0], route[-1], period, tuple(segments))
+
+    def _candidates(self, base: Currency, quote: Currency) -> tuple[ExchangeRate, ...]:
         candidates = self._by_pair.get(_pair(base, quote), ())
         if not candidates:
-            msg = f"no rate converts {base} to {quote} over {period}: the table has no {base}/{quote} rate"
+            msg = f"the table has no {base}/{quote} rate"
             raise MissingRateError(msg)
+        return candidates
+
+    def _covering(self, base: Currency, quote: Currency, period: Period) -> RateUse:
+        candidates = self._candidates(base, quote)
         covering = [rate for rate in candidates if rate.window.contains(period)]
-        if covering:
-            rate = _narrowest(covering, f"{base}/{quote} over {period}")
-            return ConversionStep(base, quote, (RateUse(rate, inverted=rate.base != base),))
-        windows = ", ".join(str(rate.window) for rate in sorted(candidates, key=_window_key))
-        if not blend:
-            msg = (
-                f"no {base}/{quote} rate covers {period}; the table's {base}/{quote} rates cover {windows}"
-                " (pass blend=True to accept a month-weighted blend of the rates that cover its months)"
-            )
+        if not covering:
+            windows = ", ".join(str(rate.window) for rate in sorted(candidates, key=_window_key))
+            msg = f"no {base}/{quote} rate covers {period}, only {windows}"
             raise MissingRateError(msg)
-        return ConversionStep(base, quote, _blend(candidates, base, period, windows))
+        shortest = min(rate.window.month_count for rate in covering)
+        narrowest = [rate for rate in covering if rate.window.month_count == shortest]
+        if len(narrowest) > 1:
+            msg = f"several rates fit {base}/{quote} over {period} equally well: " + "; ".join(map(str, narrowest))
+            raise AmbiguousRateError(msg)
+        return RateUse(narrowest[0], inverted=narrowest[0].base != base)
+
+    def _month_by_month(self, base: Currency, quote: Currency, period: Period) -> list[ExchangeRate]:
+        """For each month of `period`, the rate with the narrowest window covering it."""
+        first, count = period._first, period.month_count
+        best: list[ExchangeRate | None] = [None] * count
+        tied = [False] * count
+        for rate in self._candidates(base, quote):
+            low, high = max(rate.window._first, first), min(rate.window._last, period._last)
+            for index in range(low - first, high - first + 1):
+                current = best[index]
+                if current is None or rate.window.month_count < current.window.month_count:
+                    best[index], tied[index] = rate, False
+                elif rate.window.month_count == current.window.month_count:
+                    tied[index] = True
+        if any(tied):
+            months = ", ".join(map(str, _month_runs(first + i for i, tie in enumerate(tied) if tie)))
+            msg = f"several {base}/{quote} rates fit {months} equally well"
+            raise AmbiguousRateError(msg)
+        uncovered = [first + index for index, rate in enumerate(best) if rate is None]
+        if uncovered:
+            gaps = ", ".join(map(str, _month_runs(uncovered)))
+            msg = f"no blend of {base}/{quote} rates covers {period}: they leave out {gaps}"
+            raise MissingRateError(msg)
+        return [rate for rate in best if rate is not None]
 
 
 def _window_key(rate: ExchangeRate) -> tuple[object, ...]:
     return (rate.window.start, rate.window.end)
-
-
-def _narrowest(rates: list[ExchangeRate], what: str) -> ExchangeRate:
-    shortest = min(rate.window.month_count for rate in rates)
-    narrowest = [rate for rate in rates if rate.window.month_count == shortest]
-    if len(narrowest) > 1:
-        msg = f"several rates fit {what} equally well: " + "; ".join(map(str, narrowest))
-        raise AmbiguousRateError(msg)
-    return narrowest[0]
-
-
-def _blend(candidates: tuple[ExchangeRate, ...], base: Currency, period: Period, windows: str) -> tuple[RateUse, ...]:
-    """Weight, for each month of `period`, the narrowest rate covering it; refuse uncovered months."""
-    months: dict[ExchangeRate, int] = {}
-    uncovered: list[int] = []
-    for index in range(period._first, period._last + 1):
-        month = Period._from_indices(index, index)
-        covering = [rate for rate in candidates if rate.window.contains(month)]
-        if not covering:
-            uncovered.append(index)
-            continue
-        rate = _narrowest(covering, f"{covering[0].base}/{covering[0].quote} over {month}")
-        months[rate] = months.get(rate, 0) + 1
-    if uncovered:
-        gaps = ", ".join(map(str, _month_runs(uncovered)))
-        pair = f"{candidates[0].base}/{candidates[0].quote}"
-        msg = f"no blend of {pair} rates covers {period}: they cover {windows}, leaving out {gaps}"
-        raise MissingRateError(msg)
-    total = period.month_count
-    return tuple(
-        RateUse(rate, inverted=rate.base != base, weight=Fraction(count, total))
-        for rate, count in sorted(months.items(), key=lambda item: _window_key(item[0]))
-    )

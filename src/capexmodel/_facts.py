@@ -24,19 +24,8 @@ _T = TypeVar("_T")
 Derivation = Calendarization | Conversion
 
 
-def _to_metric(value: Metric | str) -> Metric:
-    return value if isinstance(value, Metric) else Metric(value)
-
-
 def _to_status(value: Status | str) -> Status:
-    if isinstance(value, Status):
-        return value
-    try:
-        return Status(value)
-    except ValueError:
-        names = ", ".join(repr(status.value) for status in Status)
-        msg = f"status must be a Status or one of {names}, got {show(value)}"
-        raise InvalidValueError(msg) from None
+    return Status.parse(value)
 
 
 def _to_sources(value: Iterable[Source]) -> tuple[Source, ...]:
@@ -88,7 +77,7 @@ class Fact:
     company: Company = attrs.field(validator=_instance_of(Company, "a capexmodel.Company"))
     """The company the number is about."""
 
-    metric: Metric = attrs.field(converter=_to_metric)
+    metric: Metric = attrs.field(converter=Metric)
     """What the number measures (a `Metric` or its name)."""
 
     value: Money = attrs.field(validator=_instance_of(Money, "a capexmodel.Money"))
@@ -155,7 +144,7 @@ class Fact:
         if not facts or not all(isinstance(fact, Fact) for fact in facts):
             msg = f"derive() needs one or more Facts as inputs, got {show(inputs)}"
             raise InvalidValueError(msg)
-        derived_metric = _to_metric(metric) if metric is not None else _shared(facts, "metric", lambda f: f.metric)
+        derived_metric = Metric(metric) if metric is not None else _shared(facts, "metric", lambda f: f.metric)
         by_market = derived_metric == Metric.REVENUE_BY_MARKET
         return cls(
             company if company is not None else _shared(facts, "company", lambda fact: fact.company),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from typing import TYPE_CHECKING, ClassVar, final
+from typing import TYPE_CHECKING, ClassVar, TypeVar, final
 
 import attrs
 
@@ -16,33 +16,27 @@ if TYPE_CHECKING:
 
 __all__ = ["Metric", "Source", "Status", "merge_sources"]
 
+_T = TypeVar("_T")
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 
 
-def _check_name(_: Metric, __: attrs.Attribute[str], name: str) -> None:
-    if not isinstance(name, str) or not _NAME.fullmatch(name):
-        msg = f"a metric name is lower-case words joined by '_', such as 'operating_cash_flow', got {show(name)}"
-        raise InvalidValueError(msg)
-
-
 @final
-@attrs.frozen(repr=False)
-class Metric:
+class Metric(str):
     """What a number measures: capex, revenue, operating cash flow, ...
 
     The common metrics are class attributes (`Metric.CAPEX`, `Metric.REVENUE`, ...);
-    any other is a `Metric` of its own name, so there is room for more.
+    any other name of lower-case words joined by ``_`` is a `Metric` too, so there is
+    room for more. A `Metric` is a `str`, so it compares equal to its name.
 
     Examples:
         >>> import capexmodel as cm
-        >>> cm.Metric("capex") == cm.Metric.CAPEX
+        >>> cm.Metric("capex") == cm.Metric.CAPEX == "capex"
         True
         >>> cm.Metric("ai_revenue")
         Metric('ai_revenue')
     """
 
-    name: str = attrs.field(validator=_check_name)
-    """The metric's name: lower-case words joined by ``_``."""
+    __slots__ = ()
 
     CAPEX: ClassVar[Metric]
     """Capital expenditure: cash spent on property and equipment (a positive outflow)."""
@@ -59,13 +53,27 @@ class Metric:
     REVENUE_BY_MARKET: ClassVar[Metric]
     """Revenue from customers in one market (Nvidia's United States or mainland China, say)."""
 
-    def __str__(self) -> str:
-        """Return the name."""
-        return self.name
+    def __new__(cls, name: object) -> Metric:
+        """Validate `name`: lower-case words joined by ``_``."""
+        if type(name) is cls:
+            return name
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            msg = f"a metric name is lower-case words joined by '_', such as 'operating_cash_flow', got {show(name)}"
+            raise InvalidValueError(msg)
+        return super().__new__(cls, name)
+
+    @property
+    def name(self) -> str:
+        """The metric's name as a plain `str`."""
+        return str(self)
 
     def __repr__(self) -> str:
         """Return ``Metric('<name>')``."""
-        return f"Metric({self.name!r})"
+        return f"Metric({str(self)!r})"
+
+    def __reduce__(self) -> tuple[type[Metric], tuple[str]]:
+        """Pickle as the name."""
+        return (Metric, (str(self),))
 
 
 Metric.CAPEX = Metric("capex")
@@ -78,11 +86,12 @@ Metric.REVENUE_BY_MARKET = Metric("revenue_by_market")
 
 
 @final
-class Status(enum.Enum):
+class Status(enum.StrEnum):
     """How sure a number is: reported, derived, guidance or estimate (from surest to least).
 
     A value computed from others is `DERIVED`, unless any input is an `ESTIMATE` or
-    `GUIDANCE`: then it is an `ESTIMATE` (see `Status.combine`).
+    `GUIDANCE`: then it is an `ESTIMATE` (see `Status.combine`). A `Status` is a
+    `str` equal to its value (``Status.ESTIMATE == "estimate"``).
 
     Examples:
         >>> import capexmodel as cm
@@ -102,7 +111,23 @@ class Status(enum.Enum):
     """A third party's estimate (a broker, a research firm), or computed from one."""
 
     @classmethod
-    def combine(cls, statuses: Iterable[Status]) -> Status:
+    def parse(cls, value: Status | str) -> Status:
+        """The `Status` named by `value` (a `Status` or its value, such as ``"estimate"``).
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.Status.parse("guidance")
+            <Status.GUIDANCE: 'guidance'>
+        """
+        try:
+            return cls(value)
+        except ValueError:
+            names = ", ".join(repr(status.value) for status in cls)
+            msg = f"status must be a Status or one of {names}, got {show(value)}"
+            raise InvalidValueError(msg) from None
+
+    @classmethod
+    def combine(cls, statuses: Iterable[Status | str]) -> Status:
         """The status of a value computed from inputs with these statuses.
 
         `ESTIMATE` if any input is an estimate or guidance (a forecast stays a
@@ -110,11 +135,11 @@ class Status(enum.Enum):
 
         Examples:
             >>> import capexmodel as cm
-            >>> cm.Status.combine([cm.Status.GUIDANCE, cm.Status.REPORTED])
+            >>> cm.Status.combine([cm.Status.GUIDANCE, "reported"])
             <Status.ESTIMATE: 'estimate'>
         """
-        uncertain = {cls.ESTIMATE, cls.GUIDANCE}
-        return cls.ESTIMATE if any(status in uncertain for status in statuses) else cls.DERIVED
+        parsed = [cls.parse(status) for status in _iterate(statuses, "Status.combine()", "statuses")]
+        return cls.ESTIMATE if {cls.ESTIMATE, cls.GUIDANCE} & set(parsed) else cls.DERIVED
 
 
 def _check_text(_: Source, attribute: attrs.Attribute[str], value: str) -> None:
@@ -169,6 +194,17 @@ class Source:
         return text
 
 
+def _iterate(values: Iterable[_T], caller: str, what: str) -> list[_T]:
+    if isinstance(values, str):
+        msg = f"{caller} takes an iterable of {what}, got the string {show(values)}"
+        raise InvalidValueError(msg)
+    try:
+        return list(values)
+    except TypeError:
+        msg = f"{caller} takes an iterable of {what}, got {show(values)}"
+        raise InvalidValueError(msg) from None
+
+
 def merge_sources(*groups: Iterable[Source]) -> tuple[Source, ...]:
     """The union of several groups of sources, each source once, in first-seen order.
 
@@ -178,4 +214,9 @@ def merge_sources(*groups: Iterable[Source]) -> tuple[Source, ...]:
         >>> cm.merge_sources([a, b], [b, a])
         (Source(publisher='Amazon', title='10-K 2024', date=None, note=None), Source(publisher='Omdia', title='Hopper shipments', date=None, note=None))
     """  # noqa: E501
-    return tuple(dict.fromkeys(source for group in groups for source in group))
+    sources = [source for group in groups for source in _iterate(group, "merge_sources()", "Source")]
+    for source in sources:
+        if not isinstance(source, Source):
+            msg = f"merge_sources() merges Source values, got {show(source)}"
+            raise InvalidValueError(msg)
+    return tuple(dict.fromkeys(sources))

@@ -82,11 +82,51 @@ def test_a_missing_quarter_by_quarter_end_is_an_error_not_a_zero():
         cm.calendarize([q for q in ORACLE_QUARTERS if q.period != ORACLE.quarter(2025, 1)], Y24, method="quarter-end")
     with pytest.raises(
         cm.PeriodMismatchError,
-        match="the amounts ending inside it cover 2024-03/2024-11, 9 months, not 12; 3 months are missing, before",
+        match="the amounts ending inside it cover 2024-03/2024-11, 9 months, not 12; missing: 2023-12/2024-02$",
     ):
         cm.calendarize(ORACLE_QUARTERS[1:], Y24, method="quarter-end")
     with pytest.raises(cm.PeriodMismatchError, match="no amount's period ends inside it"):
         cm.calendarize([usd(1, "2025-Q1")], Y24, method="quarter-end")
+
+
+@pytest.mark.parametrize(
+    ("periods", "missing"),
+    [
+        (["2024-Q2", "2024-Q3", "2024-Q4"], "missing: 2024-Q1"),
+        (["2024-Q1", "2024-Q2", "2024-Q3"], "missing: 2024-Q4"),
+        (["2024-Q2", "2024-Q3"], "missing: 6 months, before 2024-04 and/or after 2024-09"),
+        ([f"2024-{month:02d}" for month in range(2, 13)], "missing: 2024-01"),
+        (["2024-Q2", "2024-07", "2024-08", "2024-09", "2024-Q4"], "missing: 2024-Q1"),
+        (["2024-Q2", "2024-07/2024-11"], "missing: 4 months, before 2024-04 and/or after 2024-11"),
+        (["2024-03/2024-07", "2024-08/2024-12"], "missing: 2024-01/2024-02"),  # not a whole 5-month input
+    ],
+)
+def test_quarter_end_names_where_the_missing_months_can_be(periods, missing):
+    with pytest.raises(cm.PeriodMismatchError, match=f"{missing}$"):
+        cm.calendarize([usd(1, period) for period in periods], Y24, method="quarter-end")
+
+
+def test_the_covered_months_show_a_shifted_window():
+    result = cm.calendarize(ORACLE_QUARTERS, Y24, method="quarter-end")
+    assert result.covered == cm.Period.parse("2023-12/2024-11")
+    assert cm.calendarize(ORACLE_QUARTERS, Y24).covered == Y24
+    shifted = cm.calendarize([usd(100, "2023-04/2024-03")], Y24, method="quarter-end")
+    assert shifted.value == usd(100, Y24)
+    assert shifted.covered == cm.Period.parse("2023-04/2024-03")
+
+
+def test_records_are_validated():
+    part = cm.calendarize(AMAZON_2024, Y24).parts[0]
+    with pytest.raises(cm.InvalidValueError, match="amount must be a Money, got 1"):
+        cm.CalendarizedPart(1, Y24)  # type: ignore[arg-type]
+    with pytest.raises(cm.InvalidValueError, match="counted must be a Period, got '2024'"):
+        cm.CalendarizedPart(part.amount, "2024")  # type: ignore[arg-type]
+    with pytest.raises(cm.InvalidValueError, match="counted months 2024 must lie inside the input's period, 2024-Q1"):
+        cm.CalendarizedPart(part.amount, Y24)
+    with pytest.raises(cm.InvalidValueError, match="method must be 'months' or 'quarter-end', got 'mean'"):
+        cm.Calendarization(usd(1, Y24), Y24, "mean", (part,))  # type: ignore[arg-type]
+    with pytest.raises(cm.InvalidValueError, match="parts must be a non-empty tuple of CalendarizedPart, got \\(\\)"):
+        cm.Calendarization(usd(1, Y24), Y24, "months", ())
 
 
 def test_quarter_end_refuses_a_span_longer_than_the_target():

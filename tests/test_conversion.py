@@ -145,7 +145,7 @@ class TestBlend:
 
     def test_uncovered_months_are_named(self):
         span = cm.Period.parse("2025-07/2026-06")
-        with pytest.raises(cm.MissingRateError, match="no blend of USD/CNY rates covers 2025-07/2026-06: they leave out 2026-H1"):
+        with pytest.raises(cm.MissingRateError, match="USD/CNY rates covers 2025-07/2026-06: they leave out 2026-H1"):
             self.RATES.conversion("USD", "CNY", span, blend=True)
 
     def test_description_names_the_weights(self):
@@ -184,7 +184,7 @@ class TestCross:
         assert rates.conversion("EUR", "CNY", Y24, via="usd").factor == Fraction("1.082") * Fraction("7.230")
 
     def test_via_a_currency_without_rates(self):
-        with pytest.raises(cm.MissingRateError, match="EUR to CNY over 2024: through HKD: the table has no EUR/HKD rate"):
+        with pytest.raises(cm.MissingRateError, match="over 2024: through HKD: the table has no EUR/HKD rate"):
             self.RATES.conversion("EUR", "CNY", Y24, via="HKD")
 
     def test_via_must_be_a_third_currency(self):
@@ -193,7 +193,7 @@ class TestCross:
 
     def test_a_cross_route_that_does_not_cover_the_period(self):
         rates = cm.RateTable([USD_CNY_2024, cm.ExchangeRate("EUR", "USD", "1.08", Y23)])
-        with pytest.raises(cm.MissingRateError, match="EUR/CNY rate; through USD: no EUR/USD rate covers 2024, only 2023; pass blend=True"):
+        with pytest.raises(cm.MissingRateError, match="USD: no EUR/USD rate covers 2024, only 2023; pass blend=True"):
             rates.conversion("EUR", "CNY", Y24)
 
 
@@ -228,3 +228,98 @@ class TestRateTable:
         with localcontext() as context:
             context.prec = 6
             assert RATES.convert(cm.Money("800", "CNY", Y24), "USD").amount == Decimal("110.650")
+
+
+class TestBlendedCross:
+    EUR_USD = (cm.ExchangeRate("EUR", "USD", "1.0", Y24), cm.ExchangeRate("EUR", "USD", "2.0", Y25))
+    USD_CNY = (cm.ExchangeRate("USD", "CNY", "7.0", Y24), cm.ExchangeRate("USD", "CNY", "8.0", Y25))
+    RATES = cm.RateTable([*EUR_USD, *USD_CNY])
+
+    def test_each_month_is_converted_along_its_own_route(self):
+        span = cm.Period.parse("2024-07/2025-06")
+        conversion = self.RATES.conversion("EUR", "CNY", span, blend=True)
+        assert conversion.method == "blend"
+        assert conversion.via == "USD"
+        # Half the months at 1.0 x 7.0, half at 2.0 x 8.0 (not the product of the two legs' averages).
+        assert conversion.factor == Fraction(1, 2) * 7 + Fraction(1, 2) * 16
+        assert [str(segment.months) for segment in conversion.segments] == ["2024-H2", "2025-H1"]
+
+
+class TestFallbacks:
+    def test_a_covering_cross_route_beats_a_direct_pair_that_does_not_cover(self):
+        rates = cm.RateTable([
+            cm.ExchangeRate("EUR", "USD", "1.08", Y24),
+            cm.ExchangeRate("EUR", "CNY", "7.8", Y24),
+            cm.ExchangeRate("USD", "CNY", "7.1", Y23),
+        ])
+        conversion = rates.conversion("USD", "CNY", Y24)
+        assert conversion.method == "cross"
+        assert conversion.via == "EUR"
+        assert rates.conversion("USD", "CNY", Y23).method == "direct"
+
+    def test_blend_must_be_a_bool(self):
+        with pytest.raises(cm.InvalidValueError, match="blend must be True or False, got 'no'"):
+            RATES.convert(cm.Money("1", "CNY", Y24), "USD", blend="no")  # type: ignore[arg-type]
+
+    def test_equally_narrow_rates_in_a_blend_are_ambiguous(self):
+        rates = cm.RateTable([USD_CNY_2024, cm.ExchangeRate("USD", "CNY", "7.2", cm.Period.parse("2024-07/2025-06"))])
+        with pytest.raises(cm.AmbiguousRateError, match="several USD/CNY rates fit 2024-H2 equally well"):
+            rates.conversion("USD", "CNY", cm.Period.parse("2024-04/2025-03"), blend=True)
+
+
+class TestInverse:
+    def test_the_inverse_of_a_conversion_walks_it_backwards(self):
+        cross = TestCross.RATES.conversion("EUR", "CNY", Y24)
+        back = cross.inverse()
+        assert (back.base, back.quote, back.method, back.via) == ("CNY", "EUR", "cross", "USD")
+        assert back.factor * cross.factor == 1
+        assert back.inverse() == cross
+        assert RATES.conversion("USD", "USD", Y24).inverse().method == "identity"
+
+    def test_a_blends_inverse_is_not_its_reciprocal(self):
+        fy2025 = cm.FiscalCalendar(year_end_month=3).year(2025)
+        blend = TestBlend.RATES.conversion("USD", "CNY", fy2025, blend=True)
+        assert blend.inverse().inverse() == blend
+        assert blend.inverse().factor != 1 / blend.factor
+        assert blend.inverse() == TestBlend.RATES.conversion("CNY", "USD", fy2025, blend=True)
+
+
+class TestRecords:
+    def test_rate_uses_are_validated(self):
+        with pytest.raises(cm.InvalidValueError, match="rate must be an ExchangeRate, got '7.23'"):
+            cm.RateUse("7.23", inverted=False)  # type: ignore[arg-type]
+        with pytest.raises(cm.InvalidValueError, match="inverted must be True or False, got 1"):
+            cm.RateUse(USD_CNY_2024, inverted=1)  # type: ignore[arg-type]
+
+    def test_segments_must_chain(self):
+        eur_usd = cm.RateUse(TestCross.EUR_USD, inverted=False)
+        with pytest.raises(cm.InvalidValueError, match="must chain, but 1 EUR = 1.082 USD.* is followed by 1 EUR"):
+            cm.ConversionSegment(Y24, (eur_usd, eur_usd))
+        with pytest.raises(cm.InvalidValueError, match="uses must be a tuple of RateUse, got 'direct'"):
+            cm.ConversionSegment(Y24, "direct")  # type: ignore[arg-type]
+        with pytest.raises(cm.InvalidValueError, match="months must be a Period, got '2024'"):
+            cm.ConversionSegment("2024", ())  # type: ignore[arg-type]
+        assert str(cm.ConversionSegment(Y24, ())) == "no conversion"
+
+    def test_conversions_must_tile_their_period_and_go_from_base_to_quote(self):
+        direct = cm.RateUse(USD_CNY_2024, inverted=False)
+        with pytest.raises(cm.InvalidValueError, match="every route must go from USD to CNY, got USD to USD"):
+            cm.Conversion("USD", "CNY", Y24, (cm.ConversionSegment(Y24, ()),))
+        with pytest.raises(cm.InvalidValueError, match="every route must go from CNY to USD, got USD to CNY"):
+            cm.Conversion("CNY", "USD", Y24, (cm.ConversionSegment(Y24, (direct,)),))
+        with pytest.raises(cm.InvalidValueError, match="must tile 2024 in order, got 2024-H2 next"):
+            cm.Conversion("USD", "CNY", Y24, (cm.ConversionSegment(cm.CalendarHalf(2024, 2), (direct,)),))
+        with pytest.raises(cm.InvalidValueError, match="must tile 2024, but they end with 2024-H1"):
+            cm.Conversion("USD", "CNY", Y24, (cm.ConversionSegment(cm.CalendarHalf(2024, 1), (direct,)),))
+        with pytest.raises(cm.InvalidValueError, match="segments must be a non-empty tuple of ConversionSegment"):
+            cm.Conversion("USD", "CNY", Y24, ())
+
+
+def test_a_blend_takes_the_narrowest_rate_for_each_month():
+    quarterly = cm.ExchangeRate("USD", "CNY", "7.1", cm.CalendarQuarter(2024, 3))
+    rates = cm.RateTable([quarterly, USD_CNY_2024, cm.ExchangeRate("USD", "CNY", "7.19", Y25)])
+    conversion = rates.conversion("USD", "CNY", cm.Period.parse("2024-04/2025-03"), blend=True)
+    runs = [(str(segment.months), segment.uses[0].rate.rate) for segment in conversion.segments]
+    assert runs == [("2024-Q2", Decimal("7.230")), ("2024-Q3", Decimal("7.1")), ("2024-Q4", Decimal("7.230")),
+                    ("2025-Q1", Decimal("7.19"))]
+    assert conversion.factor == (Fraction("7.230") * 2 + Fraction("7.1") + Fraction("7.19")) / 4

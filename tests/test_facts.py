@@ -29,6 +29,14 @@ class TestMetric:
 
     def test_room_for_more(self):
         assert repr(cm.Metric("ai_revenue")) == "Metric('ai_revenue')"
+        assert cm.Metric("ai_revenue").name == "ai_revenue"
+        assert type(cm.Metric("ai_revenue").name) is str
+        assert cm.Metric(cm.Metric.CAPEX) is cm.Metric.CAPEX
+
+    def test_metrics_pickle(self):
+        import pickle  # noqa: PLC0415
+
+        assert pickle.loads(pickle.dumps(cm.Metric.CAPEX)) == cm.Metric.CAPEX
 
     @pytest.mark.parametrize("name", ["Capex", "capex ", "", "cap-ex", "_capex", 7, None])
     def test_names_are_validated(self, name):
@@ -44,6 +52,13 @@ class TestStatusAndSource:
         assert s.combine([s.REPORTED, s.GUIDANCE]) is s.ESTIMATE
         assert s.combine([s.ESTIMATE, s.REPORTED]) is s.ESTIMATE
         assert s.combine([]) is s.DERIVED
+        assert s.combine(["estimate", "reported"]) is s.ESTIMATE
+        assert s.parse("reported") is s.REPORTED
+
+    @pytest.mark.parametrize("statuses", [None, "estimate", 5, ["rumour"]])
+    def test_combine_checks_its_input(self, statuses):
+        with pytest.raises(cm.InvalidValueError, match="Status.combine|status must be"):
+            cm.Status.combine(statuses)
 
     def test_source_text(self):
         assert str(FILING) == "Tencent, 2024 annual results (2025-03-19)"
@@ -66,13 +81,20 @@ class TestStatusAndSource:
     def test_merge_sources_keeps_each_once_in_order(self):
         assert cm.merge_sources([FILING, BROKER], [BROKER, ARTICLE], []) == (FILING, BROKER, ARTICLE)
 
+    @pytest.mark.parametrize(("groups", "message"), [((5,), "takes an iterable of Source, got 5"),
+                                                     (([[1]],), "merges Source values, got \\[1\\]"),
+                                                     (("Omdia",), "got the string 'Omdia'")])
+    def test_merge_sources_checks_its_input(self, groups, message):
+        with pytest.raises(cm.InvalidValueError, match=message):
+            cm.merge_sources(*groups)
+
 
 class TestFact:
     def test_fields_and_conversions(self):
         fact = cm.Fact(TENCENT, "capex", cm.Money("76760000000", "CNY", Y24), "including leases", "guidance", [FILING])
-        assert fact.metric is not None
-        assert fact.metric == cm.Metric.CAPEX
+        assert fact.metric == cm.Metric.CAPEX == "capex"
         assert fact.status is cm.Status.GUIDANCE
+        assert fact.status == "guidance"  # type: ignore[comparison-overlap] # a StrEnum equals its value
         assert fact.sources == (FILING,)
         assert fact.market is None
         assert fact.derivation is None
@@ -145,6 +167,15 @@ class TestDerive:
         us = cm.Fact(NVIDIA, cm.Metric.REVENUE_BY_MARKET, cm.Money("61300000000", "USD", Y24), market="US")
         assert cm.Fact.derive(us.value * 2, [us]).market == cm.Region("US")
         assert cm.Fact.derive(us.value, [us], metric="revenue").market is None
+
+    def test_the_value_must_be_what_the_derivation_gives(self):
+        reported = capex("76760000000")
+        conversion = RATES.conversion("CNY", "USD", Y24)
+        with pytest.raises(cm.InvalidValueError, match="is not in USD over 2024, as the conversion gives"):
+            cm.Fact.derive(reported.value, [reported], derivation=conversion)
+        result = cm.calendarize([reported.value], Y24)
+        with pytest.raises(cm.InvalidValueError, match="is not the calendarization's, 76760000000 CNY over 2024"):
+            cm.Fact.derive(reported.value * 2, [reported], derivation=result)
 
     @pytest.mark.parametrize("inputs", [[], None, [1]])
     def test_inputs_must_be_facts(self, inputs):

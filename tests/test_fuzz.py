@@ -178,3 +178,22 @@ def test_fact(fields):
 def test_calendarize(amounts, target, method):
     succeeds_or_raises_our_error(cm.calendarize, amounts, target, method=method)
     succeeds_or_raises_our_error(cm.calendarize, amounts, cm.CalendarYear(2024))
+
+
+@given(cms.anything, cms.anything, cms.anything, cms.anything)
+def test_derive_and_provenance_helpers(value, inputs, derivation, other):
+    company = cm.Company(id="tencent", name_en="Tencent", name_zh="腾讯", region="CN", currency="CNY")
+    fact = cm.Fact(company, "capex", cm.Money(1, "CNY", cm.CalendarYear(2024)))
+    succeeds_or_raises_our_error(cm.Fact.derive, value, inputs, derivation=derivation)
+    succeeds_or_raises_our_error(cm.Fact.derive, fact.value, [fact], derivation=derivation, metric=other, basis=other)
+    succeeds_or_raises_our_error(cm.Status.combine, inputs)
+    succeeds_or_raises_our_error(cm.Status.parse, other)
+    succeeds_or_raises_our_error(cm.merge_sources, inputs, other)
+
+
+@given(cms.anything, cms.anything, cms.anything, cms.anything)
+def test_result_records(first, second, third, fourth):
+    for record in (cm.RateUse, cm.ConversionSegment, cm.CalendarizedPart):
+        succeeds_or_raises_our_error(record, first, second)
+    succeeds_or_raises_our_error(cm.Conversion, first, second, third, fourth)
+    succeeds_or_raises_our_error(cm.Calendarization, first, second, third, fourth)

@@ -202,15 +202,50 @@ def test_totalling_then_converting_equals_converting_then_totalling(rate, period
     assert abs(table.convert(cm.total(inverse), "USD").amount - cm.total(converted).amount) <= bound
 
 
-@given(cms.rates, cms.rates, cms.periods())
-def test_a_cross_rate_is_the_product_of_its_legs_and_inverses_undo_each_other(eur_usd, usd_cny, period):
+@st.composite
+def two_year_tables(draw):
+    """EUR/USD and USD/CNY (stored either way round) averaged over 2024 and over 2025."""
+    rates = []
+    for base, quote in (("EUR", "USD"), ("USD", "CNY")):
+        for year in (2024, 2025):
+            rate = draw(cms.rates)
+            stored = (base, quote, rate) if draw(st.booleans()) else (quote, base, 1 / rate)
+            rates.append(cm.ExchangeRate(*stored, cm.CalendarYear(year)))
+    return cm.RateTable(rates)
+
+
+within_2024_2025 = st.tuples(st.integers(0, 23), st.integers(0, 23)).map(sorted).map(
+    lambda pair: cm.Period.from_months(cms.divmod_month(2024 * 12 + pair[0]), cms.divmod_month(2024 * 12 + pair[1]))
+)
+
+
+@given(two_year_tables(), within_2024_2025, cms.amounts, st.sampled_from(["EUR", "USD", "CNY"]),
+       st.sampled_from(["EUR", "USD", "CNY"]))
+def test_every_route_rounds_once_to_within_half_a_unit_of_the_exact_value(table, period, amount, base, quote):
+    conversion = table.conversion(base, quote, period, blend=True)
+    converted = conversion.apply(cm.Money(amount, base, period)).amount
+    exact = Fraction(amount) * conversion.factor
+    assert abs(Fraction(converted) - exact) <= Fraction(ulp(converted)) / 2
+    if conversion.method == "direct" or exact.denominator == 1:
+        assert Fraction(converted) == exact
+
+
+@given(two_year_tables(), within_2024_2025, st.sampled_from(["EUR", "USD", "CNY"]), st.sampled_from(["EUR", "CNY"]))
+def test_an_inverse_of_an_inverse_is_the_conversion(table, period, base, quote):
+    conversion = table.conversion(base, quote, period, blend=True)
+    assert conversion.inverse().inverse() == conversion
+    if conversion.method != "blend":
+        assert conversion.inverse().factor * conversion.factor == 1
+        assert conversion.inverse() == table.conversion(quote, base, period)
+
+
+@given(cms.rates, cms.rates, cms.periods(), cms.amounts)
+def test_a_cross_conversion_is_the_two_legs_rounded_once(eur_usd, usd_cny, period, amount):
     legs = [cm.ExchangeRate("EUR", "USD", eur_usd, period), cm.ExchangeRate("USD", "CNY", usd_cny, period)]
     table = cm.RateTable(legs)
-    cross = table.conversion("EUR", "CNY", period)
-    assert cross.method == "cross"
-    assert cross.factor == table.conversion("EUR", "USD", period).factor * table.conversion("USD", "CNY", period).factor
-    assert table.conversion("CNY", "EUR", period).factor * cross.factor == 1
-    assert table.conversion("CNY", "USD", period).factor == 1 / Fraction(usd_cny)
+    converted = table.convert(cm.Money(amount, "EUR", period), "CNY").amount
+    exact = Fraction(amount) * Fraction(eur_usd) * Fraction(usd_cny)
+    assert abs(Fraction(converted) - exact) <= Fraction(ulp(converted)) / 2
 
 
 # Calendarization ------------------------------------------------------------------------

@@ -234,7 +234,8 @@ def test_results_are_held_to_the_bounds_of_an_amount():
 
 
 def test_str_writes_every_digit_without_an_exponent():
-    assert repr((usd(800) / Decimal("0.5")).amount) == "Decimal('1.60E+3')"
+    assert repr((usd(800) / Decimal("0.5")).amount) == "Decimal('1600')"
+    assert repr((usd(780000) / Decimal("7.80")).amount) == "Decimal('100000')"
     assert str(usd(800) / Decimal("0.5")) == "1600 USD over 2024"
     assert str(usd("1e3")) == "1000 USD over 2024"
     assert repr(usd("1e3")) == "Money('1E+3', 'USD', Period.parse('2024'))"

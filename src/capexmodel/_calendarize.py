@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Literal, final, get_args
+from typing import TYPE_CHECKING, Any, Literal, final, get_args
 
 import attrs
 
@@ -14,7 +14,7 @@ from capexmodel._money import Money, _bounded, _divide, _intern_period, _money
 from capexmodel._period import Period, _month_runs
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
 __all__ = ["Calendarization", "CalendarizedPart", "calendarize"]
 
@@ -25,6 +25,15 @@ def _exact(value: Fraction, what: str) -> Decimal:
     """A Fraction as a Decimal: exact when it terminates, otherwise rounded once in the active context."""
     quotient = _divide(Decimal(value.numerator), Decimal(value.denominator))
     return _bounded(quotient, lambda: what)
+
+
+def _instance_of(kind: type, what: str) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, kind):
+            msg = f"{attribute.name} must be {what}, got {show(value)}"
+            raise InvalidValueError(msg)
+
+    return check
 
 
 @final
@@ -40,12 +49,18 @@ class CalendarizedPart:
         (Fraction(1, 3), Money('1954', 'USD', Period.parse('2024-12')))
     """
 
-    amount: Money
+    amount: Money = attrs.field(validator=_instance_of(Money, "a Money"))
     """The input amount, over its own period."""
 
-    counted: Period
+    counted: Period = attrs.field(validator=_instance_of(Period, "a Period"))
     """The months of the input that count: those it shares with the target (by months),
     or all of them (by quarter-end)."""
+
+    def __attrs_post_init__(self) -> None:
+        """Check that the counted months are the input's."""
+        if not self.amount.period.contains(self.counted):
+            msg = f"the counted months {self.counted} must lie inside the input's period, {self.amount.period}"
+            raise InvalidValueError(msg)
 
     @property
     def share(self) -> Fraction:
@@ -61,6 +76,24 @@ class CalendarizedPart:
         """
         value = _exact(Fraction(self.amount.amount) * self.share, f"{self.share} of {self.amount._brief()}")
         return _money(value, self.amount.currency, _intern_period(self.counted))
+
+
+def _check_method(_: object, __: attrs.Attribute[Method], method: object) -> None:
+    _validate_method(method)
+
+
+def _validate_method(method: object) -> None:
+    if method not in get_args(Method):
+        msg = f"method must be 'months' or 'quarter-end', got {show(method)}"
+        raise InvalidValueError(msg)
+
+
+def _to_parts(value: Iterable[CalendarizedPart]) -> tuple[CalendarizedPart, ...]:
+    parts = tuple(value) if isinstance(value, tuple | list) else None
+    if not parts or not all(isinstance(part, CalendarizedPart) for part in parts):
+        msg = f"parts must be a non-empty tuple of CalendarizedPart, got {show(value)}"
+        raise InvalidValueError(msg)
+    return parts
 
 
 @final
@@ -79,17 +112,27 @@ class Calendarization:
         ('months', ['2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4'])
     """
 
-    value: Money
+    value: Money = attrs.field(validator=_instance_of(Money, "a Money"))
     """The amount over the target period."""
 
-    target: Period
+    target: Period = attrs.field(validator=_instance_of(Period, "a Period"))
     """The period the amounts were restated over."""
 
-    method: Method
+    method: Method = attrs.field(validator=_check_method)
     """``"months"`` or ``"quarter-end"``."""
 
-    parts: tuple[CalendarizedPart, ...]
-    """The inputs that count, in order, each with its share."""
+    parts: tuple[CalendarizedPart, ...] = attrs.field(converter=_to_parts)
+    """The inputs that count, in order, each with the months counted."""
+
+    @property
+    def covered(self) -> Period:
+        """The months the counted inputs actually cover.
+
+        The target itself by months; by quarter-end, the span of the inputs that end
+        inside the target, which may start and end before it (Oracle's calendar 2024
+        by quarter-end covers December 2023 to November 2024).
+        """
+        return Period(self.parts[0].counted.start, self.parts[-1].counted.end)
 
     def __str__(self) -> str:
         """Describe the result and where it came from."""
@@ -125,9 +168,7 @@ def calendarize(amounts: Iterable[Money], target: Period, *, method: Method = "m
         >>> cm.calendarize(oracle, cm.CalendarYear(2024), method="quarter-end").value.amount
         Decimal('10745')
     """
-    if method not in get_args(Method):
-        msg = f"method must be 'months' or 'quarter-end', got {show(method)}"
-        raise InvalidValueError(msg)
+    _validate_method(method)
     if not isinstance(target, Period):
         msg = f"calendarize() restates amounts over a Period, got target={show(target)}"
         raise InvalidValueError(msg)
@@ -199,7 +240,29 @@ def _check_quarter_end_span(counted: list[Money], target: Period) -> None:
             f"cannot calendarize to {target} by quarter-end: the amounts ending inside it cover {span},"
             f" {span.month_count} months, not {target.month_count}"
         )
-        if span.month_count < target.month_count:
-            missing = target.month_count - span.month_count
-            msg += f"; {missing} months are missing, before {span.start:%Y-%m} or after {span.end:%Y-%m}"
+        missing = target.month_count - span.month_count
+        if missing > 0:
+            msg += "; " + _missing_months(counted, span, target, missing)
         raise PeriodMismatchError(msg)
+
+
+def _missing_months(counted: list[Money], span: Period, target: Period, missing: int) -> str:
+    """Where the missing months of a quarter-end calendarization can be, as precisely as can be told.
+
+    Missing amounts count only if they end inside the target, so they sit just before
+    the span (ending no earlier than the target's first month) or just after it
+    (ending no later than its last). When every counted amount has the same length,
+    the missing ones are assumed to have it too.
+    """
+    lengths = {item.period.month_count for item in counted}
+    unit = lengths.pop() if len(lengths) == 1 else 1
+    if missing % unit:
+        unit = 1
+    room_before = span._first - target._first
+    before = (room_before - 1) // unit * unit + unit if room_before > 0 else 0
+    after = (target._last - span._last) // unit * unit
+    if missing <= before and not after:
+        return f"missing: {Period._from_indices(span._first - missing, span._first - 1)}"
+    if missing <= after and not before:
+        return f"missing: {Period._from_indices(span._last + 1, span._last + missing)}"
+    return f"missing: {missing} months, before {span.start:%Y-%m} and/or after {span.end:%Y-%m}"

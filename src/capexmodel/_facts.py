@@ -144,6 +144,7 @@ class Fact:
         if not facts or not all(isinstance(fact, Fact) for fact in facts):
             msg = f"derive() needs one or more Facts as inputs, got {show(inputs)}"
             raise InvalidValueError(msg)
+        _check_against(value, derivation)
         derived_metric = Metric(metric) if metric is not None else _shared(facts, "metric", lambda f: f.metric)
         by_market = derived_metric == Metric.REVENUE_BY_MARKET
         return cls(
@@ -156,6 +157,18 @@ class Fact:
             market=_shared(facts, "market", lambda fact: fact.market) if by_market else None,
             derivation=derivation,
         )
+
+
+def _check_against(value: Money, derivation: Derivation | None) -> None:
+    """Refuse a derived value that is not what its derivation gives."""
+    if isinstance(derivation, Calendarization) and value != derivation.value:
+        msg = f"the value {show(value)} is not the calendarization's, {derivation.value}"
+        raise InvalidValueError(msg)
+    if isinstance(derivation, Conversion) and (
+        not isinstance(value, Money) or (value.currency, value.period) != (derivation.quote, derivation.period)
+    ):
+        msg = f"the value {show(value)} is not in {derivation.quote} over {derivation.period}, as the conversion gives"
+        raise InvalidValueError(msg)
 
 
 def _sources_of(derivation: Derivation | None) -> tuple[Source, ...]:

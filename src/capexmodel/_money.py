@@ -43,6 +43,7 @@ _add, _subtract, _multiply, _negate = _EXACT.add, _EXACT.subtract, _EXACT.multip
 _MAX_MAGNITUDE: Final = 1000
 
 _ZERO: Final = Decimal(0)
+_ONE: Final = Decimal(1)
 
 #: One instance per distinct span, so that comparing the periods of two amounts
 #: is usually an identity check; cleared when it grows past the limit.
@@ -100,13 +101,15 @@ def _divide(dividend: Decimal, divisor: Decimal) -> Decimal:
     digits = len(dividend.as_tuple().digits) + 4 * len(divisor.as_tuple().digits) + 2
     wide = decimal.Context(prec=digits, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN, traps=[])
     quotient = wide.divide(dividend, divisor)
-    if wide.flags[decimal.Inexact]:
-        caller = decimal.getcontext()
-        context = decimal.Context(
-            prec=caller.prec, rounding=caller.rounding, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN, traps=[]
-        )
-        quotient = context.divide(dividend, divisor)
-    return quotient
+    if not wide.flags[decimal.Inexact]:
+        # An exact whole quotient is written without an exponent: 100000, not 1.000E+5.
+        exponent = quotient.as_tuple().exponent
+        return quotient.quantize(_ONE, context=_EXACT) if isinstance(exponent, int) and exponent > 0 else quotient
+    caller = decimal.getcontext()
+    context = decimal.Context(
+        prec=caller.prec, rounding=caller.rounding, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN, traps=[]
+    )
+    return context.divide(dividend, divisor)
 
 
 def _intern_period(period: object) -> Period:

@@ -125,7 +125,7 @@ def test_records_are_validated():
         cm.CalendarizedPart(part.amount, Y24)
     with pytest.raises(cm.InvalidValueError, match="method must be 'months' or 'quarter-end', got 'mean'"):
         cm.Calendarization(usd(1, Y24), Y24, "mean", (part,))  # type: ignore[arg-type]
-    with pytest.raises(cm.InvalidValueError, match="parts must be a non-empty tuple of CalendarizedPart, got \\(\\)"):
+    with pytest.raises(cm.InvalidValueError, match="must be a non-empty list or tuple of CalendarizedPart, got \\(\\)"):
         cm.Calendarization(usd(1, Y24), Y24, "months", ())
 
 

@@ -60,7 +60,7 @@ def test_tickers_from_a_list_become_a_tuple():
         ({"region": None}, cm.InvalidValueError, "unknown region None"),
         ({"currency": "RMB"}, cm.UnknownCurrencyError, "'RMB'"),
         ({"fiscal_calendar": 3}, cm.InvalidValueError, "fiscal_calendar must be a FiscalCalendar, got 3"),
-        ({"tickers": "BABA"}, cm.InvalidValueError, "tickers must be a list or tuple of strings .* got 'BABA'"),
+        ({"tickers": "BABA"}, cm.InvalidValueError, "tickers must be a list or tuple of str, got 'BABA'"),
         ({"tickers": {"BABA", "9988.HK"}}, cm.InvalidValueError, "tickers must be a list or tuple"),
         ({"tickers": ["BABA", ""]}, cm.InvalidValueError, "a ticker is a non-empty string without spaces, got ''"),
         ({"tickers": ["BA BA"]}, cm.InvalidValueError, "got 'BA BA'"),

@@ -46,7 +46,7 @@ class TestExchangeRate:
             cm.ExchangeRate("USD", "RMB", "7.23", Y24)
         with pytest.raises(cm.InvalidValueError, match="two currencies, got USD to USD"):
             cm.ExchangeRate("USD", "usd", "1", Y24)
-        with pytest.raises(cm.InvalidValueError, match=r"window is a capexmodel\.Period .* got '2024'"):
+        with pytest.raises(cm.InvalidValueError, match=r"window must be a capexmodel\.Period, got '2024'"):
             cm.ExchangeRate("USD", "CNY", "7.23", "2024")  # type: ignore[arg-type]
         with pytest.raises(cm.InvalidValueError, match=r"source must be a capexmodel\.Source or None, got 'Caijing'"):
             cm.ExchangeRate("USD", "CNY", "7.23", Y24, source="Caijing")  # type: ignore[arg-type]
@@ -295,7 +295,7 @@ class TestRecords:
         eur_usd = cm.RateUse(TestCross.EUR_USD, inverted=False)
         with pytest.raises(cm.InvalidValueError, match="must chain, but 1 EUR = 1.082 USD.* is followed by 1 EUR"):
             cm.ConversionSegment(Y24, (eur_usd, eur_usd))
-        with pytest.raises(cm.InvalidValueError, match="uses must be a tuple of RateUse, got 'direct'"):
+        with pytest.raises(cm.InvalidValueError, match="uses must be a list or tuple of RateUse, got 'direct'"):
             cm.ConversionSegment(Y24, "direct")  # type: ignore[arg-type]
         with pytest.raises(cm.InvalidValueError, match="months must be a Period, got '2024'"):
             cm.ConversionSegment("2024", ())  # type: ignore[arg-type]
@@ -311,7 +311,7 @@ class TestRecords:
             cm.Conversion("USD", "CNY", Y24, (cm.ConversionSegment(cm.CalendarHalf(2024, 2), (direct,)),))
         with pytest.raises(cm.InvalidValueError, match="must tile 2024, but they end with 2024-H1"):
             cm.Conversion("USD", "CNY", Y24, (cm.ConversionSegment(cm.CalendarHalf(2024, 1), (direct,)),))
-        with pytest.raises(cm.InvalidValueError, match="segments must be a non-empty tuple of ConversionSegment"):
+        with pytest.raises(cm.InvalidValueError, match="must be a non-empty list or tuple of ConversionSegment"):
             cm.Conversion("USD", "CNY", Y24, ())
 
 

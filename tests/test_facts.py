@@ -116,7 +116,7 @@ class TestFact:
             ({"basis": None}, "basis must be a string, got None"),
             ({"status": "rumour"}, "status must be a Status or one of 'reported', 'derived', 'guidance', 'estimate'"),
             ({"sources": FILING}, "sources must be a list or tuple of Source"),
-            ({"sources": ["Tencent"]}, "sources must be Source values, got 'Tencent'"),
+            ({"sources": ["Tencent"]}, "sources must hold Source values, got 'Tencent'"),
             ({"derivation": "calendarized"}, "derivation must be a Calendarization, a Conversion or None"),
         ],
     )

@@ -5,16 +5,17 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Literal, final, get_args
+from typing import TYPE_CHECKING, Literal, final, get_args
 
 import attrs
 
 from capexmodel._errors import CurrencyMismatchError, InvalidValueError, PeriodMismatchError, show
 from capexmodel._money import Money, _bounded, _divide, _intern_period, _money
 from capexmodel._period import Period, _month_runs
+from capexmodel._validators import instance_of, tuple_of
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Iterable
 
 __all__ = ["Calendarization", "CalendarizedPart", "calendarize"]
 
@@ -25,15 +26,6 @@ def _exact(value: Fraction, what: str) -> Decimal:
     """A Fraction as a Decimal: exact when it terminates, otherwise rounded once in the active context."""
     quotient = _divide(Decimal(value.numerator), Decimal(value.denominator))
     return _bounded(quotient, lambda: what)
-
-
-def _instance_of(kind: type, what: str) -> Callable[[object, attrs.Attribute[Any], object], None]:
-    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not isinstance(value, kind):
-            msg = f"{attribute.name} must be {what}, got {show(value)}"
-            raise InvalidValueError(msg)
-
-    return check
 
 
 @final
@@ -49,10 +41,10 @@ class CalendarizedPart:
         (Fraction(1, 3), Money('1954', 'USD', Period.parse('2024-12')))
     """
 
-    amount: Money = attrs.field(validator=_instance_of(Money, "a Money"))
+    amount: Money = attrs.field(validator=instance_of(Money, "a Money"))
     """The input amount, over its own period."""
 
-    counted: Period = attrs.field(validator=_instance_of(Period, "a Period"))
+    counted: Period = attrs.field(validator=instance_of(Period, "a Period"))
     """The months of the input that count: those it shares with the target (by months),
     or all of them (by quarter-end)."""
 
@@ -89,11 +81,7 @@ def _validate_method(method: object) -> None:
 
 
 def _to_parts(value: Iterable[CalendarizedPart]) -> tuple[CalendarizedPart, ...]:
-    parts = tuple(value) if isinstance(value, tuple | list) else None
-    if not parts or not all(isinstance(part, CalendarizedPart) for part in parts):
-        msg = f"parts must be a non-empty tuple of CalendarizedPart, got {show(value)}"
-        raise InvalidValueError(msg)
-    return parts
+    return tuple_of(value, CalendarizedPart, "parts", non_empty=True)
 
 
 @final
@@ -112,10 +100,10 @@ class Calendarization:
         ('months', ['2024-Q1', '2024-Q2', '2024-Q3', '2024-Q4'])
     """
 
-    value: Money = attrs.field(validator=_instance_of(Money, "a Money"))
+    value: Money = attrs.field(validator=instance_of(Money, "a Money"))
     """The amount over the target period."""
 
-    target: Period = attrs.field(validator=_instance_of(Period, "a Period"))
+    target: Period = attrs.field(validator=instance_of(Period, "a Period"))
     """The period the amounts were restated over."""
 
     method: Method = attrs.field(validator=_check_method)

@@ -11,6 +11,7 @@ import attrs
 from capexmodel._currency import Currency
 from capexmodel._errors import InvalidValueError, show
 from capexmodel._fiscal import FiscalCalendar
+from capexmodel._validators import instance_of, tuple_of
 
 __all__ = ["Company", "Region"]
 
@@ -91,19 +92,10 @@ def _check_name(_: Company, attribute: attrs.Attribute[str], value: str) -> None
         raise InvalidValueError(msg)
 
 
-def _check_calendar(_: Company, __: attrs.Attribute[FiscalCalendar], value: FiscalCalendar) -> None:
-    if not isinstance(value, FiscalCalendar):
-        msg = f"fiscal_calendar must be a FiscalCalendar, got {show(value)}"
-        raise InvalidValueError(msg)
-
-
 def _to_tickers(value: object) -> tuple[str, ...]:
-    if not isinstance(value, tuple | list):
-        msg = f"tickers must be a list or tuple of strings such as ['AMZN'], got {show(value)}"
-        raise InvalidValueError(msg)
-    tickers = tuple(value)
+    tickers = tuple_of(value, str, "tickers")
     for ticker in tickers:
-        if not isinstance(ticker, str) or not _TICKER.fullmatch(ticker):
+        if not _TICKER.fullmatch(ticker):
             msg = f"a ticker is a non-empty string without spaces, got {show(ticker)} in {show(value)}"
             raise InvalidValueError(msg)
     if len(set(tickers)) != len(tickers):
@@ -142,7 +134,9 @@ class Company:
     region: Region = attrs.field(converter=_to_region)
     """Where the company is based (a `Region` or its code)."""
 
-    fiscal_calendar: FiscalCalendar = attrs.field(factory=FiscalCalendar, validator=_check_calendar)
+    fiscal_calendar: FiscalCalendar = attrs.field(
+        factory=FiscalCalendar, validator=instance_of(FiscalCalendar, "a FiscalCalendar")
+    )
     """The company's fiscal calendar; calendar years by default."""
 
     currency: Currency = attrs.field(converter=Currency)

@@ -22,6 +22,7 @@ from capexmodel._errors import (
 from capexmodel._money import Money, _bounded, _divide, _money, _multiply, _to_decimal
 from capexmodel._period import Period, _first_day, _month_runs
 from capexmodel._provenance import Source, merge_sources
+from capexmodel._validators import instance_of, tuple_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -35,18 +36,6 @@ def _to_rate(value: object) -> Decimal:
         msg = f"a rate is positive, got {show(value)}"
         raise InvalidAmountError(msg)
     return rate
-
-
-def _check_window(_: ExchangeRate, __: attrs.Attribute[Period], window: Period) -> None:
-    if not isinstance(window, Period):
-        msg = f"a rate's window is a capexmodel.Period (for example cm.CalendarYear(2024)), got {show(window)}"
-        raise InvalidValueError(msg)
-
-
-def _check_source(_: object, __: attrs.Attribute[Source | None], source: Source | None) -> None:
-    if source is not None and not isinstance(source, Source):
-        msg = f"source must be a capexmodel.Source or None, got {show(source)}"
-        raise InvalidValueError(msg)
 
 
 @final
@@ -73,10 +62,12 @@ class ExchangeRate:
     rate: Decimal = attrs.field(converter=_to_rate)
     """How many `quote` one `base` is worth."""
 
-    window: Period = attrs.field(validator=_check_window)
+    window: Period = attrs.field(validator=instance_of(Period, "a capexmodel.Period"))
     """The period the rate is an average over."""
 
-    source: Source | None = attrs.field(default=None, validator=_check_source)
+    source: Source | None = attrs.field(
+        default=None, validator=instance_of(Source, "a capexmodel.Source", optional=True)
+    )
     """Where the rate comes from."""
 
     def __attrs_post_init__(self) -> None:
@@ -95,18 +86,6 @@ class ExchangeRate:
         return f"ExchangeRate('{self.base}', '{self.quote}', '{self.rate}', {self.window!r}{source})"
 
 
-def _check_bool(_: object, attribute: attrs.Attribute[bool], value: bool) -> None:  # noqa: FBT001 -- attrs' signature
-    if not isinstance(value, bool):
-        msg = f"{attribute.name} must be True or False, got {show(value)}"
-        raise InvalidValueError(msg)
-
-
-def _check_rate(_: object, __: attrs.Attribute[ExchangeRate], value: ExchangeRate) -> None:
-    if not isinstance(value, ExchangeRate):
-        msg = f"rate must be an ExchangeRate, got {show(value)}"
-        raise InvalidValueError(msg)
-
-
 @final
 @attrs.frozen
 class RateUse:
@@ -120,10 +99,10 @@ class RateUse:
         (Currency('CNY'), Currency('USD'), Fraction(100, 723))
     """
 
-    rate: ExchangeRate = attrs.field(validator=_check_rate)
+    rate: ExchangeRate = attrs.field(validator=instance_of(ExchangeRate, "an ExchangeRate"))
     """The stored rate."""
 
-    inverted: bool = attrs.field(validator=_check_bool)
+    inverted: bool = attrs.field(validator=instance_of(bool, "True or False"))
     """Whether the conversion goes from the rate's quote to its base."""
 
     @property
@@ -152,21 +131,12 @@ class RateUse:
 
 
 def _to_uses(value: Iterable[RateUse]) -> tuple[RateUse, ...]:
-    uses = tuple(value) if isinstance(value, tuple | list) else None
-    if uses is None or not all(isinstance(use, RateUse) for use in uses):
-        msg = f"uses must be a tuple of RateUse, got {show(value)}"
-        raise InvalidValueError(msg)
+    uses = tuple_of(value, RateUse, "uses")
     for earlier, later in itertools.pairwise(uses):
         if earlier.quote != later.base:
             msg = f"the rates of a segment must chain, but {earlier} is followed by {later}"
             raise InvalidValueError(msg)
     return uses
-
-
-def _check_months(_: object, __: attrs.Attribute[Period], value: Period) -> None:
-    if not isinstance(value, Period):
-        msg = f"months must be a Period, got {show(value)}"
-        raise InvalidValueError(msg)
 
 
 @final
@@ -185,7 +155,7 @@ class ConversionSegment:
         ('2024-Q3', Fraction(723, 100))
     """
 
-    months: Period = attrs.field(validator=_check_months)
+    months: Period = attrs.field(validator=instance_of(Period, "a Period"))
     """The months this segment converts."""
 
     uses: tuple[RateUse, ...] = attrs.field(converter=_to_uses)
@@ -209,11 +179,7 @@ class ConversionSegment:
 
 
 def _to_segments(value: Iterable[ConversionSegment]) -> tuple[ConversionSegment, ...]:
-    segments = tuple(value) if isinstance(value, tuple | list) else None
-    if not segments or not all(isinstance(segment, ConversionSegment) for segment in segments):
-        msg = f"segments must be a non-empty tuple of ConversionSegment, got {show(value)}"
-        raise InvalidValueError(msg)
-    return segments
+    return tuple_of(value, ConversionSegment, "segments", non_empty=True)
 
 
 Method = Literal["identity", "direct", "inverse", "cross", "blend"]
@@ -246,7 +212,7 @@ class Conversion:
     quote: Currency = attrs.field(converter=Currency)
     """The currency converted to."""
 
-    period: Period = attrs.field(validator=_check_months)
+    period: Period = attrs.field(validator=instance_of(Period, "a Period"))
     """The period of the amounts this conversion applies to."""
 
     segments: tuple[ConversionSegment, ...] = attrs.field(converter=_to_segments)

@@ -12,6 +12,7 @@ from capexmodel._conversion import Conversion
 from capexmodel._errors import InvalidValueError, show
 from capexmodel._money import Money
 from capexmodel._provenance import Metric, Source, Status, merge_sources
+from capexmodel._validators import instance_of, tuple_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -29,33 +30,11 @@ def _to_status(value: Status | str) -> Status:
 
 
 def _to_sources(value: Iterable[Source]) -> tuple[Source, ...]:
-    if not isinstance(value, tuple | list):
-        msg = f"sources must be a list or tuple of Source, got {show(value)}"
-        raise InvalidValueError(msg)
-    for source in value:
-        if not isinstance(source, Source):
-            msg = f"sources must be Source values, got {show(source)}"
-            raise InvalidValueError(msg)
-    return tuple(value)
+    return tuple_of(value, Source, "sources")
 
 
 def _to_market(value: Region | str | None) -> Region | None:
     return value if value is None or isinstance(value, Region) else Region(value)
-
-
-def _instance_of(kind: type[_T], what: str) -> Callable[[object, attrs.Attribute[_T], _T], None]:
-    def check(_: object, attribute: attrs.Attribute[_T], value: _T) -> None:
-        if not isinstance(value, kind):
-            msg = f"{attribute.name} must be {what}, got {show(value)}"
-            raise InvalidValueError(msg)
-
-    return check
-
-
-def _check_derivation(_: Fact, __: attrs.Attribute[Derivation | None], value: Derivation | None) -> None:
-    if value is not None and not isinstance(value, Calendarization | Conversion):
-        msg = f"derivation must be a Calendarization, a Conversion or None, got {show(value)}"
-        raise InvalidValueError(msg)
 
 
 @final
@@ -74,16 +53,16 @@ class Fact:
         (Metric('capex'), <Status.ESTIMATE: 'estimate'>)
     """
 
-    company: Company = attrs.field(validator=_instance_of(Company, "a capexmodel.Company"))
+    company: Company = attrs.field(validator=instance_of(Company, "a capexmodel.Company"))
     """The company the number is about."""
 
     metric: Metric = attrs.field(converter=Metric)
     """What the number measures (a `Metric` or its name)."""
 
-    value: Money = attrs.field(validator=_instance_of(Money, "a capexmodel.Money"))
+    value: Money = attrs.field(validator=instance_of(Money, "a capexmodel.Money"))
     """The amount, its currency and the period it covers."""
 
-    basis: str = attrs.field(default="", validator=_instance_of(str, "a string"))
+    basis: str = attrs.field(default="", validator=instance_of(str, "a string"))
     """What the number covers, when that needs saying: "including finance leases",
     "compute-only capex (算力口径)"."""
 
@@ -96,7 +75,11 @@ class Fact:
     market: Region | None = attrs.field(default=None, converter=_to_market, kw_only=True)
     """The market a split of revenue is about (`Metric.REVENUE_BY_MARKET`); None otherwise."""
 
-    derivation: Derivation | None = attrs.field(default=None, validator=_check_derivation, kw_only=True)
+    derivation: Derivation | None = attrs.field(
+        default=None,
+        validator=instance_of((Calendarization, Conversion), "a Calendarization, a Conversion", optional=True),
+        kw_only=True,
+    )
     """How a derived number was computed: a `Calendarization` or a `Conversion`."""
 
     def __attrs_post_init__(self) -> None:

@@ -16,6 +16,10 @@ typed values, across companies, currencies, fiscal calendars and countries:
   quarter-end, recording how (`Calendarization`).
 - `Fact`, `Metric`, `Status`, `Source`: one number about one company, what it
   covers and where it comes from; `Fact.derive` carries sources and status through.
+- Indicators: `capex_intensity`, cash coverage (`capex_to_operating_cash_flow`, ...),
+  `growth`, `cagr`, `year_over_year`; chip compute (`chip`, `ChipPurchase`,
+  `h100_equivalents`); bubble risk (`bubble_risk`, `revenue_gap`, `depreciation_gap`);
+  projections by the article's rules (`spread_plan`, `capex_from_revenue`).
 - Errors: everything a user can get wrong raises a `CapexModelError`.
 
 Examples:
@@ -43,31 +47,57 @@ from capexmodel._errors import (
 #: Where each public name that loads on first use lives. `import capexmodel` loads
 #: only the errors; the rest (and attrs, babel, pint behind it) loads when first used.
 _LAZY: dict[str, str] = {
+    "BubbleRisk": "capexmodel._risk",
     "CalendarHalf": "capexmodel._period",
     "CalendarMonth": "capexmodel._period",
     "CalendarQuarter": "capexmodel._period",
     "CalendarYear": "capexmodel._period",
     "Calendarization": "capexmodel._calendarize",
     "CalendarizedPart": "capexmodel._calendarize",
+    "ChipModel": "capexmodel._chips",
+    "ChipPurchase": "capexmodel._chips",
     "Company": "capexmodel._company",
     "Conversion": "capexmodel._conversion",
     "ConversionSegment": "capexmodel._conversion",
     "Currency": "capexmodel._currency",
+    "DepreciationGap": "capexmodel._risk",
     "ExchangeRate": "capexmodel._conversion",
     "Fact": "capexmodel._facts",
     "FiscalCalendar": "capexmodel._fiscal",
+    "H100Equivalents": "capexmodel._chips",
     "Metric": "capexmodel._provenance",
     "Money": "capexmodel._money",
     "Period": "capexmodel._period",
+    "Projection": "capexmodel._provenance",
     "RateTable": "capexmodel._conversion",
     "RateUse": "capexmodel._conversion",
     "Region": "capexmodel._company",
+    "RevenueGap": "capexmodel._risk",
+    "Signal": "capexmodel._risk",
     "Source": "capexmodel._provenance",
     "Status": "capexmodel._provenance",
+    "UnknownChipError": "capexmodel._chips",
+    "bubble_risk": "capexmodel._risk",
+    "cagr": "capexmodel._indicators",
     "calendarize": "capexmodel._calendarize",
+    "capex_from_revenue": "capexmodel._projections",
+    "capex_intensity": "capexmodel._indicators",
+    "capex_to_depreciation": "capexmodel._indicators",
+    "capex_to_net_income": "capexmodel._indicators",
+    "capex_to_operating_cash_flow": "capexmodel._indicators",
+    "chip": "capexmodel._chips",
     "combine_periods": "capexmodel._money",
+    "depreciation_gap": "capexmodel._risk",
+    "free_cash_flow": "capexmodel._indicators",
+    "growth": "capexmodel._indicators",
+    "h100_equivalents": "capexmodel._chips",
     "merge_sources": "capexmodel._provenance",
+    "ratio": "capexmodel._indicators",
+    "revenue_gap": "capexmodel._risk",
+    "share": "capexmodel._indicators",
+    "spread_plan": "capexmodel._projections",
     "total": "capexmodel._money",
+    "year_over_year": "capexmodel._indicators",
 }
 
 
@@ -76,14 +106,37 @@ _LAZY: dict[str, str] = {
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from capexmodel._calendarize import Calendarization, CalendarizedPart, calendarize
+    from capexmodel._chips import ChipModel, ChipPurchase, H100Equivalents, UnknownChipError, chip, h100_equivalents
     from capexmodel._company import Company, Region
     from capexmodel._conversion import Conversion, ConversionSegment, ExchangeRate, RateTable, RateUse
     from capexmodel._currency import Currency
     from capexmodel._facts import Fact
     from capexmodel._fiscal import FiscalCalendar
+    from capexmodel._indicators import (
+        cagr,
+        capex_intensity,
+        capex_to_depreciation,
+        capex_to_net_income,
+        capex_to_operating_cash_flow,
+        free_cash_flow,
+        growth,
+        ratio,
+        share,
+        year_over_year,
+    )
     from capexmodel._money import Money, combine_periods, total
     from capexmodel._period import CalendarHalf, CalendarMonth, CalendarQuarter, CalendarYear, Period
-    from capexmodel._provenance import Metric, Source, Status, merge_sources
+    from capexmodel._projections import capex_from_revenue, spread_plan
+    from capexmodel._provenance import Metric, Projection, Source, Status, merge_sources
+    from capexmodel._risk import (
+        BubbleRisk,
+        DepreciationGap,
+        RevenueGap,
+        Signal,
+        bubble_risk,
+        depreciation_gap,
+        revenue_gap,
+    )
 else:  # Hidden from type checkers, so that a misspelt name is still a type error.
 
     def __getattr__(name: str) -> object:
@@ -107,6 +160,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "AmbiguousRateError",
+    "BubbleRisk",
     "CalendarHalf",
     "CalendarMonth",
     "CalendarQuarter",
@@ -114,16 +168,20 @@ __all__ = [
     "Calendarization",
     "CalendarizedPart",
     "CapexModelError",
+    "ChipModel",
+    "ChipPurchase",
     "Company",
     "Conversion",
     "ConversionSegment",
     "Currency",
     "CurrencyMismatchError",
     "DataFileError",
+    "DepreciationGap",
     "DivisionByZeroError",
     "ExchangeRate",
     "Fact",
     "FiscalCalendar",
+    "H100Equivalents",
     "InvalidAmountError",
     "InvalidPeriodError",
     "InvalidValueError",
@@ -132,18 +190,39 @@ __all__ = [
     "Money",
     "Period",
     "PeriodMismatchError",
+    "Projection",
     "RateTable",
     "RateUse",
     "Region",
+    "RevenueGap",
+    "Signal",
     "Source",
     "Status",
     "UndefinedIndicatorError",
+    "UnknownChipError",
     "UnknownCurrencyError",
     "__version__",
+    "bubble_risk",
+    "cagr",
     "calendarize",
+    "capex_from_revenue",
+    "capex_intensity",
+    "capex_to_depreciation",
+    "capex_to_net_income",
+    "capex_to_operating_cash_flow",
+    "chip",
     "combine_periods",
+    "depreciation_gap",
+    "free_cash_flow",
+    "growth",
+    "h100_equivalents",
     "merge_sources",
+    "ratio",
+    "revenue_gap",
+    "share",
+    "spread_plan",
     "total",
+    "year_over_year",
 ]
 
 __version__ = "0.1.0.dev0"

@@ -11,7 +11,7 @@ from capexmodel._company import Company, Region
 from capexmodel._conversion import Conversion
 from capexmodel._errors import InvalidValueError, show
 from capexmodel._money import Money
-from capexmodel._provenance import Metric, Source, Status, merge_sources
+from capexmodel._provenance import Metric, Projection, Source, Status, merge_sources
 from capexmodel._validators import instance_of, tuple_of
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ __all__ = ["Fact"]
 _T = TypeVar("_T")
 
 #: How a derived fact was computed.
-Derivation = Calendarization | Conversion
+Derivation = Calendarization | Conversion | Projection
 
 
 def _to_status(value: Status | str) -> Status:
@@ -77,10 +77,12 @@ class Fact:
 
     derivation: Derivation | None = attrs.field(
         default=None,
-        validator=instance_of((Calendarization, Conversion), "a Calendarization, a Conversion", optional=True),
+        validator=instance_of(
+            (Calendarization, Conversion, Projection), "a Calendarization, a Conversion, a Projection", optional=True
+        ),
         kw_only=True,
     )
-    """How a derived number was computed: a `Calendarization` or a `Conversion`."""
+    """How a derived number was computed: a `Calendarization`, a `Conversion` or a `Projection`."""
 
     def __attrs_post_init__(self) -> None:
         """Require a market for revenue by market, and only there."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from typing import TYPE_CHECKING, ClassVar, TypeVar, final
+from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar, final
 
 import attrs
 
@@ -14,7 +14,7 @@ from capexmodel._errors import InvalidValueError, show
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["Metric", "Source", "Status", "merge_sources"]
+__all__ = ["Metric", "Projection", "Source", "Status", "merge_sources"]
 
 _T = TypeVar("_T")
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
@@ -192,6 +192,30 @@ class Source:
         if self.note is not None:
             text += f": {self.note}"
         return text
+
+
+def _check_projection_method(_: Projection, __: attrs.Attribute[str], value: str) -> None:
+    if value not in ("spread", "share-of-revenue"):
+        msg = f"a projection's method is 'spread' or 'share-of-revenue', got {show(value)}"
+        raise InvalidValueError(msg)
+
+
+@final
+@attrs.frozen
+class Projection:
+    """The rule a projected fact follows, in words and by name.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.Projection("spread", "a plan over 2025-01/2027-12 spread evenly: 12 of its 36 months").method
+        'spread'
+    """
+
+    method: Literal["spread", "share-of-revenue"] = attrs.field(validator=_check_projection_method)
+    """``"spread"`` (a plan divided by months) or ``"share-of-revenue"`` (a rate on grown revenue)."""
+
+    rule: str = attrs.field(validator=_check_text)
+    """The rule in words, with its numbers."""
 
 
 def _iterate(values: Iterable[_T], caller: str, what: str) -> list[_T]:

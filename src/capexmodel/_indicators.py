@@ -1,0 +1,306 @@
+"""Indicators: ratios, cash coverage and growth, as pure functions of `Money`.
+
+Sign convention: capex is a positive outflow throughout. Many data sources (cash-flow
+statements, data vendors) report it as a negative number; negate those amounts
+before use. A negative capex is refused rather than silently flipped.
+"""
+
+from __future__ import annotations
+
+import decimal
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from capexmodel._errors import (
+    CurrencyMismatchError,
+    InvalidValueError,
+    PeriodMismatchError,
+    UndefinedIndicatorError,
+    show,
+)
+from capexmodel._money import Money, _divide, _money, _subtract
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from capexmodel._facts import Fact
+    from capexmodel._period import Period
+
+__all__ = [
+    "cagr",
+    "capex_intensity",
+    "capex_to_depreciation",
+    "capex_to_net_income",
+    "capex_to_operating_cash_flow",
+    "free_cash_flow",
+    "growth",
+    "ratio",
+    "share",
+    "year_over_year",
+]
+
+
+def _check_money(value: object, name: str) -> Money:
+    if not isinstance(value, Money):
+        msg = f"{name} must be a capexmodel.Money, got {show(value)}"
+        raise InvalidValueError(msg)
+    return value
+
+
+def _check_pair(a: object, a_name: str, b: object, b_name: str) -> tuple[Money, Money]:
+    """Two amounts in one currency over one period, as every ratio needs."""
+    first, second = _check_money(a, a_name), _check_money(b, b_name)
+    if first.currency != second.currency:
+        msg = f"{a_name} is in {first.currency} and {b_name} in {second.currency}: convert one first"
+        raise CurrencyMismatchError(msg)
+    if first.period != second.period:
+        msg = f"{a_name} is over {first.period} and {b_name} over {second.period}: a ratio needs one period"
+        raise PeriodMismatchError(msg)
+    return first, second
+
+
+def _check_capex(capex: Money) -> None:
+    if capex.amount < 0:
+        msg = (
+            f"capex is a positive outflow, got {capex._brief()}"
+            " (sources that report capex as a negative cash flow need negating)"
+        )
+        raise UndefinedIndicatorError(msg)
+
+
+def _quotient(numerator: Money, denominator: Money) -> Decimal:
+    return _divide(numerator.amount, denominator.amount)
+
+
+def _positive(value: Money, name: str, meaning: str) -> None:
+    if value.amount <= 0:
+        msg = f"{meaning} is undefined when {name} is not positive, got {name}={value._brief()}"
+        raise UndefinedIndicatorError(msg)
+
+
+def ratio(a: Money, b: Money) -> Decimal:
+    """``a / b`` for two amounts in one currency over one period.
+
+    Edge cases: a zero `b` is `UndefinedIndicatorError` (never infinity). Signs are
+    kept as they are: the caller knows what a negative ratio means.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> y24 = cm.CalendarYear(2024)
+        >>> round(cm.ratio(cm.Money("2580", "USD", y24), cm.Money("446", "USD", y24)), 2)
+        Decimal('5.78')
+    """
+    a, b = _check_pair(a, "a", b, "b")
+    if not b.amount:
+        msg = f"a ratio is undefined when its denominator is zero, got b={b._brief()}"
+        raise UndefinedIndicatorError(msg)
+    return _quotient(a, b)
+
+
+def share(part: Money, whole: Money) -> Decimal:
+    """``part / whole``: the share of a positive whole that `part` makes up.
+
+    Edge cases: a zero or negative `whole` is `UndefinedIndicatorError`.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> y24 = cm.CalendarYear(2024)
+        >>> round(cm.share(cm.Money("777", "USD", y24), cm.Money("2580", "USD", y24)), 3)
+        Decimal('0.301')
+    """
+    part, whole = _check_pair(part, "part", whole, "whole")
+    _positive(whole, "whole", "a share")
+    return _quotient(part, whole)
+
+
+def capex_intensity(capex: Money, revenue: Money) -> Decimal:
+    """Capex intensity: ``capex / revenue``, the share of sales reinvested in assets.
+
+    Edge cases: capex must not be negative (it is a positive outflow); revenue must
+    be positive. Either way round: `UndefinedIndicatorError`.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> y24 = cm.CalendarYear(2024)
+        >>> round(cm.capex_intensity(cm.Money("82999", "USD", y24), cm.Money("637959", "USD", y24)), 3)
+        Decimal('0.130')
+    """
+    capex, revenue = _check_pair(capex, "capex", revenue, "revenue")
+    _check_capex(capex)
+    _positive(revenue, "revenue", "capex intensity")
+    return _quotient(capex, revenue)
+
+
+def capex_to_operating_cash_flow(capex: Money, operating_cash_flow: Money) -> Decimal:
+    """``capex / operating cash flow``: how much of the cash the business makes goes back into assets.
+
+    Above 1, capex needs outside money. Edge cases: capex must not be negative;
+    operating cash flow must be positive (when a business burns cash the ratio means
+    nothing): `UndefinedIndicatorError`.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> y24 = cm.CalendarYear(2024)
+        >>> ocf = cm.Money("115877", "USD", y24)
+        >>> round(cm.capex_to_operating_cash_flow(cm.Money("82999", "USD", y24), ocf), 2)
+        Decimal('0.72')
+    """
+    capex, ocf = _check_pair(capex, "capex", operating_cash_flow, "operating_cash_flow")
+    _check_capex(capex)
+    _positive(ocf, "operating_cash_flow", "capex to operating cash flow")
+    return _quotient(capex, ocf)
+
+
+def capex_to_net_income(capex: Money, net_income: Money) -> Decimal:
+    """``capex / net income``: capex measured in years of profit.
+
+    Edge cases: capex must not be negative; net income must be positive (a loss
+    makes the ratio meaningless, not negative): `UndefinedIndicatorError`.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> y24 = cm.CalendarYear(2024)
+        >>> round(cm.capex_to_net_income(cm.Money("37256", "USD", y24), cm.Money("62360", "USD", y24)), 2)
+        Decimal('0.60')
+    """
+    capex, income = _check_pair(capex, "capex", net_income, "net_income")
+    _check_capex(capex)
+    _positive(income, "net_income", "capex to net income")
+    return _quotient(capex, income)
+
+
+def capex_to_depreciation(capex: Money, depreciation: Money) -> Decimal:
+    """``capex / depreciation and amortization``: how fast the asset base grows.
+
+    Above 1, assets are added faster than they wear out. Edge cases: capex must not
+    be negative; depreciation must be positive: `UndefinedIndicatorError`.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> y24 = cm.CalendarYear(2024)
+        >>> round(cm.capex_to_depreciation(cm.Money("82999", "USD", y24), cm.Money("52795", "USD", y24)), 2)
+        Decimal('1.57')
+    """
+    capex, depreciation = _check_pair(capex, "capex", depreciation, "depreciation")
+    _check_capex(capex)
+    _positive(depreciation, "depreciation", "capex to depreciation")
+    return _quotient(capex, depreciation)
+
+
+def free_cash_flow(operating_cash_flow: Money, capex: Money) -> Money:
+    """Free cash flow: ``operating cash flow − capex``, exactly (it may be negative).
+
+    Edge cases: capex must not be negative (`UndefinedIndicatorError`).
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> y24 = cm.CalendarYear(2024)
+        >>> cm.free_cash_flow(cm.Money("115877", "USD", y24), cm.Money("82999", "USD", y24))
+        Money('32878', 'USD', Period.parse('2024'))
+    """
+    ocf, capex = _check_pair(operating_cash_flow, "operating_cash_flow", capex, "capex")
+    _check_capex(capex)
+    return _money(_subtract(ocf.amount, capex.amount), ocf.currency, ocf.period)
+
+
+def _check_sequence(earlier: Money, earlier_name: str, later: Money, later_name: str) -> tuple[Money, Money]:
+    earlier, later = _check_money(earlier, earlier_name), _check_money(later, later_name)
+    if earlier.currency != later.currency:
+        msg = f"{earlier_name} is in {earlier.currency} and {later_name} in {later.currency}: convert one first"
+        raise CurrencyMismatchError(msg)
+    if earlier.period.month_count != later.period.month_count:
+        msg = f"growth compares periods of equal length, got {earlier.period} and {later.period}"
+        raise PeriodMismatchError(msg)
+    if not earlier.period.end < later.period.start:
+        msg = f"{earlier_name} must come before {later_name}, got {earlier.period} and {later.period}"
+        raise PeriodMismatchError(msg)
+    if earlier.amount <= 0:
+        msg = f"growth is undefined from a base that is not positive, got {earlier_name}={earlier._brief()}"
+        raise UndefinedIndicatorError(msg)
+    return earlier, later
+
+
+def growth(current: Money, previous: Money) -> Decimal:
+    """Growth: ``current / previous − 1``, for periods of equal length, `previous` first.
+
+    Edge cases: a zero or negative `previous` is `UndefinedIndicatorError` (growth from
+    a loss or from nothing has no meaning); periods of different lengths, or in the
+    wrong order, are `PeriodMismatchError`. Year over year is growth against the same
+    period a year earlier (`year_over_year`).
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.growth(cm.Money("1600", "CNY", cm.CalendarYear(2025)), cm.Money("800", "CNY", cm.CalendarYear(2024)))
+        Decimal('1')
+    """
+    previous, current = _check_sequence(previous, "previous", current, "current")
+    return _divide(_subtract(current.amount, previous.amount), previous.amount)
+
+
+def cagr(first: Money, last: Money) -> Decimal:
+    """Compound annual growth rate: ``(last / first) ** (1 / years) − 1``.
+
+    `years` is the time between the starts of the two periods, in months over 12
+    (from calendar 2021 to calendar 2024: 3). Over exactly one year it equals
+    `growth`. Edge cases: a zero or negative `first`, or a negative `last`, is
+    `UndefinedIndicatorError`; periods must have equal length, `first` first.
+    The root rounds in the active decimal context.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> cagr = cm.cagr(cm.Money("100", "USD", cm.CalendarYear(2021)), cm.Money("133.1", "USD", cm.CalendarYear(2024)))
+        >>> round(cagr, 6)
+        Decimal('0.100000')
+    """
+    first, last = _check_sequence(first, "first", last, "last")
+    if last.amount < 0:
+        msg = f"a compound growth rate is undefined when last is negative, got last={last._brief()}"
+        raise UndefinedIndicatorError(msg)
+    months = last.period._first - first.period._first
+    ratio = _divide(last.amount, first.amount)
+    if months == 12:  # noqa: PLR2004 -- one year: no root to take
+        return ratio - 1
+    context = decimal.getcontext()
+    wide = decimal.Context(prec=context.prec + 10)
+    root = wide.power(ratio, wide.divide(Decimal(12), Decimal(months)))
+    return context.plus(root - 1)
+
+
+def year_over_year(amounts: Iterable[Money | Fact]) -> dict[Period, Decimal]:
+    """Growth of each amount against the one over the same months a year earlier.
+
+    For quarters this is quarter year over year (Q4 2024 against Q4 2023); for years,
+    year over year. Amounts may be `Money` or `Fact`; amounts without a match a year
+    earlier are left out. The keys are the later periods, in order.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> series = [cm.Money(a, "CNY", cm.CalendarQuarter(y, 4)) for y, a in [(2023, "100"), (2024, "150")]]
+        >>> cm.year_over_year(series)
+        {Period.parse('2024-Q4'): Decimal('0.5')}
+    """
+    values = _values(amounts)
+    by_span = {(money.period._first, money.period._last): money for money in values}
+    if len(by_span) != len(values):
+        msg = "year_over_year() needs one amount per period, got two over the same months"
+        raise InvalidValueError(msg)
+    result: dict[Period, Decimal] = {}
+    for money in sorted(values, key=lambda item: item.period.start):
+        previous = by_span.get((money.period._first - 12, money.period._last - 12))
+        if previous is not None:
+            result[money.period] = growth(money, previous)
+    return result
+
+
+def _values(amounts: Iterable[Money | Fact]) -> list[Money]:
+    from capexmodel._facts import Fact  # noqa: PLC0415 -- facts load the model's heavier parts
+
+    try:
+        items = list(amounts)
+    except TypeError:
+        msg = f"expected an iterable of Money or Fact, got {show(amounts)}"
+        raise InvalidValueError(msg) from None
+    values = [item.value if isinstance(item, Fact) else item for item in items]
+    for value in values:
+        _check_money(value, "every amount")
+    return values

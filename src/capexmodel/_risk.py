@@ -1,0 +1,543 @@
+"""Bubble risk: named signals and a score, Sequoia's revenue gap, and useful-life sensitivity."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Literal, final
+
+import attrs
+
+from capexmodel._company import Company, Region
+from capexmodel._errors import (
+    CurrencyMismatchError,
+    InvalidValueError,
+    PeriodMismatchError,
+    UndefinedIndicatorError,
+    show,
+)
+from capexmodel._facts import Fact
+from capexmodel._indicators import (
+    _check_pair,
+    capex_intensity,
+    capex_to_depreciation,
+    capex_to_net_income,
+    capex_to_operating_cash_flow,
+    free_cash_flow,
+    growth,
+    share,
+)
+from capexmodel._money import Money, _divide, _money, _multiply, _subtract, _to_decimal, total
+from capexmodel._period import Period
+from capexmodel._provenance import Metric
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping
+
+    from capexmodel._conversion import RateTable
+
+__all__ = [
+    "BubbleRisk",
+    "DepreciationGap",
+    "RevenueGap",
+    "Signal",
+    "bubble_risk",
+    "depreciation_gap",
+    "revenue_gap",
+]
+
+Direction = Literal["above", "below"]
+
+
+@final
+@attrs.frozen
+class Signal:
+    """One bubble-risk signal: its value, its threshold, and whether it fires.
+
+    `fires` is None when the signal is unknown (an input is missing); unknown
+    signals count neither for nor against the score.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> from decimal import Decimal
+        >>> signal = cm.Signal("capex_intensity", Decimal("0.13"), Decimal("0.2"), "above", False, 1,
+        ...                    reason="utility-like intensity", note="from amazon")
+        >>> signal.known, signal.fires
+        (True, False)
+    """
+
+    name: str
+    """The signal's name, such as ``"capex_to_operating_cash_flow"``."""
+
+    value: Decimal | None
+    """The indicator's value; None when unknown or undefined."""
+
+    threshold: Decimal
+    """Where the signal starts to fire."""
+
+    direction: Direction
+    """``"above"``: fires when the value exceeds the threshold; ``"below"``: when it falls under it."""
+
+    fires: bool | None
+    """Whether the signal fires; None when it is unknown."""
+
+    weight: Decimal = attrs.field(converter=Decimal)
+    """The signal's weight in the score."""
+
+    reason: str
+    """Why the threshold sits where it does."""
+
+    note: str
+    """What the value was computed from, or why it is unknown or fires without a value."""
+
+    @property
+    def known(self) -> bool:
+        """Whether the signal could be evaluated."""
+        return self.fires is not None
+
+
+@final
+@attrs.frozen
+class BubbleRisk:
+    """The bubble-risk signals of a company or a region over a period, and their score.
+
+    The score is the weighted share of the known signals that fire, in [0, 1]:
+    ``Σ weight × fires / Σ weight`` over known signals; None when none is known.
+    `coverage` is the weighted share of signals that are known.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> risk = cm.BubbleRisk("amazon", cm.CalendarYear(2024), ())
+        >>> risk.score is None, risk.coverage
+        (True, Decimal('0'))
+    """
+
+    subject: str
+    """The company id or the region code."""
+
+    period: Period
+    """The period assessed."""
+
+    signals: tuple[Signal, ...]
+    """The signals, in the order of `DEFAULT_THRESHOLDS`."""
+
+    @property
+    def score(self) -> Decimal | None:
+        """The weighted share of known signals that fire; None when no signal is known."""
+        known = [signal for signal in self.signals if signal.known]
+        weight = sum((signal.weight for signal in known), Decimal(0))
+        if not weight:
+            return None
+        firing = sum((signal.weight for signal in known if signal.fires), Decimal(0))
+        return _divide(firing, weight)
+
+    @property
+    def coverage(self) -> Decimal:
+        """The weighted share of the signals that are known."""
+        weight = sum((signal.weight for signal in self.signals), Decimal(0))
+        if not weight:
+            return Decimal(0)
+        return _divide(sum((s.weight for s in self.signals if s.known), Decimal(0)), weight)
+
+    def signal(self, name: str) -> Signal:
+        """The signal called `name`."""
+        for signal in self.signals:
+            if signal.name == name:
+                return signal
+        known = ", ".join(signal.name for signal in self.signals)
+        msg = f"no signal called {show(name)}: the signals are {known}"
+        raise InvalidValueError(msg)
+
+
+#: The default thresholds, their direction, and the reason for each.
+DEFAULT_THRESHOLDS: dict[str, tuple[Decimal, Direction, str]] = {
+    "capex_to_operating_cash_flow": (
+        Decimal("0.8"),
+        "above",
+        (
+            "above 80% of operating cash flow, capex leaves little for anything else, and above 100% it"
+            " needs outside money; big tech ran at 40-70% before 2024"
+        ),
+    ),
+    "capex_to_net_income": (
+        Decimal(1),
+        "above",
+        "capex above a year's profit means the investment is not covered by earnings",
+    ),
+    "capex_to_depreciation": (
+        Decimal(2),
+        "above",
+        (
+            "assets growing at twice the rate they wear out is a build-out, not upkeep; big tech's"
+            " long-run norm is about 1.5"
+        ),
+    ),
+    "capex_intensity": (
+        Decimal("0.2"),
+        "above",
+        (
+            "capex above 20% of revenue is the intensity of utilities and telecom operators, not of"
+            " software and cloud businesses (10-15% historically)"
+        ),
+    ),
+    "capex_growth_minus_revenue_growth": (
+        Decimal("0.2"),
+        "above",
+        "capex growing 20 points a year faster than revenue is spending ahead of demand",
+    ),
+    "free_cash_flow_margin": (
+        Decimal("0.05"),
+        "below",
+        "free cash flow under 5% of revenue leaves no cushion if the investment does not pay off",
+    ),
+}
+
+#: The default weights: every signal counts the same.
+DEFAULT_WEIGHTS: dict[str, Decimal] = dict.fromkeys(DEFAULT_THRESHOLDS, Decimal(1))
+
+_INPUTS: dict[str, tuple[Metric, ...]] = {
+    "capex_to_operating_cash_flow": (Metric.CAPEX, Metric.OPERATING_CASH_FLOW),
+    "capex_to_net_income": (Metric.CAPEX, Metric.NET_INCOME),
+    "capex_to_depreciation": (Metric.CAPEX, Metric.DEPRECIATION_AND_AMORTIZATION),
+    "capex_intensity": (Metric.CAPEX, Metric.REVENUE),
+    "capex_growth_minus_revenue_growth": (Metric.CAPEX, Metric.REVENUE),
+    "free_cash_flow_margin": (Metric.CAPEX, Metric.OPERATING_CASH_FLOW, Metric.REVENUE),
+}
+
+
+def _settings(given: Mapping[str, object] | None, defaults: Mapping[str, Decimal], what: str) -> dict[str, Decimal]:
+    settings = dict(defaults)
+    if given is None:
+        return settings
+    if not hasattr(given, "items"):
+        msg = f"{what} must be a mapping from signal name to a number, got {show(given)}"
+        raise InvalidValueError(msg)
+    for name, value in given.items():
+        if name not in settings:
+            known = ", ".join(settings)
+            msg = f"no signal called {show(name)} for {what}: the signals are {known}"
+            raise InvalidValueError(msg)
+        number = _to_decimal(value, f"the {what[:-1]} of {name}")
+        if what == "weights" and number < 0:
+            msg = f"a weight must not be negative, got {name}={show(value)}"
+            raise InvalidValueError(msg)
+        settings[name] = number
+    return settings
+
+
+def bubble_risk(
+    facts: Iterable[Fact],
+    period: Period,
+    *,
+    company: Company | str | None = None,
+    region: Region | str | None = None,
+    rates: RateTable | None = None,
+    currency: str | None = None,
+    thresholds: Mapping[str, object] | None = None,
+    weights: Mapping[str, object] | None = None,
+) -> BubbleRisk:
+    """Assess bubble risk for one company, or one region, over `period` from its facts.
+
+    Six signals (defaults in `DEFAULT_THRESHOLDS`, each with its reason):
+
+    - ``capex_to_operating_cash_flow`` above 0.8;
+    - ``capex_to_net_income`` above 1;
+    - ``capex_to_depreciation`` above 2;
+    - ``capex_intensity`` (capex / revenue) above 0.2;
+    - ``capex_growth_minus_revenue_growth`` (against the same months a year earlier)
+      above 0.2;
+    - ``free_cash_flow_margin`` ((operating cash flow − capex) / revenue) below 0.05.
+
+    A signal whose input is missing is unknown, never zero. A ratio whose cash or
+    profit denominator is not positive fires (the risk is at its worst), with no
+    value. For a region, each signal adds up the inputs of the companies that have
+    all of them, converted to `currency` with `rates`, and says which were left out.
+    The score is the weighted share of known signals that fire (equal weights by
+    default). The facts used are those over `period` (and a year before, for growth)
+    with no market; two facts for one metric and period are refused.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> y23, y24 = cm.CalendarYear(2023), cm.CalendarYear(2024)
+        >>> meta = cm.Company(id="meta", name_en="Meta", name_zh="Meta", region="US", currency="USD")
+        >>> facts = [cm.Fact(meta, metric, cm.Money(amount, "USD", period)) for metric, amount, period in [
+        ...     ("capex", "37256", y24), ("revenue", "164501", y24), ("operating_cash_flow", "91328", y24),
+        ...     ("net_income", "62360", y24), ("depreciation_and_amortization", "15498", y24),
+        ...     ("capex", "27266", y23), ("revenue", "134902", y23)]]
+        >>> risk = cm.bubble_risk(facts, y24, company="meta")
+        >>> [signal.name for signal in risk.signals if signal.fires]
+        ['capex_to_depreciation', 'capex_intensity']
+        >>> round(risk.score, 3), risk.coverage
+        (Decimal('0.333'), Decimal('1'))
+    """
+    limits = _settings(thresholds, {name: spec[0] for name, spec in DEFAULT_THRESHOLDS.items()}, "thresholds")
+    weighting = _settings(weights, DEFAULT_WEIGHTS, "weights")
+    subject, members = _subject(company, region)
+    if not isinstance(period, Period):
+        msg = f"bubble_risk() assesses a Period, got {show(period)}"
+        raise InvalidValueError(msg)
+    previous = Period._from_indices(period._first - 12, period._last - 12)
+    table = _table(facts, members, (period, previous))
+    signals = []
+    for name, (_, direction, reason) in DEFAULT_THRESHOLDS.items():
+        needed = [(metric, when) for metric in _INPUTS[name] for when in _periods_for(name, period, previous)]
+        complete = sorted(company_id for company_id, values in table.items() if all(key in values for key in needed))
+        left_out = sorted(set(table) - set(complete))
+        conversion = (rates, currency)
+        value, fires, note = _evaluate(name, table, complete, needed=needed, period=period, conversion=conversion)
+        if fires is None and value is not None:
+            fires = value > limits[name] if direction == "above" else value < limits[name]
+        if left_out and complete:
+            note += f"; left out for missing inputs: {', '.join(left_out)}"
+        signals.append(Signal(name, value, limits[name], direction, fires, weighting[name], reason, note))
+    return BubbleRisk(subject, period, tuple(signals))
+
+
+def _subject(company: Company | str | None, region: Region | str | None) -> tuple[str, Callable[[Company], bool]]:
+    if (company is None) == (region is None):
+        msg = "bubble_risk() assesses one company or one region: pass exactly one of company= and region="
+        raise InvalidValueError(msg)
+    if company is not None:
+        company_id = company.id if isinstance(company, Company) else company
+        if not isinstance(company_id, str):
+            msg = f"company must be a Company or a company id, got {show(company)}"
+            raise InvalidValueError(msg)
+        return company_id, lambda candidate: candidate.id == company_id
+    if not isinstance(region, Region | str):
+        msg = f"region must be a Region or a region code such as 'CN', got {show(region)}"
+        raise InvalidValueError(msg)
+    code = region if isinstance(region, Region) else Region(region)
+    return code.code, lambda candidate: candidate.region == code
+
+
+def _periods_for(name: str, period: Period, previous: Period) -> tuple[Period, ...]:
+    return (period, previous) if name == "capex_growth_minus_revenue_growth" else (period,)
+
+
+_Table = dict[str, dict[tuple[Metric, Period], Money]]
+
+
+def _table(facts: Iterable[Fact], member: Callable[[Company], bool], periods: tuple[Period, ...]) -> _Table:
+    try:
+        items = list(facts)
+    except TypeError:
+        msg = f"bubble_risk() takes an iterable of Fact, got {show(facts)}"
+        raise InvalidValueError(msg) from None
+    table: _Table = {}
+    for fact in items:
+        if not isinstance(fact, Fact):
+            msg = f"bubble_risk() reads Fact values, got {show(fact)}"
+            raise InvalidValueError(msg)
+        if not member(fact.company) or fact.market is not None or fact.value.period not in periods:
+            continue
+        values = table.setdefault(fact.company.id, {})
+        key = (fact.metric, fact.value.period)
+        if key in values:
+            msg = (
+                f"two {fact.metric} facts for {fact.company.id} over {fact.value.period}: {values[key]._brief()}"
+                f" and {fact.value._brief()}; pass only the one to use"
+            )
+            raise InvalidValueError(msg)
+        values[key] = fact.value
+    return table
+
+
+#: How each signal is computed from the summed inputs: ``over(metric)`` is the period's
+#: amount, ``over(metric, previous=True)`` the amount a year earlier.
+_FORMULAS: dict[str, Callable[[Callable[..., Money]], Decimal]] = {
+    "capex_to_operating_cash_flow": lambda over: capex_to_operating_cash_flow(
+        over(Metric.CAPEX), over(Metric.OPERATING_CASH_FLOW)
+    ),
+    "capex_to_net_income": lambda over: capex_to_net_income(over(Metric.CAPEX), over(Metric.NET_INCOME)),
+    "capex_to_depreciation": lambda over: capex_to_depreciation(
+        over(Metric.CAPEX), over(Metric.DEPRECIATION_AND_AMORTIZATION)
+    ),
+    "capex_intensity": lambda over: capex_intensity(over(Metric.CAPEX), over(Metric.REVENUE)),
+    "capex_growth_minus_revenue_growth": lambda over: (
+        growth(over(Metric.CAPEX), over(Metric.CAPEX, previous=True))
+        - growth(over(Metric.REVENUE), over(Metric.REVENUE, previous=True))
+    ),
+    "free_cash_flow_margin": lambda over: share(
+        free_cash_flow(over(Metric.OPERATING_CASH_FLOW), over(Metric.CAPEX)), over(Metric.REVENUE)
+    ),
+}
+
+
+def _evaluate(
+    name: str,
+    table: _Table,
+    companies: list[str],
+    *,
+    needed: list[tuple[Metric, Period]],
+    period: Period,
+    conversion: _Conversion,
+) -> tuple[Decimal | None, bool | None, str]:
+    """The signal's value, whether it fires regardless of the threshold, and a note."""
+    if not companies:
+        missing = ", ".join(f"{metric} over {when}" for metric, when in needed)
+        return None, None, f"unknown: no company has all of {missing}"
+    sums = {key: _sum([table[company_id][key] for company_id in companies], conversion) for key in needed}
+    last_year = Period._from_indices(period._first - 12, period._last - 12)
+
+    def over(metric: Metric, *, previous: bool = False) -> Money:
+        return sums[(metric, last_year if previous else period)]
+
+    try:
+        value = _FORMULAS[name](over)
+    except UndefinedIndicatorError as error:
+        # A cash or profit measure that is not positive is the worst case: the signal fires.
+        # A growth from a base that is not positive, or a negative capex, is simply unknown.
+        if name == "capex_growth_minus_revenue_growth" or "capex is a positive outflow" in str(error):
+            return None, None, f"unknown: {error}"
+        return None, True, f"fires without a value: {error}"
+    return value, None, f"from {', '.join(companies)}"
+
+
+_Conversion = tuple["RateTable | None", "str | None"]
+
+
+def _sum(amounts: list[Money], conversion: _Conversion) -> Money:
+    rates, currency = conversion
+    if currency is not None:
+        if rates is None:
+            msg = f"converting to {currency} needs rates="
+            raise InvalidValueError(msg)
+        amounts = [rates.convert(amount, currency) for amount in amounts]
+    currencies = {amount.currency for amount in amounts}
+    if len(currencies) > 1:
+        msg = f"the inputs are in {', '.join(sorted(currencies))}: pass rates= and currency= to convert them"
+        raise CurrencyMismatchError(msg)
+    return total(amounts)
+
+
+@final
+@attrs.frozen
+class RevenueGap:
+    """Sequoia's "$600B question": the revenue AI must earn to pay for its GPUs, and the gap.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> y24 = cm.CalendarYear(2024)
+        >>> gap = cm.revenue_gap(cm.Money("150e9", "USD", y24), cm.Money("100e9", "USD", y24))
+        >>> gap.required.amount, gap.gap.amount
+        (Decimal('600000000000'), Decimal('500000000000'))
+    """
+
+    gpu_run_rate: Money
+    """Annualized spending on data-center GPUs."""
+
+    ai_revenue: Money
+    """Expected AI revenue over the same period."""
+
+    gpu_share_of_cost: Decimal
+    """The GPUs' share of a data center's total cost (Sequoia: half; the rest is energy, buildings, ...)."""
+
+    end_user_margin: Decimal
+    """The gross margin the buyers of AI compute need to make (Sequoia: 50%)."""
+
+    required: Money
+    """Revenue needed: ``run-rate / gpu share of cost / (1 - end-user margin)``."""
+
+    gap: Money
+    """``required - ai_revenue``: what is still missing (negative when covered)."""
+
+
+def _fraction_in(value: object, name: str, *, low_open: bool, high_open: bool) -> Decimal:
+    number = _to_decimal(value, name)
+    above_low = number > 0 if low_open else number >= 0
+    below_high = number < 1 if high_open else number <= 1
+    if not (above_low and below_high):
+        bounds = f"{'(' if low_open else '['}0, 1{')' if high_open else ']'}"
+        msg = f"{name} must lie in {bounds}, got {show(value)}"
+        raise UndefinedIndicatorError(msg)
+    return number
+
+
+def revenue_gap(
+    gpu_run_rate: Money,
+    ai_revenue: Money,
+    *,
+    gpu_share_of_cost: Decimal | str | int = Decimal("0.5"),
+    end_user_margin: Decimal | str | int = Decimal("0.5"),
+) -> RevenueGap:
+    """Sequoia's "$600B question": ``required = run-rate / gpu share of cost / (1 − end-user margin)``.
+
+    With the defaults, a $150B GPU run-rate needs $600B of revenue: GPUs are half a
+    data center's cost, and the buyers of compute need a 50% margin. Edge cases: the
+    GPU share must lie in (0, 1] and the margin in [0, 1), else
+    `UndefinedIndicatorError`; both amounts share a currency and a period.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> y24 = cm.CalendarYear(2024)
+        >>> cm.revenue_gap(cm.Money("150", "USD", y24), cm.Money("0", "USD", y24)).required
+        Money('600', 'USD', Period.parse('2024'))
+    """
+    run_rate, revenue = _check_pair(gpu_run_rate, "gpu_run_rate", ai_revenue, "ai_revenue")
+    share = _fraction_in(gpu_share_of_cost, "gpu_share_of_cost", low_open=True, high_open=False)
+    margin = _fraction_in(end_user_margin, "end_user_margin", low_open=False, high_open=True)
+    needed = _divide(run_rate.amount, _multiply(share, _subtract(Decimal(1), margin)))
+    required = _money(needed, run_rate.currency, run_rate.period)
+    return RevenueGap(run_rate, revenue, share, margin, required, required - revenue)
+
+
+@final
+@attrs.frozen
+class DepreciationGap:
+    """How a year's straight-line depreciation changes when servers' useful life changes.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> gap = cm.depreciation_gap(cm.Money("60", "USD", cm.CalendarYear(2025)), from_years=6, to_years=5)
+        >>> gap.before.amount, gap.after.amount, gap.change.amount
+        (Decimal('10'), Decimal('12'), Decimal('2'))
+    """
+
+    cost: Money
+    """The depreciable cost of the servers concerned."""
+
+    from_years: Decimal
+    """The useful life before the change, in years."""
+
+    to_years: Decimal
+    """The useful life after it."""
+
+    before: Money
+    """A year's depreciation before: ``cost / from_years``."""
+
+    after: Money
+    """A year's depreciation after: ``cost / to_years``."""
+
+    change: Money
+    """``after - before``: positive when the life gets shorter (Amazon, six to five years from 2025)."""
+
+
+def depreciation_gap(cost: Money, *, from_years: object, to_years: object) -> DepreciationGap:
+    """A year's straight-line depreciation of `cost` over two useful lives, and the change.
+
+    ``before = cost / from_years``, ``after = cost / to_years``. `cost` is the
+    depreciable cost of the servers concerned, over the twelve months whose charge is
+    measured. Amazon cut a subset of servers from six to five years from 2025 (more
+    depreciation: lower profit); Meta extended some to 5.5 years (less). Edge cases:
+    lives must be positive (`UndefinedIndicatorError`); the period must be 12 months.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> meta = cm.depreciation_gap(cm.Money("55", "USD", cm.CalendarYear(2025)), from_years=5, to_years="5.5")
+        >>> meta.change.amount
+        Decimal('-1')
+    """
+    if not isinstance(cost, Money):
+        msg = f"cost must be a capexmodel.Money, got {show(cost)}"
+        raise InvalidValueError(msg)
+    if cost.period.month_count != 12:  # noqa: PLR2004 -- a year's charge
+        msg = f"depreciation_gap() measures a year's charge: cost must be over 12 months, got {cost.period}"
+        raise PeriodMismatchError(msg)
+    lives = []
+    for name, value in (("from_years", from_years), ("to_years", to_years)):
+        years = _to_decimal(value, name)
+        if years <= 0:
+            msg = f"a useful life must be positive, got {name}={show(value)}"
+            raise UndefinedIndicatorError(msg)
+        lives.append(years)
+    before, after = (cost / years for years in lives)
+    return DepreciationGap(cost, lives[0], lives[1], before, after, after - before)

@@ -117,7 +117,7 @@ class TestFact:
             ({"status": "rumour"}, "status must be a Status or one of 'reported', 'derived', 'guidance', 'estimate'"),
             ({"sources": FILING}, "sources must be a list or tuple of Source"),
             ({"sources": ["Tencent"]}, "sources must hold Source values, got 'Tencent'"),
-            ({"derivation": "calendarized"}, "derivation must be a Calendarization, a Conversion or None"),
+            ({"derivation": "calendarized"}, "must be a Calendarization, a Conversion, a Projection or None"),
         ],
     )
     def test_fields_are_validated(self, fields, message):

@@ -41,6 +41,7 @@ from capexmodel._errors import (
     MissingRateError,
     PeriodMismatchError,
     UndefinedIndicatorError,
+    UnknownChipError,
     UnknownCurrencyError,
 )
 
@@ -76,7 +77,6 @@ _LAZY: dict[str, str] = {
     "Signal": "capexmodel._risk",
     "Source": "capexmodel._provenance",
     "Status": "capexmodel._provenance",
-    "UnknownChipError": "capexmodel._chips",
     "bubble_risk": "capexmodel._risk",
     "cagr": "capexmodel._indicators",
     "calendarize": "capexmodel._calendarize",
@@ -106,7 +106,7 @@ _LAZY: dict[str, str] = {
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from capexmodel._calendarize import Calendarization, CalendarizedPart, calendarize
-    from capexmodel._chips import ChipModel, ChipPurchase, H100Equivalents, UnknownChipError, chip, h100_equivalents
+    from capexmodel._chips import ChipModel, ChipPurchase, H100Equivalents, chip, h100_equivalents
     from capexmodel._company import Company, Region
     from capexmodel._conversion import Conversion, ConversionSegment, ExchangeRate, RateTable, RateUse
     from capexmodel._currency import Currency

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal, final
 import attrs
 
 from capexmodel._company import Company
-from capexmodel._errors import CapexModelError, InvalidValueError, UndefinedIndicatorError, show
+from capexmodel._errors import InvalidValueError, UndefinedIndicatorError, UnknownChipError, show
 from capexmodel._money import _divide, _to_decimal
 from capexmodel._period import Period
 from capexmodel._provenance import Source
@@ -22,24 +22,9 @@ if TYPE_CHECKING:
 
     import pint
 
-__all__ = ["ChipModel", "ChipPurchase", "H100Equivalents", "UnknownChipError", "chip", "h100_equivalents"]
+__all__ = ["ChipModel", "ChipPurchase", "H100Equivalents", "chip", "h100_equivalents"]
 
 Precision = Literal["bf16", "fp8"]
-
-
-class UnknownChipError(CapexModelError, LookupError):
-    """A chip name that the catalogue does not know.
-
-    Examples:
-        >>> import capexmodel as cm
-        >>> cm.chip("H30")
-        Traceback (most recent call last):
-        ...
-        capexmodel.UnknownChipError: unknown chip 'H30': the catalogue knows A100, B200, H100, H20, H200, H800
-    """
-
-
-UnknownChipError.__module__ = "capexmodel"
 
 
 def _to_tflops(value: object) -> Decimal | None:

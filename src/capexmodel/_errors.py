@@ -8,6 +8,7 @@ Every error derives from `CapexModelError` and from the builtin that fits, so
     │   ├── InvalidAmountError                 not an exact, finite number
     │   ├── InvalidPeriodError                 not a span of whole calendar months
     │   └── UnknownCurrencyError               not an ISO 4217 code known to CLDR
+    ├── UnknownChipError (LookupError)         a chip name the catalogue does not know
     ├── DivisionByZeroError (ZeroDivisionError)  an amount divided by zero
     ├── CurrencyMismatchError (ValueError)     amounts in different currencies
     ├── PeriodMismatchError (ValueError)       amounts over different periods, gaps, overlaps
@@ -33,6 +34,7 @@ __all__ = [
     "MissingRateError",
     "PeriodMismatchError",
     "UndefinedIndicatorError",
+    "UnknownChipError",
     "UnknownCurrencyError",
 ]
 
@@ -140,6 +142,18 @@ class DivisionByZeroError(CapexModelError, ZeroDivisionError):
     """
 
 
+class UnknownChipError(CapexModelError, LookupError):
+    """A chip name that the catalogue does not know; the message lists the known names.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.chip("H30")
+        Traceback (most recent call last):
+        ...
+        capexmodel.UnknownChipError: unknown chip 'H30': the catalogue knows A100, B200, H100, H20, H200, H800
+    """
+
+
 class CurrencyMismatchError(CapexModelError, ValueError):
     """Two amounts in different currencies were combined without conversion.
 
@@ -213,6 +227,7 @@ for _error in (
     InvalidAmountError,
     InvalidPeriodError,
     UnknownCurrencyError,
+    UnknownChipError,
     DivisionByZeroError,
     CurrencyMismatchError,
     PeriodMismatchError,

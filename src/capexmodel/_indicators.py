@@ -248,8 +248,8 @@ def cagr(first: Money, last: Money) -> Decimal:
 
     Examples:
         >>> import capexmodel as cm
-        >>> cagr = cm.cagr(cm.Money("100", "USD", cm.CalendarYear(2021)), cm.Money("133.1", "USD", cm.CalendarYear(2024)))
-        >>> round(cagr, 6)
+        >>> first, last = cm.Money("100", "USD", cm.CalendarYear(2021)), cm.Money("133.1", "USD", cm.CalendarYear(2024))
+        >>> round(cm.cagr(first, last), 6)
         Decimal('0.100000')
     """
     first, last = _check_sequence(first, "first", last, "last")

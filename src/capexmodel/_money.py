@@ -56,12 +56,12 @@ _FACTOR_TYPES = "an int or a Decimal"
 
 
 def _to_decimal(value: object, what: str = "amount", accepted: str = _AMOUNT_TYPES) -> Decimal:
-    """Convert an int, a finite Decimal or a numeric string to a Decimal, exactly."""
+    """Convert an int, a finite Decimal or (unless `accepted` is `_FACTOR_TYPES`) a numeric string, exactly."""
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int) and not isinstance(value, bool):
         result = Decimal(value)
-    elif isinstance(value, str) and accepted is _AMOUNT_TYPES:
+    elif isinstance(value, str) and accepted is not _FACTOR_TYPES:
         try:
             result = Decimal(value)
         except decimal.InvalidOperation:

@@ -144,19 +144,19 @@ class Status(enum.StrEnum):
 
 def _check_text(_: Source, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
-        msg = f"a source's {attribute.name} must be a non-empty string, got {show(value)}"
+        msg = f"{attribute.name} must be a non-empty string, got {show(value)}"
         raise InvalidValueError(msg)
 
 
 def _check_optional_text(_: Source, attribute: attrs.Attribute[str | None], value: str | None) -> None:
     if value is not None and (not isinstance(value, str) or not value.strip()):
-        msg = f"a source's {attribute.name} must be a non-empty string or None, got {show(value)}"
+        msg = f"{attribute.name} must be a non-empty string or None, got {show(value)}"
         raise InvalidValueError(msg)
 
 
 def _check_date(_: Source, __: attrs.Attribute[dt.date | None], value: dt.date | None) -> None:
     if value is not None and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
-        msg = f"a source's date must be a datetime.date or None, got {show(value)}"
+        msg = f"date must be a datetime.date or None, got {show(value)}"
         raise InvalidValueError(msg)
 
 

@@ -1,0 +1,131 @@
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+import capexmodel as cm
+
+Y24 = cm.CalendarYear(2024)
+OMDIA = cm.Source("Omdia", "Hopper shipments 2024")
+
+# The article's figure 2 (Omdia): Hopper purchases in 2024, in chips.
+HOPPER_2024 = [
+    cm.ChipPurchase("microsoft", "H100", 485_000, Y24, OMDIA),
+    cm.ChipPurchase("bytedance", "H20", 230_000, Y24, OMDIA),
+    cm.ChipPurchase("tencent", "H20", 230_000, Y24, OMDIA),
+    cm.ChipPurchase("meta", "H100", 224_000, Y24, OMDIA),
+]
+
+
+class TestCatalogue:
+    @pytest.mark.parametrize(
+        ("name", "bf16", "fp8", "family"),
+        [("H100", 989, 1979, "Hopper"), ("H200", 989, 1979, "Hopper"), ("H800", 989, 1979, "Hopper"),
+         ("H20", 148, 296, "Hopper"), ("A100", 312, None, "Ampere"), ("B200", 2250, 4500, "Blackwell")],
+    )
+    def test_datasheet_peaks(self, name, bf16, fp8, family):
+        model = cm.chip(name.lower())
+        assert model.name == name
+        assert model.family == family
+        assert model.bf16_tflops == bf16
+        assert model.fp8_tflops == (None if fp8 is None else Decimal(fp8))
+
+    def test_throughput_is_a_pint_quantity(self):
+        quantity = cm.chip("H100").throughput("fp8")
+        assert quantity.to("FLOP/s").magnitude == Decimal("1.979E+15")
+        assert str(quantity.units) == "teraFLOP / second"
+
+    def test_missing_precisions_are_undefined(self):
+        with pytest.raises(cm.UndefinedIndicatorError, match="the A100 has no FP8 peak"):
+            cm.chip("A100").tflops("fp8")
+        with pytest.raises(cm.InvalidValueError, match="precision must be 'bf16' or 'fp8', got 'fp4'"):
+            cm.chip("B200").tflops("fp4")  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("name", ["H30", "", 100, None])
+    def test_unknown_names_list_the_known_ones(self, name):
+        with pytest.raises(cm.UnknownChipError, match="catalogue knows A100, B200, H100, H20, H200, H800") as caught:
+            cm.chip(name)
+        assert isinstance(caught.value, LookupError)
+
+    def test_models_are_validated(self):
+        with pytest.raises(cm.InvalidAmountError, match="a peak throughput must be .* not the float 1.5"):
+            cm.ChipModel("X1", "Acme", "Test", 1.5, None)
+        with pytest.raises(cm.InvalidValueError, match="a peak throughput is positive, got 0"):
+            cm.ChipModel("X1", "Acme", "Test", 0, None)
+        with pytest.raises(cm.InvalidValueError, match="name must be a non-empty string"):
+            cm.ChipModel("", "Acme", "Test", 1, None)
+
+
+class TestPurchases:
+    def test_buyer_by_company_or_id(self):
+        meta = cm.Company(id="meta", name_en="Meta", name_zh="Meta", region="US", currency="USD")
+        assert cm.ChipPurchase(meta, "H100", 1, Y24).buyer_id == "meta"
+        assert cm.ChipPurchase("meta", cm.chip("H100"), 1, Y24).buyer_id == "meta"
+
+    @pytest.mark.parametrize(
+        ("fields", "error", "message"),
+        [
+            ({"buyer": "Meta"}, cm.InvalidValueError, "buyer must be a Company or a company id .* got 'Meta'"),
+            ({"chip": "H30"}, cm.UnknownChipError, "unknown chip 'H30'"),
+            ({"quantity": -1}, cm.InvalidValueError, "a quantity is a whole number of chips, zero or more, got -1"),
+            ({"quantity": 1.5}, cm.InvalidValueError, "got 1.5"),
+            ({"quantity": True}, cm.InvalidValueError, "got True"),
+            ({"period": "2024"}, cm.InvalidValueError, "period must be a capexmodel.Period, got '2024'"),
+            ({"source": "Omdia"}, cm.InvalidValueError, "source must be a capexmodel.Source or None"),
+        ],
+    )
+    def test_fields_are_validated(self, fields, error, message):
+        arguments = {"buyer": "meta", "chip": "H100", "quantity": 1, "period": Y24} | fields
+        with pytest.raises(error, match=message):
+            cm.ChipPurchase(**arguments)
+
+
+class TestH100Equivalents:
+    def test_the_articles_h20_statement_on_its_own_basis(self):
+        bytedance = [HOPPER_2024[1]]
+        result = cm.h100_equivalents(bytedance, basis={"H20": Fraction(1, 3)})
+        assert result.exact == Fraction(230_000, 3)
+        assert result.basis == "explicit"
+        assert result.factors == {"H20": Fraction(1, 3)}
+        assert round(result.value, 2) == Decimal("76666.67")
+
+    def test_the_same_on_datasheet_peaks(self):
+        result = cm.h100_equivalents([HOPPER_2024[1]], basis="bf16")
+        assert result.basis == "bf16"
+        assert result.factors == {"H20": Fraction(148, 989)}
+        assert result.exact == 230_000 * Fraction(148, 989)
+        assert cm.h100_equivalents([HOPPER_2024[1]], basis="fp8").exact == 230_000 * Fraction(296, 1979)
+
+    def test_by_buyer_and_totals(self):
+        result = cm.h100_equivalents(HOPPER_2024, basis={"H20": "0.5"})
+        assert result.by_buyer == {"microsoft": 485_000, "bytedance": 115_000, "tencent": 115_000, "meta": 224_000}
+        assert result.value == Decimal(939_000)
+
+    def test_an_explicit_basis_needs_every_chip(self):
+        with pytest.raises(cm.UndefinedIndicatorError, match="no factor for the H200: add it, such as {'H200': 1}"):
+            cm.h100_equivalents([cm.ChipPurchase("xai", "H200", 1, Y24)], basis={"H20": Fraction(1, 3)})
+        assert cm.h100_equivalents([cm.ChipPurchase("xai", "H100", 2, Y24)], basis={}).value == 2
+
+    def test_a_precision_a_chip_lacks_is_undefined(self):
+        with pytest.raises(cm.UndefinedIndicatorError, match="the A100 has no FP8 peak"):
+            cm.h100_equivalents([cm.ChipPurchase("openai", "A100", 1, Y24)], basis="fp8")
+
+    @pytest.mark.parametrize(
+        ("basis", "message"),
+        [("fp16", "basis must be 'bf16', 'fp8' or a mapping"), (3, "basis must be"),
+         ({"H20": 0.33}, "the factor for H20 must be .* not the float 0.33"),
+         ({"H20": -1}, "the factor for H20 must not be negative, got -1"),
+         ({1: 1}, "maps chip names to factors, got the key 1")],
+    )
+    def test_bad_bases(self, basis, message):
+        with pytest.raises(cm.InvalidValueError, match=message):
+            cm.h100_equivalents(HOPPER_2024, basis=basis)
+
+    def test_purchases_must_be_purchases(self):
+        with pytest.raises(cm.InvalidValueError, match="counts ChipPurchase values, got 'H100'"):
+            cm.h100_equivalents(["H100"])  # type: ignore[list-item]
+        with pytest.raises(cm.InvalidValueError, match="takes an iterable of ChipPurchase, got None"):
+            cm.h100_equivalents(None)  # type: ignore[arg-type]
+
+    def test_no_purchases_count_zero(self):
+        assert cm.h100_equivalents([]).value == 0

@@ -1,0 +1,85 @@
+from decimal import Decimal, localcontext
+
+import pytest
+
+import capexmodel as cm
+
+ALIBABA = cm.Company(id="alibaba", name_en="Alibaba", name_zh="阿里巴巴", region="CN", currency="CNY",
+                     fiscal_calendar=cm.FiscalCalendar(year_end_month=3))
+TENCENT = cm.Company(id="tencent", name_en="Tencent", name_zh="腾讯", region="CN", currency="CNY")
+ARTICLE = cm.Source("Caijing", "中美科技巨头算力投资对比")
+YEARS = [cm.CalendarYear(year) for year in (2025, 2026, 2027)]
+PLAN = cm.Fact(ALIBABA, "capex", cm.Money("380000000000", "CNY", cm.Period.parse("2025-01/2027-12")),
+               status="guidance", sources=[ARTICLE])
+
+
+class TestSpreadPlan:
+    def test_alibabas_plan_spread_over_three_years(self):
+        projected = cm.spread_plan(PLAN, YEARS)
+        assert [fact.value.period for fact in projected] == YEARS
+        assert all(fact.status is cm.Status.ESTIMATE for fact in projected)
+        assert all(fact.sources == (ARTICLE,) for fact in projected)
+        assert all(fact.metric == "capex" and fact.company == ALIBABA for fact in projected)
+        assert projected[0].value.amount == Decimal(380000000000) / 3
+        rule = projected[0].derivation
+        assert isinstance(rule, cm.Projection)
+        assert rule.method == "spread"
+        assert rule.rule == "380000000000 CNY over 2025-01/2027-12 spread evenly: 12 of its 36 months"
+
+    def test_uneven_periods_get_their_months_share(self):
+        with localcontext(prec=50):
+            halves = cm.spread_plan(PLAN, [cm.Period.parse("2025-01/2025-06"), cm.Period.parse("2025-07/2027-12")])
+            expected = [Decimal(380000000000) / 6, Decimal(380000000000) * 5 / 6]
+        assert [fact.value.amount for fact in halves] == expected
+
+    @pytest.mark.parametrize(
+        "periods",
+        [YEARS[:2], YEARS[::-1], [YEARS[0], YEARS[2]], [cm.Period.parse("2024-07/2025-12"), *YEARS[1:]]],
+    )
+    def test_the_periods_must_tile_the_plan(self, periods):
+        with pytest.raises(cm.PeriodMismatchError, match="the periods must tile the plan's 2025-01/2027-12 in order"):
+            cm.spread_plan(PLAN, periods)
+
+    def test_bad_arguments(self):
+        with pytest.raises(cm.InvalidValueError, match="plan must be a capexmodel.Fact"):
+            cm.spread_plan(PLAN.value, YEARS)  # type: ignore[arg-type]
+        with pytest.raises(cm.InvalidValueError, match="one or more Period values"):
+            cm.spread_plan(PLAN, [])
+        with pytest.raises(cm.InvalidValueError, match="takes a sequence of Period, got None"):
+            cm.spread_plan(PLAN, None)  # type: ignore[arg-type]
+
+
+class TestCapexFromRevenue:
+    REVENUE = cm.Fact(TENCENT, "revenue", cm.Money("660257000000", "CNY", cm.CalendarYear(2024)), sources=[ARTICLE])
+
+    def test_tencents_rule(self):
+        capex = cm.capex_from_revenue(self.REVENUE, period=cm.CalendarYear(2025), revenue_growth="0.10",
+                                      capex_to_revenue="0.12")
+        assert capex.value == cm.Money(Decimal(660257000000) * Decimal("1.1") * Decimal("0.12"), "CNY",
+                                       cm.CalendarYear(2025))
+        assert capex.metric == cm.Metric.CAPEX
+        assert capex.status is cm.Status.ESTIMATE
+        assert capex.sources == (ARTICLE,)
+        assert capex.derivation == cm.Projection(
+            "share-of-revenue", "0.12 of revenue, with revenue growing 0.10 from 660257000000 CNY over 2024"
+        )
+
+    def test_the_period_must_follow_and_match(self):
+        for period in (cm.CalendarYear(2024), cm.CalendarHalf(2025, 1), cm.CalendarYear(2023)):
+            with pytest.raises(cm.PeriodMismatchError, match="must follow the revenue's and be as long"):
+                cm.capex_from_revenue(self.REVENUE, period=period, revenue_growth=0, capex_to_revenue=1)
+
+    def test_bad_arguments(self):
+        with pytest.raises(cm.InvalidAmountError, match="revenue_growth must be .* not the float 0.1"):
+            cm.capex_from_revenue(self.REVENUE, period=cm.CalendarYear(2025), revenue_growth=0.1, capex_to_revenue=1)  # type: ignore[arg-type]
+        with pytest.raises(cm.InvalidValueError, match="period must be a capexmodel.Period"):
+            cm.capex_from_revenue(self.REVENUE, period="2025", revenue_growth=0, capex_to_revenue=1)  # type: ignore[arg-type]
+        with pytest.raises(cm.InvalidValueError, match="revenue must be a capexmodel.Fact"):
+            cm.capex_from_revenue(1, period=cm.CalendarYear(2025), revenue_growth=0, capex_to_revenue=1)  # type: ignore[arg-type]
+
+
+def test_projections_are_validated():
+    with pytest.raises(cm.InvalidValueError, match="a projection's method is 'spread' or 'share-of-revenue', got 'x'"):
+        cm.Projection("x", "rule")  # type: ignore[arg-type]
+    with pytest.raises(cm.InvalidValueError, match="rule must be a non-empty string"):
+        cm.Projection("spread", "")

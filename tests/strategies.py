@@ -139,6 +139,23 @@ def facts(draw: st.DrawFn, company: cm.Company, period: cm.Period) -> cm.Fact:
     )
 
 
+#: Amounts above zero, for the denominators of ratios and the bases of growth.
+positive_amounts = amounts.filter(lambda amount: amount > 0)
+
+#: Positive scale factors, whole or decimal.
+positive_factors = factors.filter(lambda factor: factor > 0)
+
+chip_names = st.sampled_from(["H100", "H200", "H800", "H20", "B200"])
+
+
+@st.composite
+def chip_purchases(draw: st.DrawFn) -> cm.ChipPurchase:
+    """A purchase of up to a million chips of a catalogued model with BF16 and FP8 peaks."""
+    return cm.ChipPurchase(
+        draw(company_ids), draw(chip_names), draw(st.integers(min_value=0, max_value=10**6)), draw(periods())
+    )
+
+
 #: Anything at all a user might pass to a constructor by mistake.
 anything = st.one_of(
     st.none(),

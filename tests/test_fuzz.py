@@ -197,3 +197,53 @@ def test_result_records(first, second, third, fourth):
         succeeds_or_raises_our_error(record, first, second)
     succeeds_or_raises_our_error(cm.Conversion, first, second, third, fourth)
     succeeds_or_raises_our_error(cm.Calendarization, first, second, third, fourth)
+
+
+INDICATORS = [cm.ratio, cm.share, cm.capex_intensity, cm.capex_to_operating_cash_flow, cm.capex_to_net_income,
+              cm.capex_to_depreciation, cm.free_cash_flow, cm.growth, cm.cagr]
+
+
+@given(st.one_of(cms.anything, cms.money()), st.one_of(cms.anything, cms.money()), st.sampled_from(INDICATORS))
+def test_indicators(a, b, indicator):
+    succeeds_or_raises_our_error(indicator, a, b)
+    succeeds_or_raises_our_error(cm.year_over_year, [a, b])
+    succeeds_or_raises_our_error(cm.year_over_year, a)
+
+
+@given(cms.anything, cms.anything, cms.anything, cms.anything, cms.anything)
+def test_chips(buyer, name, quantity, period, basis):
+    succeeds_or_raises_our_error(cm.chip, name)
+    succeeds_or_raises_our_error(cm.ChipPurchase, buyer, name, quantity, period)
+    succeeds_or_raises_our_error(cm.ChipModel, buyer, name, "Hopper", quantity, basis)
+    purchase = cm.ChipPurchase("meta", "H100", 1, cm.CalendarYear(2024))
+    succeeds_or_raises_our_error(cm.h100_equivalents, [purchase], basis=basis)
+    succeeds_or_raises_our_error(cm.h100_equivalents, [purchase], basis={"H100": quantity})
+    succeeds_or_raises_our_error(cm.h100_equivalents, buyer)
+
+
+@given(cms.anything, cms.anything, cms.anything, cms.anything)
+def test_risk(facts, period, thresholds, weights):
+    succeeds_or_raises_our_error(cm.bubble_risk, facts, period, company=thresholds)
+    succeeds_or_raises_our_error(cm.bubble_risk, [], cm.CalendarYear(2024), region=weights)
+    succeeds_or_raises_our_error(cm.bubble_risk, [], cm.CalendarYear(2024), company="acme", thresholds=thresholds,
+                                 weights=weights)
+    succeeds_or_raises_our_error(cm.bubble_risk, [], cm.CalendarYear(2024), company="acme",
+                                 thresholds={"capex_intensity": period}, weights={"capex_intensity": facts})
+    money = cm.Money(1, "USD", cm.CalendarYear(2024))
+    succeeds_or_raises_our_error(cm.revenue_gap, facts, money)
+    succeeds_or_raises_our_error(cm.revenue_gap, money, money, gpu_share_of_cost=period, end_user_margin=weights)
+    succeeds_or_raises_our_error(cm.depreciation_gap, money, from_years=thresholds, to_years=weights)
+    succeeds_or_raises_our_error(cm.depreciation_gap, facts, from_years=5, to_years=6)
+
+
+@given(cms.anything, cms.anything, cms.anything, cms.anything)
+def test_projections(plan, periods, growth, rate):
+    company = cm.Company(id="tencent", name_en="Tencent", name_zh="腾讯", region="CN", currency="CNY")
+    fact = cm.Fact(company, "revenue", cm.Money(1, "CNY", cm.CalendarYear(2024)))
+    succeeds_or_raises_our_error(cm.spread_plan, plan, periods)
+    succeeds_or_raises_our_error(cm.spread_plan, fact, periods)
+    succeeds_or_raises_our_error(cm.capex_from_revenue, plan, period=periods, revenue_growth=growth,
+                                 capex_to_revenue=rate)
+    succeeds_or_raises_our_error(cm.capex_from_revenue, fact, period=cm.CalendarYear(2025), revenue_growth=growth,
+                                 capex_to_revenue=rate)
+    succeeds_or_raises_our_error(cm.Projection, plan, periods)

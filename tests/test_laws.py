@@ -301,3 +301,88 @@ def test_status_and_sources_propagate(company, period, data):
     assert derived.status is (cm.Status.ESTIMATE if uncertain else cm.Status.DERIVED)
     assert set(derived.sources) == {source for fact in inputs for source in fact.sources}
     assert len(derived.sources) == len(set(derived.sources))
+
+
+# Indicators ------------------------------------------------------------------------------
+
+RATIOS = [cm.ratio, cm.share, cm.capex_intensity, cm.capex_to_operating_cash_flow, cm.capex_to_net_income,
+          cm.capex_to_depreciation]
+
+
+@given(cms.positive_amounts, cms.positive_amounts, cms.rates, cms.periods())
+def test_intensity_does_not_depend_on_the_currency(capex, revenue, rate, period):
+    table = cm.RateTable([cm.ExchangeRate("CNY", "USD", rate, period)])
+    in_cny = cm.Money(capex, "CNY", period), cm.Money(revenue, "CNY", period)
+    in_usd = [table.convert(amount, "USD") for amount in in_cny]
+    assert cm.capex_intensity(*in_usd) == cm.capex_intensity(*in_cny)
+
+
+@given(cms.positive_amounts, cms.positive_amounts, cms.positive_factors, cms.periods(), st.sampled_from(RATIOS))
+def test_every_ratio_is_invariant_when_both_inputs_scale_alike(a, b, k, period, indicator):
+    first, second = cm.Money(a, "USD", period), cm.Money(b, "USD", period)
+    assert indicator(first * k, second * k) == indicator(first, second)
+
+
+@given(cms.positive_amounts, cms.positive_amounts, cms.positive_amounts, cms.years)
+def test_growth_compounds(a, b, c, year):
+    first, second, third = (cm.Money(x, "USD", cm.CalendarYear(year + i)) for i, x in enumerate((a, b, c)))
+    g1, g2, g3 = cm.growth(second, first), cm.growth(third, second), cm.growth(third, first)
+    compounded = (1 + g1) * (1 + g2)
+    direct = 1 + g3
+
+    def error(g):  # rounding the growth, then adding one
+        return ulp(g) / 2 + ulp(1 + g) / 2
+
+    bound = abs(1 + g2) * error(g1) + abs(1 + g1) * error(g2) + ulp(compounded) / 2 + error(g3)
+    assert abs(compounded - direct) <= bound
+
+
+@given(cms.positive_amounts, cms.amounts.filter(lambda amount: amount >= 0), cms.periods(max_months=12))
+def test_cagr_over_one_year_is_growth(first, last, period):
+    later = cm.Period.from_months(cms.divmod_month(period._first + 12), cms.divmod_month(period._last + 12))
+    a, b = cm.Money(first, "USD", period), cm.Money(last, "USD", later)
+    assert cm.cagr(a, b) == cm.growth(b, a)
+
+
+@given(st.lists(cms.chip_purchases(), max_size=8), st.integers(min_value=0, max_value=8),
+       st.sampled_from(["bf16", "fp8", "explicit"]))
+def test_h100_equivalents_are_additive_over_purchases(purchases, cut, basis_name):
+    basis = {"H20": Fraction(1, 3), "H200": 1, "H800": 1, "B200": 2} if basis_name == "explicit" else basis_name
+    whole = cm.h100_equivalents(purchases, basis=basis).exact
+    parts = cm.h100_equivalents(purchases[:cut], basis=basis).exact + cm.h100_equivalents(purchases[cut:], basis=basis).exact
+    assert whole == parts
+
+
+@given(cms.chip_purchases(), st.integers(min_value=0, max_value=10**6), st.sampled_from(["bf16", "fp8"]))
+def test_h100_equivalents_are_monotone_in_quantity(purchase, more, basis):
+    bigger = cm.ChipPurchase(purchase.buyer, purchase.chip, purchase.quantity + more, purchase.period)
+    assert cm.h100_equivalents([bigger], basis=basis).exact >= cm.h100_equivalents([purchase], basis=basis).exact
+
+
+RISK_COMPANY = cm.Company(id="acme", name_en="Acme", name_zh="阿克米", region="US", currency="USD")
+
+
+def risk_facts(values):
+    return [cm.Fact(RISK_COMPANY, metric, cm.Money(amount, "USD", period)) for (metric, period), amount in values.items()]
+
+
+@given(st.fixed_dictionaries({
+    ("capex", cm.CalendarYear(2024)): cms.positive_amounts,
+    ("revenue", cm.CalendarYear(2024)): cms.positive_amounts,
+    ("operating_cash_flow", cm.CalendarYear(2024)): cms.amounts,
+    ("net_income", cm.CalendarYear(2024)): cms.amounts,
+    ("depreciation_and_amortization", cm.CalendarYear(2024)): cms.amounts,
+    ("capex", cm.CalendarYear(2023)): cms.positive_amounts,
+    ("revenue", cm.CalendarYear(2023)): cms.positive_amounts,
+}), st.sampled_from([("capex", 1), ("operating_cash_flow", -1), ("net_income", -1),
+                     ("depreciation_and_amortization", -1)]), cms.positive_amounts)
+def test_the_bubble_score_is_monotone_in_the_direction_of_risk(values, move, step):
+    metric, sign = move
+    key = (metric, cm.CalendarYear(2024))
+    riskier = dict(values)
+    riskier[key] = values[key] + sign * step
+    before = cm.bubble_risk(risk_facts(values), cm.CalendarYear(2024), company="acme").score
+    after = cm.bubble_risk(risk_facts(riskier), cm.CalendarYear(2024), company="acme").score
+    assert before is not None
+    assert after is not None
+    assert after >= before

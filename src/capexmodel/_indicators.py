@@ -257,9 +257,9 @@ def cagr(first: Money, last: Money) -> Decimal:
         msg = f"a compound growth rate is undefined when last is negative, got last={last._brief()}"
         raise UndefinedIndicatorError(msg)
     months = last.period._first - first.period._first
-    ratio = _divide(last.amount, first.amount)
     if months == 12:  # noqa: PLR2004 -- one year: no root to take
-        return ratio - 1
+        return growth(last, first)
+    ratio = _divide(last.amount, first.amount)
     context = decimal.getcontext()
     wide = decimal.Context(prec=context.prec + 10)
     root = wide.power(ratio, wide.divide(Decimal(12), Decimal(months)))

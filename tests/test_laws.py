@@ -349,8 +349,8 @@ def test_cagr_over_one_year_is_growth(first, last, period):
 def test_h100_equivalents_are_additive_over_purchases(purchases, cut, basis_name):
     basis = {"H20": Fraction(1, 3), "H200": 1, "H800": 1, "B200": 2} if basis_name == "explicit" else basis_name
     whole = cm.h100_equivalents(purchases, basis=basis).exact
-    parts = cm.h100_equivalents(purchases[:cut], basis=basis).exact + cm.h100_equivalents(purchases[cut:], basis=basis).exact
-    assert whole == parts
+    head, tail = purchases[:cut], purchases[cut:]
+    assert whole == cm.h100_equivalents(head, basis=basis).exact + cm.h100_equivalents(tail, basis=basis).exact
 
 
 @given(cms.chip_purchases(), st.integers(min_value=0, max_value=10**6), st.sampled_from(["bf16", "fp8"]))
@@ -363,7 +363,7 @@ RISK_COMPANY = cm.Company(id="acme", name_en="Acme", name_zh="阿克米", region
 
 
 def risk_facts(values):
-    return [cm.Fact(RISK_COMPANY, metric, cm.Money(amount, "USD", period)) for (metric, period), amount in values.items()]
+    return [cm.Fact(RISK_COMPANY, metric, cm.Money(amount, "USD", when)) for (metric, when), amount in values.items()]
 
 
 @given(st.fixed_dictionaries({

@@ -118,7 +118,7 @@ class BubbleRisk:
     """The period assessed."""
 
     signals: tuple[Signal, ...]
-    """The signals, in the order of `DEFAULT_THRESHOLDS`."""
+    """The six signals, always in the same order (see `bubble_risk`)."""
 
     @property
     def score(self) -> Decimal | None:
@@ -237,7 +237,7 @@ def bubble_risk(
 ) -> BubbleRisk:
     """Assess bubble risk for one company, or one region, over `period` from its facts.
 
-    Six signals (defaults in `DEFAULT_THRESHOLDS`, each with its reason):
+    Six signals, with their default thresholds (each signal carries the reason for its own):
 
     - ``capex_to_operating_cash_flow`` above 0.8;
     - ``capex_to_net_income`` above 1;

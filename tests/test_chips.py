@@ -127,5 +127,18 @@ class TestH100Equivalents:
         with pytest.raises(cm.InvalidValueError, match="takes an iterable of ChipPurchase, got None"):
             cm.h100_equivalents(None)  # type: ignore[arg-type]
 
+    def test_two_models_with_one_name_are_refused(self):
+        pcie = cm.ChipModel("H100", "NVIDIA", "Hopper", 756, 1513, "80 GB HBM2e (PCIe)")
+        purchases = [cm.ChipPurchase("meta", "H100", 1, Y24), cm.ChipPurchase("meta", pcie, 1, Y24)]
+        with pytest.raises(cm.InvalidValueError, match="two different chip models are called H100"):
+            cm.h100_equivalents(purchases)
+
+    def test_results_are_read_only(self):
+        result = cm.h100_equivalents(HOPPER_2024)
+        with pytest.raises(TypeError):
+            result.factors["H20"] = Fraction(1)  # type: ignore[index]
+        assert hash(result) == hash(cm.h100_equivalents(HOPPER_2024))
+        assert result == cm.h100_equivalents(HOPPER_2024)
+
     def test_no_purchases_count_zero(self):
         assert cm.h100_equivalents([]).value == 0

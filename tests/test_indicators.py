@@ -114,6 +114,18 @@ class TestGrowth:
         assert cm.year_over_year(series) == {cm.CalendarQuarter(2024, 3): Decimal("0.5"),
                                              cm.CalendarQuarter(2024, 4): Decimal("1.5")}
 
+    def test_year_over_year_takes_one_series(self):
+        meta = cm.Company(id="meta", name_en="Meta", name_zh="Meta", region="US", currency="USD")
+        mixed = [cm.Fact(meta, "capex", usd(10, Y23)), cm.Fact(meta, "revenue", usd(100, Y24))]
+        with pytest.raises(cm.InvalidValueError, match="takes one series .* got meta capex; meta revenue"):
+            cm.year_over_year(mixed)
+
+    def test_cagr_ignores_the_callers_traps(self):
+        with localcontext() as context:
+            context.traps[__import__("decimal").Inexact] = True
+            rate = cm.cagr(usd(100, cm.CalendarYear(2021)), usd(200, Y24))
+        assert round(rate, 4) == Decimal("0.2599")
+
     def test_year_over_year_on_facts_and_fiscal_quarters(self):
         alibaba = cm.Company(id="alibaba", name_en="Alibaba", name_zh="阿里巴巴", region="CN",
                              fiscal_calendar=cm.FiscalCalendar(year_end_month=3), currency="CNY")
@@ -123,8 +135,10 @@ class TestGrowth:
         assert cm.year_over_year(facts) == {cm.CalendarQuarter(2024, 4): Decimal(2)}
 
     def test_year_over_year_refuses_duplicates_and_junk(self):
-        with pytest.raises(cm.InvalidValueError, match="one amount per period"):
+        with pytest.raises(cm.InvalidValueError, match="one amount per period, got two over 2024"):
             cm.year_over_year([usd(1), usd(2)])
+        with pytest.raises(cm.PeriodMismatchError, match="twelve months or fewer, got 2023-01/2024-12"):
+            cm.year_over_year([usd(1, cm.Period.parse("2023-01/2024-12"))])
         with pytest.raises(cm.InvalidValueError, match="every amount must be a capexmodel.Money, got 5"):
             cm.year_over_year([5])  # type: ignore[list-item]
         with pytest.raises(cm.InvalidValueError, match="expected an iterable of Money or Fact, got None"):

@@ -29,8 +29,14 @@ class TestSpreadPlan:
     def test_uneven_periods_get_their_months_share(self):
         with localcontext(prec=50):
             halves = cm.spread_plan(PLAN, [cm.Period.parse("2025-01/2025-06"), cm.Period.parse("2025-07/2027-12")])
-            expected = [Decimal(380000000000) / 6, Decimal(380000000000) * 5 / 6]
-        assert [fact.value.amount for fact in halves] == expected
+            first = Decimal(380000000000) / 6
+        with localcontext(prec=100):
+            rest = 380000000000 - first
+        assert [fact.value.amount for fact in halves] == [first, rest]
+
+    def test_the_parts_add_up_to_the_plan_exactly(self):
+        projected = cm.spread_plan(PLAN, YEARS)
+        assert cm.combine_periods(fact.value for fact in projected) == PLAN.value
 
     @pytest.mark.parametrize(
         "periods",
@@ -65,9 +71,23 @@ class TestCapexFromRevenue:
         )
 
     def test_the_period_must_follow_and_match(self):
-        for period in (cm.CalendarYear(2024), cm.CalendarHalf(2025, 1), cm.CalendarYear(2023)):
-            with pytest.raises(cm.PeriodMismatchError, match="must follow the revenue's and be as long"):
+        for period in (cm.CalendarYear(2024), cm.CalendarHalf(2025, 1), cm.CalendarYear(2023), cm.CalendarYear(2026)):
+            with pytest.raises(cm.PeriodMismatchError, match="must directly follow the revenue's and be as long"):
                 cm.capex_from_revenue(self.REVENUE, period=period, revenue_growth=0, capex_to_revenue=1)
+
+    @pytest.mark.parametrize(("growth", "rate"), [("-1", "0.12"), ("-2", "0.12"), ("0.1", "-0.12")])
+    def test_growth_above_minus_one_and_a_rate_of_zero_or_more(self, growth, rate):
+        with pytest.raises(cm.UndefinedIndicatorError, match="revenue_growth must be above -1"):
+            cm.capex_from_revenue(self.REVENUE, period=cm.CalendarYear(2025), revenue_growth=growth,
+                                  capex_to_revenue=rate)
+
+    def test_the_input_must_be_revenue_and_its_basis_is_not_copied(self):
+        capex = cm.Fact(TENCENT, "capex", cm.Money(1, "CNY", cm.CalendarYear(2024)))
+        with pytest.raises(cm.InvalidValueError, match="revenue must be a revenue fact, got a capex fact"):
+            cm.capex_from_revenue(capex, period=cm.CalendarYear(2025), revenue_growth=0, capex_to_revenue=1)
+        revenue = cm.Fact(TENCENT, "revenue", cm.Money(1, "CNY", cm.CalendarYear(2024)), basis="total revenue")
+        projected = cm.capex_from_revenue(revenue, period=cm.CalendarYear(2025), revenue_growth=0, capex_to_revenue=1)
+        assert projected.basis == ""
 
     def test_bad_arguments(self):
         with pytest.raises(cm.InvalidAmountError, match="revenue_growth must be .* not the float 0.1"):
@@ -76,6 +96,14 @@ class TestCapexFromRevenue:
             cm.capex_from_revenue(self.REVENUE, period="2025", revenue_growth=0, capex_to_revenue=1)  # type: ignore[arg-type]
         with pytest.raises(cm.InvalidValueError, match="revenue must be a capexmodel.Fact"):
             cm.capex_from_revenue(1, period=cm.CalendarYear(2025), revenue_growth=0, capex_to_revenue=1)  # type: ignore[arg-type]
+
+
+def test_a_projected_fact_is_always_an_estimate():
+    rule = cm.Projection("spread", "a plan spread evenly")
+    with pytest.raises(cm.InvalidValueError, match="a projected fact is an estimate, got status=reported"):
+        cm.Fact(ALIBABA, "capex", PLAN.value, derivation=rule)
+    reported = cm.Fact(ALIBABA, "capex", PLAN.value)
+    assert cm.Fact.derive(PLAN.value, [reported], derivation=rule).status is cm.Status.ESTIMATE
 
 
 def test_projections_are_validated():

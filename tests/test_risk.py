@@ -73,6 +73,41 @@ class TestCompany:
         assert signal.value is None
         assert "net_income is not positive" in signal.note
 
+    def test_capex_from_nothing_fires_the_growth_signal(self):
+        risk = cm.bubble_risk(facts(META, capex="100", revenue="10", capex_2023="0", revenue_2023="10"), Y24,
+                              company="meta")
+        assert risk.signal("capex_growth_minus_revenue_growth").fires is True
+        flat = cm.bubble_risk(facts(META, capex="0", revenue="10", capex_2023="0", revenue_2023="10"), Y24,
+                              company="meta")
+        assert flat.signal("capex_growth_minus_revenue_growth").fires is False
+        no_revenue_base = cm.bubble_risk(facts(META, capex="1", revenue="10", capex_2023="1", revenue_2023="0"), Y24,
+                                         company="meta")
+        assert no_revenue_base.signal("capex_growth_minus_revenue_growth").fires is None
+
+    def test_no_capex_does_not_fire_against_a_cash_burn(self):
+        risk = cm.bubble_risk(facts(META, capex="0", operating_cash_flow="-5"), Y24, company="meta")
+        assert risk.signal("capex_to_operating_cash_flow").fires is False
+
+    def test_an_overridden_threshold_says_so(self):
+        risk = cm.bubble_risk(META_2024, Y24, company="meta", thresholds={"capex_intensity": "0.5"})
+        assert risk.signal("capex_intensity").reason.startswith("set by the caller; the default, 0.2, is there because")
+
+    def test_a_subject_with_no_facts_at_all_is_probably_a_typo(self):
+        with pytest.raises(cm.InvalidValueError, match="no fact is about Meta: check the company id or region code"):
+            cm.bubble_risk(META_2024, Y24, company="Meta")
+        with pytest.raises(cm.InvalidValueError, match="needs the year before 0001"):
+            cm.bubble_risk(META_2024, cm.CalendarYear(1), company="meta")
+
+    def test_records_are_validated(self):
+        with pytest.raises(cm.InvalidAmountError, match="a threshold or weight must be"):
+            cm.Signal("x", None, "0.2", "above", None, "abc", "reason", "note")
+        with pytest.raises(cm.InvalidValueError, match="direction must be 'above' or 'below', got 'up'"):
+            cm.Signal("x", None, "0.2", "up", None, 1, "reason", "note")  # type: ignore[arg-type]
+        with pytest.raises(cm.InvalidValueError, match="signals must hold Signal values, got 1"):
+            cm.BubbleRisk("x", Y24, (1, 2))
+        with pytest.raises(cm.InvalidValueError, match="gpu_run_rate must be a Money"):
+            cm.RevenueGap(1, 2, 3, 4, 5, 6)  # type: ignore[arg-type]
+
     def test_a_negative_capex_is_unknown(self):
         risk = cm.bubble_risk(facts(META, capex="-100", net_income="5"), Y24, company="meta")
         assert risk.signal("capex_to_net_income").fires is None
@@ -127,9 +162,29 @@ class TestRegion:
         coverage = risk.signal("capex_to_operating_cash_flow")
         assert coverage.value == Decimal(37256 + 21215) / Decimal(91328 + 20821)
         assert coverage.note == "from meta, oracle"
+        assert coverage.companies == ("meta", "oracle")
+        assert coverage.left_out == ()
         profit = risk.signal("capex_to_net_income")
         assert profit.value == Decimal(37256) / Decimal(62360)
-        assert profit.note == "from meta; left out for missing inputs: oracle"
+        assert (profit.note, profit.companies, profit.left_out) == ("from meta", ("meta",), ("oracle",))
+
+    def test_companies_with_facts_over_other_periods_are_named(self):
+        microsoft = cm.Company(id="microsoft", name_en="Microsoft", name_zh="微软", region="US", currency="USD",
+                               fiscal_calendar=cm.FiscalCalendar(year_end_month=6))
+        fiscal_2024 = cm.Fact(microsoft, "capex", cm.Money("44477", "USD", microsoft.fiscal_calendar.year(2024)))
+        risk = cm.bubble_risk([*META_2024, fiscal_2024], Y24, region="US")
+        signal = risk.signal("capex_intensity")
+        assert signal.companies == ("meta",)
+        assert signal.left_out == ("microsoft",)
+        assert "left out, with facts over other periods (calendarize them): microsoft" in signal.note
+
+    def test_growth_is_in_constant_currency(self):
+        tencent = facts(TENCENT, "CNY", capex="76760", revenue="660257", capex_2023="23893", revenue_2023="609015")
+        rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.230", Y24), cm.ExchangeRate("USD", "CNY", "7.0", Y23)])
+        in_usd = cm.bubble_risk(tencent, Y24, company="tencent", rates=rates, currency="USD")
+        in_cny = cm.bubble_risk(tencent, Y24, company="tencent")
+        gap = "capex_growth_minus_revenue_growth"
+        assert in_usd.signal(gap).value == in_cny.signal(gap).value
 
     def test_a_region_in_two_currencies_needs_rates(self):
         mixed = [*facts(TENCENT, "USD", capex="10617"), *facts(TENCENT, "CNY", revenue="660257")]
@@ -145,9 +200,13 @@ class TestRegion:
         assert intensity is not None
         assert abs(intensity - expected) < Decimal("1e-20")
 
-    def test_currency_needs_rates(self):
-        with pytest.raises(cm.InvalidValueError, match="converting to USD needs rates="):
+    def test_currency_and_rates_go_together(self):
+        with pytest.raises(cm.InvalidValueError, match="converting needs both rates= and currency="):
             cm.bubble_risk(META_2024, Y24, company="meta", currency="USD")
+        with pytest.raises(cm.InvalidValueError, match="converting needs both rates= and currency="):
+            cm.bubble_risk(META_2024, Y24, company="meta", rates=RATES)
+        with pytest.raises(cm.InvalidValueError, match="rates must be a capexmodel.RateTable, got 'x'"):
+            cm.bubble_risk(META_2024, Y24, company="meta", rates="x", currency="USD")  # type: ignore[arg-type]
 
     def test_bad_regions(self):
         with pytest.raises(cm.InvalidValueError, match="unknown region 'China'"):
@@ -182,6 +241,13 @@ class TestRevenueGap:
     def test_amounts_share_currency_and_period(self):
         with pytest.raises(cm.CurrencyMismatchError):
             cm.revenue_gap(cm.Money(1, "USD", Y24), cm.Money(1, "CNY", Y24))
+
+    def test_a_run_rate_is_a_years_spending(self):
+        half = cm.CalendarHalf(2024, 1)
+        with pytest.raises(cm.PeriodMismatchError, match="must be over 12 months, got 2024-H1"):
+            cm.revenue_gap(cm.Money(1, "USD", half), cm.Money(1, "USD", half))
+        with pytest.raises(cm.UndefinedIndicatorError, match="zero or more, got gpu_run_rate=-1 USD over 2024"):
+            cm.revenue_gap(cm.Money(-1, "USD", Y24), cm.Money(1, "USD", Y24))
 
 
 class TestDepreciationGap:

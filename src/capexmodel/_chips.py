@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from fractions import Fraction
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal, final
 
 import attrs
@@ -198,20 +199,20 @@ class H100Equivalents:
         ('bf16', 34419)
     """
 
-    value: Decimal
+    value: Decimal = attrs.field(validator=instance_of(Decimal, "a Decimal"))
     """The number of H100-equivalents (exact when it terminates, otherwise rounded in the active context)."""
 
-    exact: Fraction
+    exact: Fraction = attrs.field(validator=instance_of(Fraction, "a Fraction"))
     """The same number as an exact fraction."""
 
-    basis: str
+    basis: str = attrs.field(validator=instance_of(str, "a string"))
     """``"bf16"`` or ``"fp8"`` (datasheet peaks over the H100's), or ``"explicit"`` (factors given)."""
 
-    factors: Mapping[str, Fraction]
-    """The factor used for each chip model counted: its H100-equivalents per chip."""
+    factors: Mapping[str, Fraction] = attrs.field(hash=False)
+    """The factor used for each chip model counted: its H100-equivalents per chip (read-only)."""
 
-    by_buyer: Mapping[str, Fraction]
-    """The exact H100-equivalents of each buyer (by company id)."""
+    by_buyer: Mapping[str, Fraction] = attrs.field(hash=False)
+    """The exact H100-equivalents of each buyer, by company id (read-only)."""
 
 
 def _to_factor(name: str, value: object) -> Fraction:
@@ -259,14 +260,19 @@ def h100_equivalents(
             msg = f"h100_equivalents() counts ChipPurchase values, got {show(item)}"
             raise InvalidValueError(msg)
     factor_of = _factor_rule(basis)
-    factors = {item.chip.name: factor_of(item.chip) for item in items}
+    models: dict[str, ChipModel] = {}
+    for item in items:
+        if models.setdefault(item.chip.name, item.chip) != item.chip:
+            msg = f"two different chip models are called {item.chip.name}: {models[item.chip.name]} and {item.chip}"
+            raise InvalidValueError(msg)
+    factors = {name: factor_of(model) for name, model in models.items()}
     by_buyer: dict[str, Fraction] = {}
     for item in items:
         by_buyer[item.buyer_id] = by_buyer.get(item.buyer_id, Fraction(0)) + item.quantity * factors[item.chip.name]
     exact = sum(by_buyer.values(), Fraction(0))
     value = _divide(Decimal(exact.numerator), Decimal(exact.denominator))
     label = basis if isinstance(basis, str) else "explicit"
-    return H100Equivalents(value, exact, label, factors, by_buyer)
+    return H100Equivalents(value, exact, label, MappingProxyType(factors), MappingProxyType(by_buyer))
 
 
 def _factor_rule(basis: object) -> Callable[[ChipModel], Fraction]:

@@ -85,7 +85,10 @@ class Fact:
     """How a derived number was computed: a `Calendarization`, a `Conversion` or a `Projection`."""
 
     def __attrs_post_init__(self) -> None:
-        """Require a market for revenue by market, and only there."""
+        """Require a market for revenue by market, and only there; a projection is an estimate."""
+        if isinstance(self.derivation, Projection) and self.status is not Status.ESTIMATE:
+            msg = f"a projected fact is an estimate, got status={self.status.value}"
+            raise InvalidValueError(msg)
         if (self.metric == Metric.REVENUE_BY_MARKET) != (self.market is not None):
             msg = (
                 "a fact has a market exactly when its metric is revenue_by_market,"
@@ -137,7 +140,7 @@ class Fact:
             derived_metric,
             value,
             basis if basis is not None else _shared(facts, "basis", lambda fact: fact.basis),
-            Status.combine(fact.status for fact in facts),
+            Status.ESTIMATE if isinstance(derivation, Projection) else Status.combine(fact.status for fact in facts),
             merge_sources(*(fact.sources for fact in facts), _sources_of(derivation)),
             market=_shared(facts, "market", lambda fact: fact.market) if by_market else None,
             derivation=derivation,

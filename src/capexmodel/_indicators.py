@@ -261,17 +261,19 @@ def cagr(first: Money, last: Money) -> Decimal:
         return growth(last, first)
     ratio = _divide(last.amount, first.amount)
     context = decimal.getcontext()
-    wide = decimal.Context(prec=context.prec + 10)
+    wide = decimal.Context(prec=context.prec + 10, traps=[])
     root = wide.power(ratio, wide.divide(Decimal(12), Decimal(months)))
-    return context.plus(root - 1)
+    return decimal.Context(prec=context.prec, rounding=context.rounding, traps=[]).plus(wide.subtract(root, 1))
 
 
 def year_over_year(amounts: Iterable[Money | Fact]) -> dict[Period, Decimal]:
     """Growth of each amount against the one over the same months a year earlier.
 
     For quarters this is quarter year over year (Q4 2024 against Q4 2023); for years,
-    year over year. Amounts may be `Money` or `Fact`; amounts without a match a year
-    earlier are left out. The keys are the later periods, in order.
+    year over year. Amounts may be `Money` or `Fact` (facts about one company and one
+    metric); amounts without a match a year earlier are left out; periods must be
+    twelve months or shorter. The keys are the later periods, in order. A base that
+    is not positive is `UndefinedIndicatorError`, as in `growth`.
 
     Examples:
         >>> import capexmodel as cm
@@ -280,10 +282,14 @@ def year_over_year(amounts: Iterable[Money | Fact]) -> dict[Period, Decimal]:
         {Period.parse('2024-Q4'): Decimal('0.5')}
     """
     values = _values(amounts)
-    by_span = {(money.period._first, money.period._last): money for money in values}
-    if len(by_span) != len(values):
-        msg = "year_over_year() needs one amount per period, got two over the same months"
-        raise InvalidValueError(msg)
+    by_span: dict[tuple[int, int], Money] = {}
+    for money in values:
+        if money.period.month_count > 12:  # noqa: PLR2004 -- a year a year earlier
+            msg = f"year_over_year() compares periods of twelve months or fewer, got {money.period}"
+            raise PeriodMismatchError(msg)
+        if by_span.setdefault((money.period._first, money.period._last), money) is not money:
+            msg = f"year_over_year() needs one amount per period, got two over {money.period}"
+            raise InvalidValueError(msg)
     result: dict[Period, Decimal] = {}
     for money in sorted(values, key=lambda item: item.period.start):
         previous = by_span.get((money.period._first - 12, money.period._last - 12))
@@ -300,6 +306,12 @@ def _values(amounts: Iterable[Money | Fact]) -> list[Money]:
     except TypeError:
         msg = f"expected an iterable of Money or Fact, got {show(amounts)}"
         raise InvalidValueError(msg) from None
+    facts = [item for item in items if isinstance(item, Fact)]
+    series = {(fact.company.id, fact.metric, fact.basis, fact.market) for fact in facts}
+    if len(series) > 1:
+        shown = "; ".join(sorted(f"{company} {metric}" for company, metric, _, _ in series))
+        msg = f"year_over_year() takes one series (one company, one metric, one basis), got {shown}"
+        raise InvalidValueError(msg)
     values = [item.value if isinstance(item, Fact) else item for item in items]
     for value in values:
         _check_money(value, "every amount")

@@ -6,9 +6,9 @@ import itertools
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from capexmodel._errors import InvalidValueError, PeriodMismatchError, show
+from capexmodel._errors import InvalidValueError, PeriodMismatchError, UndefinedIndicatorError, show
 from capexmodel._facts import Fact
-from capexmodel._money import _divide, _intern_period, _money, _multiply, _to_decimal
+from capexmodel._money import _divide, _intern_period, _money, _multiply, _subtract, _to_decimal
 from capexmodel._period import Period
 from capexmodel._provenance import Metric, Projection, Status
 
@@ -30,6 +30,8 @@ def spread_plan(plan: Fact, periods: Sequence[Period]) -> tuple[Fact, ...]:
 
     The periods must tile the plan's period, in order. Every result is an estimate
     carrying its rule. Alibaba's 3800亿元 over three years is 1266.67亿元 a year.
+    When a share does not terminate, the last period takes the remainder, so the
+    parts add up to the plan exactly.
 
     Examples:
         >>> import capexmodel as cm
@@ -55,9 +57,10 @@ def spread_plan(plan: Fact, periods: Sequence[Period]) -> tuple[Fact, ...]:
         shown = ", ".join(map(str, parts))
         msg = f"the periods must tile the plan's {whole} in order, got {shown}"
         raise PeriodMismatchError(msg)
+    amounts = [_divide(_multiply(plan.value.amount, Decimal(p.month_count)), Decimal(whole.month_count)) for p in parts]
+    amounts[-1] = _subtract(plan.value.amount, sum(amounts[:-1], Decimal(0)))  # the parts add up to the plan exactly
     results = []
-    for part in parts:
-        amount = _divide(_multiply(plan.value.amount, Decimal(part.month_count)), Decimal(whole.month_count))
+    for part, amount in zip(parts, amounts, strict=True):
         rule = f"{plan.value} spread evenly: {part.month_count} of its {whole.month_count} months"
         results.append(_projected(plan, plan.metric, amount, part, Projection("spread", rule)))
     return tuple(results)
@@ -68,8 +71,9 @@ def capex_from_revenue(
 ) -> Fact:
     """Project capex as a share of grown revenue: ``revenue × (1 + growth) × rate`` over `period`.
 
-    `period` has the revenue's length and follows it. The result is an estimate
-    carrying its rule. Tencent, in the article: capex at 12% of revenue, revenue
+    `period` has the revenue's length and directly follows it (one step of growth).
+    The result is an estimate carrying its rule; growth must be above −1 and the
+    rate zero or more (`UndefinedIndicatorError`). Tencent, in the article: capex at 12% of revenue, revenue
     growing 10%.
 
     Examples:
@@ -85,16 +89,25 @@ def capex_from_revenue(
     if not isinstance(period, Period):
         msg = f"period must be a capexmodel.Period, got {show(period)}"
         raise InvalidValueError(msg)
+    if revenue.metric != Metric.REVENUE:
+        msg = f"revenue must be a revenue fact, got a {revenue.metric} fact"
+        raise InvalidValueError(msg)
     base = revenue.value.period
-    if period.month_count != base.month_count or not base.end < period.start:
-        msg = f"the projected period must follow the revenue's and be as long, got {base} then {period}"
+    if period.month_count != base.month_count or period._first != base._last + 1:
+        msg = f"the projected period must directly follow the revenue's and be as long, got {base} then {period}"
         raise PeriodMismatchError(msg)
     growth, rate = _to_decimal(revenue_growth, "revenue_growth"), _to_decimal(capex_to_revenue, "capex_to_revenue")
+    if growth <= -1 or rate < 0:
+        msg = f"revenue_growth must be above -1 and capex_to_revenue zero or more, got {growth} and {rate}"
+        raise UndefinedIndicatorError(msg)
     amount = _multiply(_multiply(revenue.value.amount, 1 + growth), rate)
     rule = f"{rate} of revenue, with revenue growing {growth} from {revenue.value}"
-    return _projected(revenue, Metric.CAPEX, amount, period, Projection("share-of-revenue", rule))
+    return _projected(revenue, Metric.CAPEX, amount, period, Projection("share-of-revenue", rule), basis="")
 
 
-def _projected(source: Fact, metric: Metric, amount: Decimal, period: Period, projection: Projection) -> Fact:
+def _projected(
+    source: Fact, metric: Metric, amount: Decimal, period: Period, projection: Projection, *, basis: str | None = None
+) -> Fact:
     value = _money(amount, source.value.currency, _intern_period(period))
-    return Fact(source.company, metric, value, source.basis, Status.ESTIMATE, source.sources, derivation=projection)
+    kept_basis = source.basis if basis is None else basis
+    return Fact(source.company, metric, value, kept_basis, Status.ESTIMATE, source.sources, derivation=projection)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal, final
 import attrs
 
 from capexmodel._company import Company, Region
+from capexmodel._currency import Currency
 from capexmodel._errors import (
     CurrencyMismatchError,
     InvalidValueError,
@@ -29,6 +30,7 @@ from capexmodel._indicators import (
 from capexmodel._money import Money, _divide, _money, _multiply, _subtract, _to_decimal, total
 from capexmodel._period import Period
 from capexmodel._provenance import Metric
+from capexmodel._validators import instance_of, tuple_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -48,6 +50,20 @@ __all__ = [
 Direction = Literal["above", "below"]
 
 
+def _to_number(value: object) -> Decimal:
+    return _to_decimal(value, "a threshold or weight")
+
+
+def _check_direction(_: object, __: attrs.Attribute[str], value: object) -> None:
+    if value not in ("above", "below"):
+        msg = f"direction must be 'above' or 'below', got {show(value)}"
+        raise InvalidValueError(msg)
+
+
+def _to_ids(value: object) -> tuple[str, ...]:
+    return tuple_of(value, str, "company ids")
+
+
 @final
 @attrs.frozen
 class Signal:
@@ -65,34 +81,44 @@ class Signal:
         (True, False)
     """
 
-    name: str
+    name: str = attrs.field(validator=instance_of(str, "a string"))
     """The signal's name, such as ``"capex_to_operating_cash_flow"``."""
 
-    value: Decimal | None
+    value: Decimal | None = attrs.field(validator=instance_of(Decimal, "a Decimal", optional=True))
     """The indicator's value; None when unknown or undefined."""
 
-    threshold: Decimal
+    threshold: Decimal = attrs.field(converter=_to_number)
     """Where the signal starts to fire."""
 
-    direction: Direction
+    direction: Direction = attrs.field(validator=_check_direction)
     """``"above"``: fires when the value exceeds the threshold; ``"below"``: when it falls under it."""
 
-    fires: bool | None
+    fires: bool | None = attrs.field(validator=instance_of(bool, "True or False", optional=True))
     """Whether the signal fires; None when it is unknown."""
 
-    weight: Decimal = attrs.field(converter=Decimal)
+    weight: Decimal = attrs.field(converter=_to_number)
     """The signal's weight in the score."""
 
-    reason: str
+    reason: str = attrs.field(validator=instance_of(str, "a string"))
     """Why the threshold sits where it does."""
 
-    note: str
+    note: str = attrs.field(validator=instance_of(str, "a string"))
     """What the value was computed from, or why it is unknown or fires without a value."""
+
+    companies: tuple[str, ...] = attrs.field(default=(), converter=_to_ids)
+    """The companies whose inputs were used (by id)."""
+
+    left_out: tuple[str, ...] = attrs.field(default=(), converter=_to_ids)
+    """The subject's companies left out: some input missing, or facts over other periods (by id)."""
 
     @property
     def known(self) -> bool:
         """Whether the signal could be evaluated."""
         return self.fires is not None
+
+
+def _to_signals(value: object) -> tuple[Signal, ...]:
+    return tuple_of(value, Signal, "signals")
 
 
 @final
@@ -111,13 +137,13 @@ class BubbleRisk:
         (True, Decimal('0'))
     """
 
-    subject: str
+    subject: str = attrs.field(validator=instance_of(str, "a string"))
     """The company id or the region code."""
 
-    period: Period
+    period: Period = attrs.field(validator=instance_of(Period, "a Period"))
     """The period assessed."""
 
-    signals: tuple[Signal, ...]
+    signals: tuple[Signal, ...] = attrs.field(converter=_to_signals)
     """The six signals, always in the same order (see `bubble_risk`)."""
 
     @property
@@ -271,25 +297,44 @@ def bubble_risk(
     """
     limits = _settings(thresholds, {name: spec[0] for name, spec in DEFAULT_THRESHOLDS.items()}, "thresholds")
     weighting = _settings(weights, DEFAULT_WEIGHTS, "weights")
-    subject, members = _subject(company, region)
+    subject, member = _subject(company, region)
+    conversion = _conversion_of(rates, currency)
     if not isinstance(period, Period):
         msg = f"bubble_risk() assesses a Period, got {show(period)}"
         raise InvalidValueError(msg)
+    if period._first < 24:  # noqa: PLR2004 -- a period in year 1 has no year before it
+        msg = f"bubble_risk() needs the year before {period}, which is before year 1"
+        raise InvalidValueError(msg)
     previous = Period._from_indices(period._first - 12, period._last - 12)
-    table = _table(facts, members, (period, previous))
+    table, misaligned = _table(facts, member, subject, (period, previous))
     signals = []
-    for name, (_, direction, reason) in DEFAULT_THRESHOLDS.items():
+    for name, (default, direction, default_reason) in DEFAULT_THRESHOLDS.items():
         needed = [(metric, when) for metric in _INPUTS[name] for when in _periods_for(name, period, previous)]
         complete = sorted(company_id for company_id, values in table.items() if all(key in values for key in needed))
-        left_out = sorted(set(table) - set(complete))
-        conversion = (rates, currency)
+        left_out = sorted((set(table) - set(complete)) | misaligned)
         value, fires, note = _evaluate(name, table, complete, needed=needed, period=period, conversion=conversion)
         if fires is None and value is not None:
             fires = value > limits[name] if direction == "above" else value < limits[name]
-        if left_out and complete:
-            note += f"; left out for missing inputs: {', '.join(left_out)}"
-        signals.append(Signal(name, value, limits[name], direction, fires, weighting[name], reason, note))
+        if misaligned:
+            note += f"; left out, with facts over other periods (calendarize them): {', '.join(sorted(misaligned))}"
+        reason = default_reason
+        if limits[name] != default:
+            reason = f"set by the caller; the default, {default}, is there because {default_reason}"
+        signal = Signal(name, value, limits[name], direction, fires, weighting[name], reason, note, complete, left_out)
+        signals.append(signal)
     return BubbleRisk(subject, period, tuple(signals))
+
+
+def _conversion_of(rates: object, currency: object) -> _Conversion:
+    from capexmodel._conversion import RateTable  # noqa: PLC0415 -- conversion loads with the facts anyway
+
+    if rates is not None and not isinstance(rates, RateTable):
+        msg = f"rates must be a capexmodel.RateTable, got {show(rates)}"
+        raise InvalidValueError(msg)
+    if (rates is None) != (currency is None):
+        msg = "converting needs both rates= and currency="
+        raise InvalidValueError(msg)
+    return rates, None if currency is None else Currency(currency)
 
 
 def _subject(company: Company | str | None, region: Region | str | None) -> tuple[str, Callable[[Company], bool]]:
@@ -316,18 +361,28 @@ def _periods_for(name: str, period: Period, previous: Period) -> tuple[Period, .
 _Table = dict[str, dict[tuple[Metric, Period], Money]]
 
 
-def _table(facts: Iterable[Fact], member: Callable[[Company], bool], periods: tuple[Period, ...]) -> _Table:
+def _table(
+    facts: Iterable[Fact], member: Callable[[Company], bool], subject: str, periods: tuple[Period, Period]
+) -> tuple[_Table, set[str]]:
+    """The subject's amounts by company, metric and period, and the companies with facts over other periods."""
     try:
         items = list(facts)
     except TypeError:
         msg = f"bubble_risk() takes an iterable of Fact, got {show(facts)}"
         raise InvalidValueError(msg) from None
     table: _Table = {}
+    seen: set[str] = set()
+    misaligned: set[str] = set()
     for fact in items:
         if not isinstance(fact, Fact):
             msg = f"bubble_risk() reads Fact values, got {show(fact)}"
             raise InvalidValueError(msg)
-        if not member(fact.company) or fact.market is not None or fact.value.period not in periods:
+        if not member(fact.company) or fact.market is not None:
+            continue
+        seen.add(fact.company.id)
+        if fact.value.period not in periods:
+            if fact.value.period.overlaps(periods[0]):
+                misaligned.add(fact.company.id)
             continue
         values = table.setdefault(fact.company.id, {})
         key = (fact.metric, fact.value.period)
@@ -338,7 +393,10 @@ def _table(facts: Iterable[Fact], member: Callable[[Company], bool], periods: tu
             )
             raise InvalidValueError(msg)
         values[key] = fact.value
-    return table
+    if items and not seen:
+        msg = f"no fact is about {subject}: check the company id or region code"
+        raise InvalidValueError(msg)
+    return table, misaligned - set(table)
 
 
 #: How each signal is computed from the summed inputs: ``over(metric)`` is the period's
@@ -375,7 +433,7 @@ def _evaluate(
     if not companies:
         missing = ", ".join(f"{metric} over {when}" for metric, when in needed)
         return None, None, f"unknown: no company has all of {missing}"
-    sums = {key: _sum([table[company_id][key] for company_id in companies], conversion) for key in needed}
+    sums = {key: _sum([table[company_id][key] for company_id in companies], conversion, period) for key in needed}
     last_year = Period._from_indices(period._first - 12, period._last - 12)
 
     def over(metric: Metric, *, previous: bool = False) -> Money:
@@ -384,24 +442,44 @@ def _evaluate(
     try:
         value = _FORMULAS[name](over)
     except UndefinedIndicatorError as error:
-        # A cash or profit measure that is not positive is the worst case: the signal fires.
-        # A growth from a base that is not positive, or a negative capex, is simply unknown.
-        if name == "capex_growth_minus_revenue_growth" or "capex is a positive outflow" in str(error):
-            return None, None, f"unknown: {error}"
-        return None, True, f"fires without a value: {error}"
+        return _undefined(name, error, over(Metric.CAPEX), over)
     return value, None, f"from {', '.join(companies)}"
 
 
-_Conversion = tuple["RateTable | None", "str | None"]
+def _undefined(
+    name: str, error: UndefinedIndicatorError, capex: Money, over: Callable[..., Money]
+) -> tuple[Decimal | None, bool | None, str]:
+    """Whether a signal whose indicator is undefined fires (the worst case) or is unknown.
+
+    Capex against a cash, profit or revenue measure that is not positive is the worst
+    case of that signal, as is capex growing from nothing; with no capex there is no
+    risk to flag. A negative capex, or a revenue base that is not positive, is unknown.
+    """
+    if "capex is a positive outflow" in str(error):
+        return None, None, f"unknown: {error}"
+    if not capex.amount:
+        return None, False, f"does not fire: there is no capex ({error})"
+    if name == "capex_growth_minus_revenue_growth" and over(Metric.CAPEX, previous=True).amount > 0:
+        return None, None, f"unknown: {error}"
+    return None, True, f"fires without a value: {error}"
 
 
-def _sum(amounts: list[Money], conversion: _Conversion) -> Money:
+_Conversion = tuple["RateTable | None", "Currency | None"]
+
+
+def _sum(amounts: list[Money], conversion: _Conversion, period: Period) -> Money:
+    """The total of `amounts`, converted to one currency at the rates of `period`.
+
+    Converting every year at the same period's rates keeps growth in constant
+    currency: a move in the exchange rate is not capex growth.
+    """
     rates, currency = conversion
-    if currency is not None:
-        if rates is None:
-            msg = f"converting to {currency} needs rates="
-            raise InvalidValueError(msg)
-        amounts = [rates.convert(amount, currency) for amount in amounts]
+    if rates is not None and currency is not None:
+        converted = []
+        for amount in amounts:
+            at_period_rate = rates.convert(_money(amount.amount, amount.currency, period), currency)
+            converted.append(_money(at_period_rate.amount, currency, amount.period))
+        amounts = converted
     currencies = {amount.currency for amount in amounts}
     if len(currencies) > 1:
         msg = f"the inputs are in {', '.join(sorted(currencies))}: pass rates= and currency= to convert them"
@@ -422,22 +500,22 @@ class RevenueGap:
         (Decimal('600000000000'), Decimal('500000000000'))
     """
 
-    gpu_run_rate: Money
+    gpu_run_rate: Money = attrs.field(validator=instance_of(Money, "a Money"))
     """Annualized spending on data-center GPUs."""
 
-    ai_revenue: Money
+    ai_revenue: Money = attrs.field(validator=instance_of(Money, "a Money"))
     """Expected AI revenue over the same period."""
 
-    gpu_share_of_cost: Decimal
+    gpu_share_of_cost: Decimal = attrs.field(validator=instance_of(Decimal, "a Decimal"))
     """The GPUs' share of a data center's total cost (Sequoia: half; the rest is energy, buildings, ...)."""
 
-    end_user_margin: Decimal
+    end_user_margin: Decimal = attrs.field(validator=instance_of(Decimal, "a Decimal"))
     """The gross margin the buyers of AI compute need to make (Sequoia: 50%)."""
 
-    required: Money
+    required: Money = attrs.field(validator=instance_of(Money, "a Money"))
     """Revenue needed: ``run-rate / gpu share of cost / (1 - end-user margin)``."""
 
-    gap: Money
+    gap: Money = attrs.field(validator=instance_of(Money, "a Money"))
     """``required - ai_revenue``: what is still missing (negative when covered)."""
 
 
@@ -463,8 +541,9 @@ def revenue_gap(
 
     With the defaults, a $150B GPU run-rate needs $600B of revenue: GPUs are half a
     data center's cost, and the buyers of compute need a 50% margin. Edge cases: the
-    GPU share must lie in (0, 1] and the margin in [0, 1), else
-    `UndefinedIndicatorError`; both amounts share a currency and a period.
+    GPU share must lie in (0, 1] and the margin in [0, 1), and the run-rate must not
+    be negative, else `UndefinedIndicatorError`; both amounts share a currency and a
+    twelve-month period (a run-rate is a year's spending).
 
     Examples:
         >>> import capexmodel as cm
@@ -473,6 +552,12 @@ def revenue_gap(
         Money('600', 'USD', Period.parse('2024'))
     """
     run_rate, revenue = _check_pair(gpu_run_rate, "gpu_run_rate", ai_revenue, "ai_revenue")
+    if run_rate.period.month_count != 12:  # noqa: PLR2004 -- a run-rate is a year's spending
+        msg = f"a GPU run-rate is a year's spending: the amounts must be over 12 months, got {run_rate.period}"
+        raise PeriodMismatchError(msg)
+    if run_rate.amount < 0:
+        msg = f"a GPU run-rate is spending, zero or more, got gpu_run_rate={run_rate._brief()}"
+        raise UndefinedIndicatorError(msg)
     share = _fraction_in(gpu_share_of_cost, "gpu_share_of_cost", low_open=True, high_open=False)
     margin = _fraction_in(end_user_margin, "end_user_margin", low_open=False, high_open=True)
     needed = _divide(run_rate.amount, _multiply(share, _subtract(Decimal(1), margin)))
@@ -492,22 +577,22 @@ class DepreciationGap:
         (Decimal('10'), Decimal('12'), Decimal('2'))
     """
 
-    cost: Money
+    cost: Money = attrs.field(validator=instance_of(Money, "a Money"))
     """The depreciable cost of the servers concerned."""
 
-    from_years: Decimal
+    from_years: Decimal = attrs.field(validator=instance_of(Decimal, "a Decimal"))
     """The useful life before the change, in years."""
 
-    to_years: Decimal
+    to_years: Decimal = attrs.field(validator=instance_of(Decimal, "a Decimal"))
     """The useful life after it."""
 
-    before: Money
+    before: Money = attrs.field(validator=instance_of(Money, "a Money"))
     """A year's depreciation before: ``cost / from_years``."""
 
-    after: Money
+    after: Money = attrs.field(validator=instance_of(Money, "a Money"))
     """A year's depreciation after: ``cost / to_years``."""
 
-    change: Money
+    change: Money = attrs.field(validator=instance_of(Money, "a Money"))
     """``after - before``: positive when the life gets shorter (Amazon, six to five years from 2025)."""
 
 

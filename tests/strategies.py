@@ -173,3 +173,17 @@ anything = st.one_of(
     st.sampled_from(["USD", "usd", "2024", "2024-Q3", "1e3", "NaN", "-Infinity", "sNaN", "1_000", " 7.230 "]),
     st.builds(object),
 )
+
+
+@st.composite
+def reported_money(draw: st.DrawFn, codes: tuple[str, ...] = ("USD", "CNY")) -> cm.Money:
+    """An amount as reports state capex: 1e4 to 1e14, either sign, in whole units or cents.
+
+    Each power of ten is equally likely, so small and large amounts are drawn alike.
+    """
+    exponent = draw(st.integers(min_value=4, max_value=13))
+    whole = draw(st.integers(min_value=10**exponent, max_value=10 ** (exponent + 1)))
+    cents = draw(st.integers(min_value=0, max_value=99)) if whole < 10**14 else 0
+    sign = draw(st.sampled_from((1, -1)))
+    amount = sign * (Decimal(whole) + Decimal(cents).scaleb(-2))
+    return cm.Money(amount, draw(st.sampled_from(codes)), draw(periods()))

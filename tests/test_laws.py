@@ -405,3 +405,43 @@ def test_the_bubble_score_is_monotone_in_the_direction_of_risk(values, move, ste
     assert before is not None
     assert after is not None
     assert after >= before
+
+
+# Formatting and parsing amounts (capexmodel._format)
+
+from capexmodel._format import format_money, parse_money  # noqa: E402 -- appended with the laws that use it
+
+
+@given(cms.reported_money(), st.sampled_from(["zh_CN", "en_US"]), st.integers(min_value=1, max_value=6))
+def test_parsing_a_formatted_amount_gives_it_back_up_to_the_displayed_rounding(amount, locale, digits):
+    text = format_money(amount, locale, digits=digits)
+    parsed = parse_money(text, amount.period)
+    assert (parsed.currency, parsed.period) == (amount.currency, amount.period)
+    half_a_unit_of_the_last_digit = Decimal(5).scaleb(amount.amount.adjusted() - digits)
+    assert abs(parsed.amount - amount.amount) <= half_a_unit_of_the_last_digit
+
+
+@given(cms.reported_money(), st.sampled_from(["zh_CN", "en_US"]), st.integers(min_value=1, max_value=6))
+def test_formatting_a_parsed_amount_gives_the_same_text(amount, locale, digits):
+    text = format_money(amount, locale, digits=digits)
+    assert format_money(parse_money(text, amount.period), locale, digits=digits) == text
+
+
+@given(cms.money(), st.sampled_from(["zh_CN", "en_US"]))
+def test_the_precise_style_parses_back_exactly(amount, locale):
+    text = format_money(amount, locale, style="precise")
+    assert parse_money(text, amount.period, locale=locale) == amount
+
+
+@given(
+    cms.reported_money(cms.CURRENCY_CODES),
+    st.sampled_from(["zh_CN", "zh_TW", "en_US", "en_GB", "en_IN", "de_DE", "fr_FR", "es_ES", "sv_SE", "ja_JP", "sw"]),
+    st.integers(min_value=1, max_value=6),
+)
+def test_in_a_given_locale_parsing_a_formatted_amount_gives_it_back_up_to_the_displayed_rounding(
+    amount, locale, digits
+):
+    text = format_money(amount, locale, digits=digits)
+    parsed = parse_money(text, amount.period, locale=locale)
+    assert parsed.currency == amount.currency
+    assert abs(parsed.amount - amount.amount) <= Decimal(5).scaleb(amount.amount.adjusted() - digits)

@@ -16,6 +16,8 @@ typed values, across companies, currencies, fiscal calendars and countries:
   quarter-end, recording how (`Calendarization`).
 - `Fact`, `Metric`, `Status`, `Source`: one number about one company, what it
   covers and where it comes from; `Fact.derive` carries sources and status through.
+- Data and presentation: `load_dataset` (the article's figures and public filings,
+  embedded, or your own CSV files), `format_money` and `parse_money` (亿美元 or $B).
 - Indicators: `capex_intensity`, cash coverage (`capex_to_operating_cash_flow`, ...),
   `growth`, `cagr`, `year_over_year`; chip compute (`chip`, `ChipPurchase`,
   `h100_equivalents`); bubble risk (`bubble_risk`, `revenue_gap`, `depreciation_gap`);
@@ -30,6 +32,7 @@ Examples:
 """
 
 from capexmodel._errors import (
+    AmbiguousFactError,
     AmbiguousRateError,
     CapexModelError,
     CurrencyMismatchError,
@@ -42,12 +45,14 @@ from capexmodel._errors import (
     PeriodMismatchError,
     UndefinedIndicatorError,
     UnknownChipError,
+    UnknownCompanyError,
     UnknownCurrencyError,
 )
 
 #: Where each public name that loads on first use lives. `import capexmodel` loads
 #: only the errors; the rest (and attrs, babel, pint behind it) loads when first used.
 _LAZY: dict[str, str] = {
+    "Aggregate": "capexmodel._dataset",
     "BubbleRisk": "capexmodel._risk",
     "CalendarHalf": "capexmodel._period",
     "CalendarMonth": "capexmodel._period",
@@ -61,6 +66,7 @@ _LAZY: dict[str, str] = {
     "Conversion": "capexmodel._conversion",
     "ConversionSegment": "capexmodel._conversion",
     "Currency": "capexmodel._currency",
+    "Dataset": "capexmodel._dataset",
     "DepreciationGap": "capexmodel._risk",
     "ExchangeRate": "capexmodel._conversion",
     "Fact": "capexmodel._facts",
@@ -76,6 +82,7 @@ _LAZY: dict[str, str] = {
     "RevenueGap": "capexmodel._risk",
     "Signal": "capexmodel._risk",
     "Source": "capexmodel._provenance",
+    "Statement": "capexmodel._dataset",
     "Status": "capexmodel._provenance",
     "bubble_risk": "capexmodel._risk",
     "cagr": "capexmodel._indicators",
@@ -88,10 +95,16 @@ _LAZY: dict[str, str] = {
     "chip": "capexmodel._chips",
     "combine_periods": "capexmodel._money",
     "depreciation_gap": "capexmodel._risk",
+    "format_money": "capexmodel._format",
+    "format_percent": "capexmodel._format",
+    "format_ratio": "capexmodel._format",
     "free_cash_flow": "capexmodel._indicators",
     "growth": "capexmodel._indicators",
     "h100_equivalents": "capexmodel._chips",
+    "load_dataset": "capexmodel._dataset",
     "merge_sources": "capexmodel._provenance",
+    "parse_money": "capexmodel._format",
+    "parse_number": "capexmodel._format",
     "ratio": "capexmodel._indicators",
     "revenue_gap": "capexmodel._risk",
     "share": "capexmodel._indicators",
@@ -110,8 +123,10 @@ if TYPE_CHECKING:
     from capexmodel._company import Company, Region
     from capexmodel._conversion import Conversion, ConversionSegment, ExchangeRate, RateTable, RateUse
     from capexmodel._currency import Currency
+    from capexmodel._dataset import Aggregate, Dataset, Statement, load_dataset
     from capexmodel._facts import Fact
     from capexmodel._fiscal import FiscalCalendar
+    from capexmodel._format import format_money, format_percent, format_ratio, parse_money, parse_number
     from capexmodel._indicators import (
         cagr,
         capex_intensity,
@@ -159,6 +174,8 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Aggregate",
+    "AmbiguousFactError",
     "AmbiguousRateError",
     "BubbleRisk",
     "CalendarHalf",
@@ -176,6 +193,7 @@ __all__ = [
     "Currency",
     "CurrencyMismatchError",
     "DataFileError",
+    "Dataset",
     "DepreciationGap",
     "DivisionByZeroError",
     "ExchangeRate",
@@ -197,9 +215,11 @@ __all__ = [
     "RevenueGap",
     "Signal",
     "Source",
+    "Statement",
     "Status",
     "UndefinedIndicatorError",
     "UnknownChipError",
+    "UnknownCompanyError",
     "UnknownCurrencyError",
     "__version__",
     "bubble_risk",
@@ -213,10 +233,16 @@ __all__ = [
     "chip",
     "combine_periods",
     "depreciation_gap",
+    "format_money",
+    "format_percent",
+    "format_ratio",
     "free_cash_flow",
     "growth",
     "h100_equivalents",
+    "load_dataset",
     "merge_sources",
+    "parse_money",
+    "parse_number",
     "ratio",
     "revenue_gap",
     "share",

@@ -14,8 +14,10 @@ Every error derives from `CapexModelError` and from the builtin that fits, so
     ├── PeriodMismatchError (ValueError)       amounts over different periods, gaps, overlaps
     ├── MissingRateError (LookupError)         no exchange rate covers the period
     ├── AmbiguousRateError (LookupError)       several rates or routes fit equally well
+    ├── AmbiguousFactError (LookupError)       several facts fit a query and none is the default
+    ├── UnknownCompanyError (LookupError)      a company id the dataset does not know
     ├── UndefinedIndicatorError (ArithmeticError)  an indicator has no meaning here
-    └── DataFileError (ValueError)             a malformed data file
+    └── DataFileError (ValueError)             malformed data files: every problem, by file, line and field
 
 Messages name the offending value.
 """
@@ -23,6 +25,7 @@ Messages name the offending value.
 from __future__ import annotations
 
 __all__ = [
+    "AmbiguousFactError",
     "AmbiguousRateError",
     "CapexModelError",
     "CurrencyMismatchError",
@@ -35,6 +38,7 @@ __all__ = [
     "PeriodMismatchError",
     "UndefinedIndicatorError",
     "UnknownChipError",
+    "UnknownCompanyError",
     "UnknownCurrencyError",
 ]
 
@@ -199,6 +203,28 @@ class AmbiguousRateError(CapexModelError, LookupError):
     """
 
 
+class AmbiguousFactError(CapexModelError, LookupError):
+    """Several facts fit a query, and none is from the dataset's preferred sources; the message lists them.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> issubclass(cm.AmbiguousFactError, LookupError)
+        True
+    """
+
+
+class UnknownCompanyError(CapexModelError, LookupError):
+    """A company id the dataset does not know; the message lists the known ids.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.load_dataset().company("openai")
+        Traceback (most recent call last):
+        ...
+        capexmodel.UnknownCompanyError: unknown company 'openai': the dataset knows alibaba, alphabet, amazon, ...
+    """
+
+
 class UndefinedIndicatorError(CapexModelError, ArithmeticError):
     """An indicator has no meaning for its inputs (a zero or negative base, say).
 
@@ -210,13 +236,23 @@ class UndefinedIndicatorError(CapexModelError, ArithmeticError):
 
 
 class DataFileError(CapexModelError, ValueError):
-    """A data file is malformed; the message names the file, line and field.
+    """Data files are malformed: the message lists every problem, by file, line and field.
+
+    `problems` holds the same lines, one problem each.
 
     Examples:
         >>> import capexmodel as cm
-        >>> issubclass(cm.DataFileError, ValueError)
-        True
+        >>> error = cm.DataFileError(["facts.csv, line 3, field 'amount': expected a number, got '77,7'"])
+        >>> error.problems
+        ("facts.csv, line 3, field 'amount': expected a number, got '77,7'",)
     """
+
+    def __init__(self, problems: list[str]) -> None:
+        """Keep every problem; the message lists them all."""
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        heading = "1 problem in the data" if count == 1 else f"{count} problems in the data"
+        super().__init__(heading + ":\n" + "\n".join(f"  {problem}" for problem in self.problems))
 
 
 # Errors are raised from private modules; name them where users catch them from, so
@@ -233,6 +269,8 @@ for _error in (
     PeriodMismatchError,
     MissingRateError,
     AmbiguousRateError,
+    AmbiguousFactError,
+    UnknownCompanyError,
     UndefinedIndicatorError,
     DataFileError,
 ):

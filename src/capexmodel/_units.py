@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import functools
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
     import pint
 
-__all__ = ["units"]
+__all__ = ["scale_factor", "scale_words", "units"]
+
+#: The scale words amounts are written with, as dimensionless units of the registry
+#: (pint's definition syntax: ``name = value = symbol = alias...``, ``_`` for no
+#: symbol). 万亿 is 万 times 亿, a trillion; 億 and 萬 are the traditional characters.
+#: Words can be multiplied in text ("千亿", "thousand million"); the suffixes K, M, B
+#: and T are not units here, since pint already names kelvin, molar, byte and tesla.
+_SCALE_DEFINITIONS: Final = (
+    "thousand = 10 ** 3",
+    "million = 10 ** 6 = _ = mn",
+    "billion = 10 ** 9 = _ = bn",
+    "trillion = 10 ** 12 = _ = tn",
+    "千 = 10 ** 3",
+    "万 = 10 ** 4 = _ = 萬",
+    "亿 = 10 ** 8 = _ = 億",
+    "万亿 = 10 ** 12 = _ = 萬億",
+)
 
 
 @functools.cache
@@ -27,4 +43,40 @@ def units() -> pint.UnitRegistry[Decimal]:
 
     registry: pint.UnitRegistry[Decimal] = pint.UnitRegistry(non_int_type=Decimal)
     registry.define("FLOP = [computation] = flop")
+    registry.load_definitions(["@group scale", *(f"    {line}" for line in _SCALE_DEFINITIONS), "@end"])
     return registry
+
+
+@functools.cache
+def scale_words() -> tuple[str, ...]:
+    """Every spelling of every scale word in the registry's ``scale`` group, longest first.
+
+    Examples:
+        >>> from capexmodel._units import scale_words
+        >>> scale_words()[:4]
+        ('thousand', 'trillion', 'billion', 'million')
+        >>> "万亿" in scale_words() and "億" in scale_words()
+        True
+    """
+    spellings = (
+        part.strip() for line in _SCALE_DEFINITIONS for index, part in enumerate(line.split("=")) if index != 1
+    )
+    return tuple(sorted({word for word in spellings if word != "_"}, key=lambda word: (-len(word), word)))
+
+
+def scale_factor(word: str) -> Decimal:
+    """The exact multiple a scale word stands for, read from the registry.
+
+    Latin words are read in any case ("Billion", "BN"). A word outside the ``scale``
+    group (a unit such as ``meter``, or no unit at all) raises `LookupError`.
+
+    Examples:
+        >>> from capexmodel._units import scale_factor
+        >>> scale_factor("亿"), scale_factor("Billion"), scale_factor("萬億")
+        (Decimal('100000000'), Decimal('1000000000'), Decimal('1000000000000'))
+    """
+    spelling = word.lower() if word.isascii() else word
+    if spelling not in scale_words():
+        msg = f"{word!r} is not a scale word"
+        raise LookupError(msg)
+    return Decimal(units().Quantity(Decimal(1), spelling).m_as(""))

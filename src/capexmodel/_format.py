@@ -1,0 +1,625 @@
+"""Amounts, ratios and percentages written for a locale, and amounts read back from text.
+
+Formatting goes through babel's CLDR data: compact numbers (777亿, 77.7B), currency
+symbols and names, digit grouping and decimal signs. Rounding happens here and only
+here, to a number of significant digits. Parsing reads the scale words that pint's
+registry defines (万, 亿, 万亿, thousand, million, billion, trillion, ...) and keeps
+every number an exact `Decimal`.
+"""
+
+from __future__ import annotations
+
+import copy
+import decimal
+import functools
+import re
+import unicodedata
+from decimal import Decimal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Final, Literal
+
+from capexmodel._currency import Currency
+from capexmodel._errors import (
+    CurrencyMismatchError,
+    InvalidAmountError,
+    InvalidValueError,
+    UnknownCurrencyError,
+    show,
+)
+from capexmodel._money import _EXACT, _MAX_MAGNITUDE, Money, _bounded, _to_decimal
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    import babel
+
+    from capexmodel._period import Period
+
+__all__ = [
+    "ARTICLE_CURRENCY_NAMES",
+    "format_money",
+    "format_percent",
+    "format_ratio",
+    "parse_money",
+    "parse_number",
+]
+
+#: How Simplified Chinese financial writing names three currencies, where CLDR's names
+#: differ or may drift: CNY is 元 (CLDR: 人民币), USD 美元 and HKD 港元, so that
+#: ``format_money`` writes "800亿元" and "777亿美元" as the article does. Every other
+#: currency takes babel's name for the locale (欧元, 日元, ...); traditional-script
+#: locales (zh_TW, zh_HK) take babel's names for all. Parsing reads these names too.
+ARTICLE_CURRENCY_NAMES: Final[Mapping[str, str]] = MappingProxyType({"USD": "美元", "CNY": "元", "HKD": "港元"})
+
+#: The most significant digits any amount has (a thousand before the point, a thousand after).
+_MAX_DIGITS: Final = 2 * _MAX_MAGNITUDE
+
+#: babel divides, rounds and quantizes in the active context; this one is wide enough
+#: that nothing an amount or `digits` allows is ever rounded by accident.
+_WIDE: Final = decimal.Context(
+    prec=8 * _MAX_MAGNITUDE,
+    rounding=decimal.ROUND_HALF_EVEN,
+    Emax=decimal.MAX_EMAX,
+    Emin=decimal.MIN_EMIN,
+    traps=[decimal.InvalidOperation, decimal.Overflow, decimal.DivisionByZero],
+)
+
+#: The compact suffixes of English amounts, each the pint scale word it abbreviates
+#: ("$77.7B"); they are not units themselves, since pint's K, M, B and T are kelvin,
+#: molar, byte and tesla.
+_LETTER_SCALES: Final[Mapping[str, str]] = MappingProxyType(
+    {"k": "thousand", "m": "million", "b": "billion", "t": "trillion"}
+)
+
+#: The locales whose currency symbols are read when `parse_money` is given no locale.
+_DEFAULT_READING_LOCALES: Final = ("en_US", "zh_CN")
+
+_STYLES: Final = ("short", "precise")
+
+_MONEY_EXAMPLES: Final = "'800亿元', '777亿美元', '$77.7B', '77.7 billion USD' or '82,999 million USD'"
+
+
+def format_money(
+    money: Money,
+    locale: str | babel.Locale = "en_US",
+    *,
+    digits: int = 3,
+    style: Literal["short", "precise"] = "short",
+) -> str:
+    """Write an amount as a reader of `locale` expects it.
+
+    The ``"short"`` style rounds the amount to `digits` significant digits (half to
+    even; trailing zeros are not shown) and writes it compactly, as CLDR's data for
+    the locale says:
+
+    - in Chinese (``zh_CN``, ``zh_TW``, ...), the compact number (万, 亿, 万亿; 萬, 億)
+      followed by the currency's name: "777亿美元", "800亿元", "1.5万亿元". Simplified
+      Chinese uses `ARTICLE_CURRENCY_NAMES` for USD, CNY and HKD, as the article does,
+      and babel's name for every other currency (欧元, 日元);
+    - in every other locale, babel's compact currency format: "$77.7B" in ``en_US``,
+      "77,7 Mrd. $" in ``de_DE``.
+
+    Where babel misreads the locale's compact patterns (Swahili, in babel 2.19), the
+    rounded amount is written in full instead ("US$ 77,700,000,000.00"), never scaled
+    by the wrong power of ten.
+
+    The ``"precise"`` style writes every digit of the exact amount (at least the
+    currency's usual decimals) with the locale's currency symbol and grouping:
+    "$82,999,000,000.00". Nothing is rounded.
+
+    Args:
+        money: The amount to write.
+        locale: A CLDR locale such as ``"zh_CN"`` or ``"en-US"``, or a `babel.Locale`.
+        digits: Significant digits the short style keeps, from 1 to 2000.
+        style: ``"short"`` or ``"precise"``.
+
+    Returns:
+        The text.
+
+    Raises:
+        InvalidValueError: `money` is not a `Money`, the locale is unknown, or
+            `digits` or `style` is not one of the values above.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> from capexmodel._format import format_money
+        >>> y24 = cm.CalendarYear(2024)
+        >>> format_money(cm.Money("77700000000", "USD", y24), locale="zh_CN")
+        '777亿美元'
+        >>> format_money(cm.Money("11065006915.63", "USD", y24), locale="zh_CN")
+        '111亿美元'
+        >>> format_money(cm.Money("1500000000000", "CNY", y24), locale="zh_CN")
+        '1.5万亿元'
+        >>> format_money(cm.Money("77700000000", "USD", y24))
+        '$77.7B'
+        >>> format_money(cm.Money("11065006915.63", "USD", y24), locale="zh_CN", digits=5)
+        '110.65亿美元'
+        >>> format_money(cm.Money("82999000000", "USD", y24), style="precise")
+        '$82,999,000,000.00'
+    """
+    if type(money) is not Money:
+        msg = f"format_money() takes a Money, got {show(money)}"
+        raise InvalidValueError(msg)
+    where = _parse_locale(locale)
+    if style == "precise":
+        from babel.numbers import format_currency  # noqa: PLC0415 -- babel loads lazily, on first use
+
+        with decimal.localcontext(_WIDE):
+            return format_currency(money.amount, money.currency.code, locale=where, decimal_quantization=False)
+    if style != "short":
+        msg = f"style must be one of {', '.join(map(repr, _STYLES))}, got {show(style)}"
+        raise InvalidValueError(msg)
+    shown = _significant(money.amount, _check_digits(digits))
+    from babel.numbers import format_compact_currency, format_compact_decimal  # noqa: PLC0415 -- lazily
+
+    chinese = where.language == "zh"
+    with decimal.localcontext(_WIDE):
+        if _babel_misreads_compact_patterns(str(where), currency=not chinese):
+            from babel.numbers import format_currency  # noqa: PLC0415 -- babel loads lazily, on first use
+
+            return format_currency(shown, money.currency.code, locale=where, decimal_quantization=False)
+        # The number already has at most `digits` significant digits, so `digits`
+        # fraction digits after the compact scaling are enough never to round again.
+        if chinese:
+            number = format_compact_decimal(shown, locale=where, fraction_digits=digits)
+            return f"{number}{_chinese_currency_name(money.currency, where)}"
+        return format_compact_currency(shown, money.currency.code, locale=where, fraction_digits=digits)
+
+
+def format_ratio(value: int | Decimal | str, locale: str | babel.Locale = "en_US", *, digits: int = 2) -> str:
+    """Write a ratio (5.8 times, say) to `digits` significant digits, for `locale`.
+
+    The value is rounded half to even and written with exactly `digits` significant
+    digits (6 with two digits is "6.0"), with the locale's decimal sign and grouping.
+
+    Args:
+        value: The ratio, an int, a Decimal or a numeric string (floats are refused).
+        locale: A CLDR locale such as ``"zh_CN"``, or a `babel.Locale`.
+        digits: Significant digits, from 1 to 2000.
+
+    Returns:
+        The text.
+
+    Raises:
+        InvalidAmountError: `value` is not an exact, finite number.
+        InvalidValueError: the locale is unknown or `digits` is out of range.
+
+    Examples:
+        >>> from decimal import Decimal
+        >>> from capexmodel._format import format_ratio
+        >>> format_ratio(Decimal("5.7848"))
+        '5.8'
+        >>> format_ratio(Decimal("5.7848"), "de_DE", digits=3)
+        '5,78'
+        >>> format_ratio(1234567, digits=3)
+        '1,230,000'
+    """
+    number = _to_decimal(value, "a ratio")
+    where = _parse_locale(locale)
+    return _format_significant(number, where.decimal_formats[None], where, _check_digits(digits))
+
+
+def format_percent(value: int | Decimal | str, locale: str | babel.Locale = "en_US", *, digits: int = 3) -> str:
+    """Write a fraction (0.1301) as a percentage to `digits` significant digits ("13.0%").
+
+    The percentage is rounded half to even and written with exactly `digits`
+    significant digits, with the locale's percent pattern, decimal sign and grouping.
+
+    Args:
+        value: The fraction (1 is 100%), an int, a Decimal or a numeric string.
+        locale: A CLDR locale such as ``"zh_CN"``, or a `babel.Locale`.
+        digits: Significant digits, from 1 to 2000.
+
+    Returns:
+        The text.
+
+    Raises:
+        InvalidAmountError: `value` is not an exact, finite number.
+        InvalidValueError: the locale is unknown or `digits` is out of range.
+
+    Examples:
+        >>> from decimal import Decimal
+        >>> from capexmodel._format import format_percent
+        >>> format_percent(Decimal("0.1301")), format_percent(Decimal("0.1301"), "zh_CN")
+        ('13.0%', '13.0%')
+        >>> format_percent(Decimal("0.0125"), digits=2)  # half to even
+        '1.2%'
+    """
+    number = _to_decimal(value, "a percentage")
+    where = _parse_locale(locale)
+    return _format_significant(number, where.percent_formats[None], where, _check_digits(digits))
+
+
+def parse_money(
+    text: str,
+    period: Period,
+    *,
+    currency: str | None = None,
+    locale: str | babel.Locale | None = None,
+) -> Money:
+    """Read an amount written the way people write them, exactly.
+
+    The text is a number, an optional scale and a currency: "800亿元", "777亿美元",
+    "1.5万亿元", "111亿港元", "$77.7B", "77.7 billion USD", "USD 77.7 billion",
+    "82,999 million USD", "-CN¥1.2T". In detail:
+
+    - the number is read exactly (never through a float), with the locale's grouping
+      and decimal sign, which must be well placed ("1,2" is refused), and an
+      optional sign before it or before the currency;
+    - the scale is one or more of pint's scale words (万, 亿, 万亿, 千, their
+      traditional forms 萬, 億, and thousand, million, billion, trillion, mn, bn, tn in
+      any case), or one of the suffixes K, M, B, T right after the number. With a
+      `locale`, the locale's own compact suffixes are read too, as CLDR defines them
+      (German "Mrd.", French "Md", Japanese 兆), and an English word or letter the
+      locale gives another meaning is refused rather than misread (French "Bn" and
+      Spanish "B" are 10**12; Swedish "tn" is a thousand);
+    - the currency, before or after, is an ISO code (``USD``), a currency symbol of
+      the locale (``$``, ``CN¥``, ``HK$``; of en_US and zh_CN when no locale is given),
+      or a currency's Chinese name: babel's (人民币, 欧元) or the article's
+      (元 for CNY, 美元, 港元; see `ARTICLE_CURRENCY_NAMES`). 元, 美元, 港元 and 日元
+      are told apart. A symbol that means different currencies in different
+      locales (¥ is JPY in en_US, CNY in zh_CN) needs `currency` or `locale`.
+
+    Args:
+        text: The text to read.
+        period: The period the amount flows over.
+        currency: The currency when the text names none ("48.5万"); when the text
+            names one, the two must agree.
+        locale: The locale the text is written for, which decides its grouping and
+            decimal signs and its currency symbols; by default, English and
+            Chinese conventions.
+
+    Returns:
+        The exact amount.
+
+    Raises:
+        InvalidAmountError: the text cannot be read as an amount, names no currency
+            and `currency` is not given, or names an ambiguous one; the message
+            quotes the text.
+        CurrencyMismatchError: the text names a currency other than `currency`.
+        UnknownCurrencyError: `currency` is not a known code.
+        InvalidPeriodError: `period` is not a `Period`.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> from capexmodel._format import parse_money
+        >>> y24 = cm.CalendarYear(2024)
+        >>> parse_money("1.5万亿元", y24)
+        Money('1500000000000', 'CNY', Period.parse('2024'))
+        >>> parse_money("$77.7B", y24)
+        Money('77700000000', 'USD', Period.parse('2024'))
+        >>> parse_money("1,5 Bn €", y24, locale="fr_FR")  # a French billion is 10**12
+        Money('1500000000000', 'EUR', Period.parse('2024'))
+        >>> parse_money("48.5万", y24, currency="CNY")
+        Money('485000', 'CNY', Period.parse('2024'))
+        >>> parse_money("48.5万", y24)
+        Traceback (most recent call last):
+        ...
+        capexmodel.InvalidAmountError: '48.5万' names no currency: pass currency=, as in ...
+    """
+    amount, named = _read(text, locale, what="an amount of money", examples=_MONEY_EXAMPLES)
+    wanted = None if currency is None else Currency(currency)
+    if named is None:
+        if wanted is None:
+            msg = f"{show(text)} names no currency: pass currency=, as in parse_money({text!r}, period, currency='CNY')"
+            raise InvalidAmountError(msg)
+        return Money(amount, wanted, period)
+    spelling, codes = named
+    if wanted is not None:
+        if wanted not in codes:
+            named_as = " or ".join(sorted(codes)) + ("" if spelling.upper() in codes else f" ({spelling!r})")
+            msg = f"{show(text)} is in {named_as}, but currency={wanted.code!r}"
+            raise CurrencyMismatchError(msg)
+        return Money(amount, wanted, period)
+    if len(codes) > 1:
+        msg = (
+            f"{show(text)} is ambiguous: {spelling!r} is {' or '.join(sorted(codes))};"
+            " pass currency= or the locale= it is written for"
+        )
+        raise InvalidAmountError(msg)
+    (code,) = codes
+    return Money(amount, code, period)
+
+
+def parse_number(text: str, *, locale: str | babel.Locale | None = None) -> Decimal:
+    """Read a number with an optional scale, exactly: "48.5万" is 485000.
+
+    The number and the scale are read as `parse_money` reads them; a currency is
+    refused (read it with `parse_money`).
+
+    Args:
+        text: The text to read.
+        locale: The locale the text is written for (its grouping and decimal signs);
+            by default, English and Chinese conventions.
+
+    Returns:
+        The exact number.
+
+    Raises:
+        InvalidAmountError: the text is not a number with an optional scale; the
+            message quotes it.
+
+    Examples:
+        >>> from capexmodel._format import parse_number
+        >>> parse_number("48.5万"), parse_number("1.5万亿"), parse_number("82,999 million")
+        (Decimal('485000'), Decimal('1500000000000'), Decimal('82999000000'))
+    """
+    amount, named = _read(text, locale, what="a number", examples="'48.5万', '1.5万亿' or '82,999 million'")
+    if named is not None:
+        msg = f"{show(text)} is an amount of money, not a number: read it with parse_money()"
+        raise InvalidAmountError(msg)
+    return amount
+
+
+# Formatting helpers
+
+
+def _parse_locale(locale: object) -> babel.Locale:
+    """A babel `Locale` from an identifier (``zh_CN`` or ``zh-CN``) or a `Locale`."""
+    import babel  # noqa: PLC0415 -- babel loads lazily, on first use
+
+    if isinstance(locale, babel.Locale):
+        return locale
+    if isinstance(locale, str):
+        try:
+            return babel.Locale.parse(locale.replace("-", "_"))
+        except (babel.UnknownLocaleError, ValueError):
+            pass
+    msg = f"unknown locale {show(locale)}: expected a CLDR locale such as 'zh_CN' or 'en_US'"
+    raise InvalidValueError(msg)
+
+
+def _check_digits(digits: object) -> int:
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= _MAX_DIGITS:
+        msg = f"digits must be a whole number of significant digits from 1 to {_MAX_DIGITS}, got {show(digits)}"
+        raise InvalidValueError(msg)
+    return digits
+
+
+def _significant(number: Decimal, digits: int) -> Decimal:
+    """Round to `digits` significant digits, half to even; never add digits."""
+    exponent = number.adjusted() - digits + 1
+    current = number.as_tuple().exponent
+    if not number or (isinstance(current, int) and current >= exponent):
+        return number
+    return number.quantize(Decimal(1).scaleb(exponent), context=_WIDE)
+
+
+def _format_significant(number: Decimal, pattern: babel.numbers.NumberPattern, where: babel.Locale, digits: int) -> str:
+    """Apply a locale's number pattern showing exactly `digits` significant digits."""
+    with decimal.localcontext(_WIDE):
+        scaled = number.scaleb(pattern.scale)  # a percentage is the fraction times 10**2
+        exponent = (scaled.adjusted() if scaled else 0) - digits + 1
+        shown = scaled.quantize(Decimal(1).scaleb(exponent))
+        fraction = max(0, -exponent)
+        exact = copy.copy(pattern)
+        exact.frac_prec = (fraction, fraction)
+        return str(exact.apply(shown.scaleb(-pattern.scale), where))
+
+
+@functools.cache
+def _babel_misreads_compact_patterns(locale_name: str, *, currency: bool) -> bool:
+    """Whether babel would scale by the wrong power of ten with one of the locale's compact patterns.
+
+    babel counts the zeros of a pattern's negative half too (``0B;-0B``), so it divides
+    by 10**7 instead of 10**9 in Swahili and writes 77.7 billion as "7770B" (babel 2.19).
+    """
+    from babel import Locale  # noqa: PLC0415 -- babel loads lazily, on first use
+    from babel.numbers import parse_pattern  # noqa: PLC0415
+
+    where = Locale.parse(locale_name)
+    formats = where.compact_currency_formats if currency else where.compact_decimal_formats
+    patterns = [
+        parse_pattern(written)
+        for by_magnitude in formats.get("short", {}).values()
+        for written in by_magnitude.values()
+    ]
+    return any(pattern.pattern.count("0") != pattern.int_prec[0] for pattern in patterns)
+
+
+def _chinese_currency_name(currency: Currency, where: babel.Locale) -> str:
+    """The article's name in Simplified Chinese, otherwise babel's name for the locale."""
+    if where.script != "Hant" and currency.code in ARTICLE_CURRENCY_NAMES:
+        return ARTICLE_CURRENCY_NAMES[currency.code]
+    from babel.numbers import get_currency_name  # noqa: PLC0415 -- babel loads lazily, on first use
+
+    return get_currency_name(currency.code, locale=where)
+
+
+# Parsing helpers
+
+
+class _Reader:
+    """The grammar of amounts in one locale: a compiled pattern, its scale words and currency spellings."""
+
+    def __init__(self, locale: babel.Locale | None) -> None:
+        import babel  # noqa: PLC0415 -- babel loads lazily, on first use
+        from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol  # noqa: PLC0415
+
+        from capexmodel._units import scale_factor, scale_words  # noqa: PLC0415 -- pint loads lazily
+
+        number_locale = locale or babel.Locale.parse(_DEFAULT_READING_LOCALES[0])
+        self.number_locale = number_locale
+        self.group = get_group_symbol(number_locale)
+        self.decimal = get_decimal_symbol(number_locale)
+        symbol_locales = [locale] if locale else [babel.Locale.parse(name) for name in _DEFAULT_READING_LOCALES]
+        self.currencies = _currency_spellings(symbol_locales)
+        # A locale's own compact suffixes (Mrd., Md, 兆, 억) are read as CLDR defines them, and
+        # an English word or letter they give another meaning is not read at all: French
+        # "Bn" and Swedish "bn" are 10**12, Spanish "B" too, Swedish "tn" is a thousand.
+        self.suffixes = _compact_suffixes(locale) if locale else {}
+        words = [word for word in scale_words() if not self._clashes(word, scale_factor(word))]
+        letters = [letter for letter, word in _LETTER_SCALES.items() if not self._clashes(letter, scale_factor(word))]
+        alternatives = [
+            _word_pattern(word, english=word in words)
+            for word in sorted({*words, *self.suffixes}, key=lambda word: (-len(word), word))
+        ]
+        word = f"(?:{'|'.join(alternatives)})"
+        letter = f"(?i:[{''.join(letters)}])" if letters else "(?!)"
+        group, point = re.escape(_normalize(self.group)), re.escape(_normalize(self.decimal))
+        number = rf"[0-9]+(?:{group}[0-9]+)*(?:{point}[0-9]*)?|{point}[0-9]+"
+        spellings = "|".join(re.escape(spelling) for spelling in sorted(self.currencies, key=len, reverse=True))
+        currency = rf"(?:{spellings}|[A-Za-z]{{3}}(?![A-Za-z]))"
+        signs = "".join(sorted({"-", "+", "\N{MINUS SIGN}", *_normalize(get_minus_sign_symbol(number_locale))}))
+        sign = f"[{re.escape(signs)}]"
+        self.pattern = re.compile(
+            rf"(?P<sign>{sign})?\s*(?P<before>{currency})?\s*(?P<sign2>{sign})?\s*(?P<number>{number})"
+            rf"(?:\s*(?P<words>{word}(?:\s*{word})*)|(?P<letter>{letter})(?![A-Za-z]))?"
+            rf"\s*(?P<after>{currency})?",
+        )
+        self.words = re.compile(word)
+
+    def _clashes(self, word: str, factor: Decimal) -> bool:
+        """Whether the locale spells `word` (in any case) as a suffix with another meaning."""
+        return any(suffix.casefold() == word.casefold() and value != factor for suffix, value in self.suffixes.items())
+
+    def factor(self, word: str) -> Decimal:
+        """The multiple a scale word or suffix stands for: the locale's CLDR suffix, else pint's word."""
+        from capexmodel._units import scale_factor  # noqa: PLC0415 -- pint loads lazily, on first use
+
+        suffix = self.suffixes.get(word)
+        return suffix if suffix is not None else scale_factor(_LETTER_SCALES.get(word.lower(), word))
+
+
+def _word_pattern(word: str, *, english: bool = False) -> str:
+    """A scale word in a pattern: pint's English words in any case and not run into another word.
+
+    A locale's CLDR suffix is matched as CLDR writes it, and may touch a currency ("77.7GUS$").
+    """
+    if english and word.isascii():
+        return f"(?i:{re.escape(word)})(?![A-Za-z])"
+    return re.escape(word)
+
+
+def _compact_suffixes(locale: babel.Locale) -> dict[str, Decimal]:
+    """The locale's compact-number suffixes and what each multiplies by, from CLDR's short patterns.
+
+    A pattern such as ``0 Mrd'.' ¤`` at magnitude 10**9 makes ``Mrd.`` mean 10**9, and
+    ``0000亿`` at 10**11 makes 亿 mean 10**8. Words written before the number (Swahili
+    "elfu 0") are not read; a suffix that means two things in one locale is left out.
+    """
+    from babel.numbers import parse_pattern  # noqa: PLC0415 -- babel loads lazily, on first use
+
+    found: dict[str, set[Decimal]] = {}
+    for formats in (locale.compact_decimal_formats, locale.compact_currency_formats):
+        for by_magnitude in formats.get("short", {}).values():
+            for magnitude, written in by_magnitude.items():
+                pattern = parse_pattern(written)
+                suffix = " ".join(_normalize(pattern.suffix[0].replace("¤", "").replace("'", "")).split())
+                zeros = pattern.int_prec[0]
+                if suffix and zeros:
+                    found.setdefault(suffix, set()).add(Decimal(int(magnitude)).scaleb(1 - zeros))
+    return {suffix: factors.pop() for suffix, factors in found.items() if len(factors) == 1}
+
+
+def _normalize(text: str) -> str:
+    """Fold compatibility forms (full-width digits, ￥, no-break spaces) and drop format marks."""
+    return "".join(char for char in unicodedata.normalize("NFKC", text) if unicodedata.category(char) != "Cf")
+
+
+def _currency_spellings(locales: list[babel.Locale]) -> dict[str, frozenset[str]]:
+    """Symbols of `locales`, the Chinese names of currencies, and the article's names, each with its codes."""
+    import babel  # noqa: PLC0415 -- babel loads lazily, on first use
+
+    found: dict[str, set[str]] = {}
+    for where in locales:
+        for code, symbol in where.currency_symbols.items():
+            # A symbol spelt like a code is read as that code: en_US writes ILR as "ILS".
+            if not re.fullmatch("[A-Z]{3}", symbol):
+                found.setdefault(_normalize(symbol), set()).add(code)
+    names_locales = {babel.Locale.parse("zh_CN"), *(where for where in locales if where.language == "zh")}
+    for where in names_locales:
+        for code, name in where.currencies.items():
+            found.setdefault(_normalize(name), set()).add(code)
+    for code, name in ARTICLE_CURRENCY_NAMES.items():
+        found[name] = {code}
+    return {spelling: frozenset(codes) for spelling, codes in found.items()}
+
+
+@functools.lru_cache(maxsize=16)
+def _reader(locale_name: str | None) -> _Reader:
+    return _Reader(None if locale_name is None else _parse_locale(locale_name))
+
+
+def _read(
+    text: object, locale: str | babel.Locale | None, *, what: str, examples: str
+) -> tuple[Decimal, tuple[str, frozenset[str]] | None]:
+    """The exact number in `text`, and the currency it names (its spelling and codes), if any."""
+    if not isinstance(text, str):
+        msg = f"cannot read {what} from {show(text)}: expected a string such as {examples}"
+        raise InvalidAmountError(msg)
+    reader = _reader(None if locale is None else str(_parse_locale(locale)))
+    normalized = _normalize(text).strip()
+    match = reader.pattern.fullmatch(normalized)
+    if match is None:
+        msg = (
+            f"cannot read {show(text)} as {what}: expected a number, an optional scale"
+            f" (万, 亿, 万亿, thousand, million, billion, K, M, B ...) and a currency, as in {examples}"
+        )
+        if what == "a number":
+            msg = f"cannot read {show(text)} as {what}: expected a number and an optional scale, as in {examples}"
+        raise InvalidAmountError(msg)
+    if match["sign"] and match["sign2"]:
+        msg = f"cannot read {show(text)} as {what}: it has two signs"
+        raise InvalidAmountError(msg)
+    if match["before"] and match["after"]:
+        msg = f"cannot read {show(text)} as {what}: it names a currency twice"
+        raise InvalidAmountError(msg)
+    number = _read_number(match["number"], reader, text, what)
+    factor = _scale(match["words"], match["letter"], reader)
+    amount = number if factor == 1 else _whole_if_integral(_EXACT.multiply(number, factor))
+    sign = match["sign"] or match["sign2"]
+    if sign is not None and sign != "+":
+        amount = _EXACT.minus(amount)
+    amount = _bounded(amount, lambda: f"the number in {show(text)}")
+    spelling = match["before"] or match["after"]
+    return amount, None if spelling is None else (spelling, _currency_codes(spelling, reader, text, what))
+
+
+def _read_number(digits: str, reader: _Reader, text: str, what: str) -> Decimal:
+    """Read the digits of a number with babel's strict parser, which checks the grouping."""
+    from babel.numbers import NumberFormatError, parse_decimal  # noqa: PLC0415 -- babel loads lazily
+
+    written = digits.replace(_normalize(reader.group), reader.group)
+    try:
+        with decimal.localcontext(_WIDE):
+            return parse_decimal(written, locale=reader.number_locale, strict=True)
+    except (NumberFormatError, decimal.InvalidOperation):
+        msg = f"cannot read {show(text)} as {what}: {digits!r} is not a well-formed number in {reader.number_locale}"
+        raise InvalidAmountError(msg) from None
+
+
+def _whole_if_integral(number: Decimal) -> Decimal:
+    """Drop the zeros a scale leaves after the point: 1.5万亿 is 1500000000000, not 1500000000000.0."""
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < 0:
+        normalized = number.normalize(_EXACT)
+        exponent = normalized.as_tuple().exponent
+        number = (
+            normalized.quantize(Decimal(1), context=_EXACT)
+            if isinstance(exponent, int) and exponent > 0
+            else normalized
+        )
+    return number
+
+
+def _scale(words: str | None, letter: str | None, reader: _Reader) -> Decimal:
+    """The product of the scale words (or the letter suffix), from pint's registry or the locale's CLDR data."""
+    factor = Decimal(1)
+    if letter is not None:
+        factor = reader.factor(letter)
+    elif words is not None:
+        for word in reader.words.findall(words):
+            factor = _EXACT.multiply(factor, reader.factor(word))
+    return factor
+
+
+def _currency_codes(spelling: str, reader: _Reader, text: str, what: str) -> frozenset[str]:
+    codes = reader.currencies.get(spelling)
+    if codes is not None:
+        return codes
+    try:
+        return frozenset({Currency(spelling).code})
+    except UnknownCurrencyError:
+        msg = f"cannot read {show(text)} as {what}: {spelling!r} is not a known currency code, symbol or name"
+        raise InvalidAmountError(msg) from None

@@ -1,0 +1,271 @@
+"""The article's comparison, computed from a dataset, as sections of rows ready to render."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, final
+
+import attrs
+
+from capexmodel._chips import h100_equivalents
+from capexmodel._conversion import ExchangeRate, RateTable
+from capexmodel._errors import CapexModelError
+from capexmodel._format import format_money, format_percent, format_ratio
+from capexmodel._indicators import capex_intensity
+from capexmodel._period import CalendarYear
+from capexmodel._projections import capex_from_revenue, spread_plan
+from capexmodel._provenance import Source
+from capexmodel._risk import bubble_risk
+
+if TYPE_CHECKING:
+    from capexmodel._company import Company
+    from capexmodel._dataset import Dataset
+    from capexmodel._facts import Fact
+    from capexmodel._money import Money
+
+__all__ = ["Report", "Section", "build_report"]
+
+Y24, Y25 = CalendarYear(2024), CalendarYear(2025)
+
+#: The article's basis for counting Hopper chips: an H20 is a third of an H100.
+ARTICLE_BASIS = {"H20": Fraction(1, 3), "H200": 1, "H800": 1}
+
+_TEXT = {
+    "en": {
+        "capex": "2024 capex by company",
+        "company": "Company",
+        "region": "Region",
+        "capex_2024": "Capex 2024",
+        "basis": "Basis",
+        "status": "Status",
+        "totals": "2024 capex by region",
+        "total": "Total",
+        "companies": "Companies",
+        "ratio": "United States over China",
+        "chips": "Nvidia Hopper purchases, 2024",
+        "buyer": "Buyer",
+        "chip": "Chip",
+        "quantity": "Chips",
+        "article_basis": "H100-equivalents (H20 = 1/3, the article)",
+        "bf16_basis": "H100-equivalents (BF16 datasheet peaks)",
+        "intensity": "2024 capex intensity (capex / revenue)",
+        "revenue": "Revenue 2024",
+        "projections": "2025 capex projections",
+        "rule": "Rule",
+        "capex_2025": "Capex 2025",
+        "in_usd": "In USD (at the 2024 rate)",
+        "risk": "Bubble-risk signals, 2024",
+        "score": "Score",
+        "coverage": "Signals known",
+        "firing": "Signals that fire",
+        "none": "none",
+    },
+    "zh": {
+        "capex": "2024年各公司资本支出",
+        "company": "公司",
+        "region": "地区",
+        "capex_2024": "2024年资本支出",
+        "basis": "口径",
+        "status": "状态",
+        "totals": "2024年各地区资本支出",
+        "total": "合计",
+        "companies": "公司数",
+        "ratio": "美国与中国之比",
+        "chips": "英伟达Hopper芯片采购量(2024年)",
+        "buyer": "买家",
+        "chip": "芯片",
+        "quantity": "数量",
+        "article_basis": "折合H100(H20按三分之一,文章口径)",
+        "bf16_basis": "折合H100(按BF16峰值)",
+        "intensity": "2024年资本支出强度(资本支出/营收)",
+        "revenue": "2024年营收",
+        "projections": "2025年资本支出预测",
+        "rule": "规则",
+        "capex_2025": "2025年资本支出",
+        "in_usd": "折合美元(2024年汇率)",
+        "risk": "泡沫风险信号(2024年)",
+        "score": "得分",
+        "coverage": "可判断信号",
+        "firing": "触发的信号",
+        "none": "无",
+    },
+}
+
+
+@final
+@attrs.frozen
+class Section:
+    """A titled table: column keys and titles, and rows of displayed text and exact values."""
+
+    key: str
+    title: str
+    columns: tuple[tuple[str, str], ...]
+    rows: tuple[dict[str, str], ...]
+    values: tuple[dict[str, str], ...]
+    notes: tuple[str, ...] = ()
+
+
+@final
+@attrs.frozen
+class Report:
+    """The sections of the article's comparison, in one locale."""
+
+    locale: str
+    sections: tuple[Section, ...]
+
+
+def build_report(dataset: Dataset, locale: str = "en_US") -> Report:
+    """Compute the article's comparison from `dataset`, with every figure formatted for `locale`."""
+    language = "zh" if locale.startswith("zh") else "en"
+    builder = _Builder(dataset, locale, _TEXT[language])
+    sections = [builder.capex(), builder.totals(), builder.chips(), builder.intensity(), builder.projections(),
+                builder.risk()]
+    return Report(locale, tuple(section for section in sections if section.rows))
+
+
+@attrs.define
+class _Builder:
+    dataset: Dataset
+    locale: str
+    text: dict[str, str]
+
+    def name(self, company: Company) -> str:
+        return company.name_zh if self.locale.startswith("zh") else company.name_en
+
+    def money(self, value: Money) -> str:
+        return format_money(value, locale=self.locale)
+
+    def usd(self, fact: Fact) -> Money:
+        return self.dataset.convert(fact.value, "USD")
+
+    def capex(self) -> Section:
+        rows, values = [], []
+        for company in self.dataset.companies:
+            try:
+                fact = self.dataset.fact(company, "capex", Y24)
+            except CapexModelError:
+                continue
+            usd = self.usd(fact)
+            rows.append({"company": self.name(company), "region": company.region.code, "capex": self.money(usd),
+                         "basis": fact.basis, "status": fact.status.value})
+            values.append({"company": company.id, "capex": str(usd.amount), "currency": "USD"})
+        columns = (("company", self.text["company"]), ("region", self.text["region"]),
+                   ("capex", self.text["capex_2024"]), ("basis", self.text["basis"]), ("status", self.text["status"]))
+        return Section("capex_2024", self.text["capex"], columns, tuple(rows), tuple(values))
+
+    def totals(self) -> Section:
+        rows, values = [], []
+        totals = {}
+        for region in ("US", "CN"):
+            aggregate = self.dataset.total("capex", period=Y24, region=region, currency="USD")
+            totals[region] = aggregate.value
+            rows.append({"region": region, "total": self.money(aggregate.value),
+                         "companies": str(len(aggregate.facts)), "status": aggregate.status.value})
+            values.append({"region": region, "total": str(aggregate.value.amount), "currency": "USD",
+                           "companies": ",".join(fact.company.id for fact in aggregate.facts)})
+        ratio = totals["US"] / totals["CN"]
+        rows.append({"region": self.text["ratio"], "total": format_ratio(ratio, locale=self.locale),
+                     "companies": "", "status": ""})
+        values.append({"region": "US/CN", "total": str(ratio), "currency": "", "companies": ""})
+        columns = (("region", self.text["region"]), ("total", self.text["total"]),
+                   ("companies", self.text["companies"]), ("status", self.text["status"]))
+        return Section("capex_by_region", self.text["totals"], columns, tuple(rows), tuple(values))
+
+    def chips(self) -> Section:
+        rows, values = [], []
+        for purchase in self.dataset.purchases:
+            article = h100_equivalents([purchase], basis=ARTICLE_BASIS).value
+            datasheet = h100_equivalents([purchase], basis="bf16").value
+            company = self.dataset.company(purchase.buyer_id)
+            rows.append({"buyer": self.name(company), "chip": purchase.chip.name,
+                         "quantity": f"{purchase.quantity:,}", "article": f"{article:,.0f}",
+                         "bf16": f"{datasheet:,.0f}"})
+            values.append({"buyer": purchase.buyer_id, "chip": purchase.chip.name, "quantity": str(purchase.quantity),
+                           "article": str(article), "bf16": str(datasheet)})
+        columns = (("buyer", self.text["buyer"]), ("chip", self.text["chip"]), ("quantity", self.text["quantity"]),
+                   ("article", self.text["article_basis"]), ("bf16", self.text["bf16_basis"]))
+        return Section("hopper_2024", self.text["chips"], columns, tuple(rows), tuple(values))
+
+    def intensity(self) -> Section:
+        rows, values = [], []
+        for company in self.dataset.companies:
+            try:
+                capex = self.usd(self.dataset.fact(company, "capex", Y24))
+                revenue = self.usd(self.dataset.fact(company, "revenue", Y24))
+            except CapexModelError:
+                continue
+            intensity = capex_intensity(capex, revenue)
+            rows.append({"company": self.name(company), "capex": self.money(capex), "revenue": self.money(revenue),
+                         "intensity": format_percent(intensity, locale=self.locale)})
+            values.append({"company": company.id, "capex": str(capex.amount), "revenue": str(revenue.amount),
+                           "intensity": str(intensity)})
+        columns = (("company", self.text["company"]), ("capex", self.text["capex_2024"]),
+                   ("revenue", self.text["revenue"]), ("intensity", self.text["intensity"]))
+        return Section("intensity_2024", self.text["intensity"], columns, tuple(rows), tuple(values))
+
+    def projections(self) -> Section:
+        assumed = RateTable([ExchangeRate("USD", "CNY", rate.rate, Y25, source=_ASSUMPTION)
+                             for rate in self.dataset.rates.rates if rate.window == Y24])
+        projected = list(self.dataset.select(metric="capex", period=Y25))
+        for plan in self.dataset.select(metric="capex"):  # multi-year plans from 2025, spread evenly by year
+            period = plan.value.period
+            if period.start == Y25.start and period.month_count > 12 and period.month_count % 12 == 0:  # noqa: PLR2004
+                years = [CalendarYear(2025 + offset) for offset in range(period.month_count // 12)]
+                projected.append(spread_plan(plan, years)[0])
+        rule = {statement.key: statement.value for statement in self.dataset.statements}
+        if "tencent_2025_capex_to_revenue" in rule:
+            try:
+                revenue = self.dataset.fact("tencent", "revenue", Y24)
+                growth, share = rule["tencent_2025_revenue_growth"], rule["tencent_2025_capex_to_revenue"]
+                projected.append(capex_from_revenue(revenue, period=Y25, revenue_growth=growth, capex_to_revenue=share))
+            except CapexModelError:
+                pass
+        rows, values = [], []
+        for fact in projected:
+            in_usd = assumed.convert(fact.value, "USD") if assumed.rates else fact.value
+            derivation = getattr(fact.derivation, "rule", fact.basis)
+            rows.append({"company": self.name(fact.company), "capex": self.money(fact.value), "usd": self.money(in_usd),
+                         "rule": str(derivation), "status": fact.status.value})
+            values.append({"company": fact.company.id, "capex": str(fact.value.amount),
+                           "currency": fact.value.currency, "usd": str(in_usd.amount)})
+        columns = (("company", self.text["company"]), ("capex", self.text["capex_2025"]), ("usd", self.text["in_usd"]),
+                   ("rule", self.text["rule"]), ("status", self.text["status"]))
+        return Section("projections_2025", self.text["projections"], columns, tuple(rows), tuple(values))
+
+    def risk(self) -> Section:
+        rows, values = [], []
+        for company in self.dataset.companies:
+            facts = [fact for fact in self.dataset.facts if fact.company == company]
+            chosen = _one_per_metric(self.dataset, company, facts)
+            if not chosen:
+                continue
+            assessment = bubble_risk(chosen, Y24, company=company, rates=self.dataset.rates, currency="USD")
+            if assessment.score is None or assessment.coverage < Decimal("0.5"):
+                continue
+            firing = [signal.name for signal in assessment.signals if signal.fires] or [self.text["none"]]
+            rows.append({"company": self.name(company), "score": format_percent(assessment.score, locale=self.locale),
+                         "coverage": format_percent(assessment.coverage, locale=self.locale),
+                         "firing": ", ".join(firing)})
+            values.append({"company": company.id, "score": str(assessment.score),
+                           "coverage": str(assessment.coverage), "firing": ",".join(firing)})
+        columns = (("company", self.text["company"]), ("score", self.text["score"]),
+                   ("coverage", self.text["coverage"]), ("firing", self.text["firing"]))
+        return Section("bubble_risk_2024", self.text["risk"], columns, tuple(rows), tuple(values))
+
+
+_ASSUMPTION = Source(
+    "capexmodel report", "currency assumption", note="the 2024 average rate applied to 2025, as the article does"
+)
+
+
+def _one_per_metric(dataset: Dataset, company: Company, facts: list[Fact]) -> list[Fact]:
+    """One fact per metric and period (the preferred one), for the risk signals."""
+    chosen = []
+    keys = {(fact.metric, fact.value.period) for fact in facts if fact.market is None}
+    for metric, period in keys:
+        try:
+            chosen.append(dataset.fact(company, metric, period))
+        except CapexModelError:
+            continue
+    return chosen

@@ -1,0 +1,155 @@
+import csv
+import io
+import json
+import subprocess
+import sys
+import warnings
+from decimal import Decimal
+
+import pytest
+
+from capexmodel._cli import main
+
+
+def run(capsys, *arguments):
+    status = main(list(arguments))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_the_table_reproduces_the_articles_comparison(capsys):
+    status, out, err = run(capsys, "report", "--locale", "zh_CN")
+    assert status == 0
+    assert err == ""
+    assert "2580亿美元" in out
+    assert "446亿美元" in out
+    assert "美国与中国之比  5.8" in out
+    assert "字节跳动  H20   230,000  76,667" in out
+
+
+def test_english_by_default_and_from_the_environment(capsys, monkeypatch):
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert "2580亿美元" in run(capsys, "report")[1]
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    assert "$258B" in run(capsys, "report")[1]
+    monkeypatch.delenv("LANG")
+    monkeypatch.setattr("locale.getlocale", lambda: ("zh_CN", "UTF-8"))
+    assert "2580亿美元" in run(capsys, "report")[1]
+
+
+def test_json_parses_and_holds_the_exact_numbers(capsys):
+    status, out, _ = run(capsys, "report", "--format", "json", "--locale", "en_US")
+    assert status == 0
+    document = json.loads(out)
+    sections = {section["key"]: section for section in document["sections"]}
+    regions = {value["region"]: value for value in sections["capex_by_region"]["values"]}
+    assert Decimal(regions["US"]["total"]) == Decimal("258000000000")
+    assert round(Decimal(regions["CN"]["total"]) / 10**8) == 446
+    assert round(Decimal(regions["US/CN"]["total"]), 1) == Decimal("5.8")
+    assert sections["capex_by_region"]["rows"][0]["total"] == "$258B"
+    bytedance = next(v for v in sections["hopper_2024"]["values"] if v["buyer"] == "bytedance")
+    assert round(Decimal(bytedance["article"])) == 76667
+    assert round(Decimal(bytedance["bf16"])) == 34419
+
+
+def test_markdown_and_csv(capsys):
+    markdown = run(capsys, "report", "--format", "markdown", "--locale", "en_US")[1]
+    assert "## 2024 capex by region" in markdown
+    assert "| US | $258B | 5 | derived |" in markdown
+    text = run(capsys, "report", "--format", "csv", "--locale", "en_US")[1]
+    rows = list(csv.reader(io.StringIO(text)))
+    assert ["US", "$258B", "5", "derived"] in rows
+    assert ["2024 capex by company"] in rows
+
+
+def test_every_section_is_there(capsys):
+    out = run(capsys, "report", "--locale", "en_US")[1]
+    for title in ("2024 capex by company", "2024 capex by region", "Nvidia Hopper purchases, 2024",
+                  "2024 capex intensity", "2025 capex projections", "Bubble-risk signals, 2024"):
+        assert title in out
+    assert "Tencent    CN¥87.2B" in out
+
+
+def test_the_users_data_is_merged(capsys, tmp_path):
+    (tmp_path / "facts.csv").write_text(
+        "company,metric,period,amount,unit,currency,basis,status,sources,market\n"
+        "meta,revenue,2024,1,亿,USD,a test,reported,caijing,\n", encoding="utf-8")
+    status, out, err = run(capsys, "report", "--data", str(tmp_path), "--format", "json")
+    assert status == 0, err
+
+
+def test_bad_data_is_reported_line_by_line_without_a_traceback(capsys, tmp_path):
+    (tmp_path / "facts.csv").write_text(
+        "company,metric,period,amount,unit,currency,basis,status,sources,market\n"
+        "openai,capex,2024,10,亿,USD,,estimate,caijing,\n"
+        "meta,capex,2024,x,亿,USD,,reported,caijing,\n", encoding="utf-8")
+    status, out, err = run(capsys, "report", "--data", str(tmp_path))
+    assert status == 1
+    assert out == ""
+    assert err.startswith("capexmodel: 2 problems in the data:\n")
+    assert "facts.csv, line 2, field 'company': unknown company 'openai'" in err
+    assert "facts.csv, line 3, field 'amount'" in err
+    assert "Traceback" not in err
+
+
+def test_a_missing_path_is_one_line(capsys, tmp_path):
+    status, _, err = run(capsys, "report", "--data", str(tmp_path / "nowhere"))
+    assert status == 1
+    assert err.count("\n") == 2  # the heading and the one problem
+    assert "no such file or folder" in err
+
+
+def test_unwritable_chart_folders_are_one_line(capsys, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    status, _, err = run(capsys, "report", "--chart", str(blocker / "charts"))
+    assert status == 1
+    assert err.startswith("capexmodel: ") and err.count("\n") == 1
+
+
+def test_charts_are_written(capsys, tmp_path):
+    status, _, err = run(capsys, "report", "--locale", "en_US", "--chart", str(tmp_path))
+    assert status == 0
+    names = sorted(path.name for path in tmp_path.iterdir())
+    assert names == [f"figure-{n}.{suffix}" for n in ("1-capex-2024", "2-hopper-2024", "5-intensity-2024")
+                     for suffix in ("png", "svg")]
+    assert all((tmp_path / name).stat().st_size > 1000 for name in names)
+    assert err.count("capexmodel: wrote") == 3
+
+
+def test_chinese_charts_fall_back_to_english_without_a_cjk_font(capsys, tmp_path, monkeypatch):
+    from capexmodel import _charts  # noqa: PLC0415
+
+    monkeypatch.setattr(_charts, "cjk_font", lambda: None)
+    status, _, err = run(capsys, "report", "--locale", "zh_CN", "--chart", str(tmp_path))
+    assert status == 0
+    assert "no font for Chinese labels found" in err
+    monkeypatch.setattr(_charts, "cjk_font", lambda: "DejaVu Sans")  # stands in for a CJK font here
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # DejaVu Sans has no Chinese glyphs
+        status, _, err = run(capsys, "report", "--locale", "zh_CN", "--chart", str(tmp_path))
+    assert status == 0
+    assert "no font" not in err
+
+
+def test_charts_without_matplotlib_say_which_extra_to_install(capsys, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "capexmodel._charts", None)
+    status, out, err = run(capsys, "report", "--chart", str(tmp_path))
+    assert status == 1
+    assert "2024" in out
+    assert err == "capexmodel: charts need matplotlib: pip install 'capexmodel[plot]'\n"
+
+
+def test_usage(capsys):
+    assert run(capsys)[0] == 2
+    with pytest.raises(SystemExit) as caught:
+        main(["report", "--format", "xml"])
+    assert caught.value.code == 2
+
+
+def test_python_dash_m():
+    done = subprocess.run([sys.executable, "-m", "capexmodel", "report", "--locale", "en_US"],
+                          capture_output=True, text=True, check=True)
+    assert "$258B" in done.stdout

@@ -1,0 +1,513 @@
+"""Formatting amounts, ratios and percentages for a locale, and parsing amounts back."""
+
+import contextlib
+import subprocess
+import sys
+from decimal import Decimal
+
+import babel
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import capexmodel as cm
+from capexmodel._format import (
+    ARTICLE_CURRENCY_NAMES,
+    format_money,
+    format_percent,
+    format_ratio,
+    parse_money,
+    parse_number,
+)
+from capexmodel._units import scale_factor, scale_words, units
+from tests import strategies as cms
+
+Y24 = cm.CalendarYear(2024)
+NBSP = "\N{NO-BREAK SPACE}"
+
+
+def money(amount, currency="USD"):
+    return cm.Money(amount, currency, Y24)
+
+
+# format_money, short style
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        ("77700000000", "USD", "777亿美元"),
+        ("80000000000", "CNY", "800亿元"),
+        ("1500000000000", "CNY", "1.5万亿元"),
+        ("11065006915.63", "USD", "111亿美元"),
+        ("258000000000", "USD", "2580亿美元"),
+        ("44600000000", "USD", "446亿美元"),
+        ("11100000000", "HKD", "111亿港元"),
+        ("485000", "CNY", "48.5万元"),
+        ("-77700000000", "USD", "-777亿美元"),
+        ("100000000000000", "CNY", "100万亿元"),
+        ("1234", "CNY", "1230元"),
+        ("0.5", "USD", "0.5美元"),
+        ("0", "CNY", "0元"),
+        ("77700000000", "EUR", "777亿欧元"),
+        ("77700000000", "JPY", "777亿日元"),
+    ],
+)
+def test_simplified_chinese_reads_as_the_article_writes(amount, currency, expected):
+    assert format_money(money(amount, currency), locale="zh_CN") == expected
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        ("77700000000", "USD", "$77.7B"),
+        ("80000000000", "USD", "$80B"),
+        ("258000000000", "USD", "$258B"),
+        ("1500000000000", "USD", "$1.5T"),
+        ("48500", "USD", "$48.5K"),
+        ("-77700000000", "USD", "-$77.7B"),
+        ("80000000000", "CNY", "CN¥80B"),
+        ("11100000000", "HKD", "HK$11.1B"),
+        ("999", "USD", "$999"),
+    ],
+)
+def test_english_uses_babels_compact_currency_format(amount, currency, expected):
+    assert format_money(money(amount, currency), locale="en_US") == expected
+    assert format_money(money(amount, currency)) == expected  # en_US is the default
+
+
+def test_the_article_names_override_cldr_only_for_three_currencies():
+    assert dict(ARTICLE_CURRENCY_NAMES) == {"USD": "美元", "CNY": "元", "HKD": "港元"}
+    assert babel.numbers.get_currency_name("CNY", locale="zh_CN") == "人民币"  # what the override replaces
+    assert format_money(money("80000000000", "CNY"), locale="zh_CN") == "800亿元"
+
+
+def test_other_chinese_locales_use_babels_units_and_names():
+    assert format_money(money("77700000000"), locale="zh_TW") == "777億美元"
+    assert format_money(money("80000000000", "CNY"), locale="zh_TW") == "800億人民幣"
+    assert format_money(money("77700000000", "CNY"), locale="zh_Hans_SG") == "777亿元"
+
+
+def test_other_locales_follow_babel():
+    assert format_money(money("77700000000"), locale="de_DE") == f"77,7{NBSP}Mrd.{NBSP}$"
+    assert format_money(money("77700000000", "EUR"), locale="en_GB") == "€77.7bn"
+    assert parse_money("€77.7bn", Y24) == money("77700000000", "EUR")
+
+
+def test_locales_are_accepted_as_bcp47_tags_and_babel_locales():
+    m = money("77700000000")
+    assert format_money(m, locale="zh-CN") == format_money(m, locale=babel.Locale.parse("zh_CN")) == "777亿美元"
+
+
+@pytest.mark.parametrize(
+    ("amount", "digits", "expected"),
+    [
+        ("11065006915.63", 1, "100亿美元"),
+        ("11065006915.63", 2, "110亿美元"),
+        ("11065006915.63", 4, "110.7亿美元"),
+        ("11065006915.63", 5, "110.65亿美元"),
+        ("11065000000", 4, "110.6亿美元"),  # half to even
+        ("11075000000", 4, "110.8亿美元"),
+        ("99950", 3, "10万美元"),  # rounding carries into the next unit
+        ("9999", 3, "1万美元"),
+        ("1500000000000", 6, "1.5万亿美元"),  # trailing zeros are not shown
+        ("0.001234", 2, "0.0012美元"),
+    ],
+)
+def test_rounding_to_significant_digits(amount, digits, expected):
+    assert format_money(money(amount), locale="zh_CN", digits=digits) == expected
+
+
+def test_many_digits_are_kept_exactly():
+    m = money("123456789012345678901234567890.123456789", "CNY")
+    assert format_money(m, locale="zh_CN", digits=40) == "123456789012345678.901234567890123456789万亿元"
+    assert format_money(m, locale="zh_CN", digits=30) == "123456789012345678.90123456789万亿元"
+    assert format_money(m, locale="zh_CN", digits=18) == "123456789012345679万亿元"
+
+
+def test_extreme_amounts_are_formatted():
+    assert format_money(money(10**999 - 1), locale="zh_CN") == "1" + "0" * 987 + "万亿美元"
+    assert format_money(money("1E-1000"), locale="en_US") == "$0." + "0" * 999 + "1"
+
+
+# format_money, precise style
+
+
+def test_the_precise_style_writes_every_digit():
+    assert format_money(money("82999000000"), style="precise") == "$82,999,000,000.00"
+    assert format_money(money("11065006915.625"), style="precise") == "$11,065,006,915.625"
+    assert format_money(money("82999000000"), locale="zh_CN", style="precise") == "US$82,999,000,000.00"
+    long = money("123456789012345678901234567890.123456789", "CNY")
+    assert format_money(long, style="precise") == "CN¥123,456,789,012,345,678,901,234,567,890.123456789"
+    assert format_money(money("1", "JPY"), locale="ja_JP", style="precise") == "￥1"
+
+
+# format_money errors
+
+
+@pytest.mark.parametrize("locale", ["xx", "zh_XX", "", "en-US-x-whatever", 42, None])
+def test_an_unknown_locale_is_named(locale):
+    with pytest.raises(cm.InvalidValueError, match=rf"unknown locale {locale!r}"):
+        format_money(money(1), locale=locale)
+
+
+@pytest.mark.parametrize("digits", [0, -1, 2001, True, 2.5, "3", None])
+def test_bad_digits_are_refused(digits):
+    with pytest.raises(cm.InvalidValueError, match="digits must be a whole number"):
+        format_money(money(1), digits=digits)
+
+
+def test_a_bad_style_is_refused():
+    with pytest.raises(cm.InvalidValueError, match="style must be one of 'short', 'precise', got 'long'"):
+        format_money(money(1), style="long")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value", [777, Decimal(777), "777 USD", None])
+def test_format_money_takes_money(value):
+    with pytest.raises(cm.InvalidValueError, match="format_money\\(\\) takes a Money"):
+        format_money(value)
+
+
+# format_ratio and format_percent
+
+
+@pytest.mark.parametrize(
+    ("value", "locale", "digits", "expected"),
+    [
+        (Decimal("5.7848"), "en_US", 2, "5.8"),
+        (Decimal("5.7848"), "zh_CN", 2, "5.8"),
+        (Decimal("5.7848"), "de_DE", 2, "5,8"),
+        (Decimal("5.7848"), "en_US", 1, "6"),
+        (Decimal("3.6"), "en_US", 3, "3.60"),
+        (6, "en_US", 2, "6.0"),
+        ("0.25", "en_US", 1, "0.2"),  # half to even
+        (Decimal(1234567), "en_US", 3, "1,230,000"),
+        (Decimal("-0.012345"), "en_US", 2, "-0.012"),
+        (Decimal(0), "en_US", 2, "0.0"),
+    ],
+)
+def test_format_ratio(value, locale, digits, expected):
+    assert format_ratio(value, locale, digits=digits) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "locale", "digits", "expected"),
+    [
+        (Decimal("0.1301"), "en_US", 3, "13.0%"),
+        (Decimal("0.1301"), "zh_CN", 3, "13.0%"),
+        (Decimal("0.1301"), "de_DE", 3, f"13,0{NBSP}%"),
+        (Decimal("0.1301"), "en_US", 2, "13%"),
+        (Decimal("0.0125"), "en_US", 2, "1.2%"),
+        (Decimal("-0.5"), "en_US", 3, "-50.0%"),
+        (Decimal("12.5"), "en_US", 3, "1,250%"),
+        (1, "en_US", 3, "100%"),
+    ],
+)
+def test_format_percent(value, locale, digits, expected):
+    assert format_percent(value, locale, digits=digits) == expected
+
+
+@pytest.mark.parametrize("function", [format_ratio, format_percent])
+def test_ratios_and_percentages_refuse_floats_bad_locales_and_bad_digits(function):
+    with pytest.raises(cm.InvalidAmountError, match="float"):
+        function(0.5)
+    with pytest.raises(cm.InvalidAmountError, match="finite"):
+        function(Decimal("NaN"))
+    with pytest.raises(cm.InvalidValueError, match="unknown locale 'xx'"):
+        function(Decimal(1), "xx")
+    with pytest.raises(cm.InvalidValueError, match="digits"):
+        function(Decimal(1), digits=0)
+
+
+# parse_money
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [
+        ("800亿元", "80000000000", "CNY"),
+        ("777亿美元", "77700000000", "USD"),
+        ("1.5万亿元", "1500000000000", "CNY"),
+        ("111亿港元", "11100000000", "HKD"),
+        ("2580亿美元", "258000000000", "USD"),
+        ("100亿日元", "10000000000", "JPY"),
+        ("5亿欧元", "500000000", "EUR"),
+        ("3800亿人民币", "380000000000", "CNY"),
+        ("3千亿元", "300000000000", "CNY"),
+        ("1.5萬億元", "1500000000000", "CNY"),
+        ("$77.7B", "77700000000", "USD"),
+        ("$48.5k", "48500", "USD"),
+        ("$1.5T", "1500000000000", "USD"),
+        ("$5M", "5000000", "USD"),
+        ("CN¥80B", "80000000000", "CNY"),
+        ("HK$11.1B", "11100000000", "HKD"),
+        ("US$82,999,000,000.00", "82999000000", "USD"),
+        ("€77.7B", "77700000000", "EUR"),
+        ("77.7 billion USD", "77700000000", "USD"),
+        ("USD 77.7 billion", "77700000000", "USD"),
+        ("USD77.7B", "77700000000", "USD"),
+        ("82,999 million USD", "82999000000", "USD"),
+        ("82,999 Million usd", "82999000000", "USD"),
+        ("5 thousand million CNY", "5000000000", "CNY"),
+        ("5.2bn EUR", "5200000000", "EUR"),
+        ("1 BHD", "1", "BHD"),
+        ("-777亿美元", "-77700000000", "USD"),
+        ("-$77.7B", "-77700000000", "USD"),
+        ("$-77.7B", "-77700000000", "USD"),
+        ("\N{MINUS SIGN}$77.7B", "-77700000000", "USD"),
+        ("+5 USD", "5", "USD"),
+        ("  ７７７亿美元 ", "77700000000", "USD"),  # full-width digits and spaces around
+        ("$12.50", "12.50", "USD"),
+        (".5 USD", "0.5", "USD"),
+        ("123456789012345678901234567890.123456789亿元", "12345678901234567890123456789012345678.9", "CNY"),
+    ],
+)
+def test_parse_money(text, amount, currency):
+    parsed = parse_money(text, Y24)
+    assert parsed == cm.Money(amount, currency, Y24)
+    assert type(parsed.amount) is Decimal
+
+
+def test_yuan_us_dollars_and_hong_kong_dollars_are_told_apart():
+    assert [parse_money(f"111亿{name}", Y24).currency for name in ("元", "美元", "港元", "日元", "欧元")] == [
+        "CNY",
+        "USD",
+        "HKD",
+        "JPY",
+        "EUR",
+    ]
+
+
+def test_scaled_amounts_are_written_without_spurious_decimals():
+    assert str(parse_money("1.5万亿元", Y24).amount) == "1500000000000"
+    assert str(parse_money("$77.7B", Y24).amount) == "77700000000"
+    assert str(parse_money("12.345678万元", Y24).amount) == "123456.78"
+
+
+def test_a_currency_can_be_given_when_the_text_names_none():
+    assert parse_money("48.5万", Y24, currency="CNY") == money("485000", "CNY")
+    assert parse_money("1.5 billion", Y24, currency="usd") == money("1500000000", "USD")
+
+
+def test_a_text_without_a_currency_needs_one():
+    with pytest.raises(cm.InvalidAmountError, match="'48.5万' names no currency: pass currency="):
+        parse_money("48.5万", Y24)
+
+
+def test_the_given_currency_must_agree_with_the_text():
+    assert parse_money("800亿元", Y24, currency="CNY") == money("80000000000", "CNY")
+    with pytest.raises(cm.CurrencyMismatchError, match="'800亿元' is in CNY \\('元'\\), but currency='USD'"):
+        parse_money("800亿元", Y24, currency="USD")
+    with pytest.raises(cm.CurrencyMismatchError, match="'5 USD' is in USD, but currency='CNY'"):
+        parse_money("5 USD", Y24, currency="CNY")
+    with pytest.raises(cm.UnknownCurrencyError):
+        parse_money("5", Y24, currency="RMB")
+
+
+def test_an_ambiguous_symbol_needs_a_currency_or_a_locale():
+    with pytest.raises(cm.InvalidAmountError, match="'¥' is CNY or JPY; pass currency= or the locale="):
+        parse_money("¥800亿", Y24)
+    assert parse_money("¥800亿", Y24, currency="CNY") == money("80000000000", "CNY")
+    assert parse_money("¥800亿", Y24, locale="zh_CN") == money("80000000000", "CNY")
+    assert parse_money("¥800", Y24, locale="en_US") == money("800", "JPY")
+    assert parse_money("￥800", Y24, locale="ja_JP") == money("800", "JPY")
+
+
+def test_the_locale_decides_grouping_and_decimal_signs():
+    assert parse_money("1.234,5 €", Y24, locale="de_DE") == money("1234.5", "EUR")
+    assert parse_money(f"1\N{NARROW NO-BREAK SPACE}234,5{NBSP}€", Y24, locale="fr_FR") == money("1234.5", "EUR")
+    with pytest.raises(cm.InvalidAmountError, match="cannot read '1.234,5 EUR'"):
+        parse_money("1.234,5 EUR", Y24)
+    with pytest.raises(cm.InvalidAmountError, match="'1,5' is not a well-formed number in en_US"):
+        parse_money("1,5 EUR", Y24)
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "amount", "currency"),
+    [
+        ("1,5 Bn €", "fr_FR", "1500000000000", "EUR"),  # French billion: 10**12
+        ("1,5 Md €", "fr_FR", "1500000000", "EUR"),  # milliard
+        ("77,7 Mrd. $", "de_DE", "77700000000", "USD"),
+        ("3 bn SEK", "sv_SE", "3000000000000", "SEK"),
+        ("3 tn kr", "sv_SE", "3000", "SEK"),  # Swedish "tn" is tusen
+        ("5 B USD", "es_ES", "5000000000000", "USD"),  # Spanish billón
+        ("5B USD", "es_ES", "5000000000000", "USD"),
+        ("5 mil M USD", "es_ES", "5000000000", "USD"),
+        ("￥1.5兆", "ja_JP", "1500000000000", "JPY"),
+        ("777億美元", "zh_TW", "77700000000", "USD"),
+        ("€77.7bn", "en_GB", "77700000000", "EUR"),
+        ("₹1.5Cr", "en_IN", "15000000", "INR"),
+        ("Rp 5 M", "id_ID", "5000000000", "IDR"),  # Indonesian miliar
+        ("Rp 5 jt", "id_ID", "5000000", "IDR"),  # juta
+    ],
+)
+def test_with_a_locale_its_own_compact_suffixes_are_read_as_cldr_defines_them(text, locale, amount, currency):
+    assert parse_money(text, Y24, locale=locale) == money(amount, currency)
+
+
+@pytest.mark.parametrize(
+    ("text", "locale"),
+    [("1 bn EUR", "fr_FR"), ("5b USD", "es_ES"), ("2 TN SEK", "sv_SE"), ("1 Bn SEK", "sv_SE")],
+)
+def test_an_english_scale_a_locale_means_otherwise_is_refused_not_misread(text, locale):
+    with pytest.raises(cm.InvalidAmountError, match="cannot read"):
+        parse_money(text, Y24, locale=locale)
+
+
+def test_without_a_locale_english_meanings_hold():
+    assert parse_money("1 bn EUR", Y24) == money("1000000000", "EUR")
+    assert parse_money("5B USD", Y24) == money("5000000000", "USD")
+
+
+def test_a_symbol_spelt_like_a_code_does_not_hide_the_code():
+    assert babel.numbers.get_currency_symbol("ILR", locale="zh_CN") == "ILS"
+    assert parse_money("5 ILS", Y24).currency == "ILS"
+    assert parse_money("5 ILS", Y24, locale="zh_CN").currency == "ILS"
+
+
+def test_where_babel_misreads_compact_patterns_the_amount_is_written_in_full():
+    # babel 2.19 counts the zeros of Swahili's "0B;-0B" twice and would write 77.7 billion as "7770B".
+    text = format_money(money("77700000000", "INR"), locale="sw")
+    assert text == f"₹{NBSP}77,700,000,000.00"
+    assert parse_money(text, Y24, locale="sw") == money("77700000000", "INR")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "cannot read '' as an amount of money"),
+        ("abc", "cannot read 'abc' as an amount of money: expected a number"),
+        ("5 meters", "cannot read '5 meters'"),
+        ("1e5 USD", "cannot read '1e5 USD'"),
+        ("NaN USD", "cannot read 'NaN USD'"),
+        ("5 5 USD", "cannot read '5 5 USD'"),
+        ("5 USD USD", "cannot read '5 USD USD'"),
+        ("$77.7 B", "cannot read '\\$77.7 B'"),
+        ("1,2亿元", "cannot read '1,2亿元' as an amount of money: '1,2' is not a well-formed number"),
+        ("12,34,567 USD", "'12,34,567' is not a well-formed number"),
+        ("--5 USD", "cannot read '--5 USD' as an amount of money: it has two signs"),
+        ("-$-5", "it has two signs"),
+        ("$5 USD", "cannot read '\\$5 USD' as an amount of money: it names a currency twice"),
+        ("5 XYZ", "'XYZ' is not a known currency code, symbol or name"),
+        ("1" * 1001 + " USD", "is out of range"),
+    ],
+)
+def test_unreadable_text_is_quoted(text, message):
+    with pytest.raises(cm.InvalidAmountError, match=message):
+        parse_money(text, Y24)
+
+
+@pytest.mark.parametrize("text", [None, 5, Decimal(5), b"5 USD", ["5 USD"]])
+def test_parse_money_takes_a_string(text):
+    with pytest.raises(cm.InvalidAmountError, match="expected a string such as '800亿元'"):
+        parse_money(text, Y24)
+
+
+def test_parse_money_needs_a_period():
+    with pytest.raises(cm.InvalidPeriodError):
+        parse_money("800亿元", "2024")  # type: ignore[arg-type]
+
+
+def test_an_unknown_reading_locale_is_named():
+    with pytest.raises(cm.InvalidValueError, match="unknown locale 'xx'"):
+        parse_money("5 USD", Y24, locale="xx")
+
+
+# parse_number
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("48.5万", Decimal(485000)),
+        ("1.5万亿", Decimal(1500000000000)),
+        ("82,999 million", Decimal(82999000000)),
+        ("777亿", Decimal(77700000000)),
+        ("77.7B", Decimal(77700000000)),
+        ("0.1万", Decimal(1000)),
+        ("12", Decimal(12)),
+        ("-3.25", Decimal("-3.25")),
+        ("2 Billion", Decimal(2000000000)),
+    ],
+)
+def test_parse_number(text, expected):
+    parsed = parse_number(text)
+    assert parsed == expected
+    assert type(parsed) is Decimal
+
+
+def test_parse_number_refuses_currencies_and_garbage():
+    with pytest.raises(cm.InvalidAmountError, match="'800亿元' is an amount of money, not a number"):
+        parse_number("800亿元")
+    with pytest.raises(cm.InvalidAmountError, match="cannot read 'lots' as a number"):
+        parse_number("lots")
+    with pytest.raises(cm.InvalidAmountError, match="expected a string"):
+        parse_number(48.5)  # type: ignore[arg-type]
+
+
+def test_parse_number_reads_the_locales_signs():
+    assert parse_number("1.234,5 Million", locale="de_DE") == Decimal(1234500000)
+
+
+# Scale words live in pint's registry
+
+
+def test_scale_words_are_dimensionless_units_of_the_registry():
+    registry = units()
+    for word in ("万", "亿", "万亿", "thousand", "million", "billion", "trillion"):
+        assert registry.Quantity(Decimal(1), word).dimensionless
+        assert word in scale_words()
+    assert registry.get_group("scale").members >= {"万", "亿", "万亿", "billion"}
+    assert scale_factor("亿") == Decimal(10**8)
+    assert scale_factor("BN") == Decimal(10**9)
+    with pytest.raises(LookupError):
+        scale_factor("meter")
+
+
+def test_importing_the_format_module_loads_neither_babel_nor_pint():
+    code = (
+        "import sys, capexmodel._format; "
+        "print(sorted(m for m in ('pint', 'babel', 'babel.numbers') if m in sys.modules))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+
+
+# Fuzzing: arbitrary input raises only capexmodel's errors
+
+
+def succeeds_or_raises_our_error(call, *args, **kwargs):
+    with contextlib.suppress(cm.CapexModelError):
+        call(*args, **kwargs)
+
+
+#: Characters the grammar of amounts is made of, so that fuzzing goes past the first check.
+AMOUNT_ALPHABET = (
+    "0123456789,.-+ \N{MINUS SIGN}\u00a0\u202f\u200e万亿千萬億元美港日欧人民币$¥￥€£BKMTbkmtUSDCNYHKthousandmilionbr"
+)
+
+
+@given(st.text() | st.text(alphabet=AMOUNT_ALPHABET, max_size=20), st.none() | st.sampled_from(["USD", "CNY"]))
+def test_parse_money_of_any_text(text, currency):
+    succeeds_or_raises_our_error(parse_money, text, Y24, currency=currency)
+
+
+@given(st.text() | st.text(alphabet=AMOUNT_ALPHABET, max_size=20), st.none() | st.sampled_from(["de_DE", "fr_FR"]))
+def test_parse_number_of_any_text(text, locale):
+    succeeds_or_raises_our_error(parse_number, text, locale=locale)
+
+
+@given(cms.anything, cms.anything)
+def test_parse_money_of_anything(text, period):
+    succeeds_or_raises_our_error(parse_money, text, period)
+
+
+@given(cms.money(), cms.anything | st.text(max_size=12), cms.anything)
+def test_format_money_with_any_locale_and_digits(amount, locale, digits):
+    succeeds_or_raises_our_error(format_money, amount, locale, digits=digits)
+
+
+@given(cms.anything, st.sampled_from(["en_US", "zh_CN", "ar_EG", "fr_FR"]), st.integers(min_value=-2, max_value=60))
+def test_ratios_and_percentages_of_anything(value, locale, digits):
+    succeeds_or_raises_our_error(format_ratio, value, locale, digits=digits)
+    succeeds_or_raises_our_error(format_percent, value, locale, digits=digits)

@@ -121,7 +121,7 @@ class TestUserFiles:
     def test_facts_are_added_to_the_embedded_data(self, tmp_path):
         write(tmp_path, "facts", "meta,capex,2023,282.66,亿,USD,as the article would give it,reported,caijing,")
         merged = cm.load_dataset(tmp_path)
-        assert merged.fact("meta", "capex", cm.CalendarYear(2023)).value.amount == Decimal("28266000000")
+        assert merged.fact("meta", "capex", cm.CalendarYear(2023)).value.amount == Decimal(28266000000)
         assert len(merged.facts) == len(DS.facts) + 1
         assert len(cm.load_dataset().facts) == len(DS.facts)
 
@@ -153,12 +153,16 @@ class TestUserFiles:
         problems = [problem.split("facts.csv, ", 1)[1] for problem in caught.value.problems]
         assert problems == [
             "line 3, field 'company': unknown company 'openai'; expected one of the companies' ids",
-            "line 4, field 'period': cannot read a period from '2024-01-15/2024-12-31': expected a label such as"
-            " '2024', '2024-H1', '2024-Q3', '2024-07' or '2024-04/2025-03'",
+            (
+                "line 4, field 'period': cannot read a period from '2024-01-15/2024-12-31': expected a label such as"
+                " '2024', '2024-H1', '2024-Q3', '2024-07' or '2024-04/2025-03'"
+            ),
             "line 5, field 'amount': " + problems[2].split("'amount': ", 1)[1],
             "line 6, field 'currency': unknown currency code 'RMB': expected an ISO 4217 code such as 'USD' or 'CNY'",
-            "line 6, field 'status': status must be a Status or one of 'reported', 'derived', 'guidance',"
-            " 'estimate', got 'rumour'",
+            (
+                "line 6, field 'status': status must be a Status or one of 'reported', 'derived', 'guidance',"
+                " 'estimate', got 'rumour'"
+            ),
             "line 6, field 'sources': unknown source 'sec'; expected one of the sources' ids",
             "line 7: a duplicate fact: meta capex over 2024 (as the article gives it)",
             "line 8: expected 10 fields, got 3",

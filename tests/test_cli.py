@@ -154,3 +154,26 @@ def test_python_dash_m():
     done = subprocess.run([sys.executable, "-m", "capexmodel", "report", "--locale", "en_US"],
                           capture_output=True, text=True, check=True)
     assert "$258B" in done.stdout
+
+
+def test_rows_left_out_are_noted(capsys, tmp_path):
+    (tmp_path / "purchases.csv").write_text(
+        "buyer,chip,quantity,unit,period,source\n"
+        "meta,B200,1,万,2025,omdia\n"
+        "meta,H100,1,万,2023,omdia\n", encoding="utf-8")
+    status, out, _ = run(capsys, "report", "--data", str(tmp_path), "--format", "json", "--locale", "en_US")
+    assert status == 0
+    sections = {section["key"]: section for section in json.loads(out)["sections"]}
+    assert "meta: B200 over 2025 is not a 2024 Hopper purchase" in sections["hopper_2024"]["notes"]
+    assert "meta: H100 over 2023 is not a 2024 Hopper purchase" in sections["hopper_2024"]["notes"]
+    assert "microsoft: no revenue fact for microsoft over 2024" in sections["intensity_2024"]["notes"]
+    assert any("China Unicom gave no 2025 capex plan" in note for note in sections["projections_2025"]["notes"])
+    intensity = {value["company"]: value for value in sections["intensity_2024"]["values"]}
+    assert intensity["bytedance"]["status"] == "estimate"
+    assert "The Information" in intensity["bytedance"]["sources"]
+
+
+def test_notes_in_every_format(capsys):
+    assert "* companies with fewer than half" in run(capsys, "report", "--locale", "en_US")[1]
+    assert "- companies with fewer than half" in run(capsys, "report", "--format", "markdown", "--locale", "en_US")[1]
+    assert "note: companies with fewer than half" in run(capsys, "report", "--format", "csv", "--locale", "en_US")[1]

@@ -38,8 +38,10 @@ class TestTheArticle:
         assert DS.sources["zheshang"] in china.sources
 
     def test_nvidia_us_over_china(self):
-        us = DS.fact("nvidia", "revenue_by_market", Y24, market="US")
-        china = DS.fact("nvidia", "revenue_by_market", Y24, market="CN")
+        fiscal_2025 = DS.company("nvidia").fiscal_calendar.year(2025)  # what the article calls 2024
+        assert fiscal_2025 == cm.Period.parse("2024-02/2025-01")
+        us = DS.fact("nvidia", "revenue_by_market", fiscal_2025, market="US")
+        china = DS.fact("nvidia", "revenue_by_market", fiscal_2025, market="CN")
         assert round(us.value / china.value, 1) == Decimal("3.6")
 
     def test_bytedance_in_dollars(self):
@@ -222,14 +224,86 @@ class TestUserFiles:
         text = str(caught.value)
         for expected in [
             "companies.csv, line 2, field 'fiscal_year_end_month': year_end_month must be a month number from 1 to 12",
-            "companies.csv, line 2: unknown region 'Mars'",
+            "companies.csv, line 2, field 'region': unknown region 'Mars'",
             "rates.csv, line 2, field 'rate': a rate is positive, got '-1'",
             "rates.csv, line 3, field 'window': cannot read a period from '2024-13'",
-            "rates.csv, line 1: two rates for USD/CNY over 2024",
+            "rates.csv, line 4: a second USD/CNY rate over 2024: one rate per pair and window",
             "purchases.csv, line 2, field 'chip': unknown chip 'H30'",
-            "purchases.csv, line 3, field 'quantity': expected a whole number of chips, got 1.5",
+            "purchases.csv, line 3, field 'quantity': expected a whole number of chips, zero or more, got 1.5",
             "purchases.csv, line 4, field 'buyer': unknown company 'openai'",
             "statements.csv, line 2, field 'source': expected a source id",
             "statements.csv, line 3, field 'value':",
         ]:
             assert expected in text, expected
+
+
+class TestStricterLoading:
+    def test_the_users_preferred_source_wins_over_the_articles(self, tmp_path):
+        write(tmp_path, "sources", "mine,Me,My restatement,,,yes")
+        write(tmp_path, "facts", "amazon,capex,2024,800,亿,USD,my basis,derived,mine,")
+        merged = cm.load_dataset(tmp_path)
+        assert merged.fact("amazon", "capex", Y24).value.amount == 800 * 10**8
+        assert merged.preferred_sources[0] == merged.sources["mine"]
+
+    def test_duplicates_and_bad_ids_are_refused(self, tmp_path):
+        write(tmp_path, "purchases", "microsoft,H100,48.5,万,2024,omdia", "meta,H100,-1,,2024,omdia",
+              "meta,H100,1,,2024,omdia zheshang")
+        write(tmp_path, "statements", "cloud_share_aws_azure_gcp,0.5,share,x,x,caijing", ",1,x,x,x,caijing")
+        write(tmp_path, "sources", "has space,A,B,,,no")
+        write(tmp_path, "rates", "USD,XYZ,7,2024,caijing", "USD,CNY,7,2024,caijing")
+        with pytest.raises(cm.DataFileError) as caught:
+            cm.load_dataset(tmp_path)
+        text = str(caught.value)
+        for expected in [
+            "sources.csv, line 2, field 'id': a source id is letters, digits, '-' and '_', got 'has space'",
+            "rates.csv, line 2, field 'quote': unknown currency code 'XYZ'",
+            "rates.csv, line 3: a second USD/CNY rate",
+            "purchases.csv, line 2: a duplicate purchase: microsoft H100 over 2024",
+            "purchases.csv, line 3, field 'quantity': expected a whole number of chips, zero or more, got -1",
+            "purchases.csv, line 4, field 'source': expected one source id, got 'omdia zheshang'",
+            "statements.csv, line 2, field 'key': the statement 'cloud_share_aws_azure_gcp' is defined twice",
+            "statements.csv, line 3, field 'key': a statement key is letters, digits, '-' and '_', got ''",
+        ]:
+            assert expected in text, expected
+
+    def test_misnamed_files_and_odd_headers(self, tmp_path):
+        write(tmp_path, "facts", "meta,capex,2030,1,,USD,,reported,caijing,")
+        (tmp_path / "purchase.csv").write_text("buyer\n", encoding="utf-8")
+        with pytest.raises(cm.DataFileError, match="purchase.csv: not a data file name"):
+            cm.load_dataset(tmp_path)
+        (tmp_path / "purchase.csv").unlink()
+        (tmp_path / "facts.csv").write_text(HEADERS["facts"] + ",basis\n", encoding="utf-8")
+        with pytest.raises(cm.DataFileError, match=r"the header has unknown 'basis \(twice\)'"):
+            cm.load_dataset(tmp_path)
+
+    def test_a_fiscal_month_must_be_ascii_digits(self, tmp_path):
+        write(tmp_path, "companies", "acme,Acme,阿克米,US,USD,\u00b2,")
+        with pytest.raises(cm.DataFileError, match="expected a month number from 1 to 12, got '\u00b2'"):
+            cm.load_dataset(tmp_path)
+
+    def test_problems_are_capped(self, tmp_path, monkeypatch):
+        from capexmodel import _dataset  # noqa: PLC0415
+
+        monkeypatch.setattr(_dataset, "MAX_PROBLEMS", 2)
+        write(tmp_path, "facts", *["nobody,capex,2024,1,,USD,,reported,caijing,"] * 5)
+        with pytest.raises(cm.DataFileError) as caught:
+            cm.load_dataset(tmp_path)
+        assert caught.value.problems[-1] == "... and 3 more problems"
+        assert len(caught.value.problems) == 3
+
+    def test_unreadable_files_and_bad_arguments(self, tmp_path, monkeypatch):
+        path = write(tmp_path, "facts", "meta,capex,2030,1,,USD,,reported,caijing,")
+
+        def refuse(_self):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(Path, "read_bytes", refuse)
+        with pytest.raises(cm.DataFileError, match="facts.csv: cannot read the file: Permission denied"):
+            cm.load_dataset(path)
+        monkeypatch.undo()
+        with pytest.raises(cm.InvalidValueError, match="load_dataset\\(\\) takes a path .* got 123"):
+            cm.load_dataset(123)  # type: ignore[arg-type]
+        with pytest.raises(cm.InvalidValueError, match="companies must be a list of companies or ids, got 5"):
+            DS.total("capex", period=Y24, companies=5)  # type: ignore[arg-type]
+        with pytest.raises(cm.InvalidValueError, match="rates must be a capexmodel.RateTable, got 'x'"):
+            DS.total("capex", period=Y24, region="US", rates="x")  # type: ignore[arg-type]

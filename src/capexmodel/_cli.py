@@ -111,6 +111,7 @@ def render_table(report: Report) -> str:
         out.append("  ".join(_pad(titles[key], widths[key]) for key in keys).rstrip())
         out.append("  ".join("-" * widths[key] for key in keys))
         out.extend("  ".join(_pad(row[key], widths[key]) for key in keys).rstrip() for row in section.rows)
+        out.extend(f"* {note}" for note in section.notes)
         out.append("")
     return "\n".join(out)
 
@@ -124,6 +125,9 @@ def render_markdown(report: Report) -> str:
         out.append("| " + " | ".join(title for _, title in section.columns) + " |")
         out.append("|" + "---|" * len(keys))
         out.extend("| " + " | ".join(row[key].replace("|", "\\|") for key in keys) + " |" for row in section.rows)
+        if section.notes:
+            out.append("")
+            out.extend(f"- {note}" for note in section.notes)
         out.append("")
     return "\n".join(out)
 
@@ -137,6 +141,7 @@ def render_csv(report: Report) -> str:
         writer.writerow([section.title])
         writer.writerow([title for _, title in section.columns])
         writer.writerows([row[key] for key in keys] for row in section.rows)
+        writer.writerows([f"note: {note}"] for note in section.notes)
         writer.writerow([])
     return buffer.getvalue()
 
@@ -152,6 +157,7 @@ def render_json(report: Report) -> str:
                 "columns": [{"key": key, "title": title} for key, title in section.columns],
                 "rows": list(section.rows),
                 "values": list(section.values),
+                "notes": list(section.notes),
             }
             for section in report.sections
         ],

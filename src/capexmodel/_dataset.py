@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, final
@@ -51,6 +52,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 
 #: Larger files are refused before they are read.
 MAX_FILE_BYTES = 20 * 1024 * 1024
+
+#: At most this many problems are listed; the rest are counted.
+MAX_PROBLEMS = 100
+
+_SOURCE_ID = re.compile(r"[A-Za-z0-9_-]+")
 
 
 @final
@@ -311,8 +317,14 @@ class Dataset:
             raise InvalidValueError(msg)
         if region is not None:
             members = self.companies_in(region)
+        elif companies is None or isinstance(companies, str) or not hasattr(companies, "__iter__"):
+            msg = f"companies must be a list of companies or ids, got {show(companies)}"
+            raise InvalidValueError(msg)
         else:
-            members = tuple(self.company(_id_of(c)) for c in companies or ())
+            members = tuple(self.company(_id_of(c)) for c in companies)
+        if rates is not None and not isinstance(rates, RateTable):
+            msg = f"rates must be a capexmodel.RateTable, got {show(rates)}"
+            raise InvalidValueError(msg)
         table = self.rates if rates is None else rates
         found: list[Fact] = []
         missing: list[str] = []
@@ -379,10 +391,13 @@ class _Problems:
 
     @property
     def lines(self) -> list[str]:
-        """The problems, file by file in the order read, line by line."""
+        """The problems, file by file in the order read, line by line (the first `MAX_PROBLEMS`, then a count)."""
         files = list(dict.fromkeys(where for where, _, _ in self.found))
         ordered = sorted(self.found, key=lambda problem: (files.index(problem[0]), problem[1]))
-        return [text for _, _, text in ordered]
+        shown = [text for _, _, text in ordered[:MAX_PROBLEMS]]
+        if len(ordered) > MAX_PROBLEMS:
+            shown.append(f"... and {len(ordered) - MAX_PROBLEMS:,} more problems")
+        return shown
 
 
 _Row = tuple[int, dict[str, str]]
@@ -435,6 +450,7 @@ def _check_header(name: str, line: int, header: list[str], kind: str, problems: 
     expected = COLUMNS[kind]
     missing = [column for column in expected if column not in header]
     unknown = [column for column in header if column not in expected]
+    unknown += [f"{column} (twice)" for column in dict.fromkeys(header) if header.count(column) > 1]
     if missing or unknown:
         wrong = ", ".join([*(f"missing {c!r}" for c in missing), *(f"unknown {c!r}" for c in unknown)])
         problems.add(name, line, None, f"the header has {wrong}; expected {', '.join(expected)}")
@@ -474,7 +490,8 @@ class _Builder:
     def __init__(self, base: Dataset | None, problems: _Problems) -> None:
         self.problems = problems
         self.sources: dict[str, Source] = dict(base.sources) if base else {}
-        self.preferred: list[Source] = list(base.preferred_sources) if base else []
+        self.preferred: list[Source] = []  # the files' own preferred sources come first
+        self.base_preferred: list[Source] = list(base.preferred_sources) if base else []
         self.companies: dict[str, Company] = _index(base.companies, lambda c: c.id) if base else {}
         self.facts: list[Fact] = list(base.facts) if base else []
         self.rates: list[ExchangeRate] = list(base.rates.rates) if base else []
@@ -516,6 +533,9 @@ class _Builder:
 
     def add_sources(self, where: str, rows: list[_Row]) -> None:
         for row in self.rows(where, rows):
+            if not _SOURCE_ID.fullmatch(row["id"]):
+                self.problem("id", f"a source id is letters, digits, '-' and '_', got {row['id']!r}")
+                continue
             if row["id"] in self.sources:
                 self.problem("id", f"the source {row['id']!r} is defined twice")
                 continue
@@ -532,9 +552,15 @@ class _Builder:
             if row["id"] in self.companies:
                 self.problem("id", f"the company {row['id']!r} is defined twice")
                 continue
-            calendar = self.parse("fiscal_year_end_month", _calendar, row["fiscal_year_end_month"])
-            company = self.parse(None, _company, row, calendar or FiscalCalendar())  # reports the other fields too
-            if company is not None and calendar is not None:
+            checks = [
+                self.parse("fiscal_year_end_month", _calendar, row["fiscal_year_end_month"]),
+                self.parse("region", Region, row["region"]),
+                self.parse("currency", Currency, row["currency"]),
+            ]
+            if any(check is None for check in checks):
+                continue
+            company = self.parse(None, _company, row, checks[0])
+            if company is not None:
                 self.companies[company.id] = company
 
     def add_facts(self, where: str, rows: list[_Row]) -> None:
@@ -565,31 +591,61 @@ class _Builder:
             self.facts.append(fact)
 
     def add_rates(self, where: str, rows: list[_Row]) -> None:
+        seen = {(frozenset((rate.base, rate.quote)), rate.window) for rate in self.rates}
         for row in self.rows(where, rows):
+            base = self.parse("base", Currency, row["base"])
+            quote = self.parse("quote", Currency, row["quote"])
             window = self.parse("window", Period.parse, row["window"])
-            sources = self.source_ids("source", row["source"])
-            if window is None or sources is None:
+            source = self.one_source(row["source"])
+            if base is None or quote is None or window is None or source is False:
                 continue
-            source = sources[0] if sources else None
-            rate = self.parse("rate", ExchangeRate, row["base"], row["quote"], row["rate"], window, source)
-            if rate is not None:
-                self.rates.append(rate)
+            rate = self.parse("rate", ExchangeRate, base, quote, row["rate"], window, source)
+            if rate is None:
+                continue
+            key = (frozenset((base, quote)), window)
+            if key in seen:
+                self.problem(None, f"a second {base}/{quote} rate over {window}: one rate per pair and window")
+                continue
+            seen.add(key)
+            self.rates.append(rate)
+
+    def one_source(self, text: str) -> Source | bool | None:
+        """The one source a rate or a purchase cites (None for none), or False after a problem."""
+        sources = self.source_ids("source", text)
+        if sources is None:
+            return False
+        if len(sources) > 1:
+            self.problem("source", f"expected one source id, got {text!r}")
+            return False
+        return sources[0] if sources else None
 
     def add_purchases(self, where: str, rows: list[_Row]) -> None:
+        seen = {(p.buyer_id, p.chip.name, p.period) for p in self.purchases}
         for row in self.rows(where, rows):
             buyer = self.company_of("buyer", row["buyer"])
             quantity = self.parse("quantity", _count, row["quantity"], row["unit"])
             period = self.parse("period", Period.parse, row["period"])
-            sources = self.source_ids("source", row["source"])
-            if buyer is None or quantity is None or period is None or sources is None:
+            source = self.one_source(row["source"])
+            if buyer is None or quantity is None or period is None or source is False:
                 continue
-            source = sources[0] if sources else None
             purchase = self.parse("chip", ChipPurchase, buyer, row["chip"], quantity, period, source)
-            if purchase is not None:
-                self.purchases.append(purchase)
+            if purchase is None:
+                continue
+            key = (buyer.id, purchase.chip.name, period)
+            if key in seen:
+                self.problem(None, f"a duplicate purchase: {buyer.id} {purchase.chip.name} over {period}")
+                continue
+            seen.add(key)
+            self.purchases.append(purchase)
 
     def add_statements(self, where: str, rows: list[_Row]) -> None:
         for row in self.rows(where, rows):
+            if not _SOURCE_ID.fullmatch(row["key"]):
+                self.problem("key", f"a statement key is letters, digits, '-' and '_', got {row['key']!r}")
+                continue
+            if any(statement.key == row["key"] for statement in self.statements):
+                self.problem("key", f"the statement {row['key']!r} is defined twice")
+                continue
             value = self.parse("value", _number, row["value"], "")
             sources = self.source_ids("source", row["source"])
             if sources == ():
@@ -600,13 +656,12 @@ class _Builder:
             self.statements.append(Statement(row["key"], value, row["unit"], *texts, sources[0]))
 
     def dataset(self) -> Dataset:
-        self.where, self.line = "rates.csv", 1
-        table = self.parse(None, RateTable, self.rates) or RateTable([])
-        if self.problems.lines:
+        table = RateTable(self.rates)  # one rate per pair and window is checked row by row
+        if self.problems.found:
             raise DataFileError(self.problems.lines)
         return Dataset(
             tuple(self.companies.values()), dict(self.sources), tuple(self.facts), table, tuple(self.purchases),
-            tuple(self.statements), tuple(self.preferred),
+            tuple(self.statements), tuple(dict.fromkeys([*self.preferred, *self.base_preferred])),
         )
 
 
@@ -623,7 +678,7 @@ def _fact_key(fact: Fact) -> tuple[object, ...]:
 
 def _calendar(text: str) -> FiscalCalendar:
     text = text or "12"
-    if not text.isdigit():
+    if not re.fullmatch(r"[0-9]{1,2}", text):
         msg = f"expected a month number from 1 to 12, got {show(text)}"
         raise InvalidValueError(msg)
     return FiscalCalendar(year_end_month=int(text))
@@ -631,8 +686,8 @@ def _calendar(text: str) -> FiscalCalendar:
 
 def _count(text: str, unit: str) -> int:
     quantity = _number(text, unit)
-    if quantity != quantity.to_integral_value():
-        msg = f"expected a whole number of chips, got {text}{unit}"
+    if quantity < 0 or quantity != quantity.to_integral_value():
+        msg = f"expected a whole number of chips, zero or more, got {text}{unit}"
         raise InvalidValueError(msg)
     return int(quantity)
 
@@ -671,6 +726,9 @@ def load_dataset(path: str | Path | None = None, *, replace: bool = False) -> Da
         (14, Decimal('7.230'))
     """
     global _embedded  # noqa: PLW0603 -- the embedded dataset is read once
+    if path is not None and not isinstance(path, str | Path):
+        msg = f"load_dataset() takes a path to a folder or a file, got {show(path)}"
+        raise InvalidValueError(msg)
     if path is None or not replace:
         if _embedded is None:
             folder = resources.files("capexmodel") / "data"
@@ -681,23 +739,29 @@ def load_dataset(path: str | Path | None = None, *, replace: bool = False) -> Da
 
 
 def _user_files(path: Path) -> dict[str, tuple[str, bytes]]:
+    names = ", ".join(f"{kind}.csv" for kind in _ORDER)
     if path.is_dir():
         found = {kind: path / f"{kind}.csv" for kind in _ORDER if (path / f"{kind}.csv").is_file()}
+        strangers = sorted(str(file) for file in path.glob("*.csv") if file.stem not in COLUMNS)
+        if strangers:
+            raise DataFileError([f"{file}: not a data file name; expected any of {names}" for file in strangers])
         if not found:
-            names = ", ".join(f"{kind}.csv" for kind in _ORDER)
             raise DataFileError([f"{path}: no data files here; expected any of {names}"])
     elif path.is_file():
         kind = path.stem
         if kind not in COLUMNS:
-            names = ", ".join(f"{kind}.csv" for kind in _ORDER)
             raise DataFileError([f"{path}: cannot tell what the file holds from its name; expected one of {names}"])
         found = {kind: path}
     else:
         raise DataFileError([f"{path}: no such file or folder"])
     files = {}
     for kind, file in found.items():
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DataFileError([f"{file}: the file is {size:,} bytes; data files are limited to {MAX_FILE_BYTES:,}"])
-        files[kind] = (str(file), file.read_bytes())
+        try:
+            size = file.stat().st_size
+            if size > MAX_FILE_BYTES:
+                limit = f"data files are limited to {MAX_FILE_BYTES:,}"
+                raise DataFileError([f"{file}: the file is {size:,} bytes; {limit}"])
+            files[kind] = (str(file), file.read_bytes())
+        except OSError as error:
+            raise DataFileError([f"{file}: cannot read the file: {error.strerror or error}"]) from None
     return files

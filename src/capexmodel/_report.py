@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, final
 import attrs
 
 from capexmodel._chips import h100_equivalents
-from capexmodel._conversion import ExchangeRate, RateTable
+from capexmodel._conversion import RateTable
 from capexmodel._errors import CapexModelError
 from capexmodel._format import format_money, format_percent, format_ratio
 from capexmodel._indicators import capex_intensity
 from capexmodel._period import CalendarYear
 from capexmodel._projections import capex_from_revenue, spread_plan
-from capexmodel._provenance import Source
+from capexmodel._provenance import Source, Status, merge_sources
 from capexmodel._risk import bubble_risk
 
 if TYPE_CHECKING:
@@ -28,8 +28,6 @@ __all__ = ["Report", "Section", "build_report"]
 
 Y24, Y25 = CalendarYear(2024), CalendarYear(2025)
 
-#: The article's basis for counting Hopper chips: an H20 is a third of an H100.
-ARTICLE_BASIS = {"H20": Fraction(1, 3), "H200": 1, "H800": 1}
 
 _TEXT = {
     "en": {
@@ -60,6 +58,7 @@ _TEXT = {
         "coverage": "Signals known",
         "firing": "Signals that fire",
         "none": "none",
+        "risk_note": "companies with fewer than half of the six signals known are left out",
     },
     "zh": {
         "capex": "2024年各公司资本支出",
@@ -89,6 +88,7 @@ _TEXT = {
         "coverage": "可判断信号",
         "firing": "触发的信号",
         "none": "无",
+        "risk_note": "六个信号中可判断的不足一半的公司未列出",
     },
 }
 
@@ -173,40 +173,60 @@ class _Builder:
         return Section("capex_by_region", self.text["totals"], columns, tuple(rows), tuple(values))
 
     def chips(self) -> Section:
-        rows, values = [], []
+        rows, values, notes = [], [], []
+        three = {statement.key: statement.value for statement in self.dataset.statements}.get("h20_per_h100")
+        article_basis = {"H20": Fraction(1) / Fraction(three)} if three else {"H20": Fraction(1)}
+        article_basis |= {"H200": Fraction(1), "H800": Fraction(1)}
         for purchase in self.dataset.purchases:
-            article = h100_equivalents([purchase], basis=ARTICLE_BASIS).value
+            if purchase.period != Y24 or purchase.chip.family != "Hopper":
+                what = f"{purchase.chip.name} over {purchase.period}"
+                notes.append(f"{purchase.buyer_id}: {what} is not a 2024 Hopper purchase")
+                continue
+            article = h100_equivalents([purchase], basis=article_basis).value
             datasheet = h100_equivalents([purchase], basis="bf16").value
-            company = self.dataset.company(purchase.buyer_id)
-            rows.append({"buyer": self.name(company), "chip": purchase.chip.name,
+            rows.append({"buyer": self.buyer(purchase.buyer_id), "chip": purchase.chip.name,
                          "quantity": f"{purchase.quantity:,}", "article": f"{article:,.0f}",
                          "bf16": f"{datasheet:,.0f}"})
             values.append({"buyer": purchase.buyer_id, "chip": purchase.chip.name, "quantity": str(purchase.quantity),
                            "article": str(article), "bf16": str(datasheet)})
         columns = (("buyer", self.text["buyer"]), ("chip", self.text["chip"]), ("quantity", self.text["quantity"]),
                    ("article", self.text["article_basis"]), ("bf16", self.text["bf16_basis"]))
-        return Section("hopper_2024", self.text["chips"], columns, tuple(rows), tuple(values))
+        return Section("hopper_2024", self.text["chips"], columns, tuple(rows), tuple(values), tuple(notes))
+
+    def buyer(self, company_id: str) -> str:
+        try:
+            return self.name(self.dataset.company(company_id))
+        except CapexModelError:
+            return company_id
 
     def intensity(self) -> Section:
-        rows, values = [], []
+        rows, values, notes = [], [], []
         for company in self.dataset.companies:
             try:
-                capex = self.usd(self.dataset.fact(company, "capex", Y24))
-                revenue = self.usd(self.dataset.fact(company, "revenue", Y24))
-            except CapexModelError:
+                capex_fact = self.dataset.fact(company, "capex", Y24)
+                revenue_fact = self.dataset.fact(company, "revenue", Y24)
+                capex, revenue = self.usd(capex_fact), self.usd(revenue_fact)
+                intensity = capex_intensity(capex, revenue)
+            except CapexModelError as error:
+                if self.dataset.select(company=company, metric="capex", period=Y24):
+                    notes.append(f"{company.id}: {error}")
                 continue
-            intensity = capex_intensity(capex, revenue)
+            status = Status.combine([capex_fact.status, revenue_fact.status])
             rows.append({"company": self.name(company), "capex": self.money(capex), "revenue": self.money(revenue),
-                         "intensity": format_percent(intensity, locale=self.locale)})
+                         "intensity": format_percent(intensity, locale=self.locale), "status": status.value})
             values.append({"company": company.id, "capex": str(capex.amount), "revenue": str(revenue.amount),
-                           "intensity": str(intensity)})
+                           "intensity": str(intensity), "status": status.value,
+                           "sources": "; ".join(str(source) for source in merge_sources(capex_fact.sources,
+                                                                                        revenue_fact.sources))})
         columns = (("company", self.text["company"]), ("capex", self.text["capex_2024"]),
-                   ("revenue", self.text["revenue"]), ("intensity", self.text["intensity"]))
-        return Section("intensity_2024", self.text["intensity"], columns, tuple(rows), tuple(values))
+                   ("revenue", self.text["revenue"]), ("intensity", self.text["intensity"]),
+                   ("status", self.text["status"]))
+        return Section("intensity_2024", self.text["intensity"], columns, tuple(rows), tuple(values), tuple(notes))
 
     def projections(self) -> Section:
-        assumed = RateTable([ExchangeRate("USD", "CNY", rate.rate, Y25, source=_ASSUMPTION)
+        assumed = RateTable([attrs.evolve(rate, window=Y25, source=_ASSUMPTION)
                              for rate in self.dataset.rates.rates if rate.window == Y24])
+        notes: list[str] = []
         projected = list(self.dataset.select(metric="capex", period=Y25))
         for plan in self.dataset.select(metric="capex"):  # multi-year plans from 2025, spread evenly by year
             period = plan.value.period
@@ -214,33 +234,44 @@ class _Builder:
                 years = [CalendarYear(2025 + offset) for offset in range(period.month_count // 12)]
                 projected.append(spread_plan(plan, years)[0])
         rule = {statement.key: statement.value for statement in self.dataset.statements}
-        if "tencent_2025_capex_to_revenue" in rule:
+        covered = {fact.company.id for fact in projected}
+        if "tencent_2025_capex_to_revenue" in rule and "tencent" not in covered:
             try:
                 revenue = self.dataset.fact("tencent", "revenue", Y24)
                 growth, share = rule["tencent_2025_revenue_growth"], rule["tencent_2025_capex_to_revenue"]
                 projected.append(capex_from_revenue(revenue, period=Y25, revenue_growth=growth, capex_to_revenue=share))
-            except CapexModelError:
-                pass
+            except CapexModelError as error:
+                notes.append(f"tencent: {error}")
         rows, values = [], []
         for fact in projected:
-            in_usd = assumed.convert(fact.value, "USD") if assumed.rates else fact.value
+            try:
+                in_usd = self.money(assumed.convert(fact.value, "USD"))
+            except CapexModelError as error:
+                in_usd = "-"
+                notes.append(f"{fact.company.id}: not converted to USD: {error}")
             derivation = getattr(fact.derivation, "rule", fact.basis)
-            rows.append({"company": self.name(fact.company), "capex": self.money(fact.value), "usd": self.money(in_usd),
+            rows.append({"company": self.name(fact.company), "capex": self.money(fact.value), "usd": in_usd,
                          "rule": str(derivation), "status": fact.status.value})
             values.append({"company": fact.company.id, "capex": str(fact.value.amount),
-                           "currency": fact.value.currency, "usd": str(in_usd.amount)})
+                           "currency": fact.value.currency, "status": fact.status.value})
+        notes.extend(str(statement.text_en if self.locale.startswith("en") else statement.text_zh)
+                     for statement in self.dataset.statements if statement.unit == "rule")
         columns = (("company", self.text["company"]), ("capex", self.text["capex_2025"]), ("usd", self.text["in_usd"]),
                    ("rule", self.text["rule"]), ("status", self.text["status"]))
-        return Section("projections_2025", self.text["projections"], columns, tuple(rows), tuple(values))
+        return Section("projections_2025", self.text["projections"], columns, tuple(rows), tuple(values), tuple(notes))
 
     def risk(self) -> Section:
-        rows, values = [], []
+        rows, values, notes = [], [], []
         for company in self.dataset.companies:
             facts = [fact for fact in self.dataset.facts if fact.company == company]
             chosen = _one_per_metric(self.dataset, company, facts)
             if not chosen:
                 continue
-            assessment = bubble_risk(chosen, Y24, company=company, rates=self.dataset.rates, currency="USD")
+            try:
+                assessment = bubble_risk(chosen, Y24, company=company, rates=self.dataset.rates, currency="USD")
+            except CapexModelError as error:
+                notes.append(f"{company.id}: {error}")
+                continue
             if assessment.score is None or assessment.coverage < Decimal("0.5"):
                 continue
             firing = [signal.name for signal in assessment.signals if signal.fires] or [self.text["none"]]
@@ -249,9 +280,10 @@ class _Builder:
                          "firing": ", ".join(firing)})
             values.append({"company": company.id, "score": str(assessment.score),
                            "coverage": str(assessment.coverage), "firing": ",".join(firing)})
+        notes.append(self.text["risk_note"])
         columns = (("company", self.text["company"]), ("score", self.text["score"]),
                    ("coverage", self.text["coverage"]), ("firing", self.text["firing"]))
-        return Section("bubble_risk_2024", self.text["risk"], columns, tuple(rows), tuple(values))
+        return Section("bubble_risk_2024", self.text["risk"], columns, tuple(rows), tuple(values), tuple(notes))
 
 
 _ASSUMPTION = Source(

@@ -78,6 +78,14 @@ def _positive(value: Money, name: str, meaning: str) -> None:
         raise UndefinedIndicatorError(msg)
 
 
+def _capex_over(capex: Money, denominator: Money, name: str, meaning: str) -> Decimal:
+    """``capex / denominator``: one currency and period, capex not negative, a positive denominator."""
+    capex, denominator = _check_pair(capex, "capex", denominator, name)
+    _check_capex(capex)
+    _positive(denominator, name, meaning)
+    return _quotient(capex, denominator)
+
+
 def ratio(a: Money, b: Money) -> Decimal:
     """``a / b`` for two amounts in one currency over one period.
 
@@ -125,10 +133,7 @@ def capex_intensity(capex: Money, revenue: Money) -> Decimal:
         >>> round(cm.capex_intensity(cm.Money("82999", "USD", y24), cm.Money("637959", "USD", y24)), 3)
         Decimal('0.130')
     """
-    capex, revenue = _check_pair(capex, "capex", revenue, "revenue")
-    _check_capex(capex)
-    _positive(revenue, "revenue", "capex intensity")
-    return _quotient(capex, revenue)
+    return _capex_over(capex, revenue, "revenue", "capex intensity")
 
 
 def capex_to_operating_cash_flow(capex: Money, operating_cash_flow: Money) -> Decimal:
@@ -145,10 +150,7 @@ def capex_to_operating_cash_flow(capex: Money, operating_cash_flow: Money) -> De
         >>> round(cm.capex_to_operating_cash_flow(cm.Money("82999", "USD", y24), ocf), 2)
         Decimal('0.72')
     """
-    capex, ocf = _check_pair(capex, "capex", operating_cash_flow, "operating_cash_flow")
-    _check_capex(capex)
-    _positive(ocf, "operating_cash_flow", "capex to operating cash flow")
-    return _quotient(capex, ocf)
+    return _capex_over(capex, operating_cash_flow, "operating_cash_flow", "capex to operating cash flow")
 
 
 def capex_to_net_income(capex: Money, net_income: Money) -> Decimal:
@@ -163,10 +165,7 @@ def capex_to_net_income(capex: Money, net_income: Money) -> Decimal:
         >>> round(cm.capex_to_net_income(cm.Money("37256", "USD", y24), cm.Money("62360", "USD", y24)), 2)
         Decimal('0.60')
     """
-    capex, income = _check_pair(capex, "capex", net_income, "net_income")
-    _check_capex(capex)
-    _positive(income, "net_income", "capex to net income")
-    return _quotient(capex, income)
+    return _capex_over(capex, net_income, "net_income", "capex to net income")
 
 
 def capex_to_depreciation(capex: Money, depreciation: Money) -> Decimal:
@@ -181,10 +180,7 @@ def capex_to_depreciation(capex: Money, depreciation: Money) -> Decimal:
         >>> round(cm.capex_to_depreciation(cm.Money("82999", "USD", y24), cm.Money("52795", "USD", y24)), 2)
         Decimal('1.57')
     """
-    capex, depreciation = _check_pair(capex, "capex", depreciation, "depreciation")
-    _check_capex(capex)
-    _positive(depreciation, "depreciation", "capex to depreciation")
-    return _quotient(capex, depreciation)
+    return _capex_over(capex, depreciation, "depreciation", "capex to depreciation")
 
 
 def free_cash_flow(operating_cash_flow: Money, capex: Money) -> Money:

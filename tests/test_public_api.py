@@ -8,7 +8,8 @@ import capexmodel as cm
 
 
 def test_all_is_sorted_and_complete():
-    loaded_at_import = {name for name in vars(cm) if not name.startswith("_")}
+    modules = {name for name, value in vars(cm).items() if inspect.ismodule(value)}  # capexmodel.frames
+    loaded_at_import = {name for name in vars(cm) if not name.startswith("_")} - modules
     assert cm.__all__ == sorted(cm.__all__)
     assert set(cm.__all__) == loaded_at_import | set(cm._LAZY) | {"__version__"}
     assert set(dir(cm)) >= set(cm.__all__)
@@ -100,4 +101,4 @@ def test_every_public_name_is_in_the_api_reference():
         for line in page.read_text(encoding="utf-8").splitlines()
         if line.startswith("::: capexmodel.")
     }
-    assert set(cm.__all__) - {"__version__"} == documented
+    assert set(cm.__all__) - {"__version__"} == documented - {"frames"}  # frames: a public module, on its own page

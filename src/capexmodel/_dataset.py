@@ -8,7 +8,7 @@ import io
 import re
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, final
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, final
 
 import attrs
 
@@ -354,6 +354,35 @@ class Dataset:
             '111亿美元'
         """
         return self.rates.convert(money, currency, blend=blend)
+
+    def to_frame(self, backend: Literal["pyarrow", "pandas", "polars"] = "pyarrow") -> Any:  # noqa: ANN401 -- per backend
+        """The facts as a table (see `capexmodel.frames` for the layout); needs the ``frames`` extra.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.load_dataset().to_frame("pyarrow").num_rows
+            71
+        """
+        from capexmodel.frames import to_frame  # noqa: PLC0415 -- an optional extra
+
+        return to_frame(self, backend)
+
+    @classmethod
+    def from_frame(cls, frame: object, base: Dataset | None = None) -> Dataset:
+        """A dataset with the table's facts and `base`'s companies, sources, rates and chips.
+
+        `base` is the embedded dataset by default; ``Dataset.from_frame(ds.to_frame(), ds)``
+        has exactly `ds`'s facts. Needs the ``frames`` extra.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> ds = cm.load_dataset()
+            >>> cm.Dataset.from_frame(ds.to_frame("polars"), ds).facts == ds.facts
+            True
+        """
+        from capexmodel.frames import from_frame  # noqa: PLC0415 -- an optional extra
+
+        return from_frame(frame, base)
 
     def h100_equivalents(
         self, basis: Precision | Mapping[str, object] = "bf16", *, region: Region | str | None = None

@@ -1,0 +1,210 @@
+"""Facts as tables: the facts table layout, and conversion to and from DataFrames.
+
+Needs the ``frames`` extra (``pip install "capexmodel[frames]"``: narwhals and
+pyarrow); pandas and polars are used when installed. The layout has one row per
+fact:
+
+| column | type | holds |
+|---|---|---|
+| ``company`` | string | the company id |
+| ``metric`` | string | the metric's name |
+| ``period_start`` | date | the first day of the period |
+| ``period_end`` | date | the last day of the period |
+| ``currency`` | string | the ISO 4217 code |
+| ``amount`` | decimal(38, s), or string | the exact amount |
+| ``basis`` | string | what the number covers ("" for nothing special) |
+| ``status`` | string | reported, derived, guidance or estimate |
+| ``sources`` | string | the source ids, separated by spaces |
+| ``market`` | string or null | the market of a revenue split |
+
+Amounts are exact: a decimal column whose scale is the largest number of decimal
+places among them, or, when some amount needs more than 38 digits at that scale
+(the most a decimal column holds), a string column of the exact decimals.
+
+Examples:
+    >>> import capexmodel as cm
+    >>> from capexmodel import frames
+    >>> table = frames.to_frame(cm.load_dataset(), backend="pyarrow")
+    >>> table.num_rows, table.schema.field("amount").type
+    (71, Decimal128Type(decimal128(38, 0)))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+from capexmodel._errors import DataFileError, InvalidValueError, show
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    import pyarrow as pa
+
+    from capexmodel._dataset import Dataset
+    from capexmodel._facts import Fact
+    from capexmodel._provenance import Source
+
+__all__ = ["COLUMNS", "Backend", "facts_from_frame", "facts_table", "from_frame", "to_frame"]
+
+#: The columns of the facts table, in order.
+COLUMNS = ("company", "metric", "period_start", "period_end", "currency", "amount", "basis", "status", "sources",
+           "market")
+
+Backend = Literal["pyarrow", "pandas", "polars"]
+
+_MAX_DIGITS = 38
+
+
+def _pyarrow() -> Any:  # noqa: ANN401 -- the pyarrow module, untyped
+    try:
+        import pyarrow as pa  # noqa: PLC0415 -- an optional extra, loaded on first use
+    except ImportError:
+        msg = "tables need the frames extra: pip install 'capexmodel[frames]'"
+        raise InvalidValueError(msg) from None
+    return pa
+
+
+def _amount_type(amounts: list[Decimal]) -> pa.DataType:
+    """decimal128(38, s) when every amount fits exactly at the largest scale s, else a string column."""
+    pa = _pyarrow()
+    scale = max((max(0, -int(amount.as_tuple().exponent)) for amount in amounts), default=0)
+    if scale <= _MAX_DIGITS and all(max(amount.adjusted() + 1, 1) + scale <= _MAX_DIGITS for amount in amounts):
+        return pa.decimal128(_MAX_DIGITS, scale)
+    return pa.string()
+
+
+def facts_table(facts: Iterable[Fact], source_ids: Mapping[Source, str]) -> pa.Table:
+    """The facts as a pyarrow Table in the facts table layout, citing sources by `source_ids`."""
+    pa = _pyarrow()
+    rows = list(facts)
+    amounts = [fact.value.amount for fact in rows]
+    amount_type = _amount_type(amounts)
+    columns = {
+        "company": pa.array([fact.company.id for fact in rows], pa.string()),
+        "metric": pa.array([fact.metric.name for fact in rows], pa.string()),
+        "period_start": pa.array([fact.value.period.start for fact in rows], pa.date32()),
+        "period_end": pa.array([fact.value.period.end for fact in rows], pa.date32()),
+        "currency": pa.array([fact.value.currency.code for fact in rows], pa.string()),
+        "amount": pa.array(amounts if amount_type != pa.string() else [str(a) for a in amounts], amount_type),
+        "basis": pa.array([fact.basis for fact in rows], pa.string()),
+        "status": pa.array([fact.status.value for fact in rows], pa.string()),
+        "sources": pa.array([" ".join(source_ids[source] for source in fact.sources) for fact in rows], pa.string()),
+        "market": pa.array([None if fact.market is None else fact.market.code for fact in rows], pa.string()),
+    }
+    return pa.table(columns)
+
+
+def to_frame(dataset: Dataset, backend: Backend = "pyarrow") -> Any:  # noqa: ANN401 -- the backend decides the type
+    """The dataset's facts as a table of `backend`: a pyarrow Table, or a pandas or polars DataFrame.
+
+    Sources are cited by the dataset's ids, so `from_frame` finds them again.
+    """
+    table = facts_table(dataset.facts, {source: source_id for source_id, source in dataset.sources.items()})
+    if backend == "pyarrow":
+        return table
+    if backend == "polars":
+        try:
+            import polars as pl  # noqa: PLC0415 -- optional
+        except ImportError:
+            msg = "backend='polars' needs polars: pip install polars"
+            raise InvalidValueError(msg) from None
+        return pl.from_arrow(table)
+    if backend == "pandas":
+        try:
+            import pandas as pd  # noqa: PLC0415 -- optional
+        except ImportError:
+            msg = "backend='pandas' needs pandas: pip install pandas"
+            raise InvalidValueError(msg) from None
+        return table.to_pandas(types_mapper=pd.ArrowDtype)
+    msg = f"backend must be 'pyarrow', 'pandas' or 'polars', got {show(backend)}"
+    raise InvalidValueError(msg)
+
+
+def _as_arrow(frame: object) -> pa.Table:
+    pa = _pyarrow()
+    if isinstance(frame, pa.Table):
+        return frame
+    try:
+        import narwhals as nw  # noqa: PLC0415 -- an optional extra
+    except ImportError:
+        msg = "tables need the frames extra: pip install 'capexmodel[frames]'"
+        raise InvalidValueError(msg) from None
+    try:
+        native: Any = frame
+        return nw.from_native(native, eager_only=True).to_arrow()
+    except TypeError:
+        msg = f"from_frame() reads a pandas, polars or pyarrow table, got {show(frame)}"
+        raise InvalidValueError(msg) from None
+
+
+def facts_from_frame(frame: object, dataset: Dataset) -> tuple[Fact, ...]:
+    """Read facts from a table in the facts table layout; companies and sources come from `dataset`.
+
+    Every malformed row is reported, by row number (the first row is 1) and column, in
+    one `DataFileError`.
+    """
+    table = _as_arrow(frame)
+    missing = [column for column in COLUMNS if column not in table.column_names]
+    if missing:
+        raise DataFileError([f"table: missing columns {', '.join(missing)}; expected {', '.join(COLUMNS)}"])
+    problems: list[str] = []
+    facts: list[Fact] = []
+    for number, row in enumerate(table.select(list(COLUMNS)).to_pylist(), start=1):
+        try:
+            facts.append(_fact_of(row, dataset))
+        except _RowError as problem:
+            problems.append(f"table, row {number}, column {problem.column!r}: {problem}")
+        except InvalidValueError as error:
+            problems.append(f"table, row {number}: {error}")
+    if problems:
+        raise DataFileError(problems)
+    return tuple(facts)
+
+
+class _RowError(Exception):
+    """A malformed cell, with its column."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+def _fact_of(row: dict[str, Any], dataset: Dataset) -> Fact:
+    from capexmodel._facts import Fact  # noqa: PLC0415
+    from capexmodel._money import Money  # noqa: PLC0415
+    from capexmodel._period import Period  # noqa: PLC0415
+    from capexmodel._provenance import Metric, Status  # noqa: PLC0415
+
+    company = next((company for company in dataset.companies if company.id == row["company"]), None)
+    if company is None:
+        raise _RowError("company", f"unknown company {row['company']!r}")
+    unknown = [source_id for source_id in (row["sources"] or "").split() if source_id not in dataset.sources]
+    if unknown:
+        raise _RowError("sources", f"unknown source {unknown[0]!r}")
+    sources = [dataset.sources[source_id] for source_id in (row["sources"] or "").split()]
+    start, end = row["period_start"], row["period_end"]
+    if not isinstance(start, dt.date) or not isinstance(end, dt.date):
+        raise _RowError("period_start", f"expected dates, got {start!r} and {end!r}")
+    amount = row["amount"]
+    if isinstance(amount, float):
+        raise _RowError("amount", f"expected an exact decimal, got the float {amount!r}")
+    value = Money(amount if isinstance(amount, Decimal) else str(amount), row["currency"], Period(start, end))
+    status = Status.parse(row["status"])
+    market = row["market"] or None
+    return Fact(company, Metric(row["metric"]), value, row["basis"] or "", status, sources, market=market)
+
+
+def from_frame(frame: object, base: Dataset | None = None) -> Dataset:
+    """A dataset whose facts are the table's, and whose companies, sources, rates and chips are `base`'s.
+
+    `base` is the embedded dataset by default. ``from_frame(to_frame(ds), ds)``
+    gives back `ds`'s facts exactly.
+    """
+    import attrs  # noqa: PLC0415
+
+    from capexmodel._dataset import load_dataset  # noqa: PLC0415
+
+    dataset = base if base is not None else load_dataset()
+    return attrs.evolve(dataset, facts=facts_from_frame(frame, dataset))

@@ -49,6 +49,8 @@ def test_json_parses_and_holds_the_exact_numbers(capsys):
     assert round(Decimal(regions["CN"]["total"]) / 10**8) == 446
     assert round(Decimal(regions["US/CN"]["total"]), 1) == Decimal("5.8")
     assert sections["capex_by_region"]["rows"][0]["total"] == "$258B"
+    projections = {value["company"]: value for value in sections["projections_2025"]["values"]}
+    assert Decimal(projections["bytedance"]["usd"]) == Decimal(160000000000) / Decimal("7.230")
     bytedance = next(v for v in sections["hopper_2024"]["values"] if v["buyer"] == "bytedance")
     assert round(Decimal(bytedance["article"])) == 76667
     assert round(Decimal(bytedance["bf16"])) == 34419

@@ -245,15 +245,16 @@ class _Builder:
         rows, values = [], []
         for fact in projected:
             try:
-                in_usd = self.money(assumed.convert(fact.value, "USD"))
+                converted = assumed.convert(fact.value, "USD")
+                in_usd, usd_value = self.money(converted), str(converted.amount)
             except CapexModelError as error:
-                in_usd = "-"
+                in_usd, usd_value = "-", ""
                 notes.append(f"{fact.company.id}: not converted to USD: {error}")
             derivation = getattr(fact.derivation, "rule", fact.basis)
             rows.append({"company": self.name(fact.company), "capex": self.money(fact.value), "usd": in_usd,
                          "rule": str(derivation), "status": fact.status.value})
             values.append({"company": fact.company.id, "capex": str(fact.value.amount),
-                           "currency": fact.value.currency, "status": fact.status.value})
+                           "currency": fact.value.currency, "usd": usd_value, "status": fact.status.value})
         notes.extend(str(statement.text_en if self.locale.startswith("en") else statement.text_zh)
                      for statement in self.dataset.statements if statement.unit == "rule")
         columns = (("company", self.text["company"]), ("capex", self.text["capex_2025"]), ("usd", self.text["in_usd"]),

@@ -122,7 +122,7 @@ class TestH100Equivalents:
             cm.h100_equivalents(HOPPER_2024, basis=basis)
 
     def test_purchases_must_be_purchases(self):
-        with pytest.raises(cm.InvalidValueError, match="counts ChipPurchase values, got 'H100'"):
+        with pytest.raises(cm.InvalidValueError, match=r"h100_equivalents\(\) takes ChipPurchase values, got 'H100'"):
             cm.h100_equivalents(["H100"])  # type: ignore[list-item]
         with pytest.raises(cm.InvalidValueError, match="takes an iterable of ChipPurchase, got None"):
             cm.h100_equivalents(None)  # type: ignore[arg-type]

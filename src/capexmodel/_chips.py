@@ -16,7 +16,7 @@ from capexmodel._money import _divide, _to_decimal
 from capexmodel._period import Period
 from capexmodel._provenance import Source
 from capexmodel._units import units
-from capexmodel._validators import instance_of
+from capexmodel._validators import instance_of, list_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -250,15 +250,7 @@ def h100_equivalents(
         >>> round(cm.h100_equivalents(bytedance, basis="bf16").value)
         34419
     """
-    try:
-        items = list(purchases)
-    except TypeError:
-        msg = f"h100_equivalents() takes an iterable of ChipPurchase, got {show(purchases)}"
-        raise InvalidValueError(msg) from None
-    for item in items:
-        if not isinstance(item, ChipPurchase):
-            msg = f"h100_equivalents() counts ChipPurchase values, got {show(item)}"
-            raise InvalidValueError(msg)
+    items = list_of(purchases, ChipPurchase, "h100_equivalents()")
     factor_of = _factor_rule(basis)
     models: dict[str, ChipModel] = {}
     for item in items:

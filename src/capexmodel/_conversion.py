@@ -22,7 +22,7 @@ from capexmodel._errors import (
 from capexmodel._money import Money, _bounded, _divide, _money, _multiply, _to_decimal
 from capexmodel._period import Period, _first_day, _month_runs
 from capexmodel._provenance import Source, merge_sources
-from capexmodel._validators import instance_of, tuple_of
+from capexmodel._validators import instance_of, list_of, tuple_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -321,16 +321,7 @@ class Conversion:
 
 
 def _to_rates(rates: Iterable[ExchangeRate]) -> tuple[ExchangeRate, ...]:
-    try:
-        items = tuple(rates)
-    except TypeError:
-        msg = f"a RateTable takes an iterable of ExchangeRate, got {show(rates)}"
-        raise InvalidValueError(msg) from None
-    for rate in items:
-        if not isinstance(rate, ExchangeRate):
-            msg = f"a RateTable holds ExchangeRate values, got {show(rate)}"
-            raise InvalidValueError(msg)
-    return items
+    return tuple(list_of(rates, ExchangeRate, "RateTable()"))
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:

@@ -53,3 +53,25 @@ def tuple_of(value: object, kind: type[_T], what: str, *, non_empty: bool = Fals
             msg = f"{what} must hold {kind.__name__} values, got {show(item)}"
             raise InvalidValueError(msg)
     return items
+
+
+def list_of(value: object, kind: type[_T], caller: str) -> list[_T]:
+    """The items of an iterable that must all be `kind`; `caller` names the function in messages.
+
+    Examples:
+        >>> from capexmodel._validators import list_of
+        >>> list_of(("a", "b"), str, "example()")
+        ['a', 'b']
+    """
+    try:
+        items: list[object] = list(value)  # type: ignore[call-overload]
+    except TypeError:
+        msg = f"{caller} takes an iterable of {kind.__name__}, got {show(value)}"
+        raise InvalidValueError(msg) from None
+    checked: list[_T] = []
+    for item in items:
+        if not isinstance(item, kind):
+            msg = f"{caller} takes {kind.__name__} values, got {show(item)}"
+            raise InvalidValueError(msg)
+        checked.append(item)
+    return checked

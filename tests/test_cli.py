@@ -179,3 +179,73 @@ def test_notes_in_every_format(capsys):
     assert "* companies with fewer than half" in run(capsys, "report", "--locale", "en_US")[1]
     assert "- companies with fewer than half" in run(capsys, "report", "--format", "markdown", "--locale", "en_US")[1]
     assert "note: companies with fewer than half" in run(capsys, "report", "--format", "csv", "--locale", "en_US")[1]
+
+
+def test_projection_and_risk_problems_become_notes(capsys, tmp_path):
+    (tmp_path / "facts.csv").write_text(
+        "company,metric,period,amount,unit,currency,basis,status,sources,market\n"
+        "tencent,capex,2025,1,亿,EUR,in euros,estimate,caijing,\n"
+        "tencent,revenue,2024,1,亿,CNY,another basis,reported,caijing,\n", encoding="utf-8")
+    status, out, _ = run(capsys, "report", "--data", str(tmp_path), "--format", "json", "--locale", "en_US")
+    assert status == 0
+    sections = {section["key"]: section for section in json.loads(out)["sections"]}
+    projection_notes = sections["projections_2025"]["notes"]
+    expected = "tencent: not converted to USD: no rate converts EUR to USD"
+    assert any(note.startswith(expected) for note in projection_notes)
+    tencent = [value for value in sections["projections_2025"]["values"] if value["company"] == "tencent"]
+    assert [value["usd"] for value in tencent] == [""]  # the rule is not applied twice
+
+
+def test_a_missing_revenue_for_the_tencent_rule_is_a_note(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "sources.csv").write_text("id,publisher,title,date,note,preferred\nme,Me,Mine,,,yes\n", encoding="utf-8")
+    (folder / "companies.csv").write_text(
+        "id,name_en,name_zh,region,currency,fiscal_year_end_month,tickers\n"
+        "tencent,Tencent,腾讯,CN,CNY,12,\nacme,Acme,阿克米,US,USD,12,\n", encoding="utf-8")
+    (folder / "facts.csv").write_text(
+        "company,metric,period,amount,unit,currency,basis,status,sources,market\n"
+        "acme,capex,2024,1,亿,USD,,reported,me,\nacme,capex,2024,2,亿,USD,other,reported,me,\n"
+        "tencent,capex,2024,1,亿,CNY,,reported,me,\n", encoding="utf-8")
+    (folder / "statements.csv").write_text(
+        "key,value,unit,text_en,text_zh,source\n"
+        "tencent_2025_capex_to_revenue,0.12,share,rule,规则,me\ntencent_2025_revenue_growth,0.1,share,rule,规则,me\n",
+        encoding="utf-8")
+    from capexmodel._report import build_report  # noqa: PLC0415
+
+    report = build_report(__import__("capexmodel").load_dataset(folder, replace=True), "en_US")
+    notes = {section.key: section.notes for section in report.sections}
+    assert "tencent: no revenue fact for tencent over 2024" in notes["projections_2025"]
+    assert any(note.startswith("acme: several capex facts for acme over 2024") for note in notes["capex_2024"])
+    assert (
+        "tencent: no rate converts CNY to USD over 2024: the table has no CNY/USD rate; no currency links them"
+        in notes["capex_2024"]
+    )
+    with_revenue = folder / "facts.csv"
+    with_revenue.write_text(with_revenue.read_text(encoding="utf-8") + "tencent,revenue,2024,10,亿,CNY,,reported,me,\n",
+                            encoding="utf-8")
+    report = build_report(__import__("capexmodel").load_dataset(folder, replace=True), "en_US")
+    notes = {section.key: section.notes for section in report.sections}
+    assert any(note.startswith("tencent: no rate converts CNY to USD") for note in notes["bubble_risk_2024"])
+    assert notes["capex_by_region"][0].startswith("US: ")  # no region could be added up: only notes remain
+
+
+def test_no_charts_without_their_data(capsys, tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "sources.csv").write_text("id,publisher,title,date,note,preferred\nme,Me,Mine,,,yes\n", encoding="utf-8")
+    status, _, err = run(capsys, "report", "--data", str(folder), "--chart", str(tmp_path / "charts"))
+    assert status == 0
+    assert "no charts" not in err  # merged with the embedded data, everything is there
+    import capexmodel as cm  # noqa: PLC0415
+    from capexmodel._charts import write_charts  # noqa: PLC0415
+
+    empty = cm.load_dataset(folder, replace=True)
+    notes = write_charts(empty, "en_US", tmp_path / "empty")
+    assert notes == ["no charts: the data has no rows for capex_2024, hopper_2024, intensity_2024"]
+
+
+def test_cjk_font_lookup_finds_an_installed_font_or_none():
+    from capexmodel import _charts  # noqa: PLC0415
+
+    assert _charts.cjk_font() in (None, *_charts.CJK_FONTS)

@@ -307,3 +307,27 @@ class TestStricterLoading:
             DS.total("capex", period=Y24, companies=5)  # type: ignore[arg-type]
         with pytest.raises(cm.InvalidValueError, match="rates must be a capexmodel.RateTable, got 'x'"):
             DS.total("capex", period=Y24, region="US", rates="x")  # type: ignore[arg-type]
+
+
+class TestRemainingPaths:
+    def test_selecting_by_source_object(self):
+        article = DS.sources["caijing"]
+        assert DS.select(source=article) == DS.select(source="caijing")
+
+    def test_a_field_too_large_for_csv(self, tmp_path):
+        (tmp_path / "facts.csv").write_text(HEADERS["facts"] + "\n" + '"' + "x" * 200_000 + '"\n', encoding="utf-8")
+        with pytest.raises(cm.DataFileError, match="not valid CSV: field larger than field limit"):
+            cm.load_dataset(tmp_path)
+
+    def test_more_malformed_rows(self, tmp_path):
+        write(tmp_path, "companies", "Acme,Acme,阿克米,US,USD,12,")
+        write(tmp_path, "facts", "meta,capex,2024,,亿,USD,,reported,caijing,",
+              "meta,capex,2024,1,亿,USD,,reported,caijing,US")
+        write(tmp_path, "rates", "USD,EUR,0.9,2024,nobody")
+        with pytest.raises(cm.DataFileError) as caught:
+            cm.load_dataset(tmp_path)
+        text = str(caught.value)
+        assert "companies.csv, line 2: a company id is lower-case letters" in text
+        assert "facts.csv, line 2, field 'amount': expected a number, got an empty field" in text
+        assert "facts.csv, line 3, field 'metric': a fact has a market exactly when its metric is revenue_by" in text
+        assert "rates.csv, line 2, field 'source': unknown source 'nobody'" in text

@@ -71,6 +71,11 @@ def write_charts(dataset: Dataset, locale: str, folder: Path) -> list[str]:
 
 def _draw(report: Report, language: str, folder: Path, notes: list[str]) -> None:
     labels = _LABELS[language]
+    present = {section.key for section in report.sections if section.rows}
+    wanted = {"capex_2024", "hopper_2024", "intensity_2024"}
+    if not wanted <= present:
+        notes.append(f"no charts: the data has no rows for {', '.join(sorted(wanted - present))}")
+        return
     scale = Decimal(10) ** (8 if language == "zh" else 9)
     folder.mkdir(parents=True, exist_ok=True)
     sections = {section.key: section for section in report.sections}

@@ -457,7 +457,8 @@ class RateTable:
         base, quote = routes[0][0], routes[0][-1]
         if not crosses and _pair(base, quote) not in self._by_pair:
             reasons.append("no currency links them")
-        hint = "" if blend or all("the table has no" in reason for reason in reasons) else f"; {_BLEND_HINT}"
+        partly_covered = any(" rate covers " in reason for reason in reasons)  # blending could help
+        hint = f"; {_BLEND_HINT}" if partly_covered and not blend else ""
         msg = f"no rate converts {base} to {quote} over {period}: " + "; ".join(dict.fromkeys(reasons)) + hint
         raise MissingRateError(msg)
 

@@ -460,10 +460,7 @@ def _read(name: str, data: bytes, kind: str, problems: _Problems) -> list[_Row]:
 
 
 def _decode(name: str, data: bytes, problems: _Problems) -> str | None:
-    """The file's text, or None (and a problem) when it is too large, binary or not UTF-8."""
-    if len(data) > MAX_FILE_BYTES:
-        problems.add(name, 1, None, f"the file is {len(data):,} bytes; data files are limited to {MAX_FILE_BYTES:,}")
-        return None
+    """The file's text, or None (and a problem) when it is binary or not UTF-8 (size is checked before reading)."""
     if b"\0" in data:
         problems.add(name, 1, None, "the file is binary (it holds NUL bytes); expected UTF-8 CSV text")
         return None

@@ -121,7 +121,7 @@ def build_report(dataset: Dataset, locale: str = "en_US") -> Report:
     builder = _Builder(dataset, locale, _TEXT[language])
     sections = [builder.capex(), builder.totals(), builder.chips(), builder.intensity(), builder.projections(),
                 builder.risk()]
-    return Report(locale, tuple(section for section in sections if section.rows))
+    return Report(locale, tuple(section for section in sections if section.rows or section.notes))
 
 
 @attrs.define
@@ -140,37 +140,45 @@ class _Builder:
         return self.dataset.convert(fact.value, "USD")
 
     def capex(self) -> Section:
-        rows, values = [], []
+        rows, values, notes = [], [], []
         for company in self.dataset.companies:
+            if not self.dataset.select(company=company, metric="capex", period=Y24):
+                continue
             try:
                 fact = self.dataset.fact(company, "capex", Y24)
-            except CapexModelError:
+                usd = self.usd(fact)
+            except CapexModelError as error:
+                notes.append(f"{company.id}: {error}")
                 continue
-            usd = self.usd(fact)
             rows.append({"company": self.name(company), "region": company.region.code, "capex": self.money(usd),
                          "basis": fact.basis, "status": fact.status.value})
             values.append({"company": company.id, "capex": str(usd.amount), "currency": "USD"})
         columns = (("company", self.text["company"]), ("region", self.text["region"]),
                    ("capex", self.text["capex_2024"]), ("basis", self.text["basis"]), ("status", self.text["status"]))
-        return Section("capex_2024", self.text["capex"], columns, tuple(rows), tuple(values))
+        return Section("capex_2024", self.text["capex"], columns, tuple(rows), tuple(values), tuple(notes))
 
     def totals(self) -> Section:
-        rows, values = [], []
+        rows, values, notes = [], [], []
         totals = {}
         for region in ("US", "CN"):
-            aggregate = self.dataset.total("capex", period=Y24, region=region, currency="USD")
+            try:
+                aggregate = self.dataset.total("capex", period=Y24, region=region, currency="USD")
+            except CapexModelError as error:
+                notes.append(f"{region}: {error}")
+                continue
             totals[region] = aggregate.value
             rows.append({"region": region, "total": self.money(aggregate.value),
                          "companies": str(len(aggregate.facts)), "status": aggregate.status.value})
             values.append({"region": region, "total": str(aggregate.value.amount), "currency": "USD",
                            "companies": ",".join(fact.company.id for fact in aggregate.facts)})
-        ratio = totals["US"] / totals["CN"]
-        rows.append({"region": self.text["ratio"], "total": format_ratio(ratio, locale=self.locale),
-                     "companies": "", "status": ""})
-        values.append({"region": "US/CN", "total": str(ratio), "currency": "", "companies": ""})
+        if len(totals) == 2:  # noqa: PLR2004 -- the United States and China
+            ratio = totals["US"] / totals["CN"]
+            rows.append({"region": self.text["ratio"], "total": format_ratio(ratio, locale=self.locale),
+                         "companies": "", "status": ""})
+            values.append({"region": "US/CN", "total": str(ratio), "currency": "", "companies": ""})
         columns = (("region", self.text["region"]), ("total", self.text["total"]),
                    ("companies", self.text["companies"]), ("status", self.text["status"]))
-        return Section("capex_by_region", self.text["totals"], columns, tuple(rows), tuple(values))
+        return Section("capex_by_region", self.text["totals"], columns, tuple(rows), tuple(values), tuple(notes))
 
     def chips(self) -> Section:
         rows, values, notes = [], [], []
@@ -184,7 +192,7 @@ class _Builder:
                 continue
             article = h100_equivalents([purchase], basis=article_basis).value
             datasheet = h100_equivalents([purchase], basis="bf16").value
-            rows.append({"buyer": self.buyer(purchase.buyer_id), "chip": purchase.chip.name,
+            rows.append({"buyer": self.name(self.dataset.company(purchase.buyer_id)), "chip": purchase.chip.name,
                          "quantity": f"{purchase.quantity:,}", "article": f"{article:,.0f}",
                          "bf16": f"{datasheet:,.0f}"})
             values.append({"buyer": purchase.buyer_id, "chip": purchase.chip.name, "quantity": str(purchase.quantity),
@@ -192,12 +200,6 @@ class _Builder:
         columns = (("buyer", self.text["buyer"]), ("chip", self.text["chip"]), ("quantity", self.text["quantity"]),
                    ("article", self.text["article_basis"]), ("bf16", self.text["bf16_basis"]))
         return Section("hopper_2024", self.text["chips"], columns, tuple(rows), tuple(values), tuple(notes))
-
-    def buyer(self, company_id: str) -> str:
-        try:
-            return self.name(self.dataset.company(company_id))
-        except CapexModelError:
-            return company_id
 
     def intensity(self) -> Section:
         rows, values, notes = [], [], []

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+import capexmodel as cm
 from capexmodel._cli import main
 
 
@@ -213,7 +214,7 @@ def test_a_missing_revenue_for_the_tencent_rule_is_a_note(tmp_path):
         encoding="utf-8")
     from capexmodel._report import build_report  # noqa: PLC0415
 
-    report = build_report(__import__("capexmodel").load_dataset(folder, replace=True), "en_US")
+    report = build_report(cm.load_dataset(folder, replace=True), "en_US")
     notes = {section.key: section.notes for section in report.sections}
     assert "tencent: no revenue fact for tencent over 2024" in notes["projections_2025"]
     assert any(note.startswith("acme: several capex facts for acme over 2024") for note in notes["capex_2024"])
@@ -224,7 +225,7 @@ def test_a_missing_revenue_for_the_tencent_rule_is_a_note(tmp_path):
     with_revenue = folder / "facts.csv"
     with_revenue.write_text(with_revenue.read_text(encoding="utf-8") + "tencent,revenue,2024,10,亿,CNY,,reported,me,\n",
                             encoding="utf-8")
-    report = build_report(__import__("capexmodel").load_dataset(folder, replace=True), "en_US")
+    report = build_report(cm.load_dataset(folder, replace=True), "en_US")
     notes = {section.key: section.notes for section in report.sections}
     assert any(note.startswith("tencent: no rate converts CNY to USD") for note in notes["bubble_risk_2024"])
     assert notes["capex_by_region"][0].startswith("US: ")  # no region could be added up: only notes remain

@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 
 import capexmodel as cm
+from capexmodel._dataset import COLUMNS
 
 Y24, Y25 = cm.CalendarYear(2024), cm.CalendarYear(2025)
 DS = cm.load_dataset()
-HEADERS = {kind: ",".join(columns) for kind, columns in __import__("capexmodel._dataset").
-           _dataset.COLUMNS.items()}
+HEADERS = {kind: ",".join(columns) for kind, columns in COLUMNS.items()}
 
 
 def write(folder: Path, kind: str, *rows: str) -> Path:

@@ -1,3 +1,4 @@
+import decimal
 from decimal import Decimal, localcontext
 
 import pytest
@@ -122,7 +123,7 @@ class TestGrowth:
 
     def test_cagr_ignores_the_callers_traps(self):
         with localcontext() as context:
-            context.traps[__import__("decimal").Inexact] = True
+            context.traps[decimal.Inexact] = True
             rate = cm.cagr(usd(100, cm.CalendarYear(2021)), usd(200, Y24))
         assert round(rate, 4) == Decimal("0.2599")
 

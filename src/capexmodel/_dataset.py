@@ -124,9 +124,6 @@ class Aggregate:
         return merge_sources(*(fact.sources for fact in self.facts))
 
 
-def _index(items: Iterable[Any], key: Callable[[Any], str]) -> dict[str, Any]:
-    return {key(item): item for item in items}
-
 
 @final
 @attrs.frozen(eq=False)
@@ -518,7 +515,7 @@ class _Builder:
         self.sources: dict[str, Source] = dict(base.sources) if base else {}
         self.preferred: list[Source] = []  # the files' own preferred sources come first
         self.base_preferred: list[Source] = list(base.preferred_sources) if base else []
-        self.companies: dict[str, Company] = _index(base.companies, lambda c: c.id) if base else {}
+        self.companies: dict[str, Company] = {company.id: company for company in base.companies} if base else {}
         self.facts: list[Fact] = list(base.facts) if base else []
         self.rates: list[ExchangeRate] = list(base.rates.rates) if base else []
         self.purchases: list[ChipPurchase] = list(base.purchases) if base else []

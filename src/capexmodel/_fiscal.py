@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, final
 import attrs
 
 from capexmodel._errors import InvalidPeriodError, InvalidValueError, show
-from capexmodel._period import _MAX_YEAR, Period, _checked_index, _date, _part_of_year
+from capexmodel._period import _MAX_YEAR, Period, _checked_index, _date, _month_index, _part_of_year
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -135,5 +135,5 @@ def _month_span(when: object, caller: str) -> tuple[int, int]:
     if isinstance(when, Period):
         return when._first, when._last
     date = _date(when, caller)
-    index = date.year * 12 + date.month - 1
+    index = _month_index(date.year, date.month)
     return index, index

@@ -55,13 +55,13 @@ _AMOUNT_TYPES = "an int, a Decimal or a numeric string"
 _FACTOR_TYPES = "an int or a Decimal"
 
 
-def _to_decimal(value: object, what: str = "amount", accepted: str = _AMOUNT_TYPES) -> Decimal:
-    """Convert an int, a finite Decimal or (unless `accepted` is `_FACTOR_TYPES`) a numeric string, exactly."""
+def _to_decimal(value: object, what: str = "amount", accepted: str = _AMOUNT_TYPES, *, strings: bool = True) -> Decimal:
+    """Convert an int, a finite Decimal or (when `strings`) a numeric string, exactly; `accepted` says so in errors."""
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int) and not isinstance(value, bool):
         result = Decimal(value)
-    elif isinstance(value, str) and accepted is not _FACTOR_TYPES:
+    elif isinstance(value, str) and strings:
         try:
             result = Decimal(value)
         except decimal.InvalidOperation:
@@ -127,7 +127,7 @@ def _intern_period(period: object) -> Period:
 def _factor(value: object) -> Decimal | None:
     """A multiplier or divisor as a Decimal, or None when Money does not support its type."""
     if isinstance(value, int | float | Decimal):
-        return _to_decimal(value, "a factor", _FACTOR_TYPES)
+        return _to_decimal(value, "a factor", _FACTOR_TYPES, strings=False)
     return None
 
 

@@ -1,33 +1,4 @@
-"""Facts as tables: the facts table layout, and conversion to and from DataFrames.
-
-Needs the ``frames`` extra (``pip install "capexmodel[frames]"``: narwhals and
-pyarrow); pandas and polars are used when installed. The layout has one row per
-fact:
-
-| column | type | holds |
-|---|---|---|
-| ``company`` | string | the company id |
-| ``metric`` | string | the metric's name |
-| ``period_start`` | date | the first day of the period |
-| ``period_end`` | date | the last day of the period |
-| ``currency`` | string | the ISO 4217 code |
-| ``amount`` | decimal(38, s), or string | the exact amount |
-| ``basis`` | string | what the number covers ("" for nothing special) |
-| ``status`` | string | reported, derived, guidance or estimate |
-| ``sources`` | string | the source ids, separated by spaces |
-| ``market`` | string or null | the market of a revenue split |
-
-Amounts are exact: a decimal column whose scale is the largest number of decimal
-places among them, or, when some amount needs more than 38 digits at that scale
-(the most a decimal column holds), a string column of the exact decimals.
-
-Examples:
-    >>> import capexmodel as cm
-    >>> from capexmodel import frames
-    >>> table = frames.to_frame(cm.load_dataset(), backend="pyarrow")
-    >>> table.num_rows, table.schema.field("amount").type
-    (71, Decimal128Type(decimal128(38, 0)))
-"""
+"""The facts table layout, and conversion between datasets and tables."""
 
 from __future__ import annotations
 

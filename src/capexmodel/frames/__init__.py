@@ -1,0 +1,59 @@
+"""Facts as tables, and the indicators computed over whole tables.
+
+Needs the ``frames`` extra (``pip install "capexmodel[frames]"``: narwhals and
+pyarrow); pandas, polars and Dask are used when installed. The facts table has one
+row per fact:
+
+| column | type | holds |
+|---|---|---|
+| ``company`` | string | the company id |
+| ``metric`` | string | the metric's name |
+| ``period_start`` | date | the first day of the period |
+| ``period_end`` | date | the last day of the period |
+| ``currency`` | string | the ISO 4217 code |
+| ``amount`` | decimal(38, s), or string | the exact amount |
+| ``basis`` | string | what the number covers ("" for nothing special) |
+| ``status`` | string | reported, derived, guidance or estimate |
+| ``sources`` | string | the source ids, separated by spaces |
+| ``market`` | string or null | the market of a revenue split |
+
+Amounts are exact: a decimal column whose scale is the largest number of decimal
+places among them, or, when some amount needs more than 38 digits at that scale
+(the most a decimal column holds), a string column of the exact decimals.
+
+The table functions (`convert`, `calendarize`, `totals`, `ratios`,
+`year_over_year`, `bubble_signals`) read a table in this layout (``basis``,
+``status``, ``sources`` and ``market`` may be left out) from polars, pandas,
+pyarrow or Dask, and give back a table of the same kind. Their amounts and
+indicators are ``decimal(38, 18)``: each is the exact value, rounded once, half to
+even, to 18 decimal places. Where a scalar function would raise because a value is
+undefined, the table holds a null and a ``reason``; a missing exchange rate, an
+unknown company or a total across currencies still raises.
+
+Examples:
+    >>> import capexmodel as cm
+    >>> from capexmodel import frames
+    >>> table = frames.to_frame(cm.load_dataset(), backend="pyarrow")
+    >>> table.num_rows, table.schema.field("amount").type
+    (71, Decimal128Type(decimal128(38, 0)))
+"""
+
+from capexmodel.frames._engine import SCALE
+from capexmodel.frames._indicators import bubble_signals, calendarize, convert, ratios, totals, year_over_year
+from capexmodel.frames._layout import COLUMNS, Backend, facts_from_frame, facts_table, from_frame, to_frame
+
+__all__ = [
+    "COLUMNS",
+    "SCALE",
+    "Backend",
+    "bubble_signals",
+    "calendarize",
+    "convert",
+    "facts_from_frame",
+    "facts_table",
+    "from_frame",
+    "ratios",
+    "to_frame",
+    "totals",
+    "year_over_year",
+]

@@ -1,7 +1,8 @@
 """The table functions agree with the scalar ones, row by row, on polars and pandas (and Dask)."""
 
-import datetime as dt
 import decimal
+import math
+import sys
 from collections import Counter, defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -33,11 +34,12 @@ def exact(function, *args):
     """The scalar function's value, computed with room to spare, rounded once to 18 places."""
     with decimal.localcontext(prec=100):
         value = function(*args)
+        value = value.value if isinstance(value, cm.Calendarization) else value
         value = value.amount if isinstance(value, cm.Money) else value
         return value.quantize(EIGHTEEN, rounding=ROUND_HALF_EVEN)
 
 
-def row(company, metric, period, currency, amount, basis=""):
+def row(company, metric, period, currency, amount, basis=""):  # noqa: PLR0917 -- a table row, in column order
     return {"company": company, "metric": metric, "period_start": period.start, "period_end": period.end,
             "currency": currency, "amount": amount, "basis": basis}
 
@@ -67,7 +69,7 @@ def records(result):
         return result.to_pylist()
     if hasattr(result, "compute"):
         result = result.compute()
-    return [{key: None if value is pd.NA or (isinstance(value, float) and value != value) else value
+    return [{key: None if value is pd.NA or (isinstance(value, float) and math.isnan(value)) else value
              for key, value in record.items()} for record in result.to_dict("records")]
 
 
@@ -83,9 +85,9 @@ def panels(draw, *, duplicates=True, mixed=True, periods=PERIODS, metrics=INPUTS
                 how = draw(st.integers(min_value=0, max_value=5))
                 if how == 0:
                     continue
-                other = "EUR" if mixed and how == 5 else currency  # noqa: PLR2004
+                other = "EUR" if mixed and how == 5 else currency
                 rows.append(row(company, metric, period, other, draw(amounts)))
-                if duplicates and how == 4:  # noqa: PLR2004
+                if duplicates and how == 4:
                     rows.append(row(company, metric, period, currency, draw(amounts), basis="restated"))
     return rows
 
@@ -161,11 +163,11 @@ def fiscal_panels(draw):
     rows = []
     for company in draw(st.lists(st.sampled_from(["a", "b"]), min_size=1, max_size=2, unique=True)):
         tiles = draw(cms.tilings(max_parts=10, max_months=12))
-        tiles = [tile for tile in tiles if 2000 <= tile.start.year <= 2100]  # noqa: PLR2004
+        tiles = [tile for tile in tiles if 2000 <= tile.start.year <= 2100]
         damage = draw(st.integers(min_value=0, max_value=5))
         if tiles and damage == 1:
             del tiles[draw(st.integers(min_value=0, max_value=len(tiles) - 1))]
-        elif tiles and damage == 2:  # noqa: PLR2004
+        elif tiles and damage == 2:
             tiles.append(tiles[draw(st.integers(min_value=0, max_value=len(tiles) - 1))])
         rows += [row(company, "capex", tile, "USD", draw(amounts)) for tile in tiles]
     return rows
@@ -184,7 +186,7 @@ def test_calendarize_agrees_with_the_scalar_calendarize(backend, panel):
         assert got["months"] == sum(len(range(max(item.period._first, year._first),
                                               min(item.period._last, year._last) + 1)) for item in overlapping)
         try:
-            expected = exact(lambda: cm.calendarize(amounts_, year).value)
+            expected = exact(cm.calendarize, amounts_, year)
         except cm.PeriodMismatchError:
             expected = None
         assert got["amount"] == expected
@@ -230,14 +232,14 @@ COMPANIES = [cm.Company(id=key, name_en=key, name_zh=key, region=region, currenc
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@given(panel=panels(mixed=False))
+@given(panel=panels(mixed=False, duplicates=False))
 def test_totals_agree_with_total(backend, panel):
     panel = [{**item, "currency": "USD"} for item in panel]
     result = records(frames.totals(on(backend, panel), COMPANIES))
     groups = defaultdict(list)
     for item in panel:
-        groups[(REGIONS[item["company"]], item["metric"], item["basis"], item["period_start"])].append(money(item))
-    assert {(got["region"], got["metric"], got["basis"], got["period_start"]): (got["amount"], got["facts"])
+        groups[(REGIONS[item["company"]], item["metric"], item["period_start"])].append(money(item))
+    assert {(got["region"], got["metric"], got["period_start"]): (got["amount"], got["facts"])
             for got in result} == {key: (cm.total(amounts_).amount, len(amounts_)) for key, amounts_ in groups.items()}
 
 
@@ -256,7 +258,7 @@ def test_bubble_signals_agree_with_bubble_risk(backend, panel):
         with decimal.localcontext(prec=100):
             risk = cm.bubble_risk(single, period, company=company)
         for got in rows:
-            needed = [(metric, when) for metric in SIGNAL_INPUTS[got["signal"]]
+            needed = [(cm.Metric(metric), when) for metric in SIGNAL_INPUTS[got["signal"]]
                       for when in ((period, before) if got["signal"] == GROWTH else (period,))]
             if any(counts[key] > 1 for key in needed):  # the scalar function refuses two facts; the table says why
                 assert got["fires"] is None, (got, counts)
@@ -274,6 +276,177 @@ def test_bubble_signals_agree_with_bubble_risk(backend, panel):
                                 money(inputs["revenue", before.start][0]))
                 assert got["value"] == capex - revenue
             else:
-                expected = None if signal.value is None else exact(lambda: signal.value)
+                expected = None if signal.value is None else exact(Decimal, signal.value)
                 assert got["value"] == expected, got["signal"]
             assert (got["reason"] is None) == (signal.value is not None), got["signal"]
+
+
+def fixed_panel():
+    """A deterministic panel with gaps, doubles, zeros, negatives and two currencies."""
+    numbers = iter([Decimal(value) for value in ("37256", "164501", "0", "-5", "91328.25", "62360", "15498.5", "7",
+                                                 "1", "3", "27266", "134902", "0.0001", "99", "12345.6789")] * 40)
+    rows = []
+    for index, company in enumerate(["a", "b", "c"]):
+        currency = "USD" if index != 1 else "CNY"
+        for position, metric in enumerate(INPUTS):
+            for step, period in enumerate(PERIODS):
+                if (index + position + step) % 7 == 3:
+                    continue
+                rows.append(row(company, metric, period, currency, next(numbers)))
+                if (index * position + step) % 11 == 5:
+                    rows.append(row(company, metric, period, currency, next(numbers), basis="restated"))
+    return rows
+
+
+def sort_key(record):
+    return tuple(str(record[key]) for key in sorted(record))
+
+
+def test_the_same_code_gives_the_same_tables_on_dask_partitions():
+    import dask.dataframe as dd  # noqa: PLC0415 -- a test extra
+
+    rows = fixed_panel()
+    single = [item for item in rows if item["basis"] == ""]
+    usd = [{**item, "currency": "USD"} for item in single]
+    rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.2301", cm.CalendarYear(year))
+                          for year in (2022, 2023, 2024)])
+    calls = [
+        (rows, frames.ratios), (rows, frames.year_over_year), (rows, frames.bubble_signals),
+        (rows, frames.calendarize), (rows, lambda frame: frames.convert(frame, rates, "USD")),
+        (usd, lambda frame: frames.totals(frame, COMPANIES)),
+    ]
+    for data, function in calls:
+        pandas = on("pandas", data)
+        distributed = dd.from_pandas(pandas, npartitions=3)
+        assert distributed.npartitions == 3
+        result = function(distributed)
+        assert isinstance(result, dd.DataFrame)  # lazy until computed
+        expected = sorted(records(function(pandas)), key=sort_key)
+        assert sorted(records(result), key=sort_key) == expected
+        assert sorted(records(function(on("polars", data))), key=sort_key) == expected
+        assert expected
+
+
+def test_every_engine_gives_back_its_own_kind_of_table():
+    rows = fixed_panel()
+    assert isinstance(frames.ratios(on("pyarrow", rows)), pa.Table)
+    lazy = frames.ratios(on("polars", rows).lazy())
+    assert isinstance(lazy, pl.LazyFrame)
+    assert sorted(records(lazy.collect()), key=sort_key) == sorted(records(frames.ratios(on("polars", rows))),
+                                                                   key=sort_key)
+    assert isinstance(frames.ratios(on("pandas", rows)), pd.DataFrame)
+    assert frames.ratios(on("pandas", rows))["capex_intensity"].dtype == pd.ArrowDtype(pa.decimal128(38, 18))
+    assert frames.bubble_signals(on("pandas", rows))["fires"].dtype == pd.ArrowDtype(pa.bool_())
+
+
+def test_pyarrow_tables_are_computed_by_pandas_without_polars(monkeypatch):
+    rows = fixed_panel()
+    expected = sorted(records(frames.ratios(on("pyarrow", rows))), key=sort_key)
+    monkeypatch.setitem(sys.modules, "polars", None)
+    result = frames.ratios(on("pyarrow", rows))
+    assert isinstance(result, pa.Table)
+    assert sorted(records(result), key=sort_key) == expected
+
+
+def test_reasons_say_what_the_scalar_function_would_have_raised():
+    year = cm.CalendarYear(2024)
+    rows = [row("a", "capex", year, "USD", Decimal(-5)), row("a", "revenue", year, "USD", Decimal(10)),
+            row("a", "net_income", year, "CNY", Decimal(10)), row("a", "operating_cash_flow", year, "USD", Decimal(0))]
+    got = records(frames.ratios(on("polars", rows)))[0]
+    assert got["capex_intensity_reason"] == "capex is negative; capex is a positive outflow"
+    assert got["capex_to_net_income_reason"] == "capex and net income are in different currencies; convert first"
+    assert got["capex_to_depreciation_reason"] == "no depreciation over the period"
+    rows[0] = row("a", "capex", year, "USD", Decimal(5))
+    got = records(frames.ratios(on("pandas", rows)))[0]
+    assert got["capex_to_operating_cash_flow_reason"] == "operating cash flow is not positive"
+    assert got["capex_intensity"] == Decimal("0.5")
+    assert got["free_cash_flow"] == Decimal(-5)
+
+
+def test_calendarize_says_which_years_are_incomplete_or_overlap():
+    quarters = [cm.CalendarQuarter(2024, quarter) for quarter in (1, 2, 3)]
+    rows = [row("a", "capex", quarter, "USD", Decimal(1)) for quarter in quarters]
+    rows += [row("b", "capex", quarter, "USD", Decimal(1)) for quarter in [*quarters, quarters[0]]]
+    got = {item["company"]: item for item in records(frames.calendarize(on("pandas", rows)))}
+    assert (got["a"]["amount"], got["a"]["reason"], got["a"]["months"]) == (None, "covers 9 of 12 months", 9)
+    assert (got["b"]["amount"], got["b"]["reason"], got["b"]["months"]) == (None, "the facts overlap", 12)
+
+
+def test_calendarize_refuses_periods_longer_than_a_year():
+    rows = [row("a", "capex", cm.Period.parse("2024-01/2025-06"), "USD", Decimal(1))]
+    with pytest.raises(cm.InvalidPeriodError, match="twelve months or fewer, got a capex over 2024-01/2025-06"):
+        frames.calendarize(on("polars", rows))
+
+
+def test_a_missing_rate_raises_never_a_null():
+    rows = [row("a", "capex", cm.CalendarYear(2025), "CNY", Decimal(1))]
+    rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.23", cm.CalendarYear(2024))])
+    for backend in BACKENDS:
+        with pytest.raises(cm.MissingRateError, match="no rate converts CNY to USD over 2025"):
+            frames.convert(on(backend, rows), rates, "USD")
+    with pytest.raises(cm.InvalidValueError, match="rates must be a capexmodel.RateTable, got"):
+        frames.convert(on("polars", rows), {"CNY": 7}, "USD")  # type: ignore[arg-type]
+
+
+def test_totals_refuse_unknown_companies_doubles_and_mixed_currencies():
+    year = cm.CalendarYear(2024)
+    with pytest.raises(cm.UnknownCompanyError, match="no region for z"):
+        frames.totals(on("polars", [row("z", "capex", year, "USD", Decimal(1))]), COMPANIES)
+    doubled = [row("a", "capex", year, "USD", Decimal(1)), row("a", "capex", year, "USD", Decimal(2), "restated")]
+    with pytest.raises(cm.AmbiguousFactError, match="2 capex facts for a over 2024: keep one per company"):
+        frames.totals(on("pandas", doubled), COMPANIES)
+    mixed = [row("a", "capex", year, "USD", Decimal(1)), row("c", "capex", year, "CNY", Decimal(2))]
+    with pytest.raises(cm.CurrencyMismatchError, match="the capex of US over 2024 is in several currencies"):
+        frames.totals(on("polars", mixed), COMPANIES)
+    with pytest.raises(cm.InvalidValueError, match="companies must be capexmodel.Company values, got 'a'"):
+        frames.totals(on("polars", mixed), ["a"])  # type: ignore[list-item]
+
+
+def test_bad_tables_are_refused_with_what_is_wrong():
+    year = cm.CalendarYear(2024)
+    with pytest.raises(cm.InvalidValueError, match=r"ratios\(\) reads a polars, pandas, pyarrow or Dask table, got 5"):
+        frames.ratios(5)
+    with pytest.raises(cm.InvalidValueError, match="the table has no amount column"):
+        frames.ratios(pl.DataFrame({"company": ["a"], "metric": ["capex"], "period_start": [year.start],
+                                    "period_end": [year.end], "currency": ["USD"]}))
+    floats = pl.DataFrame({"company": ["a"], "metric": ["capex"], "period_start": [year.start],
+                           "period_end": [year.end], "currency": ["USD"], "amount": [1.5]})
+    with pytest.raises(cm.InvalidValueError, match="amount must hold exact decimals, got a Float64 column"):
+        frames.ratios(floats)
+    with pytest.raises(cm.InvalidValueError, match="amount must hold exact decimals, got a float64 column"):
+        frames.ratios(floats.to_pandas())
+    fine = floats.with_columns(amount=pl.lit(Decimal("1.5")))
+    objects = fine.to_pandas().assign(amount=[Decimal("0.0000000000000000001")])
+    with pytest.raises(cm.InvalidValueError, match="amount 1E-19 has more than 18 decimal places"):
+        frames.ratios(objects)
+    with pytest.raises(cm.InvalidValueError, match="amount must be an exact decimal, got the float 1.5"):
+        frames.ratios(fine.to_pandas().assign(amount=pd.Series([1.5], dtype=object)))
+    narrow = fine.with_columns(amount=pl.lit(Decimal("1.5")).cast(pl.Decimal(38, 20)))
+    with pytest.raises(cm.InvalidValueError, match=r"with more than 18 decimal places"):
+        frames.ratios(narrow)
+
+
+def test_amounts_beyond_decimal_38_18_raise_on_every_engine():
+    year = cm.CalendarYear(2024)
+    rows = [row("a", "capex", year, "CNY", Decimal(90000000000000000000))]
+    rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "0.5", year)])
+    with pytest.raises(cm.InvalidValueError, match=r"does not fit decimal\(38, 18\)"):
+        frames.convert(on("polars", rows), rates, "USD")
+    with pytest.raises(cm.InvalidValueError, match="more than 20 digits before the point"):
+        frames.convert(on("pandas", rows), rates, "USD")
+
+
+def test_bubble_thresholds_can_be_set():
+    rows = [row("a", "capex", cm.CalendarYear(2024), "USD", Decimal(1)),
+            row("a", "revenue", cm.CalendarYear(2024), "USD", Decimal(4))]
+    signals = {item["signal"]: item for item in records(frames.bubble_signals(on("polars", rows),
+                                                                            {"capex_intensity": "0.3"}))}
+    assert (signals["capex_intensity"]["threshold"], signals["capex_intensity"]["fires"]) == (Decimal("0.3"), False)
+    with pytest.raises(cm.InvalidValueError, match="no signal called 'nope'"):
+        frames.bubble_signals(on("polars", rows), {"nope": 1})
+
+
+def test_table_functions_say_which_extra_they_need(monkeypatch):
+    monkeypatch.setitem(sys.modules, "narwhals", None)
+    with pytest.raises(cm.InvalidValueError, match="frames extra"):
+        frames.ratios(on("polars", fixed_panel()))

@@ -10,7 +10,6 @@ to even with integer arithmetic. Both give the same numbers, and results leave a
 
 from __future__ import annotations
 
-import datetime as dt
 import decimal
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
@@ -55,6 +54,29 @@ class Engine:
     kind: Kind
     lazy: bool
     arrow: bool
+    columns: tuple[str, ...]
+    """The input table's columns, in order."""
+
+    @property
+    def series(self) -> tuple[str, ...]:
+        """The columns that tell one series of facts from another, of those the table has."""
+        return tuple(name for name in ("company", "metric", "basis", "market", "currency")
+                     if name in self.columns or name in NEEDED)
+
+    def unsplit(self, frame: Any) -> Any:  # noqa: ANN401 -- a narwhals frame
+        """The facts with no market (not a revenue split by market)."""
+        import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+
+        return frame.filter(nw.col("market") == "") if "market" in self.columns else frame
+
+    def markets(self) -> list[nw.Expr]:
+        """The market column back as it came in: null for no market, if the table has the column."""
+        import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+
+        if "market" not in self.columns:
+            return []
+        return [nw.when(nw.col("market") == "").then(nw.lit(None, nw.String)).otherwise(nw.col("market"))
+                .alias("market")]
 
     @property
     def units(self) -> bool:
@@ -63,7 +85,7 @@ class Engine:
 
     def number(self, value: Decimal | int) -> nw.Expr:
         """A constant in the working representation."""
-        nw = narwhals()
+        import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
         if self.units:
             return nw.lit(_to_units(value))
         return nw.lit(Decimal(value), nw.Decimal(_DIGITS, SCALE))
@@ -76,7 +98,7 @@ class Engine:
 
     def scale(self, value: nw.Expr, numerator: nw.Expr | int, denominator: nw.Expr | int) -> nw.Expr:
         """``value × numerator / denominator`` for positive whole numbers, rounded once, half to even."""
-        nw = narwhals()
+        import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
         if self.units:
             return _round_quotient(value * numerator, denominator if not isinstance(denominator, int)
                                    else nw.lit(denominator))
@@ -87,40 +109,42 @@ class Engine:
 
     def multiply(self, value: nw.Expr, whole: nw.Expr) -> nw.Expr:
         """``value × whole`` for a column of whole numbers, exactly."""
-        nw = narwhals()
+        import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
         return value * whole if self.units else value * whole.cast(nw.Decimal(_DIGITS, 0))
 
     def frame(self, columns: Mapping[str, Sequence[object]], like: nw.DataFrame[Any] | nw.LazyFrame[Any],
               amounts: Sequence[str] = ()) -> Any:  # noqa: ANN401 -- a narwhals frame of this engine
-        """A small frame on this engine (rates, years), with key dtypes matching `like`'s."""
-        nw = narwhals()
-        schema = like.collect_schema()
+        """A small frame on this engine (rates, years) whose columns have `like`'s native types, if it has them.
+
+        `amounts` are whole numbers: ``decimal(38, 0)`` on polars, Python ints elsewhere.
+        """
+        import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+        reference: Any = like.to_native()
         if self.kind == "polars":
             import polars as pl  # noqa: PLC0415
 
+            schema = reference.collect_schema()
             native: Any = pl.DataFrame(
-                {name: pl.Series(name, values, dtype=pl.Decimal(_DIGITS, 0)) if name in amounts else values
-                 for name, values in columns.items()})
-            if self.lazy:
-                native = native.lazy()
-        else:
-            import pandas as pd  # noqa: PLC0415
+                [pl.Series(name, values, dtype=pl.Decimal(_DIGITS, 0) if name in amounts else schema.get(name))
+                 for name, values in columns.items()])
+            return nw.from_native(native.lazy())
+        import pandas as pd  # noqa: PLC0415
 
-            native = pd.DataFrame({name: pd.Series(values, dtype=object) if name in amounts else values
-                                   for name, values in columns.items()})
-            if self.kind == "dask":
-                import dask  # noqa: PLC0415
-                import dask.dataframe as dd  # noqa: PLC0415
+        dtypes = reference.dtypes
+        native = pd.DataFrame({name: pd.Series(values, dtype=object if name in amounts else dtypes.get(name))
+                               for name, values in columns.items()})
+        if self.kind == "dask":
+            import dask  # noqa: PLC0415
+            import dask.dataframe as dd  # noqa: PLC0415
 
-                with dask.config.set({"dataframe.convert-string": False}):
-                    native = dd.from_pandas(native, npartitions=1)
-        small = nw.from_native(native)
-        keys = [name for name in columns if name in schema and name not in amounts]
-        return small.with_columns(*(nw.col(name).cast(schema[name]) for name in keys))
+            with dask.config.set({"dataframe.convert-string": False}):
+                from_pandas: Any = dd.from_pandas  # untyped
+                native = from_pandas(native, npartitions=1)
+        return nw.from_native(native)
 
     def collect(self, frame: nw.DataFrame[Any] | nw.LazyFrame[Any]) -> list[dict[str, Any]]:
         """The rows of a small result, as dicts."""
-        nw = narwhals()
+        import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
         eager = frame.collect() if isinstance(frame, nw.LazyFrame) else frame
         return [{key: None if _missing(value) else value for key, value in row.items()}
                 for row in eager.rows(named=True)]
@@ -138,6 +162,9 @@ class Engine:
 
             native = native.with_columns(pl.col(name).replace_strict({"true": True, "false": False}, default=None,
                                                                      return_dtype=pl.Boolean) for name in flags)
+            if self.lazy:
+                return native
+            native = native.collect()
             return native.to_arrow() if self.arrow else native
         import pandas as pd  # noqa: PLC0415
         import pyarrow as pa  # noqa: PLC0415
@@ -154,7 +181,7 @@ class Engine:
             return part.assign(**columns)
 
         if self.kind == "dask":
-            meta = native._meta.assign(**{name: pd.Series([], dtype=decimal) for name in amounts},  # noqa: SLF001
+            meta = native._meta.assign(**{name: pd.Series([], dtype=decimal) for name in amounts},
                                        **{name: pd.Series([], dtype=boolean) for name in flags})
             return native.map_partitions(to_decimals, meta=meta)
         result = to_decimals(native.reset_index(drop=True))
@@ -163,12 +190,12 @@ class Engine:
 
 def _missing(value: object) -> bool:
     """None, or the NaN or NA pandas may write for a missing value."""
-    return value is None or value != value or type(value).__name__ == "NAType"  # noqa: PLR0124 -- NaN
+    return value is None or type(value).__name__ == "NAType" or (isinstance(value, float) and value != value)  # noqa: PLR0124
 
 
 def _round_quotient(numerator: nw.Expr, denominator: nw.Expr) -> nw.Expr:
     """``numerator / denominator`` to the nearest whole number, ties to even, for a positive denominator."""
-    nw = narwhals()
+    import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
     quotient = numerator // denominator
     twice_remainder = (numerator - quotient * denominator) * 2
     odd = quotient - (quotient // 2) * 2 == 1
@@ -181,7 +208,8 @@ def _from_units(value: object, column: str) -> Decimal | None:
         return None
     amount = Decimal(int(value)).scaleb(-SCALE, context=_EXACT)  # type: ignore[call-overload]
     if amount.adjusted() >= _DIGITS - SCALE:
-        msg = f"{column} {amount} has more than {_DIGITS - SCALE} digits before the point, the most decimal(38, 18) holds"
+        msg = (f"{column} {amount} has more than {_DIGITS - SCALE} digits before the point,"
+               " the most decimal(38, 18) holds")
         raise InvalidValueError(msg)
     return amount
 
@@ -225,38 +253,34 @@ def pd_object(values: list[int | None], index: Any = None) -> Any:  # noqa: ANN4
 
 def prepare(native: object, function: str) -> tuple[Engine, Any]:
     """The table as a narwhals frame with exact ``amount`` and month-index ``first`` and ``last`` columns."""
-    nw = narwhals()
-    kind, lazy, arrow, native = _engine_of(native, function)
-    try:
-        columns = list(nw.from_native(native).collect_schema())
-    except TypeError:  # pragma: no cover -- _engine_of accepts only what narwhals reads
-        raise
+    narwhals()  # says which extra to install when it is missing
+    import narwhals as nw  # noqa: PLC0415 -- the frames extra
+    kind, lazy, arrow, table = _engine_of(native, function)
+    columns = list(nw.from_native(table).collect_schema())
     missing = [name for name in NEEDED if name not in columns]
     if missing:
         msg = f"{function}() reads the facts table layout; the table has no {', '.join(missing)} column"
         raise InvalidValueError(msg)
-    engine = Engine(kind, lazy, arrow)
+    engine = Engine(kind, lazy, arrow, tuple(columns))
     if kind == "polars":
-        frame = _polars_working(native)
+        frame = _polars_working(table)
     elif kind == "pandas":
-        _check_not_float(str(native["amount"].dtype))
-        frame = nw.from_native(_pandas_part(native.reset_index(drop=True)))
+        _check_not_float(str(table["amount"].dtype))
+        frame = nw.from_native(_pandas_part(table.reset_index(drop=True)))
     else:
-        _check_not_float(str(native["amount"].dtype))
-        meta = native._meta.assign(amount=pd_object([]), first=_month_index([]).to_numpy(),  # noqa: SLF001
+        _check_not_float(str(table["amount"].dtype))
+        meta = table._meta.assign(amount=pd_object([]), first=_month_index([]).to_numpy(),
                                    last=_month_index([]).to_numpy())
-        frame = nw.from_native(native.map_partitions(_pandas_part, meta=meta))
-    names = frame.collect_schema()
-    defaults = []
-    if "basis" not in names:
-        defaults.append(nw.lit("").alias("basis"))
-    if "market" not in names:
-        defaults.append(nw.lit(None, nw.String).alias("market"))
-    return engine, frame.with_columns(*defaults) if defaults else frame
+        frame = nw.from_native(table.map_partitions(_pandas_part, meta=meta))
+    # A null amount (a year calendarize() could not restate, say) is a fact nobody knows: left out.
+    known = frame.filter(~nw.col("amount").is_null())
+    if "market" in columns:  # a null market cannot be a group key everywhere: "" stands for it while working
+        known = known.with_columns(nw.col("market").fill_null(""))
+    return engine, known
 
 
 def _check_not_float(dtype: str) -> None:
-    if "float" in dtype or "double" in dtype:
+    if "float" in dtype.lower() or "double" in dtype.lower():
         msg = f"amount must hold exact decimals, got a {dtype} column; floats cannot be added up exactly"
         raise InvalidValueError(msg)
 
@@ -282,9 +306,8 @@ def _engine_of(native: object, function: str) -> tuple[Kind, bool, bool, Any]:
 
 
 def _polars_working(native: Any) -> Any:  # noqa: ANN401 -- a narwhals frame
+    import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
     import polars as pl  # noqa: PLC0415
-
-    nw = narwhals()
     dtype = native.collect_schema()["amount"]
     if dtype.is_float():
         _check_not_float(str(dtype))
@@ -293,7 +316,8 @@ def _polars_working(native: Any) -> Any:  # noqa: ANN401 -- a narwhals frame
         raise InvalidValueError(msg)
     month = (pl.col("period_start").dt.year().cast(pl.Int64) * 12 + pl.col("period_start").dt.month() - 1)
     end = (pl.col("period_end").dt.year().cast(pl.Int64) * 12 + pl.col("period_end").dt.month() - 1)
-    working = native.with_columns(amount=pl.col("amount").cast(pl.Decimal(_DIGITS, SCALE)), first=month, last=end)
+    working = native.lazy().with_columns(amount=pl.col("amount").cast(pl.Decimal(_DIGITS, SCALE)), first=month,
+                                         last=end)
     return nw.from_native(working)
 
 
@@ -302,20 +326,10 @@ def polars_errors(call: Callable[[], Any]) -> Any:  # noqa: ANN401 -- whatever c
     try:
         return call()
     except Exception as error:
-        if type(error).__module__.startswith("polars") and "overflow" in str(error) or "failed in column" in str(
-                error):
+        engine = type(error).__module__.split(".")[0]
+        if engine in {"polars", "narwhals"} and ("overflow" in str(error) or "failed in column" in str(error)):
             first_line = str(error).splitlines()[0]
             msg = (f"an amount does not fit decimal(38, 18), the most polars holds (20 digits before the"
                    f" point): {first_line}")
             raise InvalidValueError(msg) from None
         raise
-
-
-def month_start(index: int) -> dt.date:
-    """The first day of the month with this index (year × 12 + month − 1)."""
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(index: int) -> dt.date:
-    """The last day of the month with this index."""
-    return month_start(index + 1) - dt.timedelta(days=1)

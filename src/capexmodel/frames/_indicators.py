@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from capexmodel._errors import (
+    AmbiguousFactError,
     CurrencyMismatchError,
     InvalidPeriodError,
     InvalidValueError,
     UnknownCompanyError,
     show,
 )
-from capexmodel.frames._engine import Engine, month_end, month_start, narwhals, polars_errors, prepare
+from capexmodel.frames._engine import Engine, polars_errors, prepare
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
+    from decimal import Decimal
 
     import narwhals as nw
 
@@ -26,8 +27,9 @@ __all__ = ["bubble_signals", "calendarize", "convert", "ratios", "totals", "year
 
 # Every length of period from one to twelve months divides this, so month shares stay whole.
 _MONTHS_LCM = 27720
-_WHOLE_YEAR = 2**12 - 1
-_SERIES = ("company", "metric", "basis", "market", "currency")
+_YEAR = 12  # months
+_WHOLE_YEAR = 2**_YEAR - 1  # a bit for each month
+_NEGATIVE_CAPEX = "capex is negative; capex is a positive outflow"
 
 
 def convert(facts: object, rates: RateTable, currency: str, *, blend: bool = False) -> Any:  # noqa: ANN401
@@ -39,11 +41,14 @@ def convert(facts: object, rates: RateTable, currency: str, *, blend: bool = Fal
     rounded once, half to even, to 18 decimal places. The other columns are kept.
 
     Examples:
+        >>> import datetime as dt, polars as pl
         >>> import capexmodel as cm
         >>> from capexmodel import frames
-        >>> ds = cm.load_dataset()
-        >>> usd = frames.convert(ds.to_frame("polars"), ds.rates, "USD")
-        >>> usd.filter(company="bytedance", metric="capex")["amount"].item()
+        >>> capex = pl.DataFrame({"company": ["bytedance"], "metric": ["capex"], "currency": ["CNY"],
+        ...                       "period_start": [dt.date(2024, 1, 1)], "period_end": [dt.date(2024, 12, 31)],
+        ...                       "amount": [80_000_000_000]})
+        >>> rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.230", cm.CalendarYear(2024))])
+        >>> frames.convert(capex, rates, "USD")["amount"].item()
         Decimal('11065006915.629322268326417704')
     """
     from capexmodel._conversion import RateTable  # noqa: PLC0415
@@ -54,24 +59,23 @@ def convert(facts: object, rates: RateTable, currency: str, *, blend: bool = Fal
         msg = f"rates must be a capexmodel.RateTable, got {show(rates)}"
         raise InvalidValueError(msg)
     target = Currency(currency)
-    nw = narwhals()
     engine, frame = prepare(facts, "convert")
-    columns = [name for name in frame.collect_schema() if name not in {"first", "last"}]
+    import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
 
     def run() -> Any:  # noqa: ANN401
-        pairs = engine.collect(frame.select("currency", "first", "last").unique())
-        factors = [rates.conversion(pair["currency"], target, Period._from_indices(pair["first"], pair["last"]),
+        keys = ["currency", "period_start", "period_end"]
+        pairs = engine.collect(frame.select(*keys).unique())
+        factors = [rates.conversion(pair["currency"], target, Period(pair["period_start"], pair["period_end"]),
                                     blend=blend).factor for pair in pairs]
-        table = engine.frame({"currency": [pair["currency"] for pair in pairs],
-                              "first": [pair["first"] for pair in pairs], "last": [pair["last"] for pair in pairs],
+        table = engine.frame({**{key: [pair[key] for pair in pairs] for key in keys},
                               "_top": [factor.numerator for factor in factors],
                               "_bottom": [factor.denominator for factor in factors]},
                              like=frame, amounts=("_top", "_bottom"))
-        converted = frame.join(table, on=["currency", "first", "last"], how="left").with_columns(
+        converted = frame.join(table, on=keys, how="left").with_columns(
             amount=engine.scale(nw.col("amount"), nw.col("_top"), nw.col("_bottom")),
             currency=nw.lit(target.code),
         )
-        return engine.finish(converted.select(columns), ["amount"])
+        return engine.finish(converted.select(engine.columns), ["amount"])
 
     return polars_errors(run)
 
@@ -88,7 +92,7 @@ def calendarize(facts: object) -> Any:  # noqa: ANN401
     ``period_end``, ``amount``, ``months`` and ``reason``.
 
     Examples:
-        >>> import capexmodel as cm, polars as pl
+        >>> import datetime as dt, polars as pl
         >>> from capexmodel import frames
         >>> oracle = pl.DataFrame({
         ...     "company": "oracle", "metric": "capex", "currency": "USD",
@@ -101,68 +105,78 @@ def calendarize(facts: object) -> Any:  # noqa: ANN401
         >>> years.select("period_start", "amount", "reason").rows()[1]
         (datetime.date(2024, 1, 1), Decimal('12141.000000000000000000'), None)
     """
-    nw = narwhals()
+    from capexmodel._period import CalendarYear  # noqa: PLC0415
+
     engine, frame = prepare(facts, "calendarize")
+    import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
 
     def run() -> Any:  # noqa: ANN401
         length = nw.col("last") - nw.col("first") + 1
-        long = engine.collect(frame.filter(length > 12).select("company", "metric", "first", "last").head(1))
-        if long:
-            row = long[0]
+        bounds = engine.collect(frame.select(nw.col("first").min().alias("low"), nw.col("last").max().alias("high"),
+                                             length.max().alias("longest")))
+        if bounds[0]["longest"] is not None and bounds[0]["longest"] > _YEAR:
+            row = engine.collect(frame.filter(length > _YEAR).select("company", "metric", "first", "last").head(1))[0]
             msg = (f"calendarize() splits periods of twelve months or fewer, got {row['company']} {row['metric']}"
-                   f" over {month_start(row['first'])} to {month_end(row['last'])}")
+                   f" over {_span(row)}")
             raise InvalidPeriodError(msg)
-        bounds = engine.collect(frame.select(nw.col("first").min().alias("low"), nw.col("last").max().alias("high")))
-        work = frame.with_columns(nw.col("market").fill_null(""), length=length, y0=nw.col("first") // 12,
-                                  y1=nw.col("last") // 12)
-        keys = [*_SERIES, "year"]
+        series = engine.series
+        work = frame.with_columns(length=length, y0=nw.col("first") // 12, y1=nw.col("last") // 12)
+        keys = [*series, "year"]
         first_year = work.select(
-            *_SERIES, nw.col("y0").alias("year"), (nw.col("first") - nw.col("y0") * 12).alias("low"),
+            *series, nw.col("y0").alias("year"), (nw.col("first") - nw.col("y0") * 12).alias("low"),
             nw.when(nw.col("y1") > nw.col("y0")).then(nw.lit(11)).otherwise(nw.col("last") - nw.col("y0") * 12)
             .alias("high"), "amount", "length")
         second_year = work.filter(nw.col("y1") > nw.col("y0")).select(
-            *_SERIES, nw.col("y1").alias("year"), (nw.col("y1") * 0).alias("low"),
+            *series, nw.col("y1").alias("year"), (nw.col("y1") * 0).alias("low"),
             (nw.col("last") - nw.col("y1") * 12).alias("high"), "amount", "length")
         parts = nw.concat([first_year, second_year]).with_columns(months=nw.col("high") - nw.col("low") + 1)
         parts = parts.with_columns(
             value=engine.multiply(nw.col("amount"), nw.col("months") * (_MONTHS_LCM // nw.col("length"))),
             mask=nw.lit(2) ** (nw.col("high") + 1) - nw.lit(2) ** nw.col("low"))
-        years = parts.group_by(*keys).agg(nw.col("value").sum(), nw.col("months").sum(), nw.col("mask").sum())
-        complete = (nw.col("months") == 12) & (nw.col("mask") == _WHOLE_YEAR)
+        span = range(bounds[0]["low"] // 12, bounds[0]["high"] // 12 + 1) if bounds[0]["low"] is not None else ()
+        calendar = engine.frame({"year": list(span), "period_start": [CalendarYear(year).start for year in span],
+                                 "period_end": [CalendarYear(year).end for year in span]},
+                                like=work.with_columns(year=nw.col("y0")))
+        sums = (nw.col("value").sum(), nw.col("months").sum(), nw.col("mask").sum())
+        if engine.kind == "dask":  # Dask loses the group keys when this group-by is joined, so join first
+            years = parts.join(calendar, on="year", how="left").group_by(*keys, "period_start", "period_end").agg(*sums)
+        else:  # the year's dates join the (much shorter) grouped table
+            years = parts.group_by(*keys).agg(*sums).join(calendar, on="year", how="left")
+        complete = (nw.col("months") == _YEAR) & (nw.col("mask") == _WHOLE_YEAR)
         reason = nw.when(complete).then(nw.lit(None, nw.String)).otherwise(
-            nw.when(nw.col("months") < 12).then(
+            nw.when(nw.col("months") < _YEAR).then(
                 nw.concat_str([nw.lit("covers "), nw.col("months").cast(nw.String), nw.lit(" of 12 months")]))
             .otherwise(nw.lit("the facts overlap")))
         years = years.with_columns(
             amount=nw.when(complete).then(engine.scale(nw.col("value"), 1, _MONTHS_LCM)).otherwise(None),
-            reason=reason,
-            market=nw.when(nw.col("market") == "").then(nw.lit(None, nw.String)).otherwise(nw.col("market")))
-        span = range(bounds[0]["low"] // 12, bounds[0]["high"] // 12 + 1) if bounds[0]["low"] is not None else ()
-        calendar = engine.frame({"year": list(span), "period_start": [month_start(year * 12) for year in span],
-                                 "period_end": [month_end(year * 12 + 11) for year in span]}, like=years)
-        dated = years.join(calendar, on="year", how="left")
-        return engine.finish(dated.select(*_SERIES, "period_start", "period_end", "amount", "months", "reason"),
+            *engine.markets(), reason=reason)
+        return engine.finish(years.select(*series, "period_start", "period_end", "amount", "months", "reason"),
                              ["amount"])
 
     return polars_errors(run)
 
 
 def totals(facts: object, companies: Iterable[Company]) -> Any:  # noqa: ANN401
-    """Totals by region, metric, basis and period: the amounts added up exactly, as `capexmodel.total` does.
+    """Totals by region, metric and period: the amounts added up exactly, as `capexmodel.total` does.
 
     `companies` says each company's region (``Dataset.companies``); a company it does
-    not list is `UnknownCompanyError`. Facts with a market are left out. A total needs
-    one currency: a region whose amounts mix currencies is `CurrencyMismatchError`
-    (convert first). ``facts`` counts the facts added up.
+    not list is `UnknownCompanyError`. Facts with a market are left out. Each company
+    counts once: two facts for one company, metric and period (two bases, say) are
+    `AmbiguousFactError`, so filter the table to one basis or source first. A total
+    needs one currency: amounts in several are `CurrencyMismatchError` (convert
+    first). ``facts`` counts the facts added up.
 
     Examples:
+        >>> import datetime as dt, polars as pl
         >>> import capexmodel as cm
         >>> from capexmodel import frames
         >>> ds = cm.load_dataset()
-        >>> usd = frames.convert(ds.to_frame("polars").filter(metric="capex"), ds.rates, "USD")
-        >>> us = frames.totals(usd, ds.companies).filter(region="US", period_start=dt.date(2024, 1, 1))
-        >>> us.select("amount", "facts").row(0)
-        (Decimal('258000000000.000000000000000000'), 5)
+        >>> article = ds.to_frame("polars").filter(
+        ...     pl.col("sources").str.contains("caijing"), metric="capex", period_start=dt.date(2024, 1, 1),
+        ...     period_end=dt.date(2024, 12, 31))
+        >>> by_region = frames.totals(frames.convert(article, ds.rates, "USD"), ds.companies).sort("region")
+        >>> by_region.select("region", "amount", "facts").rows()
+        [('CN', Decimal('44565006915.629322268326417704'), 7), ('US', Decimal('258000000000.000000000000000000'), 5)]
     """
     from capexmodel._company import Company  # noqa: PLC0415
 
@@ -172,18 +186,25 @@ def totals(facts: object, companies: Iterable[Company]) -> Any:  # noqa: ANN401
             msg = f"companies must be capexmodel.Company values, got {show(company)}"
             raise InvalidValueError(msg)
         regions[company.id] = company.region.code
-    nw = narwhals()
     engine, frame = prepare(facts, "totals")
+    import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
 
     def run() -> Any:  # noqa: ANN401
-        kept = frame.filter(nw.col("market").is_null())
+        kept = engine.unsplit(frame)
         seen = [row["company"] for row in engine.collect(kept.select("company").unique())]
         unknown = sorted(company for company in seen if company not in regions)
         if unknown:
             msg = f"no region for {', '.join(unknown)}: pass the companies of the table (known: {', '.join(regions)})"
             raise UnknownCompanyError(msg)
+        twice = engine.collect(kept.group_by("company", "metric", "first", "last").agg(
+            nw.col("amount").count().alias("count")).filter(nw.col("count") > 1).head(1))
+        if twice:
+            row = twice[0]
+            msg = (f"{row['count']} {row['metric']} facts for {row['company']} over {_span(row)}: keep one per"
+                   " company (filter by basis or source) before adding up")
+            raise AmbiguousFactError(msg)
         table = engine.frame({"company": list(regions), "region": list(regions.values())}, like=kept)
-        keys = ["region", "metric", "basis", "first", "last"]
+        keys = ["region", "metric", "first", "last"]
         sums = kept.join(table, on="company", how="left").group_by(*keys, "currency").agg(
             nw.col("amount").sum(), nw.col("company").count().alias("facts"),
             nw.col("period_start").min(), nw.col("period_end").max())
@@ -191,13 +212,19 @@ def totals(facts: object, companies: Iterable[Company]) -> Any:  # noqa: ANN401
                                .filter(nw.col("currencies") > 1).head(1))
         if mixed:
             row = mixed[0]
-            msg = (f"the {row['metric']} of {row['region']} over {month_start(row['first'])} to"
-                   f" {month_end(row['last'])} is in several currencies: convert the table first")
+            msg = f"the {row['metric']} of {row['region']} over {_span(row)} is in several currencies: convert first"
             raise CurrencyMismatchError(msg)
-        return engine.finish(sums.select("region", "metric", "basis", "currency", "period_start", "period_end",
-                                         "amount", "facts"), ["amount"])
+        return engine.finish(sums.select("region", "metric", "currency", "period_start", "period_end", "amount",
+                                         "facts"), ["amount"])
 
     return polars_errors(run)
+
+
+def _span(row: Mapping[str, Any]) -> str:
+    """The period of a row with month indices, as a label (2024, 2024-Q3, 2024-02/2024-04)."""
+    from capexmodel._period import Period  # noqa: PLC0415
+
+    return str(Period._from_indices(row["first"], row["last"]))
 
 
 _RATIOS: dict[str, tuple[str, str]] = {
@@ -212,8 +239,8 @@ _INPUTS = ("capex", "revenue", "operating_cash_flow", "net_income", "depreciatio
 
 def _pivot(engine: Engine, frame: Any, *, previous: tuple[str, ...] = ()) -> Any:  # noqa: ANN401
     """One row per company and period: each input's sum, count and currency (and a year earlier's, if asked)."""
-    nw = narwhals()
-    kept = frame.filter(nw.col("market").is_null() & nw.col("metric").is_in([*_INPUTS]))
+    import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+    kept = engine.unsplit(frame).filter(nw.col("metric").is_in([*_INPUTS]))
     zero = engine.number(0)
     columns = [nw.lit(1).alias("_current")]
     for metric in _INPUTS:
@@ -234,14 +261,15 @@ def _pivot(engine: Engine, frame: Any, *, previous: tuple[str, ...] = ()) -> Any
             chosen = nw.col("metric") == metric
             earlier += [nw.when(chosen).then(nw.col("amount")).otherwise(zero).alias(f"{metric}_before"),
                         chosen.cast(nw.Int64).alias(f"{metric}_before_n")]
-        shifted = kept.filter(nw.col("metric").is_in([*previous])).select(
-            "company", (nw.col("first") + 12).alias("first"), (nw.col("last") + 12).alias("last"),
-            nw.lit(None).cast(rows.collect_schema()["period_start"]).alias("period_start"),
-            nw.lit(None).cast(rows.collect_schema()["period_end"]).alias("period_end"), *earlier)
+        shifted = kept.filter(nw.col("metric").is_in([*previous])).select(  # dates earlier than the current ones
+            "company", (nw.col("first") + 12).alias("first"), (nw.col("last") + 12).alias("last"), "period_start",
+            "period_end", *earlier)
         rows = nw.concat([rows, shifted.select(rows.collect_schema().names())])
-    sums = [nw.col(name).sum() for name in rows.collect_schema() if name.endswith("_n") or name in _INPUTS
-            or name.endswith("_before") or name == "_current"]
+    sums = [nw.col(name).sum() for name in rows.collect_schema() if name.endswith(("_n", "_before")) or name in _INPUTS
+            or name == "_current"]
     sums += [nw.col(f"{metric}_currency").max() for metric in _INPUTS]
+    if not previous:  # the dates tell the periods apart
+        return rows.group_by("company", "period_start", "period_end").agg(*sums)
     sums += [nw.col("period_start").max(), nw.col("period_end").max()]
     grouped = rows.group_by("company", "first", "last").agg(*sums)
     return grouped.filter(nw.col("_current") > 0)
@@ -249,7 +277,7 @@ def _pivot(engine: Engine, frame: Any, *, previous: tuple[str, ...] = ()) -> Any
 
 def _first(checks: list[tuple[nw.Expr, nw.Expr]], default: nw.Expr) -> nw.Expr:
     """The value of the first check whose condition holds, else `default`."""
-    nw = narwhals()
+    import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
     result = default
     for condition, value in reversed(checks):
         result = nw.when(condition).then(value).otherwise(result)
@@ -258,12 +286,12 @@ def _first(checks: list[tuple[nw.Expr, nw.Expr]], default: nw.Expr) -> nw.Expr:
 
 def _first_reason(*checks: tuple[nw.Expr, str]) -> nw.Expr:
     """The reason of the first check that holds, or null."""
-    nw = narwhals()
+    import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
     return _first([(condition, nw.lit(text)) for condition, text in checks], nw.lit(None, nw.String))
 
 
 def _pair_checks(capex: str, other: str, label: str) -> list[tuple[nw.Expr, str]]:
-    nw = narwhals()
+    import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
     return [
         (nw.col(f"{capex}_n") == 0, "no capex over the period"),
         (nw.col(f"{other}_n") == 0, f"no {label} over the period"),
@@ -276,7 +304,7 @@ def _pair_checks(capex: str, other: str, label: str) -> list[tuple[nw.Expr, str]
 
 def _safe(engine: Engine, name: str) -> nw.Expr:
     """The column where it is positive, one elsewhere, so that dividing never fails on rows left null."""
-    nw = narwhals()
+    import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
     return nw.when(nw.col(name) > engine.number(0)).then(nw.col(name)).otherwise(engine.number(1))
 
 
@@ -292,15 +320,16 @@ def ratios(facts: object) -> Any:  # noqa: ANN401
     that is not positive). Ratios are rounded once, half to even, to 18 places.
 
     Examples:
-        >>> import capexmodel as cm
+        >>> import datetime as dt, polars as pl
         >>> from capexmodel import frames
-        >>> table = frames.ratios(cm.load_dataset().to_frame("polars"))
-        >>> meta = table.filter(company="meta", period_start=dt.date(2024, 1, 1))
-        >>> meta.select("capex_intensity", "capex_to_net_income_reason").row(0)
-        (Decimal('0.226478562440349906'), 'no net income over the period')
+        >>> meta = pl.DataFrame({"company": "meta", "currency": "USD", "period_start": dt.date(2024, 1, 1),
+        ...                      "period_end": dt.date(2024, 12, 31), "metric": ["capex", "revenue", "net_income"],
+        ...                      "amount": [37_256, 164_501, 62_360]})
+        >>> frames.ratios(meta).select("capex_intensity", "capex_to_depreciation_reason").row(0)
+        (Decimal('0.226478866389869970'), 'no depreciation over the period')
     """
-    nw = narwhals()
     engine, frame = prepare(facts, "ratios")
+    import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
 
     def run() -> Any:  # noqa: ANN401
         table = _pivot(engine, frame)
@@ -308,14 +337,14 @@ def ratios(facts: object) -> Any:  # noqa: ANN401
         names: list[str] = []
         for name, (other, label) in _RATIOS.items():
             reason = _first_reason(*_pair_checks("capex", other, label),
-                                   (nw.col("capex") < engine.number(0), "capex is negative; capex is a positive"
-                                    " outflow"),
+                                   (nw.col("capex") < engine.number(0), _NEGATIVE_CAPEX),
                                    (nw.col(other) <= engine.number(0), f"{label} is not positive"))
             value = engine.divide(nw.col("capex"), _safe(engine, other))
-            columns += [nw.when(reason.is_null()).then(value).otherwise(None).alias(name), reason.alias(f"{name}_reason")]
+            columns += [nw.when(reason.is_null()).then(value).otherwise(None).alias(name),
+                        reason.alias(f"{name}_reason")]
             names.append(name)
         reason = _first_reason(*_pair_checks("capex", "operating_cash_flow", "operating cash flow"),
-                               (nw.col("capex") < engine.number(0), "capex is negative; capex is a positive outflow"))
+                               (nw.col("capex") < engine.number(0), _NEGATIVE_CAPEX))
         value = nw.col("operating_cash_flow") - nw.col("capex")
         columns += [nw.when(reason.is_null()).then(value).otherwise(None).alias("free_cash_flow"),
                     reason.alias("free_cash_flow_reason")]
@@ -338,34 +367,36 @@ def year_over_year(facts: object) -> Any:  # noqa: ANN401
     one period, a period longer than a year.
 
     Examples:
-        >>> import capexmodel as cm
+        >>> import datetime as dt, polars as pl
         >>> from capexmodel import frames
-        >>> table = frames.year_over_year(cm.load_dataset().to_frame("polars"))
-        >>> meta = table.filter(company="meta", metric="capex", period_start=dt.date(2024, 1, 1))
-        >>> meta.select("amount", "previous", "growth").row(0)[2]
-        Decimal('0.366390376292818896')
+        >>> meta = pl.DataFrame({"company": "meta", "metric": "capex", "currency": "USD",
+        ...                      "period_start": [dt.date(2023, 1, 1), dt.date(2024, 1, 1)],
+        ...                      "period_end": [dt.date(2023, 12, 31), dt.date(2024, 12, 31)],
+        ...                      "amount": [27_266, 37_256]})
+        >>> frames.year_over_year(meta).sort("period_start").select("growth", "reason").rows()
+        [(None, 'no amount a year earlier'), (Decimal('0.366390376292818895'), None)]
     """
-    nw = narwhals()
     engine, frame = prepare(facts, "year_over_year")
+    import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
 
     def run() -> Any:  # noqa: ANN401
         zero = engine.number(0)
-        keyed = frame.with_columns(nw.col("market").fill_null(""))
-        schema = keyed.collect_schema()
-        current = keyed.select(*_SERIES, "first", "last", "period_start", "period_end", "amount",
+        series = engine.series
+        current = frame.select(*series, "first", "last", "period_start", "period_end", "amount",
                                nw.lit(1).cast(nw.Int64).alias("_n"), zero.alias("previous"),
                                nw.lit(0).cast(nw.Int64).alias("_before_n"))
-        earlier = keyed.select(*_SERIES, (nw.col("first") + 12).alias("first"), (nw.col("last") + 12).alias("last"),
-                               nw.lit(None).cast(schema["period_start"]).alias("period_start"),
-                               nw.lit(None).cast(schema["period_end"]).alias("period_end"), zero.alias("amount"),
+        # A year-earlier row keeps its own dates, which are earlier than the current row's, so the group's
+        # latest dates are the current period's.
+        earlier = frame.select(*series, (nw.col("first") + 12).alias("first"), (nw.col("last") + 12).alias("last"),
+                               "period_start", "period_end", zero.alias("amount"),
                                nw.lit(0).cast(nw.Int64).alias("_n"), nw.col("amount").alias("previous"),
                                nw.lit(1).cast(nw.Int64).alias("_before_n"))
         rows = nw.concat([current, earlier.select(current.collect_schema().names())])
-        grouped = rows.group_by(*_SERIES, "first", "last").agg(
+        grouped = rows.group_by(*series, "first", "last").agg(
             nw.col("amount").sum(), nw.col("previous").sum(), nw.col("_n").sum(), nw.col("_before_n").sum(),
             nw.col("period_start").max(), nw.col("period_end").max()).filter(nw.col("_n") > 0)
         reason = _first_reason(
-            (nw.col("last") - nw.col("first") >= 12,
+            (nw.col("last") - nw.col("first") >= _YEAR,
              "year over year compares periods of twelve months or fewer"),
             ((nw.col("_n") > 1) | (nw.col("_before_n") > 1),
              "more than one amount over the period or a year earlier; keep one (filter by basis)"),
@@ -376,9 +407,8 @@ def year_over_year(facts: object) -> Any:  # noqa: ANN401
         result = grouped.with_columns(
             growth=nw.when(reason.is_null()).then(growth).otherwise(None),
             previous=nw.when(nw.col("_before_n") == 1).then(nw.col("previous")).otherwise(None),
-            reason=reason,
-            market=nw.when(nw.col("market") == "").then(nw.lit(None, nw.String)).otherwise(nw.col("market")),
-        ).select(*_SERIES, "period_start", "period_end", "amount", "previous", "growth", "reason")
+            *engine.markets(), reason=reason,
+        ).select(*series, "period_start", "period_end", "amount", "previous", "growth", "reason")
         return engine.finish(result, ["amount", "previous", "growth"])
 
     return polars_errors(run)
@@ -397,18 +427,22 @@ def bubble_signals(facts: object, thresholds: Mapping[str, object] | None = None
     function raises). `thresholds` overrides the defaults, by signal name.
 
     Examples:
-        >>> import capexmodel as cm
+        >>> import datetime as dt, polars as pl
         >>> from capexmodel import frames
-        >>> signals = frames.bubble_signals(cm.load_dataset().to_frame("polars"))
-        >>> meta = signals.filter(company="meta", period_start=dt.date(2024, 1, 1), fires=True)
-        >>> meta["signal"].to_list()
-        ['capex_intensity']
+        >>> metrics = ["capex", "revenue", "operating_cash_flow", "net_income", "depreciation_and_amortization"]
+        >>> meta = pl.DataFrame({"company": "meta", "currency": "USD", "metric": [*metrics, "capex", "revenue"],
+        ...                      "period_start": [dt.date(2024, 1, 1)] * 5 + [dt.date(2023, 1, 1)] * 2,
+        ...                      "period_end": [dt.date(2024, 12, 31)] * 5 + [dt.date(2023, 12, 31)] * 2,
+        ...                      "amount": [37_256, 164_501, 91_328, 62_360, 15_498, 27_266, 134_902]})
+        >>> signals = frames.bubble_signals(meta).filter(period_start=dt.date(2024, 1, 1))
+        >>> signals.filter(fires=True)["signal"].to_list()
+        ['capex_to_depreciation', 'capex_intensity']
     """
     from capexmodel._risk import DEFAULT_THRESHOLDS, _settings  # noqa: PLC0415
 
     limits = _settings(thresholds, {name: spec[0] for name, spec in DEFAULT_THRESHOLDS.items()}, "thresholds")
-    nw = narwhals()
     engine, frame = prepare(facts, "bubble_signals")
+    import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
 
     def run() -> Any:  # noqa: ANN401
         table = _pivot(engine, frame, previous=("capex", "revenue"))
@@ -419,8 +453,6 @@ def bubble_signals(facts: object, thresholds: Mapping[str, object] | None = None
     return polars_errors(run)
 
 
-_NEGATIVE_CAPEX = "capex is negative; capex is a positive outflow"
-
 
 def _signal_rows(engine: Engine, table: Any, name: str, limit: Decimal, direction: str) -> Any:  # noqa: ANN401
     """One signal's rows: its value, whether it fires, and why it has no value.
@@ -429,7 +461,7 @@ def _signal_rows(engine: Engine, table: Any, name: str, limit: Decimal, directio
     indicator undefined, with whether the signal then fires (the worst case does,
     unless there is no capex).
     """
-    nw = narwhals()
+    import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
     zero = engine.number(0)
     capex = nw.col("capex")
     # Whether a signal fires is "true", "false" or null until it leaves: pandas cannot hold a null boolean.

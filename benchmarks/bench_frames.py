@@ -39,7 +39,6 @@ import resource
 import subprocess
 import sys
 import time
-from decimal import Decimal
 from typing import Any, Final
 
 TARGET: Final = 1.5
@@ -81,6 +80,7 @@ def panel(companies: int) -> Any:  # noqa: ANN401 -- a polars DataFrame in the f
 
 
 def frames_path(facts: Any, table: Any) -> tuple[Any, Any]:  # noqa: ANN401
+    """The work through `capexmodel.frames`: convert, calendarize, then intensity and growth."""
     from capexmodel import frames  # noqa: PLC0415
 
     years = frames.calendarize(frames.convert(facts, table, "USD", blend=True))
@@ -98,7 +98,7 @@ def polars_path(facts: Any, table: Any) -> tuple[Any, Any]:  # noqa: ANN401
     end = pl.col("period_end").dt.year().cast(pl.Int64) * 12 + pl.col("period_end").dt.month() - 1
     indexed = facts.lazy().with_columns(first=month, last=end)
     pairs = indexed.select("currency", "first", "last").unique().collect()
-    factors = [table.conversion(currency, "USD", Period._from_indices(first, last), blend=True).factor  # noqa: SLF001
+    factors = [table.conversion(currency, "USD", Period._from_indices(first, last), blend=True).factor
                for currency, first, last in pairs.iter_rows()]
     pairs = pairs.with_columns(top=pl.Series([f.numerator for f in factors], dtype=whole),
                                bottom=pl.Series([f.denominator for f in factors], dtype=whole))
@@ -113,7 +113,7 @@ def polars_path(facts: Any, table: Any) -> tuple[Any, Any]:  # noqa: ANN401
     years = (pl.concat([head, tail])
              .with_columns(value=pl.col("amount") * (pl.col("months") * (27720 // pl.col("length"))).cast(whole))
              .group_by("company", "metric", "year").agg(pl.col("value").sum(), pl.col("months").sum())
-             .filter(pl.col("months") == 12)
+             .filter(pl.col("months") == 12)  # noqa: PLR2004 -- a whole year
              .select("company", "metric", "year", amount=pl.col("value") / pl.lit(27720, whole)))
     capex = years.filter(metric="capex").select("company", "year", capex="amount")
     revenue = years.filter(metric="revenue").select("company", "year", revenue="amount")
@@ -156,9 +156,10 @@ def scalar_path(facts: Any, table: Any) -> int:  # noqa: ANN401
 
 def child(path: str, companies: int) -> None:
     """Time one path in this fresh interpreter; print its timings and memory as JSON."""
-    import capexmodel as cm  # noqa: F401, PLC0415 -- imported before the baseline memory is read
     import narwhals  # noqa: F401, PLC0415
     import polars as pl  # noqa: PLC0415
+
+    import capexmodel as cm  # noqa: F401, PLC0415 -- imported before the baseline memory is read
 
     table = rates()
     facts = panel(companies if path != "scalar" else SCALAR_FACTS // (QUARTERS * len(METRICS)))
@@ -189,11 +190,12 @@ def child(path: str, companies: int) -> None:
         summary["intensity_rows"] = intensity.height
         summary["growth_rows"] = growth.height
         summary["growth_sum"] = str(growth["growth"].cast(pl.Decimal(38, 18)).sum())
-    print(json.dumps(summary, default=str))  # noqa: T201
+    print(json.dumps(summary, default=str))
 
 
 def run(path: str, companies: int) -> dict[str, Any]:
-    process = subprocess.run([sys.executable, __file__, "--child", path, "--companies", str(companies)],  # noqa: S603
+    """Run one path in a fresh interpreter and read its report."""
+    process = subprocess.run([sys.executable, __file__, "--child", path, "--companies", str(companies)],
                              capture_output=True, text=True, check=False)
     if process.returncode:
         sys.stderr.write(process.stderr)
@@ -204,6 +206,7 @@ def run(path: str, companies: int) -> dict[str, Any]:
 
 
 def main() -> None:
+    """Run the three paths and print the report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--companies", type=int, default=2000)
     parser.add_argument("--child", choices=["frames", "polars", "scalar"])
@@ -211,7 +214,7 @@ def main() -> None:
     if arguments.child:
         child(arguments.child, arguments.companies)
         return
-    print(f"capexmodel frames benchmark, {dt.datetime.now(tz=dt.UTC):%Y-%m-%d %H:%M} UTC")  # noqa: T201
+    print(f"capexmodel frames benchmark, {dt.datetime.now(tz=dt.UTC):%Y-%m-%d %H:%M} UTC")
     frames_run, polars_run = run("frames", arguments.companies), run("polars", arguments.companies)
     scalar_run = run("scalar", arguments.companies)
     same = all(frames_run[key] == polars_run[key] for key in ("intensity", "intensity_rows", "growth_rows",
@@ -222,13 +225,13 @@ def main() -> None:
         ("frames on polars", frames_run), ("hand-written polars", polars_run), ("scalar API", scalar_run),
     ]
     for name, result in rows:
-        print(f"{name:<22} {result['facts']:>9,} facts  {result['seconds']:8.3f} s"  # noqa: T201
+        print(f"{name:<22} {result['facts']:>9,} facts  {result['seconds']:8.3f} s"
               f"  {result['seconds'] / result['facts'] * 1e6:8.2f} us/fact  peak +{result['peak_mib']:7.1f} MiB")
-    print(f"same results (intensity {frames_run['intensity_rows']:,} rows, growth {frames_run['growth_rows']:,}"  # noqa: T201
+    print(f"same results (intensity {frames_run['intensity_rows']:,} rows, growth {frames_run['growth_rows']:,}"
           f" rows): {'yes' if same else 'NO'}")
-    print(f"scalar API per fact / frames per fact: {per_fact:,.0f}x")  # noqa: T201
+    print(f"scalar API per fact / frames per fact: {per_fact:,.0f}x")
     met = ratio <= TARGET and same
-    print(f"frames / hand-written polars: {ratio:.2f} (target <= {TARGET}): {'met' if met else 'NOT met'}")  # noqa: T201
+    print(f"frames / hand-written polars: {ratio:.2f} (target <= {TARGET}): {'met' if met else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -450,3 +450,19 @@ def test_table_functions_say_which_extra_they_need(monkeypatch):
     monkeypatch.setitem(sys.modules, "narwhals", None)
     with pytest.raises(cm.InvalidValueError, match="frames extra"):
         frames.ratios(on("polars", fixed_panel()))
+
+
+def test_the_embedded_facts_keep_their_markets_and_null_amounts_are_left_out():
+    dataset = cm.load_dataset()
+    result = frames.year_over_year(dataset.to_frame("polars"))
+    markets = set(result["market"].to_list())
+    assert None in markets
+    assert {"US", "CN"} <= markets
+    years = frames.calendarize(dataset.to_frame("pandas").query("company != 'alibaba'"))
+    assert set(years["market"].dropna()) == {"US", "CN"}
+    rows = [row("a", "capex", cm.CalendarYear(2023), "USD", Decimal(1)),
+            row("a", "capex", cm.CalendarYear(2024), "USD", None)]
+    for backend in BACKENDS:
+        got = records(frames.year_over_year(on(backend, rows)))
+        assert [(item["period_start"], item["reason"]) for item in got] == [
+            (cm.CalendarYear(2023).start, "no amount a year earlier")]

@@ -102,3 +102,18 @@ def test_every_public_name_is_in_the_api_reference():
         if line.startswith("::: capexmodel.")
     }
     assert set(cm.__all__) - {"__version__"} == documented - {"frames"}  # frames: a public module, on its own page
+
+
+def test_the_frames_module_documents_every_name():
+    from pathlib import Path  # noqa: PLC0415
+
+    from capexmodel import frames  # noqa: PLC0415
+
+    page = (Path(__file__).parent.parent / "docs" / "reference" / "frames.md").read_text(encoding="utf-8")
+    listed = {line.strip().removeprefix("- ") for line in page.splitlines() if line.startswith("        - ")}
+    assert listed == set(frames.__all__)
+    for name in frames.__all__:
+        obj = getattr(frames, name)
+        if inspect.isfunction(obj):
+            assert inspect.getdoc(obj), f"capexmodel.frames.{name} has no docstring"
+            assert ">>>" in (obj.__doc__ or ""), f"capexmodel.frames.{name} has no example"

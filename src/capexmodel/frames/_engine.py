@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
     import narwhals as nw
 
-#: Decimal places of every amount and indicator the table functions compute.
 SCALE = 18
+"""Decimal places of every amount and indicator the table functions compute: each is rounded once, half to even."""
 _UNIT = 10**SCALE
 _DIGITS = 38
 
@@ -216,7 +216,7 @@ def _from_units(value: object, column: str) -> Decimal | None:
 
 def _to_units(value: object) -> int | None:
     """An exact amount as a whole number of 10⁻¹⁸; more than 18 decimal places is refused, never rounded."""
-    if value is None or (isinstance(value, float) and value != value):  # noqa: PLR0124 -- NaN
+    if _missing(value):
         return None
     if isinstance(value, float):
         msg = f"amount must be an exact decimal, got the float {value!r}"

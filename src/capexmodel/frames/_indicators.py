@@ -148,8 +148,9 @@ def calendarize(facts: object) -> Any:  # noqa: ANN401
                 nw.concat_str([nw.lit("covers "), nw.col("months").cast(nw.String), nw.lit(" of 12 months")]))
             .otherwise(nw.lit("the facts overlap")))
         years = years.with_columns(
+            *engine.markets(),
             amount=nw.when(complete).then(engine.scale(nw.col("value"), 1, _MONTHS_LCM)).otherwise(None),
-            *engine.markets(), reason=reason)
+            reason=reason)
         return engine.finish(years.select(*series, "period_start", "period_end", "amount", "months", "reason"),
                              ["amount"])
 
@@ -405,9 +406,10 @@ def year_over_year(facts: object) -> Any:  # noqa: ANN401
         )
         growth = engine.divide(nw.col("amount") - nw.col("previous"), _safe(engine, "previous"))
         result = grouped.with_columns(
+            *engine.markets(),
             growth=nw.when(reason.is_null()).then(growth).otherwise(None),
             previous=nw.when(nw.col("_before_n") == 1).then(nw.col("previous")).otherwise(None),
-            *engine.markets(), reason=reason,
+            reason=reason,
         ).select(*series, "period_start", "period_end", "amount", "previous", "growth", "reason")
         return engine.finish(result, ["amount", "previous", "growth"])
 

@@ -19,11 +19,12 @@ if TYPE_CHECKING:
 
 __all__ = ["COLUMNS", "Backend", "facts_from_frame", "facts_table", "from_frame", "to_frame"]
 
-#: The columns of the facts table, in order.
 COLUMNS = ("company", "metric", "period_start", "period_end", "currency", "amount", "basis", "status", "sources",
            "market")
+"""The columns of the facts table, in order."""
 
 Backend = Literal["pyarrow", "pandas", "polars"]
+"""The engines `to_frame` writes for."""
 
 _MAX_DIGITS = 38
 

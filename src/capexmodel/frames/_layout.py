@@ -48,7 +48,16 @@ def _amount_type(amounts: list[Decimal]) -> pa.DataType:
 
 
 def facts_table(facts: Iterable[Fact], source_ids: Mapping[Source, str]) -> pa.Table:
-    """The facts as a pyarrow Table in the facts table layout, citing sources by `source_ids`."""
+    """The facts as a pyarrow Table in the facts table layout, citing sources by `source_ids`.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> from capexmodel import frames
+        >>> ds = cm.load_dataset()
+        >>> table = frames.facts_table(ds.facts[:2], {source: key for key, source in ds.sources.items()})
+        >>> table.column("company").to_pylist()
+        ['amazon', 'microsoft']
+    """
     pa = _pyarrow()
     rows = list(facts)
     amounts = [fact.value.amount for fact in rows]
@@ -72,6 +81,12 @@ def to_frame(dataset: Dataset, backend: Backend = "pyarrow") -> Any:  # noqa: AN
     """The dataset's facts as a table of `backend`: a pyarrow Table, or a pandas or polars DataFrame.
 
     Sources are cited by the dataset's ids, so `from_frame` finds them again.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> from capexmodel import frames
+        >>> frames.to_frame(cm.load_dataset(), "polars").height
+        71
     """
     table = facts_table(dataset.facts, {source: source_id for source_id, source in dataset.sources.items()})
     if backend == "pyarrow":
@@ -116,6 +131,13 @@ def facts_from_frame(frame: object, dataset: Dataset) -> tuple[Fact, ...]:
 
     Every malformed row is reported, by row number (the first row is 1) and column, in
     one `DataFileError`.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> from capexmodel import frames
+        >>> ds = cm.load_dataset()
+        >>> frames.facts_from_frame(ds.to_frame("pandas"), ds) == ds.facts
+        True
     """
     table = _as_arrow(frame)
     missing = [column for column in COLUMNS if column not in table.column_names]
@@ -173,6 +195,13 @@ def from_frame(frame: object, base: Dataset | None = None) -> Dataset:
 
     `base` is the embedded dataset by default. ``from_frame(to_frame(ds), ds)``
     gives back `ds`'s facts exactly.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> from capexmodel import frames
+        >>> ds = cm.load_dataset()
+        >>> frames.from_frame(frames.to_frame(ds, "polars")).facts == ds.facts
+        True
     """
     import attrs  # noqa: PLC0415
 

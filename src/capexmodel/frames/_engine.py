@@ -90,22 +90,28 @@ class Engine:
             return nw.lit(_to_units(value))
         return nw.lit(Decimal(value), nw.Decimal(_DIGITS, SCALE))
 
-    def divide(self, numerator: nw.Expr, denominator: nw.Expr) -> nw.Expr:
-        """``numerator / denominator`` rounded half to even at 18 places; the denominator must be positive."""
-        if self.units:
-            return _round_quotient(numerator * _UNIT, denominator)
-        return numerator / denominator
+    def with_quotient(self, frame: Any, name: str, numerator: nw.Expr, denominator: nw.Expr | int, *,  # noqa: ANN401
+                      whole: bool = False) -> Any:  # noqa: ANN401 -- a narwhals frame
+        """`frame` with ``name = numerator / denominator``, rounded once, half to even, to 18 places.
 
-    def scale(self, value: nw.Expr, numerator: nw.Expr | int, denominator: nw.Expr | int) -> nw.Expr:
-        """``value × numerator / denominator`` for positive whole numbers, rounded once, half to even."""
+        Both are amounts, or with ``whole=True`` the denominator is a positive whole
+        number (a scaling). Denominators must be positive: rows where they are not
+        are to be left null by the caller, who passes a safe value there. Each step is a
+        column of its own, so pandas works out every part once.
+        """
         import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
-        if self.units:
-            return _round_quotient(value * numerator, denominator if not isinstance(denominator, int)
-                                   else nw.lit(denominator))
-        whole = nw.Decimal(_DIGITS, 0)
-        top = nw.lit(Decimal(numerator), whole) if isinstance(numerator, int) else numerator.cast(whole)
-        bottom = nw.lit(Decimal(denominator), whole) if isinstance(denominator, int) else denominator.cast(whole)
-        return value * top / bottom
+
+        bottom = nw.lit(denominator) if isinstance(denominator, int) else denominator
+        if not self.units:
+            bottom = bottom.cast(nw.Decimal(_DIGITS, 0)) if whole else bottom
+            return frame.with_columns((numerator / bottom).alias(name))
+        frame = frame.with_columns(_top=numerator if whole else numerator * _UNIT, _bottom=bottom)
+        frame = frame.with_columns(_whole=nw.col("_top") // nw.col("_bottom"))
+        frame = frame.with_columns(_twice=(nw.col("_top") - nw.col("_whole") * nw.col("_bottom")) * 2)
+        odd = nw.col("_whole") - (nw.col("_whole") // 2) * 2 == 1
+        up = (nw.col("_twice") > nw.col("_bottom")) | ((nw.col("_twice") == nw.col("_bottom")) & odd)
+        rounded = nw.col("_whole") + nw.when(up).then(nw.lit(1)).otherwise(nw.lit(0))
+        return frame.with_columns(rounded.alias(name)).drop("_top", "_bottom", "_whole", "_twice")
 
     def multiply(self, value: nw.Expr, whole: nw.Expr) -> nw.Expr:
         """``value × whole`` for a column of whole numbers, exactly."""
@@ -191,16 +197,6 @@ class Engine:
 def _missing(value: object) -> bool:
     """None, or the NaN or NA pandas may write for a missing value."""
     return value is None or type(value).__name__ == "NAType" or (isinstance(value, float) and value != value)  # noqa: PLR0124
-
-
-def _round_quotient(numerator: nw.Expr, denominator: nw.Expr) -> nw.Expr:
-    """``numerator / denominator`` to the nearest whole number, ties to even, for a positive denominator."""
-    import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
-    quotient = numerator // denominator
-    twice_remainder = (numerator - quotient * denominator) * 2
-    odd = quotient - (quotient // 2) * 2 == 1
-    up = (twice_remainder > denominator) | ((twice_remainder == denominator) & odd)
-    return quotient + nw.when(up).then(nw.lit(1)).otherwise(nw.lit(0))
 
 
 def _from_units(value: object, column: str) -> Decimal | None:

@@ -71,10 +71,9 @@ def convert(facts: object, rates: RateTable, currency: str, *, blend: bool = Fal
                               "_top": [factor.numerator for factor in factors],
                               "_bottom": [factor.denominator for factor in factors]},
                              like=frame, amounts=("_top", "_bottom"))
-        converted = frame.join(table, on=keys, how="left").with_columns(
-            amount=engine.scale(nw.col("amount"), nw.col("_top"), nw.col("_bottom")),
-            currency=nw.lit(target.code),
-        )
+        joined = frame.join(table, on=keys, how="left")
+        converted = engine.with_quotient(joined, "amount", engine.multiply(nw.col("amount"), nw.col("_top")),
+                                         nw.col("_bottom"), whole=True).with_columns(currency=nw.lit(target.code))
         return engine.finish(converted.select(engine.columns), ["amount"])
 
     return polars_errors(run)
@@ -147,10 +146,9 @@ def calendarize(facts: object) -> Any:  # noqa: ANN401
             nw.when(nw.col("months") < _YEAR).then(
                 nw.concat_str([nw.lit("covers "), nw.col("months").cast(nw.String), nw.lit(" of 12 months")]))
             .otherwise(nw.lit("the facts overlap")))
-        years = years.with_columns(
-            *engine.markets(),
-            amount=nw.when(complete).then(engine.scale(nw.col("value"), 1, _MONTHS_LCM)).otherwise(None),
-            reason=reason)
+        years = engine.with_quotient(years, "_restated", nw.col("value"), _MONTHS_LCM, whole=True)
+        restated = nw.when(complete).then(nw.col("_restated")).otherwise(None)
+        years = years.with_columns(*engine.markets(), amount=restated, reason=reason)
         return engine.finish(years.select(*series, "period_start", "period_end", "amount", "months", "reason"),
                              ["amount"])
 
@@ -334,25 +332,24 @@ def ratios(facts: object) -> Any:  # noqa: ANN401
 
     def run() -> Any:  # noqa: ANN401
         table = _pivot(engine, frame)
-        columns: list[nw.Expr] = []
-        names: list[str] = []
-        for name, (other, label) in _RATIOS.items():
-            reason = _first_reason(*_pair_checks("capex", other, label),
-                                   (nw.col("capex") < engine.number(0), _NEGATIVE_CAPEX),
-                                   (nw.col(other) <= engine.number(0), f"{label} is not positive"))
-            value = engine.divide(nw.col("capex"), _safe(engine, other))
-            columns += [nw.when(reason.is_null()).then(value).otherwise(None).alias(name),
-                        reason.alias(f"{name}_reason")]
-            names.append(name)
-        reason = _first_reason(*_pair_checks("capex", "operating_cash_flow", "operating cash flow"),
-                               (nw.col("capex") < engine.number(0), _NEGATIVE_CAPEX))
-        value = nw.col("operating_cash_flow") - nw.col("capex")
-        columns += [nw.when(reason.is_null()).then(value).otherwise(None).alias("free_cash_flow"),
-                    reason.alias("free_cash_flow_reason")]
-        result = table.with_columns(*columns, currency=nw.col("capex_currency")).select(
-            "company", "period_start", "period_end", "currency",
-            *[column for name in [*names, "free_cash_flow"] for column in (name, f"{name}_reason")])
-        return engine.finish(result, [*names, "free_cash_flow"])
+        names = [*_RATIOS, "free_cash_flow"]
+        negative = (nw.col("capex") < engine.number(0), _NEGATIVE_CAPEX)
+        reasons = {name: _first_reason(*_pair_checks("capex", other, label), negative,
+                                       (nw.col(other) <= engine.number(0), f"{label} is not positive"))
+                   for name, (other, label) in _RATIOS.items()}
+        reasons["free_cash_flow"] = _first_reason(
+            *_pair_checks("capex", "operating_cash_flow", "operating cash flow"), negative)
+        table = table.with_columns(**{f"{name}_reason": reason for name, reason in reasons.items()},
+                                   _free_cash_flow=nw.col("operating_cash_flow") - nw.col("capex"))
+        for name, (other, _) in _RATIOS.items():
+            table = engine.with_quotient(table, f"_{name}", nw.col("capex"), _safe(engine, other))
+        result = table.with_columns(
+            *(nw.when(nw.col(f"{name}_reason").is_null()).then(nw.col(f"_{name}")).otherwise(None).alias(name)
+              for name in names),
+            currency=nw.col("capex_currency"),
+        ).select("company", "period_start", "period_end", "currency",
+                 *[column for name in names for column in (name, f"{name}_reason")])
+        return engine.finish(result, names)
 
     return polars_errors(run)
 
@@ -404,12 +401,12 @@ def year_over_year(facts: object) -> Any:  # noqa: ANN401
             (nw.col("_before_n") == 0, "no amount a year earlier"),
             (nw.col("previous") <= zero, "the amount a year earlier is not positive"),
         )
-        growth = engine.divide(nw.col("amount") - nw.col("previous"), _safe(engine, "previous"))
+        grouped = engine.with_quotient(grouped.with_columns(reason=reason), "_growth",
+                                       nw.col("amount") - nw.col("previous"), _safe(engine, "previous"))
         result = grouped.with_columns(
             *engine.markets(),
-            growth=nw.when(reason.is_null()).then(growth).otherwise(None),
+            growth=nw.when(nw.col("reason").is_null()).then(nw.col("_growth")).otherwise(None),
             previous=nw.when(nw.col("_before_n") == 1).then(nw.col("previous")).otherwise(None),
-            reason=reason,
         ).select(*series, "period_start", "period_end", "amount", "previous", "growth", "reason")
         return engine.finish(result, ["amount", "previous", "growth"])
 
@@ -473,12 +470,13 @@ def _signal_rows(engine: Engine, table: Any, name: str, limit: Decimal, directio
         other, label = _RATIOS[name]
         unknown = [*_pair_checks("capex", other, label), (capex < zero, _NEGATIVE_CAPEX)]
         undefined = [(nw.col(other) <= zero, f"{label} is not positive", unless_no_capex)]
-        value = engine.divide(capex, _safe(engine, other))
+        table = engine.with_quotient(table, "_value", capex, _safe(engine, other))
     elif name == "free_cash_flow_margin":
         unknown = [*_pair_checks("capex", "operating_cash_flow", "operating cash flow"),
                    *_pair_checks("capex", "revenue", "revenue")[1:], (capex < zero, _NEGATIVE_CAPEX)]
         undefined = [(nw.col("revenue") <= zero, "revenue is not positive", unless_no_capex)]
-        value = engine.divide(nw.col("operating_cash_flow") - capex, _safe(engine, "revenue"))
+        margin = nw.col("operating_cash_flow") - capex
+        table = engine.with_quotient(table, "_value", margin, _safe(engine, "revenue"))
     else:  # capex growth minus revenue growth, against the same months a year earlier
         unknown = [
             *_pair_checks("capex", "revenue", "revenue"),
@@ -492,16 +490,20 @@ def _signal_rows(engine: Engine, table: Any, name: str, limit: Decimal, directio
             (nw.col("revenue_before") <= zero, "revenue a year earlier is not positive",
              nw.when(capex != zero).then(unknown_flag).otherwise(false)),
         ]
-        value = (engine.divide(capex - nw.col("capex_before"), _safe(engine, "capex_before"))
-                 - engine.divide(nw.col("revenue") - nw.col("revenue_before"), _safe(engine, "revenue_before")))
-    checks = [(condition, nw.lit(text)) for condition, text in unknown]
-    checks += [(condition, nw.lit(text)) for condition, text, _ in undefined]
-    reason = _first(checks, nw.lit(None, nw.String))
+        table = engine.with_quotient(table, "_capex_growth", capex - nw.col("capex_before"),
+                                     _safe(engine, "capex_before"))
+        table = engine.with_quotient(table, "_revenue_growth", nw.col("revenue") - nw.col("revenue_before"),
+                                     _safe(engine, "revenue_before"))
+        table = table.with_columns(_value=nw.col("_capex_growth") - nw.col("_revenue_growth"))
+    # The reason is worked out once; whether the signal fires follows from it.
+    checks = [(condition, nw.lit(text)) for condition, text in [*unknown, *[(c, t) for c, t, _ in undefined]]]
+    table = table.with_columns(reason=_first(checks, nw.lit(None, nw.String)))
+    reason, value = nw.col("reason"), nw.col("_value")
     compared = value > engine.number(limit) if direction == "above" else value < engine.number(limit)
-    unknown_fires = [(condition, unknown_flag) for condition, _ in unknown]
-    fires = _first([*unknown_fires, *[(condition, then) for condition, _, then in undefined]],
+    fires = _first([(reason.is_in([text for _, text in unknown]), unknown_flag),
+                    *[(reason == text, then) for _, text, then in undefined]],
                    nw.when(compared).then(true).otherwise(false))
     return table.select(
         "company", "period_start", "period_end", nw.col("capex_currency").alias("currency"),
         nw.lit(name).alias("signal"), nw.when(reason.is_null()).then(value).otherwise(None).alias("value"),
-        engine.number(limit).alias("threshold"), fires.alias("fires"), reason.alias("reason"))
+        engine.number(limit).alias("threshold"), fires.alias("fires"), "reason")

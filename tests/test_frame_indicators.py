@@ -1,5 +1,6 @@
 """The table functions agree with the scalar ones, row by row, on polars and pandas (and Dask)."""
 
+import datetime as dt
 import decimal
 import math
 import sys
@@ -476,3 +477,146 @@ def test_the_embedded_facts_keep_their_markets_and_null_amounts_are_left_out():
         got = records(frames.year_over_year(on(backend, rows)))
         assert [(item["period_start"], item["reason"]) for item in got] == [
             (cm.CalendarYear(2023).start, "no amount a year earlier")]
+
+
+ENGINES = ["polars", "pandas", "pyarrow"]
+
+
+@PANELS
+@given(amount=st.decimals(min_value=-(10**12), max_value=10**12, places=4, allow_nan=False, allow_infinity=False),
+       rates=st.lists(rate_values, min_size=2, max_size=2), start=st.integers(min_value=7, max_value=12))
+def test_blended_conversions_agree_on_every_engine(amount, rates, start):
+    table = cm.RateTable([cm.ExchangeRate("USD", "CNY", rate, cm.CalendarYear(year))
+                          for rate, year in zip(rates, (2023, 2024), strict=True)])
+    period = cm.Period.from_months((2023, start), (2024, start - 1))
+    expected = exact(lambda: table.convert(cm.Money(amount, "CNY", period), "USD", blend=True))
+    for engine in ENGINES:
+        got = records(frames.convert(on(engine, [row("a", "capex", period, "CNY", amount)]), table, "USD", blend=True))
+        assert got[0]["amount"] == expected, engine
+
+
+def test_conversions_by_long_rates_do_not_overflow():
+    year = cm.CalendarYear(2024)
+    table = cm.RateTable([cm.ExchangeRate("CNY", "USD", "0.138310225797805885", year)])
+    expected = exact(table.convert, cm.Money(76_760_000_000, "CNY", year), "USD")
+    monthly = cm.RateTable([cm.ExchangeRate("USD", "CNY", f"7.{1012 + 222 * month}", cm.CalendarMonth(2024, month))
+                            for month in range(1, 13)])
+    blended = exact(lambda: monthly.convert(cm.Money(1000, "CNY", year), "USD", blend=True))
+    for engine in ENGINES:
+        got = records(frames.convert(on(engine, [row("a", "capex", year, "CNY", Decimal(76_760_000_000))]), table,
+                                     "USD"))
+        assert got[0]["amount"] == expected == Decimal("10616692932.2395797326")
+        got = records(frames.convert(on(engine, [row("a", "capex", year, "CNY", Decimal(1000))]), monthly, "USD",
+                                     blend=True))
+        assert got[0]["amount"] == blended
+
+
+def test_conversion_keeps_rows_in_order_and_markets_as_they_were():
+    dataset = cm.load_dataset()
+    table = dataset.to_frame("polars").filter(pl.col("period_end") <= dt.date(2024, 12, 31))
+    monthly = cm.RateTable([cm.ExchangeRate("USD", "CNY", f"7.{1012 + 222 * month}", cm.CalendarMonth(year, month))
+                            for year in (2023, 2024) for month in range(1, 13)])
+    converted = frames.convert(table, monthly, "USD", blend=True)
+    assert converted["company"].to_list() == table["company"].to_list()
+    assert converted["market"].to_list() == table["market"].to_list()
+    assert None in converted["market"].to_list()
+
+
+def test_growth_signal_needs_one_currency_across_the_years():
+    rows = [row("a", "capex", cm.CalendarYear(2023), "CNY", Decimal(50)),
+            row("a", "capex", cm.CalendarYear(2024), "USD", Decimal(100)),
+            row("a", "revenue", cm.CalendarYear(2023), "USD", Decimal(1000)),
+            row("a", "revenue", cm.CalendarYear(2024), "USD", Decimal(1000))]
+    for backend in BACKENDS:
+        signals = {item["signal"]: item for item in records(frames.bubble_signals(on(backend, rows)))
+                   if item["period_start"] == cm.CalendarYear(2024).start}
+        growth = signals["capex_growth_minus_revenue_growth"]
+        assert (growth["value"], growth["fires"]) == (None, None)
+        assert growth["reason"] == "capex a year earlier is in another currency; convert first"
+        yoy = [item for item in records(frames.year_over_year(on(backend, rows)))
+               if item["metric"] == "capex" and item["period_start"] == cm.CalendarYear(2024).start]
+        assert yoy[0]["reason"] == "the amount a year earlier is in another currency; convert first"
+
+
+def test_string_amounts_are_checked_never_rounded():
+    year = cm.CalendarYear(2024)
+    base = {"company": ["a"], "metric": ["capex"], "period_start": [year.start], "period_end": [year.end],
+            "currency": ["USD"]}
+    for text, message in [("0.1234567890123456789", "more than 18 decimal places"), ("1E-19", "more than 18"),
+                          ("abc", "amount must be a number, got 'abc'"), ("Infinity", "must be a finite number")]:
+        for table in (pl.DataFrame({**base, "amount": [text]}), pd.DataFrame({**base, "amount": [text]})):
+            with pytest.raises(cm.InvalidValueError, match=message):
+                frames.ratios(table)
+    exact_text = pl.DataFrame({**base, "amount": [" 0.123456789012345678 "]})
+    assert frames.year_over_year(exact_text)["amount"].item() == Decimal("0.123456789012345678")
+
+
+def test_large_amounts_calendarize_and_grow_as_the_scalar_functions_do():
+    year = cm.CalendarYear(2024)
+    rows = [row("a", "capex", quarter, "KRW", Decimal(4000000000000000)) for quarter in
+            (cm.CalendarQuarter(2024, q) for q in range(1, 5))]
+    expected = exact(cm.calendarize, [money(item) for item in rows], year)
+    big = [row("b", "net_income", cm.CalendarYear(2023), "USD", Decimal(60000000000000000000)),
+           row("b", "net_income", year, "USD", Decimal(-60000000000000000000)),
+           row("c", "net_income", cm.CalendarYear(2023), "USD", Decimal("-0.5")),
+           row("c", "net_income", year, "USD", Decimal(99999999999999999999))]
+    for engine in ENGINES:
+        assert records(frames.calendarize(on(engine, rows)))[0]["amount"] == expected == Decimal("1.6E16")
+        growth = {item["company"]: item for item in records(frames.year_over_year(on(engine, big)))
+                  if item["period_start"] == year.start}
+        assert growth["b"]["growth"] == Decimal(-2)
+        assert growth["c"]["reason"] == "the amount a year earlier is not positive"
+
+
+def test_two_facts_for_one_period_are_not_added_up_by_year_over_year():
+    rows = [row("a", "capex", cm.CalendarYear(2023), "USD", Decimal(100)),
+            row("a", "capex", cm.CalendarYear(2024), "USD", Decimal(120)),
+            row("a", "capex", cm.CalendarYear(2024), "USD", Decimal(130))]
+    for backend in BACKENDS:
+        latest = [item for item in records(frames.year_over_year(on(backend, rows)))
+                  if item["period_start"] == cm.CalendarYear(2024).start]
+        assert [(item["amount"], item["growth"]) for item in latest] == [(None, None)]
+        assert latest[0]["reason"].startswith("more than one amount")
+
+
+def test_currency_codes_are_read_as_money_reads_them():
+    year = cm.CalendarYear(2024)
+    rows = [row("a", "capex", year, "usd", Decimal(100)), row("a", "revenue", year, "USD", Decimal(1000)),
+            row("c", "capex", year, "Usd", Decimal(5))]
+    for backend in BACKENDS:
+        got = records(frames.ratios(on(backend, rows)))
+        assert {item["company"]: item["capex_intensity"] for item in got}["a"] == Decimal("0.1")
+        totals = records(frames.totals(on(backend, rows), COMPANIES))
+        assert [(item["currency"], item["amount"]) for item in totals if item["metric"] == "capex"] == [
+            ("USD", Decimal(105))]
+    with pytest.raises(cm.UnknownCurrencyError, match="XYZ"):
+        frames.ratios(on("polars", [row("a", "capex", year, "XYZ", Decimal(1))]))
+
+
+def test_periods_must_be_whole_months_on_every_function():
+    bad = [{"company": "a", "metric": "capex", "period_start": dt.date(2024, 1, 15),
+            "period_end": dt.date(2024, 12, 31), "currency": "USD", "amount": Decimal(1), "basis": ""}]
+    backwards = [{**bad[0], "period_start": dt.date(2024, 12, 1), "period_end": dt.date(2024, 2, 29)}]
+    for function in (frames.ratios, frames.year_over_year, frames.calendarize, frames.bubble_signals,
+                     lambda table: frames.totals(table, COMPANIES)):
+        for rows in (bad, backwards):
+            with pytest.raises(cm.InvalidPeriodError, match="is not whole months"):
+                function(on("polars", rows))
+    timestamps = on("pandas", [row("a", "capex", cm.CalendarYear(2024), "CNY", Decimal(723))])
+    timestamps = timestamps.astype({"period_start": "datetime64[ns]", "period_end": "datetime64[ns]"})
+    rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.23", cm.CalendarYear(2024))])
+    assert records(frames.convert(timestamps, rates, "USD"))[0]["amount"] == Decimal(100)
+
+
+def test_thresholds_must_fit_the_tables_decimals():
+    rows = [row("a", "capex", cm.CalendarYear(2024), "USD", Decimal(1))]
+    with pytest.raises(cm.InvalidValueError, match="the threshold of capex_intensity, 0.1999999999999999999, needs"):
+        frames.bubble_signals(on("polars", rows), {"capex_intensity": "0.1999999999999999999"})
+
+
+def test_calendarize_calls_an_overlap_an_overlap_even_with_a_gap():
+    quarters = [cm.CalendarQuarter(2024, 1), cm.CalendarQuarter(2024, 1), cm.CalendarQuarter(2024, 2)]
+    rows = [row("a", "capex", quarter, "USD", Decimal(1)) for quarter in quarters]
+    for backend in BACKENDS:
+        got = records(frames.calendarize(on(backend, rows)))[0]
+        assert (got["amount"], got["reason"]) == (None, "the facts overlap")

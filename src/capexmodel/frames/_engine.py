@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import decimal
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
     import narwhals as nw
 
+    from capexmodel._period import Period
+
 SCALE = 18
 """Decimal places of every amount and indicator the table functions compute: each is rounded once, half to even."""
 _UNIT = 10**SCALE
@@ -32,6 +35,18 @@ _DIGITS = 38
 _EXACT = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
 
 Kind = Literal["polars", "pandas", "dask"]
+
+
+@attrs.frozen
+class Key:
+    """A (currency, period) pair found in a table, with the dates as the table holds them."""
+
+    currency: str
+    period: Period
+    period_start: object
+    period_end: object
+    largest: Decimal | None = None
+    """The largest absolute amount over the pair (polars only)."""
 
 #: The facts table columns the table functions read.
 NEEDED = ("company", "metric", "period_start", "period_end", "currency", "amount")
@@ -56,6 +71,23 @@ class Engine:
     arrow: bool
     columns: tuple[str, ...]
     """The input table's columns, in order."""
+    keys: tuple[Key, ...] = ()
+    """Each (currency, period) pair of the table, checked: the currency canonical, the period whole months."""
+
+    @property
+    def currency(self) -> str | None:
+        """The table's one currency, if all its amounts are in one (then no currency check has work to do)."""
+        codes = {key.currency for key in self.keys}
+        return codes.pop() if len(codes) == 1 else None
+
+    def join_left(self, frame: Any, small: Any, on: list[str]) -> Any:  # noqa: ANN401 -- narwhals frames
+        """`frame` with `small`'s columns joined on `on`, its rows in their order (polars has to be told)."""
+        import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+
+        if self.kind == "polars":
+            native = frame.to_native().join(small.to_native(), on=on, how="left", maintain_order="left")
+            return nw.from_native(native)
+        return frame.join(small, on=on, how="left")
 
     @property
     def series(self) -> tuple[str, ...]:
@@ -112,6 +144,51 @@ class Engine:
         up = (nw.col("_twice") > nw.col("_bottom")) | ((nw.col("_twice") == nw.col("_bottom")) & odd)
         rounded = nw.col("_whole") + nw.when(up).then(nw.lit(1)).otherwise(nw.lit(0))
         return frame.with_columns(rounded.alias(name)).drop("_top", "_bottom", "_whole", "_twice")
+
+    def factor_table(self, keys: Mapping[str, Sequence[object]], factors: Sequence[Fraction],
+                     like: nw.DataFrame[Any] | nw.LazyFrame[Any]) -> Any:  # noqa: ANN401 -- a narwhals frame
+        """A small frame of `keys` with each row's exact conversion factor, as this engine applies it.
+
+        pandas and Dask multiply by the numerator and divide by the denominator with
+        Python ints. polars multiplies by a factor that terminates within 18 places,
+        or divides by one whose inverse does; any other factor (a blend, a cross
+        rate) is applied with Python ints, row by row, so that it never overflows.
+        """
+        import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+
+        if self.units:
+            return self.frame({**keys, "_numerator": [factor.numerator for factor in factors],
+                               "_denominator": [factor.denominator for factor in factors]}, like,
+                              ("_numerator", "_denominator"))
+        ways = [_polars_way(factor, key.largest) for factor, key in zip(factors, self.keys, strict=True)]
+        small = self.frame({**keys, **{name: [way[name] for way in ways] for name in _WAYS}}, like)
+        decimal = nw.Decimal(_DIGITS, SCALE)
+        return small.with_columns(nw.col("_times").cast(decimal), nw.col("_over").cast(decimal),
+                                  nw.col("_exact").cast(nw.String))
+
+    def convert_amounts(self, frame: Any, factors: Sequence[Fraction]) -> Any:  # noqa: ANN401 -- a narwhals frame
+        """Each ``amount`` times its row's factor (from `with_factors`), rounded once, half to even."""
+        import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+
+        if self.units:
+            product = frame.with_columns(_product=nw.col("amount") * nw.col("_numerator"))
+            return self.with_quotient(product, "amount", nw.col("_product"), nw.col("_denominator"),
+                                      whole=True).drop("_product", "_numerator", "_denominator")
+        import polars as pl  # noqa: PLC0415
+
+        native = frame.to_native()
+        amount = pl.col("amount")
+        fast = amount * pl.col("_times") / pl.col("_over")  # one of the two is exact, so this rounds once
+        if all(_polars_way(factor, key.largest)["_exact"] is None
+               for factor, key in zip(factors, self.keys, strict=True)):
+            converted = native.with_columns(amount=fast)
+        else:  # the rows with other factors go through Python ints
+            slow = pl.struct("amount", "_exact").map_batches(_exact_products, return_dtype=pl.Decimal(_DIGITS, SCALE))
+            native = native.with_row_index("_row")  # to put the rows back in their order
+            converted = pl.concat([native.filter(pl.col("_exact").is_null()).with_columns(amount=fast),
+                                   native.filter(pl.col("_exact").is_not_null()).with_columns(amount=slow)])
+            converted = converted.sort("_row").drop("_row")
+        return nw.from_native(converted.drop(*_WAYS))
 
     def multiply(self, value: nw.Expr, whole: nw.Expr) -> nw.Expr:
         """``value × whole`` for a column of whole numbers, exactly."""
@@ -199,6 +276,56 @@ def _missing(value: object) -> bool:
     return value is None or type(value).__name__ == "NAType" or (isinstance(value, float) and value != value)  # noqa: PLR0124
 
 
+_WAYS = ("_times", "_over", "_exact")
+
+
+def _polars_way(factor: Fraction, largest: Decimal | None) -> dict[str, object]:
+    """How polars applies `factor` exactly: ``amount × _times / _over``, or with Python ints (``_exact``).
+
+    Only one of the two steps may round: `factor` itself when it terminates within
+    18 places (over 1), 1 over its inverse when that does, or the whole numerator
+    over the whole denominator when both, and every product, fit in 20 digits.
+    Any other factor (a blend, a cross rate) is applied with Python ints.
+    """
+    limit = 10 ** (_DIGITS - SCALE)
+    if (times := _terminating(factor)) is not None:
+        return {"_times": times, "_over": Decimal(1), "_exact": None}
+    if (over := _terminating(1 / factor)) is not None:
+        return {"_times": Decimal(1), "_over": over, "_exact": None}
+    if (largest is not None and Fraction(largest) * factor.numerator < limit and factor.numerator < limit
+            and factor.denominator < limit):
+        return {"_times": Decimal(factor.numerator), "_over": Decimal(factor.denominator), "_exact": None}
+    return {"_times": None, "_over": None, "_exact": f"{factor.numerator}/{factor.denominator}"}
+
+
+def _terminating(factor: Fraction) -> Decimal | None:
+    """The factor as a decimal of at most 18 places and 20 digits before the point, if it is one."""
+    value = Decimal(factor.numerator) / Decimal(factor.denominator)  # exact when it terminates within 28 digits
+    if Fraction(value) != factor or value.as_tuple().exponent < -SCALE or value.adjusted() >= _DIGITS - SCALE:  # type: ignore[operator]
+        return None
+    return value
+
+
+def _exact_products(rows: Any) -> Any:  # noqa: ANN401 -- a polars struct Series in, a decimal Series out
+    """``amount × numerator / denominator`` for each row, with Python ints, rounded once, half to even."""
+    import polars as pl  # noqa: PLC0415
+
+    values = []
+    for row in rows.to_list():
+        top, bottom = (int(part) for part in row["_exact"].split("/"))
+        units = _to_units(row["amount"])
+        values.append(None if units is None else _from_units(_round_half_even(units * top, bottom), "amount"))
+    return pl.Series(rows.name, values, dtype=pl.Decimal(_DIGITS, SCALE))
+
+
+def _round_half_even(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` to the nearest whole number, ties to even, for a positive denominator."""
+    quotient, remainder = divmod(numerator, denominator)
+    if 2 * remainder > denominator or (2 * remainder == denominator and quotient % 2):
+        quotient += 1
+    return quotient
+
+
 def _from_units(value: object, column: str) -> Decimal | None:
     if _missing(value):
         return None
@@ -217,7 +344,14 @@ def _to_units(value: object) -> int | None:
     if isinstance(value, float):
         msg = f"amount must be an exact decimal, got the float {value!r}"
         raise InvalidValueError(msg)
-    amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except decimal.InvalidOperation:
+        msg = f"amount must be a number, got {show(value)}"
+        raise InvalidValueError(msg) from None
+    if not amount.is_finite():
+        msg = f"amount must be a finite number, got {show(value)}"
+        raise InvalidValueError(msg)
     scaled = amount.scaleb(SCALE, context=_EXACT)
     if scaled != scaled.to_integral_value():
         msg = f"amount {amount} has more than {SCALE} decimal places; round it first"
@@ -247,7 +381,7 @@ def pd_object(values: list[int | None], index: Any = None) -> Any:  # noqa: ANN4
     return pd.Series(values, index=index, dtype=object)
 
 
-def prepare(native: object, function: str) -> tuple[Engine, Any]:
+def prepare(native: object, function: str, *, largest: bool = False) -> tuple[Engine, Any]:
     """The table as a narwhals frame with exact ``amount`` and month-index ``first`` and ``last`` columns."""
     narwhals()  # says which extra to install when it is missing
     import narwhals as nw  # noqa: PLC0415 -- the frames extra
@@ -270,9 +404,46 @@ def prepare(native: object, function: str) -> tuple[Engine, Any]:
         frame = nw.from_native(table.map_partitions(_pandas_part, meta=meta))
     # A null amount (a year calendarize() could not restate, say) is a fact nobody knows: left out.
     known = frame.filter(~nw.col("amount").is_null())
+    raw = nw.from_native(table).select("currency", "period_start", "period_end")
+    if largest and kind == "polars":  # to convert, polars needs each pair's largest amount: do products fit?
+        raw = frame.group_by("currency", "period_start", "period_end").agg(
+            nw.col("amount").abs().max().alias("largest"))
+    keys = _checked_keys(engine.collect(raw.unique()))
+    if any(key.currency != row_currency for key, row_currency in keys):  # "usd" is USD, as in Money
+        known = known.with_columns(nw.col("currency").str.to_uppercase())
     if "market" in columns:  # a null market cannot be a group key everywhere: "" stands for it while working
         known = known.with_columns(nw.col("market").fill_null(""))
-    return engine, known
+    return attrs.evolve(engine, keys=tuple(key for key, _ in keys)), known
+
+
+def _checked_keys(rows: list[dict[str, Any]]) -> list[tuple[Key, str]]:
+    """Each (currency, period) pair as a `Key`, with the code as written: codes CLDR knows, whole months."""
+    from capexmodel._currency import Currency  # noqa: PLC0415
+    from capexmodel._errors import InvalidPeriodError  # noqa: PLC0415
+    from capexmodel._period import Period  # noqa: PLC0415
+
+    keys = []
+    for row in rows:
+        start, end = (_as_date(row[name]) for name in ("period_start", "period_end"))
+        try:
+            period = Period(start, end)
+        except InvalidPeriodError as error:
+            shown = f"{show(row['period_start'])} to {show(row['period_end'])}"
+            msg = f"a row's period, {shown}, is not whole months: {error}"
+            raise InvalidPeriodError(msg) from None
+        written = row["currency"]
+        key = Key(Currency(written).code, period, row["period_start"], row["period_end"], row.get("largest"))
+        keys.append((key, written))
+    return keys
+
+
+def _as_date(value: object) -> Any:  # noqa: ANN401 -- a date, or what Period will refuse
+    """A date; a midnight timestamp (pandas' datetime64) as its date."""
+    import datetime as dt  # noqa: PLC0415
+
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date()
+    return value
 
 
 def _check_not_float(dtype: str) -> None:
@@ -310,11 +481,20 @@ def _polars_working(native: Any) -> Any:  # noqa: ANN401 -- a narwhals frame
     if isinstance(dtype, pl.Decimal) and dtype.scale is not None and dtype.scale > SCALE:
         msg = f"amount is a {dtype} column, with more than {SCALE} decimal places; round it first"
         raise InvalidValueError(msg)
+    amount = pl.col("amount").cast(pl.Decimal(_DIGITS, SCALE))
+    if not (isinstance(dtype, pl.Decimal) or dtype.is_integer()):  # exact strings: checked one by one, never rounded
+        amount = pl.col("amount").map_batches(_polars_amounts, return_dtype=pl.Decimal(_DIGITS, SCALE))
     month = (pl.col("period_start").dt.year().cast(pl.Int64) * 12 + pl.col("period_start").dt.month() - 1)
     end = (pl.col("period_end").dt.year().cast(pl.Int64) * 12 + pl.col("period_end").dt.month() - 1)
-    working = native.lazy().with_columns(amount=pl.col("amount").cast(pl.Decimal(_DIGITS, SCALE)), first=month,
-                                         last=end)
+    working = native.lazy().with_columns(amount=amount, first=month, last=end)
     return nw.from_native(working)
+
+
+def _polars_amounts(amounts: Any) -> Any:  # noqa: ANN401 -- a polars Series in, a decimal(38, 18) Series out
+    import polars as pl  # noqa: PLC0415
+
+    values = [_from_units(_to_units(value), "amount") for value in amounts.to_list()]
+    return pl.Series(amounts.name, values, dtype=pl.Decimal(_DIGITS, SCALE))
 
 
 def polars_errors(call: Callable[[], Any]) -> Any:  # noqa: ANN401 -- whatever call gives

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import decimal
+import math
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from capexmodel._errors import (
@@ -12,11 +15,10 @@ from capexmodel._errors import (
     UnknownCompanyError,
     show,
 )
-from capexmodel.frames._engine import Engine, polars_errors, prepare
+from capexmodel.frames._engine import SCALE, Engine, polars_errors, prepare
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
-    from decimal import Decimal
 
     import narwhals as nw
 
@@ -25,8 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["bubble_signals", "calendarize", "convert", "ratios", "totals", "year_over_year"]
 
-# Every length of period from one to twelve months divides this, so month shares stay whole.
-_MONTHS_LCM = 27720
+_WIDE = decimal.Context(prec=100)
 _YEAR = 12  # months
 _WHOLE_YEAR = 2**_YEAR - 1  # a bit for each month
 _NEGATIVE_CAPEX = "capex is negative; capex is a positive outflow"
@@ -53,27 +54,22 @@ def convert(facts: object, rates: RateTable, currency: str, *, blend: bool = Fal
     """
     from capexmodel._conversion import RateTable  # noqa: PLC0415
     from capexmodel._currency import Currency  # noqa: PLC0415
-    from capexmodel._period import Period  # noqa: PLC0415
 
     if not isinstance(rates, RateTable):
         msg = f"rates must be a capexmodel.RateTable, got {show(rates)}"
         raise InvalidValueError(msg)
     target = Currency(currency)
-    engine, frame = prepare(facts, "convert")
+    engine, frame = prepare(facts, "convert", largest=True)
     import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
 
     def run() -> Any:  # noqa: ANN401
-        keys = ["currency", "period_start", "period_end"]
-        pairs = engine.collect(frame.select(*keys).unique())
-        factors = [rates.conversion(pair["currency"], target, Period(pair["period_start"], pair["period_end"]),
-                                    blend=blend).factor for pair in pairs]
-        table = engine.frame({**{key: [pair[key] for pair in pairs] for key in keys},
-                              "_top": [factor.numerator for factor in factors],
-                              "_bottom": [factor.denominator for factor in factors]},
-                             like=frame, amounts=("_top", "_bottom"))
-        joined = frame.join(table, on=keys, how="left")
-        converted = engine.with_quotient(joined, "amount", engine.multiply(nw.col("amount"), nw.col("_top")),
-                                         nw.col("_bottom"), whole=True).with_columns(currency=nw.lit(target.code))
+        factors = [rates.conversion(key.currency, target, key.period, blend=blend).factor for key in engine.keys]
+        table = engine.factor_table({"currency": [key.currency for key in engine.keys],
+                                     "period_start": [key.period_start for key in engine.keys],
+                                     "period_end": [key.period_end for key in engine.keys]}, factors, like=frame)
+        joined = engine.join_left(frame, table, ["currency", "period_start", "period_end"])
+        converted = engine.convert_amounts(joined, factors).with_columns(*engine.markets(),
+                                                                         currency=nw.lit(target.code))
         return engine.finish(converted.select(engine.columns), ["amount"])
 
     return polars_errors(run)
@@ -111,13 +107,13 @@ def calendarize(facts: object) -> Any:  # noqa: ANN401
 
     def run() -> Any:  # noqa: ANN401
         length = nw.col("last") - nw.col("first") + 1
-        bounds = engine.collect(frame.select(nw.col("first").min().alias("low"), nw.col("last").max().alias("high"),
-                                             length.max().alias("longest")))
-        if bounds[0]["longest"] is not None and bounds[0]["longest"] > _YEAR:
+        if any(key.period.month_count > _YEAR for key in engine.keys):
             row = engine.collect(frame.filter(length > _YEAR).select("company", "metric", "first", "last").head(1))[0]
             msg = (f"calendarize() splits periods of twelve months or fewer, got {row['company']} {row['metric']}"
                    f" over {_span(row)}")
             raise InvalidPeriodError(msg)
+        # Shares of months stay whole numbers over the lengths' least common multiple (3 for quarters).
+        common = math.lcm(*{key.period.month_count for key in engine.keys})
         series = engine.series
         work = frame.with_columns(length=length, y0=nw.col("first") // 12, y1=nw.col("last") // 12)
         keys = [*series, "year"]
@@ -130,9 +126,10 @@ def calendarize(facts: object) -> Any:  # noqa: ANN401
             (nw.col("last") - nw.col("y1") * 12).alias("high"), "amount", "length")
         parts = nw.concat([first_year, second_year]).with_columns(months=nw.col("high") - nw.col("low") + 1)
         parts = parts.with_columns(
-            value=engine.multiply(nw.col("amount"), nw.col("months") * (_MONTHS_LCM // nw.col("length"))),
+            value=engine.multiply(nw.col("amount"), nw.col("months") * (common // nw.col("length"))),
             mask=nw.lit(2) ** (nw.col("high") + 1) - nw.lit(2) ** nw.col("low"))
-        span = range(bounds[0]["low"] // 12, bounds[0]["high"] // 12 + 1) if bounds[0]["low"] is not None else ()
+        span = range(min((key.period.start.year for key in engine.keys), default=0),
+                     max((key.period.end.year for key in engine.keys), default=-1) + 1)
         calendar = engine.frame({"year": list(span), "period_start": [CalendarYear(year).start for year in span],
                                  "period_end": [CalendarYear(year).end for year in span]},
                                 like=work.with_columns(year=nw.col("y0")))
@@ -141,12 +138,14 @@ def calendarize(facts: object) -> Any:  # noqa: ANN401
             years = parts.join(calendar, on="year", how="left").group_by(*keys, "period_start", "period_end").agg(*sums)
         else:  # the year's dates join the (much shorter) grouped table
             years = parts.group_by(*keys).agg(*sums).join(calendar, on="year", how="left")
+        # Without overlaps the months' bits never carry, so the sum of the masks has one bit per month counted.
+        bits = sum((nw.col("mask") // 2**bit - (nw.col("mask") // 2 ** (bit + 1)) * 2 for bit in range(16)),
+                   start=nw.lit(0))
         complete = (nw.col("months") == _YEAR) & (nw.col("mask") == _WHOLE_YEAR)
         reason = nw.when(complete).then(nw.lit(None, nw.String)).otherwise(
-            nw.when(nw.col("months") < _YEAR).then(
-                nw.concat_str([nw.lit("covers "), nw.col("months").cast(nw.String), nw.lit(" of 12 months")]))
-            .otherwise(nw.lit("the facts overlap")))
-        years = engine.with_quotient(years, "_restated", nw.col("value"), _MONTHS_LCM, whole=True)
+            nw.when(bits != nw.col("months")).then(nw.lit("the facts overlap")).otherwise(
+                nw.concat_str([nw.lit("covers "), nw.col("months").cast(nw.String), nw.lit(" of 12 months")])))
+        years = engine.with_quotient(years, "_restated", nw.col("value"), common, whole=True)
         restated = nw.when(complete).then(nw.col("_restated")).otherwise(None)
         years = years.with_columns(*engine.markets(), amount=restated, reason=reason)
         return engine.finish(years.select(*series, "period_start", "period_end", "amount", "months", "reason"),
@@ -237,41 +236,51 @@ _INPUTS = ("capex", "revenue", "operating_cash_flow", "net_income", "depreciatio
 
 
 def _pivot(engine: Engine, frame: Any, *, previous: tuple[str, ...] = ()) -> Any:  # noqa: ANN401
-    """One row per company and period: each input's sum, count and currency (and a year earlier's, if asked)."""
+    """One row per company and period: each input's sum, count and currency (and a year earlier's, if asked).
+
+    With one currency in the table, currencies need no tracking: they are constants.
+    """
     import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
     kept = engine.unsplit(frame).filter(nw.col("metric").is_in([*_INPUTS]))
-    zero = engine.number(0)
-    columns = [nw.lit(1).alias("_current")]
-    for metric in _INPUTS:
-        chosen = nw.col("metric") == metric
-        columns += [nw.when(chosen).then(nw.col("amount")).otherwise(zero).alias(metric),
-                    chosen.cast(nw.Int64).alias(f"{metric}_n"),
-                    nw.when(chosen).then(nw.col("currency")).otherwise(nw.lit(None, nw.String))
-                    .alias(f"{metric}_currency")]
-    for metric in previous:
-        columns += [zero.alias(f"{metric}_before"), nw.lit(0).cast(nw.Int64).alias(f"{metric}_before_n")]
-    rows = kept.select("company", "first", "last", "period_start", "period_end", *columns)
+    one = engine.currency
+    rows = kept.select("company", "first", "last", "period_start", "period_end", nw.lit(1).alias("_current"),
+                       *_inputs(engine, _INPUTS, "", track=one is None),
+                       *_inputs(engine, previous, "_before", track=one is None, blank=True))
     if previous:
-        earlier = [nw.lit(0).alias("_current")]
-        for metric in _INPUTS:
-            earlier += [zero.alias(metric), nw.lit(0).cast(nw.Int64).alias(f"{metric}_n"),
-                        nw.lit(None, nw.String).alias(f"{metric}_currency")]
-        for metric in previous:
-            chosen = nw.col("metric") == metric
-            earlier += [nw.when(chosen).then(nw.col("amount")).otherwise(zero).alias(f"{metric}_before"),
-                        chosen.cast(nw.Int64).alias(f"{metric}_before_n")]
         shifted = kept.filter(nw.col("metric").is_in([*previous])).select(  # dates earlier than the current ones
             "company", (nw.col("first") + 12).alias("first"), (nw.col("last") + 12).alias("last"), "period_start",
-            "period_end", *earlier)
+            "period_end", nw.lit(0).alias("_current"), *_inputs(engine, _INPUTS, "", track=one is None, blank=True),
+            *_inputs(engine, previous, "_before", track=one is None))
         rows = nw.concat([rows, shifted.select(rows.collect_schema().names())])
-    sums = [nw.col(name).sum() for name in rows.collect_schema() if name.endswith(("_n", "_before")) or name in _INPUTS
-            or name == "_current"]
-    sums += [nw.col(f"{metric}_currency").max() for metric in _INPUTS]
+    names = rows.collect_schema().names()
+    sums = [nw.col(name).max() if name.endswith("_currency") else nw.col(name).sum()
+            for name in names if name.endswith(("_n", "_before", "_currency")) or name in _INPUTS or name == "_current"]
     if not previous:  # the dates tell the periods apart
-        return rows.group_by("company", "period_start", "period_end").agg(*sums)
-    sums += [nw.col("period_start").max(), nw.col("period_end").max()]
-    grouped = rows.group_by("company", "first", "last").agg(*sums)
-    return grouped.filter(nw.col("_current") > 0)
+        grouped = rows.group_by("company", "period_start", "period_end").agg(*sums)
+    else:
+        sums += [nw.col("period_start").max(), nw.col("period_end").max()]
+        grouped = rows.group_by("company", "first", "last").agg(*sums).filter(nw.col("_current") > 0)
+    if one is None:
+        return grouped
+    return grouped.with_columns(*(nw.lit(one).alias(f"{metric}_currency") for metric in _INPUTS),
+                                *(nw.lit(one).alias(f"{metric}_before_currency") for metric in previous))
+
+
+def _inputs(engine: Engine, metrics: tuple[str, ...], suffix: str, *, track: bool,
+            blank: bool = False) -> list[nw.Expr]:
+    """Each metric's amount, count (and currency, if tracked) on this row, named with `suffix`; zeros if `blank`."""
+    import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+    columns = []
+    for metric in metrics:
+        chosen = nw.col("metric") == metric
+        amount = engine.number(0) if blank else nw.when(chosen).then(nw.col("amount")).otherwise(engine.number(0))
+        count = nw.lit(0) if blank else chosen
+        columns += [amount.alias(f"{metric}{suffix}"), count.cast(nw.Int64).alias(f"{metric}{suffix}_n")]
+        if track:
+            currency = nw.lit(None, nw.String) if blank else nw.when(chosen).then(nw.col("currency")).otherwise(
+                nw.lit(None, nw.String))
+            columns.append(currency.alias(f"{metric}{suffix}_currency"))
+    return columns
 
 
 def _first(checks: list[tuple[nw.Expr, nw.Expr]], default: nw.Expr) -> nw.Expr:
@@ -339,10 +348,15 @@ def ratios(facts: object) -> Any:  # noqa: ANN401
                    for name, (other, label) in _RATIOS.items()}
         reasons["free_cash_flow"] = _first_reason(
             *_pair_checks("capex", "operating_cash_flow", "operating cash flow"), negative)
-        table = table.with_columns(**{f"{name}_reason": reason for name, reason in reasons.items()},
-                                   _free_cash_flow=nw.col("operating_cash_flow") - nw.col("capex"))
+        table = table.with_columns(**{f"{name}_reason": reason for name, reason in reasons.items()})
+
+        def kept(column: str, name: str) -> nw.Expr:  # the input where the indicator is defined, else zero
+            return nw.when(nw.col(f"{name}_reason").is_null()).then(nw.col(column)).otherwise(engine.number(0))
+
+        table = table.with_columns(_free_cash_flow=kept("operating_cash_flow", "free_cash_flow")
+                                   - kept("capex", "free_cash_flow"))
         for name, (other, _) in _RATIOS.items():
-            table = engine.with_quotient(table, f"_{name}", nw.col("capex"), _safe(engine, other))
+            table = engine.with_quotient(table, f"_{name}", kept("capex", name), _safe(engine, other))
         result = table.with_columns(
             *(nw.when(nw.col(f"{name}_reason").is_null()).then(nw.col(f"_{name}")).otherwise(None).alias(name)
               for name in names),
@@ -357,12 +371,13 @@ def ratios(facts: object) -> Any:  # noqa: ANN401
 def year_over_year(facts: object) -> Any:  # noqa: ANN401
     """Each amount's growth against the same months a year earlier, as `capexmodel.growth` computes it.
 
-    One row per fact of twelve months or less (per series: company, metric, basis,
-    market, currency), with ``previous`` (the amount a year earlier) and ``growth``
+    One row per series (company, metric, basis, market) and period, with ``amount``,
+    ``previous`` (the amount over the same months a year earlier) and ``growth``
     (``amount / previous − 1``, rounded once to 18 places). Where the scalar
     function would raise or leave the amount out, ``growth`` is null and ``reason``
-    says why: no amount a year earlier, a base that is not positive, two facts for
-    one period, a period longer than a year.
+    says why: no amount a year earlier, one in another currency, a base that is not
+    positive, a period longer than a year, or two facts for one period (then
+    ``amount`` or ``previous`` is null too: neither fact is the one).
 
     Examples:
         >>> import datetime as dt, polars as pl
@@ -378,36 +393,49 @@ def year_over_year(facts: object) -> Any:  # noqa: ANN401
     import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
 
     def run() -> Any:  # noqa: ANN401
-        zero = engine.number(0)
-        series = engine.series
-        current = frame.select(*series, "first", "last", "period_start", "period_end", "amount",
+        zero, no_currency, one = engine.number(0), nw.lit(None, nw.String), engine.currency
+        keys = [name for name in engine.series if name != "currency"]  # a year earlier may be in another currency
+        tracked = one is None  # with one currency in the table, currencies need no tracking
+        current = frame.select(*keys, "first", "last", "period_start", "period_end", "amount",
                                nw.lit(1).cast(nw.Int64).alias("_n"), zero.alias("previous"),
-                               nw.lit(0).cast(nw.Int64).alias("_before_n"))
+                               nw.lit(0).cast(nw.Int64).alias("_before_n"),
+                               *(["currency", no_currency.alias("_before_currency")] if tracked else []))
         # A year-earlier row keeps its own dates, which are earlier than the current row's, so the group's
         # latest dates are the current period's.
-        earlier = frame.select(*series, (nw.col("first") + 12).alias("first"), (nw.col("last") + 12).alias("last"),
+        earlier = frame.select(*keys, (nw.col("first") + 12).alias("first"), (nw.col("last") + 12).alias("last"),
                                "period_start", "period_end", zero.alias("amount"),
                                nw.lit(0).cast(nw.Int64).alias("_n"), nw.col("amount").alias("previous"),
-                               nw.lit(1).cast(nw.Int64).alias("_before_n"))
+                               nw.lit(1).cast(nw.Int64).alias("_before_n"),
+                               *([no_currency.alias("currency"), nw.col("currency").alias("_before_currency")]
+                                 if tracked else []))
         rows = nw.concat([current, earlier.select(current.collect_schema().names())])
-        grouped = rows.group_by(*series, "first", "last").agg(
+        currencies = [nw.col("currency").max(), nw.col("_before_currency").max()] if tracked else []
+        grouped = rows.group_by(*keys, "first", "last").agg(
             nw.col("amount").sum(), nw.col("previous").sum(), nw.col("_n").sum(), nw.col("_before_n").sum(),
-            nw.col("period_start").max(), nw.col("period_end").max()).filter(nw.col("_n") > 0)
+            *currencies, nw.col("period_start").max(), nw.col("period_end").max()).filter(nw.col("_n") > 0)
+        if not tracked:
+            grouped = grouped.with_columns(currency=nw.lit(one), _before_currency=nw.lit(one))
         reason = _first_reason(
             (nw.col("last") - nw.col("first") >= _YEAR,
              "year over year compares periods of twelve months or fewer"),
             ((nw.col("_n") > 1) | (nw.col("_before_n") > 1),
              "more than one amount over the period or a year earlier; keep one (filter by basis)"),
             (nw.col("_before_n") == 0, "no amount a year earlier"),
+            (nw.col("_before_currency") != nw.col("currency"),
+             "the amount a year earlier is in another currency; convert first"),
             (nw.col("previous") <= zero, "the amount a year earlier is not positive"),
         )
-        grouped = engine.with_quotient(grouped.with_columns(reason=reason), "_growth",
-                                       nw.col("amount") - nw.col("previous"), _safe(engine, "previous"))
+        grouped = grouped.with_columns(reason=reason)
+        defined = nw.col("reason").is_null()
+        # amount / previous - 1: dividing first keeps a large difference from overflowing polars' 38 digits
+        grouped = engine.with_quotient(grouped, "_ratio", nw.when(defined).then(nw.col("amount")).otherwise(zero),
+                                       _safe(engine, "previous"))
         result = grouped.with_columns(
             *engine.markets(),
-            growth=nw.when(nw.col("reason").is_null()).then(nw.col("_growth")).otherwise(None),
+            growth=nw.when(defined).then(nw.col("_ratio") - engine.number(1)).otherwise(None),
+            amount=nw.when(nw.col("_n") == 1).then(nw.col("amount")).otherwise(None),
             previous=nw.when(nw.col("_before_n") == 1).then(nw.col("previous")).otherwise(None),
-        ).select(*series, "period_start", "period_end", "amount", "previous", "growth", "reason")
+        ).select(*engine.series, "period_start", "period_end", "amount", "previous", "growth", "reason")
         return engine.finish(result, ["amount", "previous", "growth"])
 
     return polars_errors(run)
@@ -440,6 +468,10 @@ def bubble_signals(facts: object, thresholds: Mapping[str, object] | None = None
     from capexmodel._risk import DEFAULT_THRESHOLDS, _settings  # noqa: PLC0415
 
     limits = _settings(thresholds, {name: spec[0] for name, spec in DEFAULT_THRESHOLDS.items()}, "thresholds")
+    for name, limit in limits.items():
+        if limit != limit.quantize(Decimal(1).scaleb(-SCALE), context=_WIDE) or abs(limit) >= 10**20:
+            msg = f"the threshold of {name}, {limit}, needs more than the 18 decimal places a table holds"
+            raise InvalidValueError(msg)
     engine, frame = prepare(facts, "bubble_signals")
     import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
 
@@ -470,13 +502,10 @@ def _signal_rows(engine: Engine, table: Any, name: str, limit: Decimal, directio
         other, label = _RATIOS[name]
         unknown = [*_pair_checks("capex", other, label), (capex < zero, _NEGATIVE_CAPEX)]
         undefined = [(nw.col(other) <= zero, f"{label} is not positive", unless_no_capex)]
-        table = engine.with_quotient(table, "_value", capex, _safe(engine, other))
     elif name == "free_cash_flow_margin":
         unknown = [*_pair_checks("capex", "operating_cash_flow", "operating cash flow"),
                    *_pair_checks("capex", "revenue", "revenue")[1:], (capex < zero, _NEGATIVE_CAPEX)]
         undefined = [(nw.col("revenue") <= zero, "revenue is not positive", unless_no_capex)]
-        margin = nw.col("operating_cash_flow") - capex
-        table = engine.with_quotient(table, "_value", margin, _safe(engine, "revenue"))
     else:  # capex growth minus revenue growth, against the same months a year earlier
         unknown = [
             *_pair_checks("capex", "revenue", "revenue"),
@@ -484,21 +513,35 @@ def _signal_rows(engine: Engine, table: Any, name: str, limit: Decimal, directio
             (nw.col("revenue_before_n") == 0, "no revenue a year earlier"),
             ((nw.col("capex_before_n") > 1) | (nw.col("revenue_before_n") > 1),
              "more than one capex or revenue fact a year earlier; keep one (filter by basis)"),
+            (nw.col("capex_before_currency") != nw.col("capex_currency"),
+             "capex a year earlier is in another currency; convert first"),
+            (nw.col("revenue_before_currency") != nw.col("revenue_currency"),
+             "revenue a year earlier is in another currency; convert first"),
         ]
         undefined = [
             (nw.col("capex_before") <= zero, "capex a year earlier is not positive", unless_no_capex),
             (nw.col("revenue_before") <= zero, "revenue a year earlier is not positive",
              nw.when(capex != zero).then(unknown_flag).otherwise(false)),
         ]
-        table = engine.with_quotient(table, "_capex_growth", capex - nw.col("capex_before"),
-                                     _safe(engine, "capex_before"))
-        table = engine.with_quotient(table, "_revenue_growth", nw.col("revenue") - nw.col("revenue_before"),
-                                     _safe(engine, "revenue_before"))
-        table = table.with_columns(_value=nw.col("_capex_growth") - nw.col("_revenue_growth"))
-    # The reason is worked out once; whether the signal fires follows from it.
+    # The reason is worked out first and once: the value is computed only where it is defined (elsewhere from
+    # zeros, so that a row left null cannot overflow), and whether the signal fires follows from the reason.
     checks = [(condition, nw.lit(text)) for condition, text in [*unknown, *[(c, t) for c, t, _ in undefined]]]
     table = table.with_columns(reason=_first(checks, nw.lit(None, nw.String)))
-    reason, value = nw.col("reason"), nw.col("_value")
+    reason = nw.col("reason")
+
+    def kept(column: str) -> nw.Expr:
+        return nw.when(reason.is_null()).then(nw.col(column)).otherwise(zero)
+
+    if name in _RATIO_SIGNALS:
+        table = engine.with_quotient(table, "_value", kept("capex"), _safe(engine, _RATIOS[name][0]))
+    elif name == "free_cash_flow_margin":
+        table = engine.with_quotient(table, "_value", kept("operating_cash_flow") - kept("capex"),
+                                     _safe(engine, "revenue"))
+    else:  # each growth as amount / earlier - 1, so that a large difference cannot overflow
+        table = engine.with_quotient(table, "_capex_ratio", kept("capex"), _safe(engine, "capex_before"))
+        table = engine.with_quotient(table, "_revenue_ratio", kept("revenue"), _safe(engine, "revenue_before"))
+        table = table.with_columns(_value=nw.col("_capex_ratio") - nw.col("_revenue_ratio"))
+    value = nw.col("_value")
     compared = value > engine.number(limit) if direction == "above" else value < engine.number(limit)
     fires = _first([(reason.is_in([text for _, text in unknown]), unknown_flag),
                     *[(reason == text, then) for _, text, then in undefined]],

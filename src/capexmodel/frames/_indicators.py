@@ -84,7 +84,8 @@ def calendarize(facts: object) -> Any:  # noqa: ANN401
     sum is rounded once to 18 places. Otherwise ``amount`` is null and ``reason``
     says why ("covers 9 of 12 months", "the facts overlap"). Periods longer than
     twelve months are refused. The result has the series columns, ``period_start``,
-    ``period_end``, ``amount``, ``months`` and ``reason``.
+    ``period_end``, ``amount``, ``months`` (the months counted: a month two facts
+    cover counts twice) and ``reason``.
 
     Examples:
         >>> import datetime as dt, polars as pl

@@ -48,18 +48,18 @@ class Key:
     largest: Decimal | None = None
     """The largest absolute amount over the pair (polars only)."""
 
+
 #: The facts table columns the table functions read.
 NEEDED = ("company", "metric", "period_start", "period_end", "currency", "amount")
 
 
-def narwhals() -> Any:  # noqa: ANN401 -- the narwhals module
-    """The narwhals module, or an error that says which extra to install."""
+def _require_narwhals() -> None:
+    """Nothing, or an error that says which extra to install when narwhals is missing."""
     try:
-        import narwhals as nw  # noqa: PLC0415 -- an optional extra, loaded on first use
+        import narwhals  # noqa: F401, PLC0415 -- an optional extra, loaded on first use
     except ImportError:
         msg = "table functions need the frames extra: pip install 'capexmodel[frames]'"
         raise InvalidValueError(msg) from None
-    return nw
 
 
 @attrs.frozen
@@ -383,7 +383,7 @@ def pd_object(values: list[int | None], index: Any = None) -> Any:  # noqa: ANN4
 
 def prepare(native: object, function: str, *, largest: bool = False) -> tuple[Engine, Any]:
     """The table as a narwhals frame with exact ``amount`` and month-index ``first`` and ``last`` columns."""
-    narwhals()  # says which extra to install when it is missing
+    _require_narwhals()
     import narwhals as nw  # noqa: PLC0415 -- the frames extra
     kind, lazy, arrow, table = _engine_of(native, function)
     columns = list(nw.from_native(table).collect_schema())

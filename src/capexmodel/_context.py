@@ -4,6 +4,14 @@ Every computation runs in one of these (``with decimal.localcontext(EXACT):``, o
 ``EXACT.add(a, b)``), so that a result never depends on the caller's precision,
 rounding or traps, and the caller's context and its flags are left as they were.
 `decimal.localcontext` works on a copy, so the contexts here are never changed.
+
+Examples:
+    >>> from decimal import Decimal
+    >>> from capexmodel._context import EXACT, QUOTIENT
+    >>> EXACT.add(Decimal("1e40"), Decimal("1"))
+    Decimal('10000000000000000000000000000000000000001')
+    >>> QUOTIENT.divide(Decimal(2), Decimal(3))
+    Decimal('0.6666666666666666666666666667')
 """
 
 from __future__ import annotations
@@ -22,14 +30,7 @@ EXACT: Final = decimal.Context(
     Emin=decimal.MIN_EMIN,
     traps=_TRAPS,
 )
-"""Sums, differences and products: the largest precision the decimal module allows, so they are exact.
-
-Examples:
-    >>> from decimal import Decimal
-    >>> from capexmodel._context import EXACT
-    >>> EXACT.add(Decimal("1e40"), Decimal("1"))
-    Decimal('10000000000000000000000000000000000000001')
-"""
+"""Sums, differences and products: the largest precision the decimal module allows, so they are exact."""
 
 QUOTIENT_DIGITS: Final = 28
 """Significant digits of a quotient, root or power that does not terminate."""
@@ -41,11 +42,4 @@ QUOTIENT: Final = decimal.Context(
     Emin=decimal.MIN_EMIN,
     traps=_TRAPS,
 )
-"""Quotients, roots and powers that do not terminate: rounded once, to 28 significant digits, half to even.
-
-Examples:
-    >>> from decimal import Decimal
-    >>> from capexmodel._context import QUOTIENT
-    >>> QUOTIENT.divide(Decimal(2), Decimal(3))
-    Decimal('0.6666666666666666666666666667')
-"""
+"""Quotients, roots and powers that do not terminate: rounded once, to 28 significant digits, half to even."""

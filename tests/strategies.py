@@ -129,11 +129,11 @@ sources = st.builds(cm.Source, publisher=names, title=names)
 
 @st.composite
 def facts(draw: st.DrawFn, company: cm.Company, period: cm.Period) -> cm.Fact:
-    """A capex fact about `company` over `period`, with any status and a few sources."""
+    """A capex fact about `company` over `period` (capex is never negative), with any status and a few sources."""
     return cm.Fact(
         company,
         cm.Metric.CAPEX,
-        draw(money(company.currency, period)),
+        abs(draw(money(company.currency, period))),
         status=draw(statuses),
         sources=draw(st.lists(sources, max_size=3)),
     )

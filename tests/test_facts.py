@@ -27,11 +27,55 @@ class TestMetric:
             "revenue_by_market",
         ]
 
-    def test_room_for_more(self):
-        assert repr(cm.Metric("ai_revenue")) == "Metric('ai_revenue')"
-        assert cm.Metric("ai_revenue").name == "ai_revenue"
-        assert type(cm.Metric("ai_revenue").name) is str
+    def test_room_for_more_declared_explicitly(self):
+        with pytest.raises(cm.UnknownMetricError, match="unknown metric 'gpu_hours'") as caught:
+            cm.Metric("gpu_hours")
+        assert caught.value.name == "gpu_hours"
+        declared = cm.Metric.declare("gpu_hours", may_be_negative=False, description="GPU hours sold.")
+        assert repr(declared) == repr(cm.Metric("gpu_hours")) == "Metric('gpu_hours')"
+        assert cm.Metric("gpu_hours").name == "gpu_hours"
+        assert type(cm.Metric("gpu_hours").name) is str
+        assert cm.Metric("gpu_hours").definition == cm.MetricDefinition("gpu_hours", False, "GPU hours sold.")
+        assert cm.Metric.declare("gpu_hours", may_be_negative=False) == "gpu_hours"  # again: harmless
         assert cm.Metric(cm.Metric.CAPEX) is cm.Metric.CAPEX
+
+    def test_a_declaration_may_not_change_a_sign_rule(self):
+        with pytest.raises(cm.InvalidValueError, match="'capex' is already declared, and is never negative"):
+            cm.Metric.declare("capex", may_be_negative=True)
+        with pytest.raises(cm.InvalidValueError, match="'net_income' is already declared, and may be negative"):
+            cm.Metric.declare("net_income", may_be_negative=False)
+
+    @pytest.mark.parametrize(
+        ("arguments", "message"),
+        [
+            (("Bad Name",), {"may_be_negative": True}),
+            (("fine_name",), {"may_be_negative": "yes"}),
+            (("fine_name",), {"may_be_negative": True, "description": 3}),
+        ],
+    )
+    def test_declarations_are_checked(self, arguments, message):
+        with pytest.raises(cm.InvalidValueError):
+            cm.Metric.declare(*arguments, **message)
+
+    @pytest.mark.parametrize(("typo", "meant"), [("capx", "capex"), ("revenues", "revenue"), ("Revenue", "revenue"),
+                                                 ("net income", "net_income"),
+                                                 ("depreciation", "depreciation_and_amortization"),
+                                                 ("xyzzy", None), ("Xyzzy", None)])
+    def test_a_near_miss_names_the_metric_meant(self, typo, meant):
+        with pytest.raises(cm.InvalidValueError) as caught:
+            cm.Metric(typo)
+        if meant is None:
+            assert "did you mean" not in str(caught.value)
+        else:
+            assert isinstance(caught.value, cm.UnknownMetricError)
+            assert caught.value.suggestion == meant
+            assert f"did you mean {meant!r}?" in str(caught.value)
+
+    def test_the_vocabulary_has_sign_rules(self):
+        rules = {definition.name: definition.may_be_negative for definition in cm.Metric.vocabulary()}
+        assert {name: rules[name] for name in ("capex", "revenue", "depreciation_and_amortization")} == dict.fromkeys(
+            ("capex", "revenue", "depreciation_and_amortization"), False)
+        assert all(rules[name] for name in ("net_income", "operating_cash_flow", "free_cash_flow"))
 
     def test_metrics_pickle(self):
         import pickle  # noqa: PLC0415

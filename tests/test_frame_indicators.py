@@ -78,8 +78,11 @@ def records(result):
 
 
 @st.composite
-def panels(draw, *, duplicates=True, mixed=True, periods=PERIODS, metrics=INPUTS):
-    """Facts of one to three companies over years and quarters: some missing, some twice, a few in another currency."""
+def panels(draw, *, duplicates=True, mixed=True, periods=PERIODS, metrics=INPUTS, signs=False):
+    """Facts of one to three companies over years and quarters: some missing, some twice, a few in another currency.
+
+    With `signs`, each metric's sign rule holds (capex, revenue and D&A are never negative), as facts require.
+    """
     companies = draw(st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=3, unique=True))
     rows = []
     for company in companies:
@@ -90,9 +93,11 @@ def panels(draw, *, duplicates=True, mixed=True, periods=PERIODS, metrics=INPUTS
                 if how == 0:
                     continue
                 other = "EUR" if mixed and how == 5 else currency
-                rows.append(row(company, metric, period, other, draw(amounts)))
+                keep_sign = not signs or cm.Metric(metric).definition.may_be_negative
+                sign = (lambda amount: amount) if keep_sign else abs
+                rows.append(row(company, metric, period, other, sign(draw(amounts))))
                 if duplicates and how == 4:
-                    rows.append(row(company, metric, period, currency, draw(amounts), basis="restated"))
+                    rows.append(row(company, metric, period, currency, sign(draw(amounts)), basis="restated"))
     return rows
 
 
@@ -254,7 +259,7 @@ def test_totals_agree_with_total(backend, panel):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @PANELS
-@given(panel=panels(mixed=False))
+@given(panel=panels(mixed=False, signs=True))
 def test_bubble_signals_agree_with_bubble_risk(backend, panel):
     result = by_key(records(frames.bubble_signals(on(backend, panel))), "company", "period_start")
     facts = [cm.Fact(company, item["metric"], money(item), item["basis"]) for item in panel
@@ -465,11 +470,11 @@ def test_table_functions_say_which_extra_they_need(monkeypatch):
 
 def test_the_embedded_facts_keep_their_markets_and_null_amounts_are_left_out():
     dataset = cm.load_dataset()
-    result = frames.year_over_year(dataset.to_frame("polars"))
+    result = frames.year_over_year(frames.to_frame(dataset, "polars"))
     markets = set(result["market"].to_list())
     assert None in markets
     assert {"US", "CN"} <= markets
-    years = frames.calendarize(dataset.to_frame("pandas").query("company != 'alibaba'"))
+    years = frames.calendarize(frames.to_frame(dataset, "pandas").query("company != 'alibaba'"))
     assert set(years["market"].dropna()) == {"US", "CN"}
     rows = [row("a", "capex", cm.CalendarYear(2023), "USD", Decimal(1)),
             row("a", "capex", cm.CalendarYear(2024), "USD", None)]
@@ -513,7 +518,7 @@ def test_conversions_by_long_rates_do_not_overflow():
 
 def test_conversion_keeps_rows_in_order_and_markets_as_they_were():
     dataset = cm.load_dataset()
-    table = dataset.to_frame("polars").filter(pl.col("period_end") <= dt.date(2024, 12, 31))
+    table = frames.to_frame(dataset, "polars").filter(pl.col("period_end") <= dt.date(2024, 12, 31))
     monthly = cm.RateTable([cm.ExchangeRate("USD", "CNY", f"7.{1012 + 222 * month}", cm.CalendarMonth(year, month))
                             for year in (2023, 2024) for month in range(1, 13)])
     converted = frames.convert(table, monthly, "USD", blend=True)

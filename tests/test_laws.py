@@ -388,7 +388,7 @@ def risk_facts(values):
     ("revenue", cm.CalendarYear(2024)): cms.positive_amounts,
     ("operating_cash_flow", cm.CalendarYear(2024)): cms.amounts,
     ("net_income", cm.CalendarYear(2024)): cms.amounts,
-    ("depreciation_and_amortization", cm.CalendarYear(2024)): cms.amounts,
+    ("depreciation_and_amortization", cm.CalendarYear(2024)): cms.amounts.map(abs),
     ("capex", cm.CalendarYear(2023)): cms.positive_amounts,
     ("revenue", cm.CalendarYear(2023)): cms.positive_amounts,
 }), st.sampled_from([("capex", 2024, 1), ("operating_cash_flow", 2024, -1), ("net_income", 2024, -1),
@@ -399,7 +399,8 @@ def test_the_bubble_score_is_monotone_in_the_direction_of_risk(values, move, ste
     metric, year, sign = move
     key = (metric, cm.CalendarYear(year))
     riskier = dict(values)
-    riskier[key] = values[key] + sign * step
+    moved = values[key] + sign * step
+    riskier[key] = moved if cm.Metric(metric).definition.may_be_negative else max(moved, Decimal(0))
     before = cm.bubble_risk(risk_facts(values), cm.CalendarYear(2024), company="acme").score
     after = cm.bubble_risk(risk_facts(riskier), cm.CalendarYear(2024), company="acme").score
     assert before is not None

@@ -38,6 +38,8 @@ from capexmodel._errors import (
     CurrencyMismatchError,
     DataFileError,
     DivisionByZeroError,
+    FactNotFoundError,
+    IncompleteTotalError,
     InvalidAmountError,
     InvalidPeriodError,
     InvalidValueError,
@@ -47,6 +49,8 @@ from capexmodel._errors import (
     UnknownChipError,
     UnknownCompanyError,
     UnknownCurrencyError,
+    UnknownMetricError,
+    UnknownNameError,
 )
 
 #: Where each public name that loads on first use lives. `import capexmodel` loads
@@ -71,8 +75,10 @@ _LAZY: dict[str, str] = {
     "ExchangeRate": "capexmodel._conversion",
     "Fact": "capexmodel._facts",
     "FiscalCalendar": "capexmodel._fiscal",
+    "Group": "capexmodel._dataset",
     "H100Equivalents": "capexmodel._chips",
     "Metric": "capexmodel._provenance",
+    "MetricDefinition": "capexmodel._provenance",
     "Money": "capexmodel._money",
     "Period": "capexmodel._period",
     "Projection": "capexmodel._provenance",
@@ -101,7 +107,7 @@ _LAZY: dict[str, str] = {
     "free_cash_flow": "capexmodel._indicators",
     "growth": "capexmodel._indicators",
     "h100_equivalents": "capexmodel._chips",
-    "load_dataset": "capexmodel._dataset",
+    "load_dataset": "capexmodel._loading",
     "merge_sources": "capexmodel._provenance",
     "parse_money": "capexmodel._format",
     "parse_number": "capexmodel._format",
@@ -123,7 +129,7 @@ if TYPE_CHECKING:
     from capexmodel._company import Company, Region
     from capexmodel._conversion import Conversion, ConversionSegment, ExchangeRate, RateTable, RateUse
     from capexmodel._currency import Currency
-    from capexmodel._dataset import Aggregate, Dataset, Statement, load_dataset
+    from capexmodel._dataset import Aggregate, Dataset, Group, Statement
     from capexmodel._facts import Fact
     from capexmodel._fiscal import FiscalCalendar
     from capexmodel._format import format_money, format_percent, format_ratio, parse_money, parse_number
@@ -139,10 +145,11 @@ if TYPE_CHECKING:
         share,
         year_over_year,
     )
+    from capexmodel._loading import load_dataset
     from capexmodel._money import Money, combine_periods, total
     from capexmodel._period import CalendarHalf, CalendarMonth, CalendarQuarter, CalendarYear, Period
     from capexmodel._projections import capex_from_revenue, spread_plan
-    from capexmodel._provenance import Metric, Projection, Source, Status, merge_sources
+    from capexmodel._provenance import Metric, MetricDefinition, Projection, Source, Status, merge_sources
     from capexmodel._risk import (
         BubbleRisk,
         DepreciationGap,
@@ -198,12 +205,16 @@ __all__ = [
     "DivisionByZeroError",
     "ExchangeRate",
     "Fact",
+    "FactNotFoundError",
     "FiscalCalendar",
+    "Group",
     "H100Equivalents",
+    "IncompleteTotalError",
     "InvalidAmountError",
     "InvalidPeriodError",
     "InvalidValueError",
     "Metric",
+    "MetricDefinition",
     "MissingRateError",
     "Money",
     "Period",
@@ -221,6 +232,8 @@ __all__ = [
     "UnknownChipError",
     "UnknownCompanyError",
     "UnknownCurrencyError",
+    "UnknownMetricError",
+    "UnknownNameError",
     "__version__",
     "bubble_risk",
     "cagr",

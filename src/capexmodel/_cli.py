@@ -80,7 +80,7 @@ def _default_locale() -> str:
 
 
 def _report(arguments: argparse.Namespace) -> int:
-    from capexmodel._dataset import load_dataset  # noqa: PLC0415 -- the command loads what it needs
+    from capexmodel._loading import load_dataset  # noqa: PLC0415 -- the command loads what it needs
     from capexmodel._report import build_report  # noqa: PLC0415
 
     locale = arguments.locale or _default_locale()

@@ -7,19 +7,25 @@ Every error derives from `CapexModelError` and from the builtin that fits, so
     ├── InvalidValueError (ValueError)         a value a constructor cannot accept
     │   ├── InvalidAmountError                 not an exact, finite number
     │   ├── InvalidPeriodError                 not a span of whole calendar months
-    │   └── UnknownCurrencyError               not an ISO 4217 code known to CLDR
+    │   ├── UnknownCurrencyError               not an ISO 4217 code known to CLDR
+    │   └── UnknownMetricError                 not a metric of the vocabulary (nor declared)
     ├── UnknownChipError (LookupError)         a chip name the catalogue does not know
+    ├── UnknownNameError (LookupError)         a source, basis, group or statement the dataset does not have
+    │   └── UnknownCompanyError                a company the dataset does not have
+    ├── FactNotFoundError (LookupError)        no fact matches a query
+    ├── IncompleteTotalError (LookupError)     a total asked to be complete leaves companies out
     ├── DivisionByZeroError (ZeroDivisionError)  an amount divided by zero
     ├── CurrencyMismatchError (ValueError)     amounts in different currencies
     ├── PeriodMismatchError (ValueError)       amounts over different periods, gaps, overlaps
     ├── MissingRateError (LookupError)         no exchange rate covers the period
     ├── AmbiguousRateError (LookupError)       several rates or routes fit equally well
     ├── AmbiguousFactError (LookupError)       several facts fit a query and none is the default
-    ├── UnknownCompanyError (LookupError)      a company id the dataset does not know
     ├── UndefinedIndicatorError (ArithmeticError)  an indicator has no meaning here
     └── DataFileError (ValueError)             malformed data files: every problem, by file, line and field
 
-Messages name the offending value.
+Messages name the offending value. Errors that a caller may want to act on carry
+what went wrong as attributes too (`FactNotFoundError.metric`,
+`IncompleteTotalError.missing`, ...), so that no code needs to read a message.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ __all__ = [
     "CurrencyMismatchError",
     "DataFileError",
     "DivisionByZeroError",
+    "FactNotFoundError",
+    "IncompleteTotalError",
     "InvalidAmountError",
     "InvalidPeriodError",
     "InvalidValueError",
@@ -40,6 +48,8 @@ __all__ = [
     "UnknownChipError",
     "UnknownCompanyError",
     "UnknownCurrencyError",
+    "UnknownMetricError",
+    "UnknownNameError",
 ]
 
 
@@ -134,6 +144,26 @@ class UnknownCurrencyError(InvalidValueError):
     """
 
 
+class UnknownMetricError(InvalidValueError):
+    """A metric name that is not in the vocabulary, nor declared; the message suggests the metric meant.
+
+    `name` is the name given and `suggestion` the closest known metric, if any.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.Metric("capx")
+        Traceback (most recent call last):
+        ...
+        capexmodel.UnknownMetricError: unknown metric 'capx': did you mean 'capex'? ...
+    """
+
+    def __init__(self, message: str, *, name: str = "", suggestion: str | None = None) -> None:
+        """Keep the name given and the suggestion as attributes."""
+        super().__init__(message)
+        self.name = name
+        self.suggestion = suggestion
+
+
 class DivisionByZeroError(CapexModelError, ZeroDivisionError):
     """An amount was divided by zero.
 
@@ -213,8 +243,28 @@ class AmbiguousFactError(CapexModelError, LookupError):
     """
 
 
-class UnknownCompanyError(CapexModelError, LookupError):
-    """A company id the dataset does not know; the message lists the known ids.
+class UnknownNameError(CapexModelError, LookupError):
+    """A name the dataset does not have (a source, a basis, a group, a statement); the message lists those it has.
+
+    `kind` says what was looked up (``"source"``, ``"basis"``, ...) and `name` what was asked.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.load_dataset().select(source="caijng")
+        Traceback (most recent call last):
+        ...
+        capexmodel.UnknownNameError: unknown source 'caijng': the dataset has ...
+    """
+
+    def __init__(self, message: str, *, kind: str = "", name: object = None) -> None:
+        """Keep what was looked up as attributes."""
+        super().__init__(message)
+        self.kind = kind
+        self.name = name
+
+
+class UnknownCompanyError(UnknownNameError):
+    """A company the dataset does not know; the message lists the known ids.
 
     Examples:
         >>> import capexmodel as cm
@@ -223,6 +273,45 @@ class UnknownCompanyError(CapexModelError, LookupError):
         ...
         capexmodel.UnknownCompanyError: unknown company 'openai': the dataset knows alibaba, alphabet, amazon, ...
     """
+
+
+class FactNotFoundError(CapexModelError, LookupError):
+    """No fact matches a query; the message says what was asked and what the dataset has instead.
+
+    `company`, `metric` and `period` say what was asked.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.load_dataset().fact("nvidia", "capex", cm.CalendarYear(2024))
+        Traceback (most recent call last):
+        ...
+        capexmodel.FactNotFoundError: no capex fact for nvidia over 2024; ...
+    """
+
+    def __init__(self, message: str, *, company: str = "", metric: str = "", period: object = None) -> None:
+        """Keep what was asked as attributes."""
+        super().__init__(message)
+        self.company = company
+        self.metric = metric
+        self.period = period
+
+
+class IncompleteTotalError(CapexModelError, LookupError):
+    """A total asked to be complete (``complete=True``) would leave companies out; `missing` names them.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.load_dataset().total("capex", period=cm.CalendarYear(2024), region="US", currency="USD",
+        ...                         complete=True)
+        Traceback (most recent call last):
+        ...
+        capexmodel.IncompleteTotalError: the total of capex over 2024 leaves out nvidia, xai: ...
+    """
+
+    def __init__(self, message: str, *, missing: tuple[str, ...] = ()) -> None:
+        """Keep the companies left out as an attribute."""
+        super().__init__(message)
+        self.missing = missing
 
 
 class UndefinedIndicatorError(CapexModelError, ArithmeticError):
@@ -270,7 +359,11 @@ for _error in (
     MissingRateError,
     AmbiguousRateError,
     AmbiguousFactError,
+    UnknownNameError,
     UnknownCompanyError,
+    UnknownMetricError,
+    FactNotFoundError,
+    IncompleteTotalError,
     UndefinedIndicatorError,
     DataFileError,
 ):

@@ -11,6 +11,7 @@ from capexmodel._company import Company, Region
 from capexmodel._conversion import Conversion
 from capexmodel._errors import InvalidValueError, show
 from capexmodel._money import Money
+from capexmodel._period import Period
 from capexmodel._provenance import Metric, Projection, Source, Status, merge_sources
 from capexmodel._validators import instance_of, tuple_of
 
@@ -35,6 +36,16 @@ def _to_sources(value: Iterable[Source]) -> tuple[Source, ...]:
 
 def _to_market(value: Region | str | None) -> Region | None:
     return value if value is None or isinstance(value, Region) else Region(value)
+
+
+def _to_inputs(value: Iterable[Fact]) -> tuple[Fact, ...]:
+    return tuple_of(value, Fact, "inputs")
+
+
+def _check_segment(_: Fact, __: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        msg = f"segment must be a non-empty string or None, got {show(value)}"
+        raise InvalidValueError(msg)
 
 
 @final
@@ -84,8 +95,34 @@ class Fact:
     )
     """How a derived number was computed: a `Calendarization`, a `Conversion` or a `Projection`."""
 
+    inputs: tuple[Fact, ...] = attrs.field(default=(), converter=_to_inputs, kw_only=True)
+    """The facts a derived number was computed from, as far as they are known (see `note`)."""
+
+    note: str = attrs.field(default="", validator=instance_of(str, "a string"), kw_only=True)
+    """How the number was obtained, when a reader needs telling: an input that is not
+    public, a published figure that differs from the filing."""
+
+    counted_as: Period | None = attrs.field(
+        default=None, validator=instance_of(Period, "a Period", optional=True), kw_only=True
+    )
+    """The period the source counts the number in, when it is not the one the number covers:
+    the article counts Oracle's March 2024 to February 2025 as 2024. None otherwise."""
+
+    segment: str | None = attrs.field(default=None, validator=_check_segment, kw_only=True)
+    """The part of the company the number covers, when not the whole of it: China Mobile's
+    capex on compute (算力口径). None for the whole company."""
+
     def __attrs_post_init__(self) -> None:
-        """Require a market for revenue by market, and only there; a projection is an estimate."""
+        """Apply the metric's sign rule; require a market for revenue by market, and only there."""
+        if self.value.amount < 0 and not self.metric.definition.may_be_negative:
+            msg = (
+                f"{self.metric} is never negative, got {self.value._brief()} for {self.company.id}"
+                " (enter an outflow such as capex as a positive amount)"
+            )
+            raise InvalidValueError(msg)
+        if self.counted_as == self.value.period:
+            msg = f"counted_as is for a period other than the one the value covers, got {self.counted_as} for both"
+            raise InvalidValueError(msg)
         if isinstance(self.derivation, Projection) and self.status is not Status.ESTIMATE:
             msg = f"a projected fact is an estimate, got status={self.status.value}"
             raise InvalidValueError(msg)
@@ -110,9 +147,10 @@ class Fact:
         """A fact computed from `inputs`: it carries their sources and is an estimate if any input is.
 
         Company, metric and basis default to the ones the inputs share; where they
-        differ, pass them. A revenue-by-market fact keeps the inputs' shared market. The sources are the inputs' and the
-        derivation's (a conversion's rates), each once; the status is
-        `Status.combine` of the inputs'.
+        differ, pass them. A revenue-by-market fact keeps the inputs' shared market, and
+        the segment and the period counted as are kept when the inputs share them. The
+        sources are the inputs' and the derivation's (a conversion's rates), each once;
+        the status is `Status.combine` of the inputs'; `inputs` holds the inputs.
 
         Examples:
             >>> import capexmodel as cm
@@ -144,6 +182,9 @@ class Fact:
             merge_sources(*(fact.sources for fact in facts), _sources_of(derivation)),
             market=_shared(facts, "market", lambda fact: fact.market) if by_market else None,
             derivation=derivation,
+            inputs=facts,
+            counted_as=_common(facts, lambda fact: fact.counted_as) if value.period != facts[0].counted_as else None,
+            segment=_common(facts, lambda fact: fact.segment),
         )
 
 
@@ -161,6 +202,12 @@ def _check_against(value: Money, derivation: Derivation | None) -> None:
 
 def _sources_of(derivation: Derivation | None) -> tuple[Source, ...]:
     return derivation.sources if isinstance(derivation, Conversion) else ()
+
+
+def _common(facts: list[Fact], get: Callable[[Fact], _T | None]) -> _T | None:
+    """The value every input shares, or None."""
+    values = {get(fact) for fact in facts}
+    return values.pop() if len(values) == 1 else None
 
 
 def _shared(facts: list[Fact], name: str, get: Callable[[Fact], _T]) -> _T:

@@ -3,37 +3,81 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 import re
+import threading
 from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar, final
 
 import attrs
 
-from capexmodel._errors import InvalidValueError, show
+from capexmodel._errors import InvalidValueError, UnknownMetricError, show
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["Metric", "Projection", "Source", "Status", "merge_sources"]
+__all__ = ["Metric", "MetricDefinition", "Projection", "Source", "Status", "merge_sources"]
 
 _T = TypeVar("_T")
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 
 
 @final
+@attrs.frozen
+class MetricDefinition:
+    """What a metric means and the sign its values may take.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.Metric.CAPEX.definition.may_be_negative
+        False
+    """
+
+    name: str
+    """The metric's name: lower-case words joined by ``_``."""
+
+    may_be_negative: bool
+    """Whether a value may be below zero (net income may; capex, revenue and D&A may not)."""
+
+    description: str
+    """What the metric measures, in a sentence."""
+
+
+#: The vocabulary: the metrics capexmodel knows, and those declared with `Metric.declare`.
+_VOCABULARY: dict[str, MetricDefinition] = {
+    name: MetricDefinition(name, may_be_negative=negative, description=description)
+    for name, negative, description in (
+        ("capex", False, "Capital expenditure: cash spent on property and equipment."),
+        ("revenue", False, "Revenue (sales)."),
+        ("operating_cash_flow", True, "Net cash from operating activities."),
+        ("net_income", True, "Net income (profit for the period)."),
+        ("depreciation_and_amortization", False, "Depreciation and amortization expense."),
+        ("free_cash_flow", True, "Operating cash flow less capex."),
+        ("revenue_by_market", False, "Revenue from customers in one market."),
+    )
+}
+_DECLARING = threading.Lock()
+
+
+@final
 class Metric(str):
     """What a number measures: capex, revenue, operating cash flow, ...
 
-    The common metrics are class attributes (`Metric.CAPEX`, `Metric.REVENUE`, ...);
-    any other name of lower-case words joined by ``_`` is a `Metric` too, so there is
-    room for more. A `Metric` is a `str`, so it compares equal to its name.
+    Metrics are a known vocabulary, each with its sign rule (`Metric.vocabulary`):
+    capex, revenue and D&A are never negative; net income and operating cash flow
+    may be. A name outside it is refused with `UnknownMetricError`, which suggests
+    the metric meant, so that a typo never becomes a metric of its own; declare your
+    own metrics with `Metric.declare`. A `Metric` is a `str`, so it compares equal
+    to its name; the common ones are class attributes (`Metric.CAPEX`, ...).
 
     Examples:
         >>> import capexmodel as cm
         >>> cm.Metric("capex") == cm.Metric.CAPEX == "capex"
         True
-        >>> cm.Metric("ai_revenue")
-        Metric('ai_revenue')
+        >>> cm.Metric("revenues")
+        Traceback (most recent call last):
+        ...
+        capexmodel.UnknownMetricError: unknown metric 'revenues': did you mean 'revenue'? ...
     """
 
     __slots__ = ()
@@ -45,7 +89,7 @@ class Metric(str):
     OPERATING_CASH_FLOW: ClassVar[Metric]
     """Net cash from operating activities."""
     NET_INCOME: ClassVar[Metric]
-    """Net income attributable to the company."""
+    """Net income (profit for the period)."""
     DEPRECIATION_AND_AMORTIZATION: ClassVar[Metric]
     """Depreciation and amortization expense."""
     FREE_CASH_FLOW: ClassVar[Metric]
@@ -54,13 +98,71 @@ class Metric(str):
     """Revenue from customers in one market (Nvidia's United States or mainland China, say)."""
 
     def __new__(cls, name: object) -> Metric:
-        """Validate `name`: lower-case words joined by ``_``."""
+        """Accept the name of a known or declared metric; refuse any other, suggesting the metric meant."""
         if type(name) is cls:
             return name
+        if isinstance(name, str) and name in _VOCABULARY:
+            return super().__new__(cls, name)
         if not isinstance(name, str) or not _NAME.fullmatch(name):
             msg = f"a metric name is lower-case words joined by '_', such as 'operating_cash_flow', got {show(name)}"
+            if not isinstance(name, str) or (suggestion := _suggest(name.strip().lower().replace(" ", "_"))) is None:
+                raise InvalidValueError(msg)
+            msg += f"; did you mean {suggestion!r}?"
+            raise UnknownMetricError(msg, name=name, suggestion=suggestion)
+        suggestion = _suggest(name)
+        hint = f"did you mean {suggestion!r}? " if suggestion else ""
+        known = ", ".join(sorted(_VOCABULARY))
+        msg = (
+            f"unknown metric {name!r}: {hint}the known metrics are {known};"
+            f" declare a metric of your own with Metric.declare({name!r}, may_be_negative=...)"
+        )
+        raise UnknownMetricError(msg, name=name, suggestion=suggestion)
+
+    @classmethod
+    def declare(cls, name: str, *, may_be_negative: bool, description: str = "") -> Metric:
+        """Add a metric of your own to the vocabulary, with its sign rule (declaring it again is harmless).
+
+        Declaring a known metric with another sign rule is an `InvalidValueError`.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.Metric.declare("ai_revenue", may_be_negative=False, description="Revenue from AI services.")
+            Metric('ai_revenue')
+        """
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
+            msg = f"a metric name is lower-case words joined by '_', such as 'ai_revenue', got {show(name)}"
             raise InvalidValueError(msg)
+        if not isinstance(may_be_negative, bool):
+            msg = f"may_be_negative must be True or False, got {show(may_be_negative)}"
+            raise InvalidValueError(msg)
+        if not isinstance(description, str):
+            msg = f"description must be a string, got {show(description)}"
+            raise InvalidValueError(msg)
+        with _DECLARING:
+            known = _VOCABULARY.get(name)
+            if known is not None and known.may_be_negative != may_be_negative:
+                rule = "may be negative" if known.may_be_negative else "is never negative"
+                msg = f"the metric {name!r} is already declared, and {rule}; got may_be_negative={may_be_negative}"
+                raise InvalidValueError(msg)
+            if known is None:
+                _VOCABULARY[name] = MetricDefinition(name, may_be_negative=may_be_negative, description=description)
         return super().__new__(cls, name)
+
+    @classmethod
+    def vocabulary(cls) -> tuple[MetricDefinition, ...]:
+        """Every known and declared metric, by name.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> {d.name: d.may_be_negative for d in cm.Metric.vocabulary()}["net_income"]
+            True
+        """
+        return tuple(sorted(_VOCABULARY.values(), key=lambda definition: definition.name))
+
+    @property
+    def definition(self) -> MetricDefinition:
+        """What the metric means and its sign rule."""
+        return _VOCABULARY[self]
 
     @property
     def name(self) -> str:
@@ -74,6 +176,15 @@ class Metric(str):
     def __reduce__(self) -> tuple[type[Metric], tuple[str]]:
         """Pickle as the name."""
         return (Metric, (str(self),))
+
+
+def _suggest(name: str) -> str | None:
+    """The known metric closest to a misspelt name (or the one it begins), if one is close."""
+    longer = sorted(known for known in _VOCABULARY if known.startswith(name) and len(name) >= 3)  # noqa: PLR2004
+    if len(longer) == 1:
+        return longer[0]
+    matches = difflib.get_close_matches(name, list(_VOCABULARY), n=1, cutoff=0.6)
+    return matches[0] if matches else None
 
 
 Metric.CAPEX = Metric("capex")

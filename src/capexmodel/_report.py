@@ -10,13 +10,12 @@ import attrs
 
 from capexmodel._chips import h100_equivalents
 from capexmodel._conversion import RateTable
-from capexmodel._errors import CapexModelError
+from capexmodel._dataset import as_reported
+from capexmodel._errors import CapexModelError, FactNotFoundError
 from capexmodel._format import format_money, format_percent, format_ratio
-from capexmodel._indicators import capex_intensity
-from capexmodel._period import CalendarYear
+from capexmodel._period import CalendarQuarter, CalendarYear
 from capexmodel._projections import capex_from_revenue, spread_plan
 from capexmodel._provenance import Source, Status, merge_sources
-from capexmodel._risk import bubble_risk
 
 if TYPE_CHECKING:
     from capexmodel._company import Company
@@ -27,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["Report", "Section", "build_report"]
 
 Y24, Y25 = CalendarYear(2024), CalendarYear(2025)
+Q4_23, Q4_24 = CalendarQuarter(2023, 4), CalendarQuarter(2024, 4)
 
 
 _TEXT = {
@@ -59,6 +59,16 @@ _TEXT = {
         "firing": "Signals that fire",
         "none": "none",
         "risk_note": "companies with fewer than half of the six signals known are left out",
+        "group": "Group",
+        "missing": "Left out (no figure)",
+        "covers": "{company}'s figure covers {period}, which the source counts as {label}",
+        "recomputed": "{company}: the source prints {published}; from {input}, it is {recomputed}",
+        "growth_q4": "Q4 2024 capex growth, year over year",
+        "q4_2024": "Capex Q4 2024",
+        "q4_2023": "Capex Q4 2023",
+        "growth": "Growth",
+        "rank": "Rank",
+        "no_quarter": "no capex for Q4 2024 and Q4 2023: {companies}",
     },
     "zh": {
         "capex": "2024年各公司资本支出",
@@ -89,6 +99,16 @@ _TEXT = {
         "firing": "触发的信号",
         "none": "无",
         "risk_note": "六个信号中可判断的不足一半的公司未列出",
+        "group": "组别",
+        "missing": "缺少数据",
+        "covers": "{company}的数据覆盖{period},来源将其计为{label}",
+        "recomputed": "{company}:来源记为{published};按{input}计算为{recomputed}",
+        "growth_q4": "2024年四季度资本支出同比增速",
+        "q4_2024": "2024年四季度资本支出",
+        "q4_2023": "2023年四季度资本支出",
+        "growth": "增速",
+        "rank": "排名",
+        "no_quarter": "缺少2024年与2023年四季度资本支出的公司:{companies}",
     },
 }
 
@@ -119,8 +139,8 @@ def build_report(dataset: Dataset, locale: str = "en_US") -> Report:
     """Compute the article's comparison from `dataset`, with every figure formatted for `locale`."""
     language = "zh" if locale.startswith("zh") else "en"
     builder = _Builder(dataset, locale, _TEXT[language])
-    sections = [builder.capex(), builder.totals(), builder.chips(), builder.intensity(), builder.projections(),
-                builder.risk()]
+    sections = [builder.capex(), builder.totals(), builder.chips(), builder.intensity(), builder.growth(),
+                builder.projections(), builder.risk()]
     return Report(locale, tuple(section for section in sections if section.rows or section.notes))
 
 
@@ -130,6 +150,10 @@ class _Builder:
     locale: str
     text: dict[str, str]
 
+    @property
+    def zh(self) -> bool:
+        return self.locale.startswith("zh")
+
     def name(self, company: Company) -> str:
         return company.name_zh if self.locale.startswith("zh") else company.name_en
 
@@ -137,22 +161,41 @@ class _Builder:
         return format_money(value, locale=self.locale)
 
     def usd(self, fact: Fact) -> Money:
-        return self.dataset.convert(fact.value, "USD")
+        return self.dataset.convert(fact, "USD").value
+
+    def compared(self) -> tuple[Company, ...]:
+        """The companies the article compares: its groups' members, else every company."""
+        groups = [group for group in self.dataset.groups if group.id in _GROUPS]
+        if not groups:
+            return self.dataset.companies
+        ids = dict.fromkeys(member for group in groups for member in group.members)
+        return tuple(self.dataset.company(company_id) for company_id in ids)
+
+    def covers(self, fact: Fact) -> str:
+        return self.text["covers"].format(
+            company=self.name(fact.company), period=fact.value.period, label=fact.counted_as
+        )
 
     def capex(self) -> Section:
         rows, values, notes = [], [], []
-        for company in self.dataset.companies:
-            if not self.dataset.select(company=company, metric="capex", period=Y24):
-                continue
+        for company in self.compared():
             try:
                 fact = self.dataset.fact(company, "capex", Y24)
-                usd = self.usd(fact)
+                recomputed = self.usd(fact)
             except CapexModelError as error:
                 notes.append(f"{company.id}: {error}")
                 continue
+            usd = fact.value if fact.value.currency == "USD" else recomputed  # as the source prints it
+            if fact.counted_as is not None:
+                notes.append(self.covers(fact))
+            if self.money(recomputed) != self.money(usd):
+                notes.append(self.text["recomputed"].format(
+                    company=self.name(company), published=self.money(usd),
+                    input=self.money(as_reported(fact).value), recomputed=self.money(recomputed)))
             rows.append({"company": self.name(company), "region": company.region.code, "capex": self.money(usd),
                          "basis": fact.basis, "status": fact.status.value})
-            values.append({"company": company.id, "capex": str(usd.amount), "currency": "USD"})
+            values.append({"company": company.id, "capex": str(usd.amount), "currency": "USD",
+                           "period": str(fact.value.period)})
         columns = (("company", self.text["company"]), ("region", self.text["region"]),
                    ("capex", self.text["capex_2024"]), ("basis", self.text["basis"]), ("status", self.text["status"]))
         return Section("capex_2024", self.text["capex"], columns, tuple(rows), tuple(values), tuple(notes))
@@ -160,24 +203,33 @@ class _Builder:
     def totals(self) -> Section:
         rows, values, notes = [], [], []
         totals = {}
-        for region in ("US", "CN"):
+        chosen = [group for group in self.dataset.groups if group.id in _GROUPS]
+        scopes = [(group.id, {"group": group.id}, group.name_zh if self.zh else group.name_en) for group in chosen]
+        if not scopes:
+            scopes = [(region, {"region": region}, region) for region in ("US", "CN")]
+        for key, scope, label in scopes:
             try:
-                aggregate = self.dataset.total("capex", period=Y24, region=region, currency="USD")
+                aggregate = self.dataset.total("capex", period=Y24, currency="USD", **scope)  # type: ignore[arg-type]
             except CapexModelError as error:
-                notes.append(f"{region}: {error}")
+                notes.append(f"{label}: {error}")
                 continue
-            totals[region] = aggregate.value
-            rows.append({"region": region, "total": self.money(aggregate.value),
-                         "companies": str(len(aggregate.facts)), "status": aggregate.status.value})
-            values.append({"region": region, "total": str(aggregate.value.amount), "currency": "USD",
-                           "companies": ",".join(fact.company.id for fact in aggregate.facts)})
+            totals[key] = aggregate.value
+            rows.append({"region": label, "total": self.money(aggregate.value),
+                         "companies": str(len(aggregate.facts)), "missing": ", ".join(aggregate.missing),
+                         "status": aggregate.status.value})
+            values.append({"region": key, "total": str(aggregate.value.amount), "currency": "USD",
+                           "companies": ",".join(fact.company.id for fact in aggregate.facts),
+                           "missing": ",".join(aggregate.missing)})
         if len(totals) == 2:  # noqa: PLR2004 -- the United States and China
-            ratio = totals["US"] / totals["CN"]
+            us, china = totals.values()
+            ratio = us / china
             rows.append({"region": self.text["ratio"], "total": format_ratio(ratio, locale=self.locale),
-                         "companies": "", "status": ""})
-            values.append({"region": "US/CN", "total": str(ratio), "currency": "", "companies": ""})
-        columns = (("region", self.text["region"]), ("total", self.text["total"]),
-                   ("companies", self.text["companies"]), ("status", self.text["status"]))
+                         "companies": "", "missing": "", "status": ""})
+            values.append({"region": "/".join(totals), "total": str(ratio), "currency": "", "companies": "",
+                           "missing": ""})
+        columns = (("region", self.text["group"]), ("total", self.text["total"]),
+                   ("companies", self.text["companies"]), ("missing", self.text["missing"]),
+                   ("status", self.text["status"]))
         return Section("capex_by_region", self.text["totals"], columns, tuple(rows), tuple(values), tuple(notes))
 
     def chips(self) -> Section:
@@ -203,15 +255,14 @@ class _Builder:
 
     def intensity(self) -> Section:
         rows, values, notes = [], [], []
-        for company in self.dataset.companies:
+        for company in self.compared():
             try:
-                capex_fact = self.dataset.fact(company, "capex", Y24)
-                revenue_fact = self.dataset.fact(company, "revenue", Y24)
+                capex_fact = self.dataset.fact(company, "capex", Y24, whole_company=True)
+                revenue_fact = self.dataset.fact(company, "revenue", Y24, whole_company=True)
+                intensity = self.dataset.intensity(company, Y24)
                 capex, revenue = self.usd(capex_fact), self.usd(revenue_fact)
-                intensity = capex_intensity(capex, revenue)
             except CapexModelError as error:
-                if self.dataset.select(company=company, metric="capex", period=Y24):
-                    notes.append(f"{company.id}: {error}")
+                notes.append(f"{company.id}: {error}")
                 continue
             status = Status.combine([capex_fact.status, revenue_fact.status])
             rows.append({"company": self.name(company), "capex": self.money(capex), "revenue": self.money(revenue),
@@ -224,6 +275,41 @@ class _Builder:
                    ("revenue", self.text["revenue"]), ("intensity", self.text["intensity"]),
                    ("status", self.text["status"]))
         return Section("intensity_2024", self.text["intensity"], columns, tuple(rows), tuple(values), tuple(notes))
+
+    def growth(self) -> Section:
+        """Figure 4: capex growth of the fourth quarter of 2024, computed where both quarters are known."""
+        found, lacking, notes = [], [], []
+        for company in self.compared():
+            try:
+                current = self.dataset.fact(company, "capex", Q4_24, whole_company=True)
+                earlier = self.dataset.fact(company, "capex", Q4_23, whole_company=True)
+                rate = self.dataset.growth(company, "capex", Q4_24)
+            except FactNotFoundError:
+                lacking.append(self.name(company))
+                continue
+            except CapexModelError as error:
+                notes.append(f"{company.id}: {error}")
+                continue
+            found.append((rate, company, current, earlier))
+        found.sort(key=lambda item: item[0], reverse=True)
+        rows, values = [], []
+        for rank, (rate, company, current, earlier) in enumerate(found, start=1):
+            status = Status.combine([current.status, earlier.status])
+            rows.append({"rank": str(rank), "company": self.name(company), "q4_2024": self.money(current.value),
+                         "q4_2023": self.money(earlier.value), "growth": format_percent(rate, locale=self.locale),
+                         "status": status.value})
+            values.append({"rank": str(rank), "company": company.id, "q4_2024": str(current.value.amount),
+                           "q4_2023": str(earlier.value.amount), "currency": current.value.currency,
+                           "growth": str(rate), "status": status.value})
+        if lacking:
+            names = "、".join(lacking) if self.zh else ", ".join(lacking)
+            notes.append(self.text["no_quarter"].format(companies=names))
+        notes.extend(statement.text_zh if self.zh else statement.text_en
+                     for statement in self.dataset.statements if statement.key.startswith("q4_2024_capex_growth_rank"))
+        columns = (("rank", self.text["rank"]), ("company", self.text["company"]), ("q4_2024", self.text["q4_2024"]),
+                   ("q4_2023", self.text["q4_2023"]), ("growth", self.text["growth"]), ("status", self.text["status"]))
+        return Section("capex_growth_q4_2024", self.text["growth_q4"], columns, tuple(rows), tuple(values),
+                       tuple(notes))
 
     def projections(self) -> Section:
         assumed = RateTable([attrs.evolve(rate, window=Y25, source=_ASSUMPTION)
@@ -252,6 +338,8 @@ class _Builder:
             except CapexModelError as error:
                 in_usd, usd_value = "-", ""
                 notes.append(f"{fact.company.id}: not converted to USD: {error}")
+            if fact.counted_as is not None:
+                notes.append(self.covers(fact))
             derivation = getattr(fact.derivation, "rule", fact.basis)
             rows.append({"company": self.name(fact.company), "capex": self.money(fact.value), "usd": in_usd,
                          "rule": str(derivation), "status": fact.status.value})
@@ -265,13 +353,9 @@ class _Builder:
 
     def risk(self) -> Section:
         rows, values, notes = [], [], []
-        for company in self.dataset.companies:
-            facts = [fact for fact in self.dataset.facts if fact.company == company]
-            chosen = _one_per_metric(self.dataset, company, facts)
-            if not chosen:
-                continue
+        for company in self.compared():
             try:
-                assessment = bubble_risk(chosen, Y24, company=company, rates=self.dataset.rates, currency="USD")
+                assessment = self.dataset.bubble_risk(Y24, company=company)
             except CapexModelError as error:
                 notes.append(f"{company.id}: {error}")
                 continue
@@ -289,18 +373,10 @@ class _Builder:
         return Section("bubble_risk_2024", self.text["risk"], columns, tuple(rows), tuple(values), tuple(notes))
 
 
+#: The article's groups, in the order it compares them.
+_GROUPS = ("us-five", "china-seven")
+
+
 _ASSUMPTION = Source(
     "capexmodel report", "currency assumption", note="the 2024 average rate applied to 2025, as the article does"
 )
-
-
-def _one_per_metric(dataset: Dataset, company: Company, facts: list[Fact]) -> list[Fact]:
-    """One fact per metric and period (the preferred one), for the risk signals."""
-    chosen = []
-    keys = {(fact.metric, fact.value.period) for fact in facts if fact.market is None}
-    for metric, period in keys:
-        try:
-            chosen.append(dataset.fact(company, metric, period))
-        except CapexModelError:
-            continue
-    return chosen

@@ -10,6 +10,7 @@ import attrs
 from capexmodel._company import Company, Region
 from capexmodel._currency import Currency
 from capexmodel._errors import (
+    AmbiguousFactError,
     CurrencyMismatchError,
     InvalidValueError,
     PeriodMismatchError,
@@ -279,7 +280,8 @@ def bubble_risk(
     all of them, converted to `currency` with `rates`, and says which were left out.
     The score is the weighted share of known signals that fire (equal weights by
     default). The facts used are those over `period` (and a year before, for growth)
-    with no market; two facts for one metric and period are refused.
+    with no market; two facts for one metric and period are an `AmbiguousFactError`
+    (`Dataset.bubble_risk` picks one per metric and period, as `Dataset.fact` does).
 
     Examples:
         >>> import capexmodel as cm
@@ -389,9 +391,9 @@ def _table(
         if key in values:
             msg = (
                 f"two {fact.metric} facts for {fact.company.id} over {fact.value.period}: {values[key]._brief()}"
-                f" and {fact.value._brief()}; pass only the one to use"
+                f" and {fact.value._brief()}; pass only the one to use, or let Dataset.bubble_risk() choose"
             )
-            raise InvalidValueError(msg)
+            raise AmbiguousFactError(msg)
         values[key] = fact.value
     if items and not seen:
         msg = f"no fact is about {subject}: check the company id or region code"
@@ -453,10 +455,9 @@ def _undefined(
 
     Capex against a cash, profit or revenue measure that is not positive is the worst
     case of that signal, as is capex growing from nothing; with no capex there is no
-    risk to flag. A negative capex, or a revenue base that is not positive, is unknown.
+    risk to flag. A revenue base that is not positive is unknown. (Capex is never
+    negative: facts refuse it.)
     """
-    if "capex is a positive outflow" in str(error):
-        return None, None, f"unknown: {error}"
     if not capex.amount:
         return None, False, f"does not fire: there is no capex ({error})"
     if name == "capex_growth_minus_revenue_growth" and over(Metric.CAPEX, previous=True).amount > 0:

@@ -16,6 +16,16 @@ row per fact:
 | ``status`` | string | reported, derived, guidance or estimate |
 | ``sources`` | string | the source ids, separated by spaces |
 | ``market`` | string or null | the market of a revenue split |
+| ``id`` | integer | the row's number, from 1, by which ``inputs`` cite it |
+| ``inputs`` | string | the ids of a derived fact's inputs, separated by spaces |
+| ``derivation`` | string or null | convert, calendarize, calendarize quarter-end, spread or share-of-revenue |
+| ``rule`` | string or null | a projection's rule |
+| ``note`` | string | how the figure was obtained ("" for nothing to say) |
+| ``counted_as_start``, ``counted_as_end`` | date or null | the period the source counts the figure in, if not its own |
+| ``segment`` | string or null | the part of the company a figure covers, if not the whole |
+
+The columns from ``id`` on (`PROVENANCE_COLUMNS`) may be left out of a table read
+with `from_frame`; a derived fact's inputs are always written as rows of their own.
 
 Amounts are exact: a decimal column whose scale is the largest number of decimal
 places among them, or, when some amount needs more than 38 digits at that scale
@@ -35,15 +45,24 @@ Examples:
     >>> from capexmodel import frames
     >>> table = frames.to_frame(cm.load_dataset(), backend="pyarrow")
     >>> table.num_rows, table.schema.field("amount").type
-    (71, Decimal128Type(decimal128(38, 0)))
+    (112, Decimal128Type(decimal128(38, 0)))
 """
 
 from capexmodel.frames._engine import SCALE
 from capexmodel.frames._indicators import bubble_signals, calendarize, convert, ratios, totals, year_over_year
-from capexmodel.frames._layout import COLUMNS, Backend, facts_from_frame, facts_table, from_frame, to_frame
+from capexmodel.frames._layout import (
+    COLUMNS,
+    PROVENANCE_COLUMNS,
+    Backend,
+    facts_from_frame,
+    facts_table,
+    from_frame,
+    to_frame,
+)
 
 __all__ = [
     "COLUMNS",
+    "PROVENANCE_COLUMNS",
     "SCALE",
     "Backend",
     "bubble_signals",

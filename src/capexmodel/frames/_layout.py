@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from capexmodel._errors import DataFileError, InvalidValueError, show
+from capexmodel._errors import CapexModelError, DataFileError, InvalidValueError, show
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -17,11 +17,14 @@ if TYPE_CHECKING:
     from capexmodel._facts import Fact
     from capexmodel._provenance import Source
 
-__all__ = ["COLUMNS", "Backend", "facts_from_frame", "facts_table", "from_frame", "to_frame"]
+__all__ = ["COLUMNS", "PROVENANCE_COLUMNS", "Backend", "facts_from_frame", "facts_table", "from_frame", "to_frame"]
 
 COLUMNS = ("company", "metric", "period_start", "period_end", "currency", "amount", "basis", "status", "sources",
            "market")
 """The columns of the facts table, in order."""
+
+PROVENANCE_COLUMNS = ("id", "inputs", "derivation", "rule", "note", "counted_as_start", "counted_as_end", "segment")
+"""The columns after `COLUMNS` that say how a fact was derived; a table may leave them out."""
 
 Backend = Literal["pyarrow", "pandas", "polars"]
 """The engines `to_frame` writes for."""
@@ -47,8 +50,40 @@ def _amount_type(amounts: list[Decimal]) -> pa.DataType:
     return pa.string()
 
 
+def _closed(facts: Iterable[Fact]) -> list[Fact]:
+    """The facts, then the inputs of derived facts that are not among them (each once)."""
+    rows = list(facts)
+    seen = {id(fact) for fact in rows}
+    for fact in rows:  # grows while it is read: inputs of inputs are added too
+        for item in fact.inputs:
+            if id(item) not in seen and item not in rows:
+                seen.add(id(item))
+                rows.append(item)
+    return rows
+
+
+def _derivation_of(fact: Fact) -> tuple[str | None, str | None]:
+    """The derivation's name and, for a projection, its rule."""
+    from capexmodel._calendarize import Calendarization  # noqa: PLC0415
+    from capexmodel._conversion import Conversion  # noqa: PLC0415
+    from capexmodel._provenance import Projection  # noqa: PLC0415
+
+    derivation = fact.derivation
+    if isinstance(derivation, Conversion):
+        return "convert", None
+    if isinstance(derivation, Calendarization):
+        return ("calendarize quarter-end" if derivation.method == "quarter-end" else "calendarize"), None
+    if isinstance(derivation, Projection):
+        return derivation.method, derivation.rule
+    return None, None
+
+
 def facts_table(facts: Iterable[Fact], source_ids: Mapping[Source, str]) -> pa.Table:
     """The facts as a pyarrow Table in the facts table layout, citing sources by `source_ids`.
+
+    A derived fact's inputs are rows too (added after the facts given when they are
+    not among them), cited in its ``inputs`` column by their ``id``: the row number,
+    from 1.
 
     Examples:
         >>> import capexmodel as cm
@@ -59,7 +94,9 @@ def facts_table(facts: Iterable[Fact], source_ids: Mapping[Source, str]) -> pa.T
         ['amazon', 'microsoft']
     """
     pa = _pyarrow()
-    rows = list(facts)
+    rows = _closed(facts)
+    number = {id(fact): index for index, fact in enumerate(rows, start=1)}
+    derivations = [_derivation_of(fact) for fact in rows]
     amounts = [fact.value.amount for fact in rows]
     amount_type = _amount_type(amounts)
     columns = {
@@ -73,8 +110,22 @@ def facts_table(facts: Iterable[Fact], source_ids: Mapping[Source, str]) -> pa.T
         "status": pa.array([fact.status.value for fact in rows], pa.string()),
         "sources": pa.array([" ".join(source_ids[source] for source in fact.sources) for fact in rows], pa.string()),
         "market": pa.array([None if fact.market is None else fact.market.code for fact in rows], pa.string()),
+        "id": pa.array(range(1, len(rows) + 1), pa.int64()),
+        "inputs": pa.array([" ".join(str(_number_of(item, rows, number)) for item in fact.inputs) for fact in rows],
+                           pa.string()),
+        "derivation": pa.array([name for name, _ in derivations], pa.string()),
+        "rule": pa.array([rule for _, rule in derivations], pa.string()),
+        "note": pa.array([fact.note for fact in rows], pa.string()),
+        "counted_as_start": pa.array([fact.counted_as and fact.counted_as.start for fact in rows], pa.date32()),
+        "counted_as_end": pa.array([fact.counted_as and fact.counted_as.end for fact in rows], pa.date32()),
+        "segment": pa.array([fact.segment for fact in rows], pa.string()),
     }
     return pa.table(columns)
+
+
+def _number_of(item: Fact, rows: list[Fact], number: dict[int, int]) -> int:
+    """The row number of an input: the row holding that very fact, else an equal one."""
+    return number.get(id(item)) or rows.index(item) + 1
 
 
 def to_frame(dataset: Dataset, backend: Backend = "pyarrow") -> Any:  # noqa: ANN401 -- the backend decides the type
@@ -86,7 +137,7 @@ def to_frame(dataset: Dataset, backend: Backend = "pyarrow") -> Any:  # noqa: AN
         >>> import capexmodel as cm
         >>> from capexmodel import frames
         >>> frames.to_frame(cm.load_dataset(), "polars").height
-        71
+        112
     """
     table = facts_table(dataset.facts, {source: source_id for source_id, source in dataset.sources.items()})
     if backend == "pyarrow":
@@ -127,34 +178,40 @@ def _as_arrow(frame: object) -> pa.Table:
 
 
 def facts_from_frame(frame: object, dataset: Dataset) -> tuple[Fact, ...]:
-    """Read facts from a table in the facts table layout; companies and sources come from `dataset`.
+    """Read facts from a table in the facts table layout; companies, sources and rates come from `dataset`.
 
-    Every malformed row is reported, by row number (the first row is 1) and column, in
-    one `DataFileError`.
+    A derived fact's derivation is rebuilt from its inputs: a conversion with the
+    dataset's rates, a calendarization by calendarizing them again. Every malformed
+    row is reported, by row number (the first row is 1) and column, in one
+    `DataFileError`.
 
     Examples:
         >>> import capexmodel as cm
         >>> from capexmodel import frames
         >>> ds = cm.load_dataset()
-        >>> frames.facts_from_frame(ds.to_frame("pandas"), ds) == ds.facts
+        >>> frames.facts_from_frame(frames.to_frame(ds, "pandas"), ds) == ds.facts
         True
     """
     table = _as_arrow(frame)
     missing = [column for column in COLUMNS if column not in table.column_names]
     if missing:
         raise DataFileError([f"table: missing columns {', '.join(missing)}; expected {', '.join(COLUMNS)}"])
+    present = [column for column in PROVENANCE_COLUMNS if column in table.column_names]
+    rows = [dict.fromkeys(PROVENANCE_COLUMNS) | row for row in table.select([*COLUMNS, *present]).to_pylist()]
     problems: list[str] = []
-    facts: list[Fact] = []
-    for number, row in enumerate(table.select(list(COLUMNS)).to_pylist(), start=1):
+    facts: dict[int, Fact] = {}
+    for number, row in enumerate(rows, start=1):
         try:
-            facts.append(_fact_of(row, dataset))
+            facts[number] = _fact_of(row, dataset)
         except _RowError as problem:
             problems.append(f"table, row {number}, column {problem.column!r}: {problem}")
         except InvalidValueError as error:
             problems.append(f"table, row {number}: {error}")
+    if not problems:
+        _Derivations(rows, facts, dataset, problems).resolve()
     if problems:
         raise DataFileError(problems)
-    return tuple(facts)
+    return tuple(facts[number] for number in range(1, len(rows) + 1))
 
 
 class _RowError(Exception):
@@ -187,7 +244,89 @@ def _fact_of(row: dict[str, Any], dataset: Dataset) -> Fact:
     value = Money(amount if isinstance(amount, Decimal) else str(amount), row["currency"], Period(start, end))
     status = Status.parse(row["status"])
     market = row["market"] or None
-    return Fact(company, Metric(row["metric"]), value, row["basis"] or "", status, sources, market=market)
+    counted = row["counted_as_start"], row["counted_as_end"]
+    counted_as = Period(*counted) if all(isinstance(day, dt.date) for day in counted) else None
+    if counted_as is None and counted != (None, None):
+        raise _RowError("counted_as_start", f"expected dates or nulls, got {counted[0]!r} and {counted[1]!r}")
+    return Fact(
+        company, Metric(row["metric"]), value, row["basis"] or "", status, sources, market=market,
+        note=row["note"] or "", counted_as=counted_as, segment=row["segment"] or None,
+    )
+
+
+class _Derivations:
+    """Gives each derived row its inputs and derivation, inputs first."""
+
+    def __init__(
+        self, rows: list[dict[str, Any]], facts: dict[int, Fact], dataset: Dataset, problems: list[str]
+    ) -> None:
+        self.rows, self.facts, self.dataset, self.problems = rows, facts, dataset, problems
+        self.numbers = {str(row["id"]): number for number, row in enumerate(rows, start=1) if row["id"] is not None}
+        self.done: set[int] = set()
+
+    def resolve(self) -> None:
+        for number in range(1, len(self.rows) + 1):
+            self.derive(number, ())
+
+    def derive(self, number: int, chain: tuple[int, ...]) -> bool:
+        """Derive one row's fact, its inputs first; False (and a problem) when it cannot be."""
+        if number in self.done:
+            return True
+        row = self.rows[number - 1]
+        if number in chain:
+            self.problems.append(f"table, row {number}, column 'inputs': the inputs go round in a circle")
+            return False
+        try:
+            inputs = [self.facts[self.input(token, number, chain)] for token in (row["inputs"] or "").split()]
+            self.facts[number] = _with_derivation(self.facts[number], inputs, row, self.dataset)
+        except _RowError as problem:
+            self.problems.append(f"table, row {number}, column {problem.column!r}: {problem}")
+            return False
+        except CapexModelError as error:
+            self.problems.append(f"table, row {number}, column 'derivation': {error}")
+            return False
+        self.done.add(number)
+        return True
+
+    def input(self, token: str, number: int, chain: tuple[int, ...]) -> int:
+        """The row number of an input, derived first."""
+        found = self.numbers.get(token)
+        if found is None:
+            raise _RowError("inputs", f"no row has the id {token!r}")
+        if not self.derive(found, (*chain, number)):
+            raise _RowError("inputs", f"its input {token} cannot be read")
+        return found
+
+
+def _with_derivation(fact: Fact, inputs: list[Fact], row: dict[str, Any], dataset: Dataset) -> Fact:
+    import attrs  # noqa: PLC0415
+
+    from capexmodel._calendarize import calendarize  # noqa: PLC0415
+    from capexmodel._provenance import Projection  # noqa: PLC0415
+
+    name, rule = row["derivation"], row["rule"]
+    if name is None and not inputs:
+        return fact
+    if name in ("spread", "share-of-revenue"):
+        return attrs.evolve(fact, derivation=Projection(name, rule or ""), inputs=inputs)
+    if name == "convert" and len(inputs) == 1:
+        source = inputs[0].value
+        conversion = dataset.rates.conversion(source.currency, fact.value.currency, source.period)
+        return attrs.evolve(fact, derivation=conversion, inputs=inputs)
+    if name in ("calendarize", "calendarize quarter-end") and inputs:
+        restated = calendarize(
+            [item.value for item in inputs],
+            fact.value.period,
+            method="quarter-end" if name == "calendarize quarter-end" else "months",
+        )
+        return attrs.evolve(fact, derivation=restated, inputs=inputs)
+    if name is None:
+        return attrs.evolve(fact, inputs=inputs)
+    msg = (
+        f"expected convert (one input), calendarize or calendarize quarter-end (inputs), spread or"
+        f" share-of-revenue, got {show(name)} with {len(inputs)} inputs"
+    )
+    raise InvalidValueError(msg)
 
 
 def from_frame(frame: object, base: Dataset | None = None) -> Dataset:
@@ -205,7 +344,7 @@ def from_frame(frame: object, base: Dataset | None = None) -> Dataset:
     """
     import attrs  # noqa: PLC0415
 
-    from capexmodel._dataset import load_dataset  # noqa: PLC0415
+    from capexmodel._loading import load_dataset  # noqa: PLC0415
 
     dataset = base if base is not None else load_dataset()
     return attrs.evolve(dataset, facts=facts_from_frame(frame, dataset))

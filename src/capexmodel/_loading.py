@@ -1,0 +1,679 @@
+"""Reading datasets from CSV files: the embedded one and users' own, every problem reported by file, line and field."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import stat
+import threading
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Final, TypeVar, get_args
+
+import attrs
+
+from capexmodel._calendarize import Method, calendarize
+from capexmodel._chips import ChipPurchase
+from capexmodel._company import Company, Region
+from capexmodel._conversion import ExchangeRate, RateTable
+from capexmodel._currency import Currency
+from capexmodel._dataset import Dataset, Group, Statement
+from capexmodel._errors import CapexModelError, DataFileError, InvalidValueError, shorten, show
+from capexmodel._facts import Fact
+from capexmodel._fiscal import FiscalCalendar
+from capexmodel._money import Money
+from capexmodel._period import Period
+from capexmodel._provenance import Metric, Source, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from decimal import Decimal
+
+__all__ = ["COLUMNS", "OPTIONAL_COLUMNS", "load_dataset"]
+
+_T = TypeVar("_T")
+
+#: The files a dataset is made of, in the order they are read, and their columns
+#: (all required, in any order).
+COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "sources": ("id", "publisher", "title", "date", "note", "preferred"),
+    "metrics": ("name", "may_be_negative", "description"),
+    "companies": ("id", "name_en", "name_zh", "region", "currency", "fiscal_year_end_month", "tickers"),
+    "groups": ("id", "name_en", "name_zh", "members", "source"),
+    "rates": ("base", "quote", "rate", "window", "source"),
+    "facts": ("company", "metric", "period", "amount", "unit", "currency", "basis", "status", "sources", "market"),
+    "purchases": ("buyer", "chip", "quantity", "unit", "period", "source"),
+    "statements": ("key", "value", "unit", "text_en", "text_zh", "source"),
+}
+
+#: Columns a file may have besides its required ones (empty when absent).
+OPTIONAL_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "facts": ("id", "inputs", "derivation", "note", "counted_as", "segment"),
+}
+
+#: How a derived fact is computed from its inputs (the ``derivation`` column of facts.csv).
+DERIVATIONS: Final = ("convert", "calendarize", "calendarize quarter-end")
+
+#: Larger files are refused before they are read.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+#: At most this many problems are listed; the rest are counted.
+MAX_PROBLEMS = 100
+
+_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
+class _Problems:
+    """Every problem found while reading, by file, line and field."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[str, int, str]] = []
+
+    def add(self, where: str, line: int, field: str | None, message: str) -> None:
+        place = f"{where}, line {line}" + (f", field {field!r}" if field else "")
+        self.found.append((where, line, f"{place}: {message}"))
+
+    @property
+    def lines(self) -> list[str]:
+        """The problems, file by file in the order read, line by line (the first `MAX_PROBLEMS`, then a count)."""
+        files = {where: index for index, where in enumerate(dict.fromkeys(where for where, _, _ in self.found))}
+        ordered = sorted(self.found, key=lambda problem: (files[problem[0]], problem[1]))
+        shown = [text for _, _, text in ordered[:MAX_PROBLEMS]]
+        if len(ordered) > MAX_PROBLEMS:
+            shown.append(f"... and {len(ordered) - MAX_PROBLEMS:,} more problems")
+        return shown
+
+
+_Row = tuple[int, dict[str, str]]
+
+
+class _Lines:
+    """The lines of a CSV text for `csv.reader`, leaving out comment lines between records.
+
+    A comment is a line whose first character other than a space is ``#``, outside
+    any record: a quoted ``"#1"`` is a value, and so is a ``#`` inside a quoted field
+    that spans lines.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._lines = io.StringIO(text, newline="")
+        self.number = 0
+        self.record_start = 0
+        self.between_records = True
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        while True:
+            line = next(self._lines)
+            self.number += 1
+            if not self.between_records:
+                return line
+            if not line.lstrip(" \t").startswith("#"):
+                self.record_start = self.number
+                self.between_records = False
+                return line
+
+
+def _read(name: str, data: bytes, kind: str, problems: _Problems) -> list[_Row]:
+    """The rows of one CSV file, each with the line it starts on."""
+    text = _decode(name, data, problems)
+    if text is None:
+        return []
+    lines = _Lines(text)
+    reader = csv.reader(lines)
+    header: list[str] | None = None
+    rows: list[_Row] = []
+    try:
+        for cells in reader:
+            lines.between_records = True
+            line = lines.record_start
+            if not "".join(cells).strip():
+                continue
+            if header is None:
+                header = [cell.strip() for cell in cells]
+                if not _check_header(name, line, header, kind, problems):
+                    return []
+            elif len(cells) != len(header):
+                problems.add(name, line, None, f"expected {len(header)} fields, got {len(cells)}")
+            else:
+                row = dict.fromkeys(OPTIONAL_COLUMNS.get(kind, ()), "")
+                row.update((key, value.strip()) for key, value in zip(header, cells, strict=True))
+                rows.append((line, row))
+    except csv.Error as error:
+        problems.add(name, lines.number, None, f"not valid CSV: {error}")
+    if header is None:
+        problems.add(name, 1, None, f"the file is empty; expected a header: {', '.join(COLUMNS[kind])}")
+    return rows
+
+
+def _decode(name: str, data: bytes, problems: _Problems) -> str | None:
+    """The file's text, or None (and a problem) when it is binary or not UTF-8 (size is checked before reading)."""
+    if b"\0" in data:
+        problems.add(name, 1, None, "the file is binary (it holds NUL bytes); expected UTF-8 CSV text")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problems.add(name, line, None, f"the file is not UTF-8 text ({error.reason} at byte {error.start})")
+        return None
+
+
+def _check_header(name: str, line: int, header: list[str], kind: str, problems: _Problems) -> bool:
+    expected = COLUMNS[kind]
+    allowed = (*expected, *OPTIONAL_COLUMNS.get(kind, ()))
+    missing = [column for column in expected if column not in header]
+    unknown = [column for column in header if column not in allowed]
+    unknown += [f"{column} (twice)" for column in dict.fromkeys(header) if header.count(column) > 1]
+    if missing or unknown:
+        wrong = ", ".join([*(f"missing {c!r}" for c in missing), *(f"unknown {c!r}" for c in unknown)])
+        optional = OPTIONAL_COLUMNS.get(kind)
+        also = f" (and optionally {', '.join(optional)})" if optional else ""
+        problems.add(name, line, None, f"the header has {wrong}; expected {', '.join(expected)}{also}")
+        return False
+    return True
+
+
+def _number(text: str, unit: str) -> Decimal:
+    from capexmodel._format import parse_number  # noqa: PLC0415 -- formatting loads babel, only when a file is read
+
+    if not text:
+        msg = "expected a number, got an empty field"
+        raise InvalidValueError(msg)
+    return parse_number(f"{text}{unit}" if not unit.isascii() else f"{text} {unit}".strip())
+
+
+def _yes_no(text: str) -> bool:
+    if text not in ("yes", "no", ""):
+        msg = f"expected yes or no, got {show(text)}"
+        raise InvalidValueError(msg)
+    return text == "yes"
+
+
+def _date(text: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        msg = f"expected a date such as 2025-04-14, got {show(text)}"
+        raise InvalidValueError(msg) from None
+
+
+def _derivation(text: str) -> str:
+    if text and text not in DERIVATIONS:
+        msg = f"expected one of {', '.join(map(repr, DERIVATIONS))} or nothing, got {show(text)}"
+        raise InvalidValueError(msg)
+    return text
+
+
+@attrs.define
+class _Pending:
+    """A derived fact's row, waiting for its inputs to be read."""
+
+    where: str
+    line: int
+    fact: Fact
+    inputs: tuple[str, ...]
+    derivation: str
+    row_id: str
+    index: int
+    """Where the fact sits in the dataset's facts."""
+
+
+class _Builder:
+    """Turns rows into model objects, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, base: Dataset | None, problems: _Problems) -> None:
+        self.problems = problems
+        self.sources: dict[str, Source] = dict(base.sources) if base else {}
+        self.preferred: list[Source] = []  # the files' own preferred sources come first
+        self.base_preferred: list[Source] = list(base.preferred_sources) if base else []
+        self.companies: dict[str, Company] = {company.id: company for company in base.companies} if base else {}
+        self.groups: dict[str, Group] = {group.id: group for group in base.groups} if base else {}
+        self.facts: list[Fact] = list(base.facts) if base else []
+        self.rates: list[ExchangeRate] = list(base.rates.rates) if base else []
+        self.purchases: list[ChipPurchase] = list(base.purchases) if base else []
+        self.statements: list[Statement] = list(base.statements) if base else []
+        self.statement_keys = {statement.key for statement in self.statements}
+        self.where, self.line = "", 0
+
+    def parse(self, field: str | None, parse: Callable[..., _T], *args: object, **kwargs: object) -> _T | None:
+        """Parse one field of the current row, recording a problem (and giving None) when it is malformed."""
+        try:
+            return parse(*args, **kwargs)
+        except CapexModelError as error:
+            self.problems.add(self.where, self.line, field, str(error))
+            return None
+
+    def rows(self, where: str, rows: list[_Row]) -> Iterable[dict[str, str]]:
+        """Each row, with the current file and line set for the problems found in it."""
+        for line, row in rows:
+            self.where, self.line = where, line
+            yield row
+
+    def problem(self, field: str | None, message: str) -> None:
+        self.problems.add(self.where, self.line, field, message)
+
+    def source_ids(self, field: str, text: str) -> tuple[Source, ...] | None:
+        found = []
+        for source_id in text.split():
+            if source_id not in self.sources:
+                self.problem(field, f"unknown source {source_id!r}; expected one of the sources' ids")
+                return None
+            found.append(self.sources[source_id])
+        return tuple(found)
+
+    def one_source(self, text: str) -> Source | bool | None:
+        """The one source a row cites (None for none), or False after a problem."""
+        sources = self.source_ids("source", text)
+        if sources is None:
+            return False
+        if len(sources) > 1:
+            self.problem("source", f"expected one source id, got {text!r}")
+            return False
+        return sources[0] if sources else None
+
+    def company_of(self, field: str, text: str) -> Company | None:
+        company = self.companies.get(text)
+        if company is None:
+            self.problem(field, f"unknown company {text!r}; expected one of the companies' ids")
+        return company
+
+    def name(self, field: str, text: str, noun: str, taken: Iterable[str]) -> bool:
+        """Check a new id (or key): letters, digits, '-' and '_', not taken yet."""
+        if not _NAME.fullmatch(text):
+            self.problem(field, f"a {noun} {field} is letters, digits, '-' and '_', got {text!r}")
+            return False
+        if text in taken:
+            self.problem(field, f"the {noun} {text!r} is defined twice")
+            return False
+        return True
+
+    def add_sources(self, where: str, rows: list[_Row]) -> None:
+        for row in self.rows(where, rows):
+            if not self.name("id", row["id"], "source", self.sources):
+                continue
+            date = self.parse("date", _date, row["date"])
+            preferred = self.parse("preferred", _yes_no, row["preferred"])
+            source = self.parse("publisher", Source, row["publisher"], row["title"], date, row["note"] or None)
+            if source is not None and preferred is not None and (date is not None or not row["date"]):
+                self.sources[row["id"]] = source
+                if preferred:
+                    self.preferred.append(source)
+
+    def add_metrics(self, where: str, rows: list[_Row]) -> None:
+        for row in self.rows(where, rows):
+            may_be_negative = self.parse("may_be_negative", _yes_no, row["may_be_negative"])
+            if may_be_negative is not None:
+                self.parse(
+                    "name", Metric.declare, row["name"], may_be_negative=may_be_negative, description=row["description"]
+                )
+
+    def add_companies(self, where: str, rows: list[_Row]) -> None:
+        for row in self.rows(where, rows):
+            if row["id"] in self.companies:
+                self.problem("id", f"the company {row['id']!r} is defined twice")
+                continue
+            checks = [
+                self.parse("fiscal_year_end_month", _calendar, row["fiscal_year_end_month"]),
+                self.parse("region", Region, row["region"]),
+                self.parse("currency", Currency, row["currency"]),
+            ]
+            if any(check is None for check in checks):
+                continue
+            company = self.parse(None, _company, row, checks[0])
+            if company is not None:
+                self.companies[company.id] = company
+
+    def add_groups(self, where: str, rows: list[_Row]) -> None:
+        for row in self.rows(where, rows):
+            if not self.name("id", row["id"], "group", self.groups):
+                continue
+            members = row["members"].split()
+            unknown = [member for member in members if member not in self.companies]
+            if unknown:
+                self.problem("members", f"unknown companies {', '.join(map(repr, unknown))}")
+                continue
+            source = self.one_source(row["source"])
+            if source is False:
+                continue
+            group = self.parse("members", Group, row["id"], row["name_en"], row["name_zh"], members, source)
+            if group is not None:
+                self.groups[group.id] = group
+
+    def add_rates(self, where: str, rows: list[_Row]) -> None:
+        seen = {(frozenset((rate.base, rate.quote)), rate.window) for rate in self.rates}
+        for row in self.rows(where, rows):
+            base = self.parse("base", Currency, row["base"])
+            quote = self.parse("quote", Currency, row["quote"])
+            window = self.parse("window", Period.parse, row["window"])
+            source = self.one_source(row["source"])
+            if base is None or quote is None or window is None or source is False:
+                continue
+            rate = self.parse("rate", ExchangeRate, base, quote, row["rate"], window, source)
+            if rate is None:
+                continue
+            key = (frozenset((base, quote)), window)
+            if key in seen:
+                self.problem(None, f"a second {base}/{quote} rate over {window}: one rate per pair and window")
+                continue
+            seen.add(key)
+            self.rates.append(rate)
+
+    def add_facts(self, where: str, rows: list[_Row]) -> None:
+        table = RateTable(self.rates)
+        seen = {_fact_key(fact) for fact in self.facts}
+        ids: dict[str, Fact | _Pending] = {}
+        pending: list[_Pending] = []
+        for row in self.rows(where, rows):
+            fact = self.fact(row)
+            inputs = tuple(row["inputs"].split())
+            derivation = self.parse("derivation", _derivation, row["derivation"])
+            if fact is None or derivation is None or not self.derivable(inputs, derivation, row["id"], ids):
+                continue
+            if _fact_key(fact) in seen:
+                what = f"{fact.company.id} {fact.metric} over {fact.value.period} ({fact.basis or 'no basis'})"
+                self.problem(None, f"a duplicate fact: {what}")
+                continue
+            seen.add(_fact_key(fact))
+            item: Fact | _Pending = fact
+            if inputs:
+                item = _Pending(where, self.line, fact, inputs, derivation, row["id"], len(self.facts))
+                pending.append(item)
+            if row["id"]:
+                ids[row["id"]] = item
+            self.facts.append(fact)  # a derived fact takes its place once its inputs are read
+        resolved: dict[int, Fact | None] = {}
+        for item in pending:
+            derived = self.derive(item, ids, table, resolved, ())
+            if derived is not None:
+                self.facts[item.index] = derived
+
+    def derivable(self, inputs: tuple[str, ...], derivation: str, row_id: str, ids: Iterable[str]) -> bool:
+        """Check a row's id, and that it names inputs exactly when it names a derivation."""
+        if bool(inputs) != bool(derivation):
+            field = "derivation" if inputs else "inputs"
+            self.problem(field, "a derived fact names both its inputs and its derivation")
+            return False
+        return not row_id or self.name("id", row_id, "fact", ids)
+
+    def fact(self, row: dict[str, str]) -> Fact | None:
+        """The fact of one row, without its derivation; None after a problem."""
+        company = self.company_of("company", row["company"])
+        metric = self.parse("metric", Metric, row["metric"])
+        period = self.parse("period", Period.parse, row["period"])
+        amount = self.parse("amount", _number, row["amount"], row["unit"])
+        currency = self.parse("currency", Currency, row["currency"])
+        status = self.parse("status", Status.parse, row["status"])
+        sources = self.source_ids("sources", row["sources"])
+        market = self.parse("market", Region, row["market"]) if row["market"] else None
+        counted_as = self.parse("counted_as", Period.parse, row["counted_as"]) if row["counted_as"] else None
+        if (
+            company is None or metric is None or period is None or amount is None or currency is None
+            or status is None or sources is None or (row["market"] and market is None)
+            or (row["counted_as"] and counted_as is None)
+        ):
+            return None
+        if amount < 0 and not metric.definition.may_be_negative:
+            self.problem("amount", f"{metric} is never negative, got {row['amount']} {row['unit']}".rstrip())
+            return None
+        value = Money(amount, currency, period)
+        return self.parse(
+            "metric", Fact, company, metric, value, row["basis"], status, sources, market=market,
+            note=row["note"], counted_as=counted_as, segment=row["segment"] or None,
+        )
+
+    def derive(
+        self,
+        item: _Pending,
+        ids: dict[str, Fact | _Pending],
+        table: RateTable,
+        resolved: dict[int, Fact | None],
+        chain: tuple[str, ...],
+    ) -> Fact | None:
+        """The derived fact of a pending row, its inputs resolved first; None (and a problem) when it cannot be."""
+        if id(item) in resolved:
+            return resolved[id(item)]
+        self.where, self.line = item.where, item.line
+        if item.row_id in chain:
+            self.problem("inputs", f"the inputs go round in a circle: {' -> '.join([*chain, item.row_id])}")
+            resolved[id(item)] = None
+            return None
+        inputs: list[Fact] = []
+        for input_id in item.inputs:
+            found = ids.get(input_id)
+            if isinstance(found, _Pending):
+                found = self.derive(found, ids, table, resolved, (*chain, item.row_id))
+                self.where, self.line = item.where, item.line
+            if found is None:
+                if input_id not in ids:
+                    self.problem("inputs", f"unknown fact id {input_id!r}; expected the id of a fact in this file")
+                resolved[id(item)] = None
+                return None
+            inputs.append(found)
+        derived = self.parse("inputs", _with_derivation, item.fact, inputs, item.derivation, table)
+        resolved[id(item)] = derived
+        return derived
+
+    def add_purchases(self, where: str, rows: list[_Row]) -> None:
+        seen = {(p.buyer_id, p.chip.name, p.period) for p in self.purchases}
+        for row in self.rows(where, rows):
+            buyer = self.company_of("buyer", row["buyer"])
+            quantity = self.parse("quantity", _count, row["quantity"], row["unit"])
+            period = self.parse("period", Period.parse, row["period"])
+            source = self.one_source(row["source"])
+            if buyer is None or quantity is None or period is None or source is False:
+                continue
+            purchase = self.parse("chip", ChipPurchase, buyer, row["chip"], quantity, period, source)
+            if purchase is None:
+                continue
+            key = (buyer.id, purchase.chip.name, period)
+            if key in seen:
+                self.problem(None, f"a duplicate purchase: {buyer.id} {purchase.chip.name} over {period}")
+                continue
+            seen.add(key)
+            self.purchases.append(purchase)
+
+    def add_statements(self, where: str, rows: list[_Row]) -> None:
+        for row in self.rows(where, rows):
+            if not self.name("key", row["key"], "statement", self.statement_keys):
+                continue
+            value = self.parse("value", _number, row["value"], "")
+            sources = self.source_ids("source", row["source"])
+            if sources == ():
+                self.problem("source", "expected a source id")
+            if value is None or not sources:
+                continue
+            texts = row["text_en"], row["text_zh"]
+            self.statement_keys.add(row["key"])
+            self.statements.append(Statement(row["key"], value, row["unit"], *texts, sources[0]))
+
+    def dataset(self) -> Dataset:
+        table = RateTable(self.rates)  # one rate per pair and window is checked row by row
+        if self.problems.found:
+            raise DataFileError(self.problems.lines)
+        return Dataset(
+            tuple(self.companies.values()), dict(self.sources), tuple(self.facts), table, tuple(self.purchases),
+            tuple(self.statements), tuple(dict.fromkeys([*self.preferred, *self.base_preferred])),
+            tuple(self.groups.values()),
+        )
+
+
+def _with_derivation(fact: Fact, inputs: list[Fact], derivation: str, table: RateTable) -> Fact:
+    """`fact` with its inputs and the derivation that computes it from them, checked."""
+    expected = Status.combine(item.status for item in inputs)
+    if fact.status != expected:
+        why = "an input is an estimate or guidance" if expected is Status.ESTIMATE else "it is computed"
+        msg = f"a fact derived from {_ids(inputs)} is {expected.value!r} ({why}), got {fact.status.value!r}"
+        raise InvalidValueError(msg)
+    if derivation == "convert":
+        if len(inputs) != 1:
+            msg = f"a conversion has one input, got {len(inputs)}"
+            raise InvalidValueError(msg)
+        source = inputs[0].value
+        if source.period != fact.value.period:
+            msg = f"a conversion keeps the period: the input is over {source.period}, the fact over {fact.value.period}"
+            raise InvalidValueError(msg)
+        conversion = table.conversion(source.currency, fact.value.currency, source.period)
+        return attrs.evolve(fact, derivation=conversion, inputs=inputs)
+    method: Method = "quarter-end" if derivation == "calendarize quarter-end" else "months"
+    assert method in get_args(Method)  # noqa: S101 -- DERIVATIONS names only these
+    restated = calendarize([item.value for item in inputs], fact.value.period, method=method)
+    return attrs.evolve(fact, derivation=restated, inputs=inputs)
+
+
+def _ids(inputs: list[Fact]) -> str:
+    return ", ".join(f"{item.company.id} {item.metric} over {item.value.period}" for item in inputs)
+
+
+def _company(row: dict[str, str], calendar: FiscalCalendar) -> Company:
+    return Company(
+        id=row["id"], name_en=row["name_en"], name_zh=row["name_zh"], region=row["region"],
+        fiscal_calendar=calendar, currency=row["currency"], tickers=row["tickers"].split(),
+    )
+
+
+def _fact_key(fact: Fact) -> tuple[object, ...]:
+    key = (fact.company.id, fact.metric, fact.value.period, fact.value.currency, fact.basis, fact.market)
+    return (*key, fact.segment, fact.sources)
+
+
+def _calendar(text: str) -> FiscalCalendar:
+    text = text or "12"
+    if not re.fullmatch(r"[0-9]{1,2}", text):
+        msg = f"expected a month number from 1 to 12, got {show(text)}"
+        raise InvalidValueError(msg)
+    return FiscalCalendar(year_end_month=int(text))
+
+
+def _count(text: str, unit: str) -> int:
+    quantity = _number(text, unit)
+    if quantity < 0 or quantity != quantity.to_integral_value():
+        msg = f"expected a whole number of chips, zero or more, got {text}{unit}"
+        raise InvalidValueError(msg)
+    return int(quantity)
+
+
+def _build(files: dict[str, tuple[str, bytes]], base: Dataset | None) -> Dataset:
+    problems = _Problems()
+    builder = _Builder(base, problems)
+    for kind in COLUMNS:
+        if kind in files:
+            name, data = files[kind]
+            getattr(builder, f"add_{kind}")(name, _read(name, data, kind, problems))
+    return builder.dataset()
+
+
+_embedded: Dataset | None = None
+_embedding = threading.Lock()
+
+
+def _embedded_dataset() -> Dataset:
+    """The embedded dataset, read once (and once only, whichever thread asks first)."""
+    global _embedded  # noqa: PLW0603 -- the embedded dataset is read once
+    with _embedding:
+        if _embedded is None:
+            folder = resources.files("capexmodel") / "data"
+            files = {kind: (f"{kind}.csv", (folder / f"{kind}.csv").read_bytes()) for kind in COLUMNS}
+            _embedded = _build(files, None)
+        return _embedded
+
+
+def load_dataset(path: str | os.PathLike[str] | None = None, *, replace: bool = False) -> Dataset:
+    """The embedded dataset, or data read from CSV files merged into it (or replacing it).
+
+    `path` is a folder holding any of ``sources.csv``, ``metrics.csv``,
+    ``companies.csv``, ``groups.csv``, ``rates.csv``, ``facts.csv``,
+    ``purchases.csv`` and ``statements.csv``, or one such file. By default the
+    files add to the embedded dataset (they may cite its companies and sources, and
+    may not define them again); with ``replace=True`` they are the whole dataset.
+    Every malformed row is reported, by file, line and field, in one
+    `DataFileError`; nothing is dropped, and a ``.csv`` file that is not one of
+    these (or not a regular file) is an error too. Files are only parsed as CSV:
+    nothing in them runs.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> ds = cm.load_dataset()
+        >>> len(ds.companies), ds.rates.rates[0].rate
+        (14, Decimal('7.230'))
+    """
+    if path is not None and not isinstance(path, str | os.PathLike):
+        msg = f"load_dataset() takes a path to a folder or a file, got {show(path)}"
+        raise InvalidValueError(msg)
+    if path is None:
+        return _embedded_dataset()
+    return _build(_user_files(Path(path)), None if replace else _embedded_dataset())
+
+
+def _user_files(path: Path) -> dict[str, tuple[str, bytes]]:
+    try:
+        return _read_files(path)
+    except OSError as error:
+        raise DataFileError([f"{shorten(str(path))}: cannot read it: {error.strerror or error}"]) from None
+
+
+def _read_files(path: Path) -> dict[str, tuple[str, bytes]]:
+    if path.is_dir():
+        found = _folder(path)
+    elif path.exists() or path.is_symlink():
+        if path.suffix != ".csv" or path.stem not in COLUMNS:
+            raise DataFileError([f"{path}: cannot tell what the file holds from its name; expected one of {_NAMES}"])
+        if not _is_regular_file(path):
+            raise DataFileError([f"{path}: not a regular file; expected a CSV file"])
+        found = {path.stem: path}
+    else:
+        raise DataFileError([f"{path}: no such file or folder"])
+    files = {}
+    for kind in COLUMNS:
+        if kind in found:
+            files[kind] = (str(found[kind]), _contents(found[kind]))
+    return files
+
+
+_NAMES = ", ".join(f"{kind}.csv" for kind in COLUMNS)
+
+
+def _folder(path: Path) -> dict[str, Path]:
+    """The data files of a folder; any other ``.csv`` file (whatever the case of its suffix) is an error."""
+    found: dict[str, Path] = {}
+    problems = []
+    for entry in sorted(path.iterdir()):
+        if entry.suffix.lower() != ".csv":
+            continue
+        if entry.suffix != ".csv" or entry.stem not in COLUMNS:
+            problems.append(f"{entry}: not a data file name; expected any of {_NAMES}")
+        elif not _is_regular_file(entry):
+            problems.append(f"{entry}: not a regular file; expected a CSV file")
+        else:
+            found[entry.stem] = entry
+    if problems:
+        raise DataFileError(problems)
+    if not found:
+        raise DataFileError([f"{path}: no data files here; expected any of {_NAMES}"])
+    return found
+
+
+def _contents(file: Path) -> bytes:
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            limit = f"data files are limited to {MAX_FILE_BYTES:,}"
+            raise DataFileError([f"{file}: the file is {size:,} bytes; {limit}"])
+        return file.read_bytes()
+    except OSError as error:
+        raise DataFileError([f"{file}: cannot read the file: {error.strerror or error}"]) from None
+
+
+def _is_regular_file(path: Path) -> bool:
+    """Whether `path` is a regular file (following links): not a folder, a pipe, a device or a dangling link."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except FileNotFoundError:
+        return False

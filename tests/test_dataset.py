@@ -150,7 +150,8 @@ class TestFiguresAsReported:
         assert at_six.value / at_article.value == Decimal("7.230") / Decimal("6.0")
         assert all(fact.derivation.rates == other.rates for fact in at_six.facts)  # type: ignore[union-attr]
 
-    @given(st.decimals(min_value=Decimal("0.5"), max_value=Decimal(50), places=4), st.sampled_from(["direct", "inverse"]))
+    @given(st.decimals(min_value=Decimal("0.5"), max_value=Decimal(50), places=4),
+           st.sampled_from(["direct", "inverse"]))
     def test_for_any_rate_the_china_total_is_the_yuan_inputs_converted(self, rate, direction):
         exchange = (cm.ExchangeRate("USD", "CNY", rate, Y24) if direction == "direct"
                     else cm.ExchangeRate("CNY", "USD", rate, Y24))
@@ -198,12 +199,12 @@ class TestFiguresAsReported:
         with pytest.raises(cm.InvalidValueError, match="rates must be a capexmodel.RateTable"):
             DS.recompute(DS.fact("oracle", "capex", Y24), rates="7.2")  # type: ignore[arg-type]
         with pytest.raises(cm.InvalidValueError, match="rates must be a capexmodel.RateTable"):
-            DS.convert(DS.fact("oracle", "capex", Y24), "CNY", rates="7.2")  # type: ignore[arg-type]
+            DS.convert(DS.fact("oracle", "capex", Y24), "CNY", rates="7.2")  # type: ignore[call-overload]
 
     def test_recomputing_a_conversion_at_other_rates(self):
         other = cm.RateTable([cm.ExchangeRate("USD", "CNY", "8", Y24)])
         baidu = DS.recompute(DS.fact("baidu", "capex", Y24), rates=other)
-        assert baidu.value == cm.Money(Decimal("7953000000") / 8, "USD", Y24)
+        assert baidu.value == cm.Money(Decimal(7953000000) / 8, "USD", Y24)
         assert baidu.inputs == DS.fact("baidu", "capex", Y24).inputs
 
     def test_the_corrected_bases(self):
@@ -334,7 +335,7 @@ class TestDatasetAnalyses:
         compared = [*DS.group("us-five").members, *DS.group("china-seven").members]
         intensities = {company: DS.intensity(company, Y24) for company in compared}
         assert len(intensities) == 12
-        assert intensities["tencent"] == Decimal("77361") / Decimal("660257")  # capex re-derived in yuan
+        assert intensities["tencent"] == Decimal(77361) / Decimal(660257)  # capex re-derived in yuan
         assert intensities["oracle"] == Decimal(14900) / Decimal(55783)  # both over March 2024 - February 2025
         assert intensities["microsoft"] == Decimal(75600) / Decimal(261802)
 

@@ -290,7 +290,7 @@ class TestDerivedFacts:
         (yuan,) = dollars.inputs
         assert isinstance(yuan.derivation, cm.Calendarization)
         assert [str(item.value.period) for item in yuan.inputs] == ["2024-H1", "2024-H2"]
-        assert ds.recompute(dollars).value == cm.Money(Decimal("7230000000") / Decimal("7.230"), "USD", Y24)
+        assert ds.recompute(dollars).value == cm.Money(Decimal(7230000000) / Decimal("7.230"), "USD", Y24)
 
     def test_derivations_are_checked(self, tmp_path):
         write(tmp_path, "companies", "acme,Acme,阿克米,CN,CNY,12,")

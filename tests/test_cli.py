@@ -255,3 +255,23 @@ def test_cjk_font_lookup_finds_an_installed_font_or_none():
     from capexmodel import _charts  # noqa: PLC0415
 
     assert _charts.cjk_font() in (None, *_charts.CJK_FONTS)
+
+
+def test_the_fourth_quarter_ranking_notes_what_it_cannot_rank(tmp_path):
+    (tmp_path / "facts.csv").write_text(
+        "company,metric,period,amount,unit,currency,basis,status,sources,market\n"
+        "meta,capex,2024-Q4,1,亿,USD,one,reported,zheshang,\n"
+        "meta,capex,2024-Q4,2,亿,USD,two,reported,zheshang,\n"
+        "meta,capex,2023-Q4,1,亿,USD,,reported,zheshang,\n", encoding="utf-8")
+    from capexmodel._report import build_report  # noqa: PLC0415
+
+    report = build_report(cm.load_dataset(tmp_path), "en_US")
+    growth = next(section for section in report.sections if section.key == "capex_growth_q4_2024")
+    assert [row["company"] for row in growth.rows] == ["Tencent", "Amazon", "Alphabet (Google)"]
+    assert [row["rank"] for row in growth.rows] == ["1", "2", "3"]
+    assert any(note.startswith("meta: several capex facts for meta over 2024-Q4") for note in growth.notes)
+    assert "In Q4 2024, Tencent's capex growth ranked first among the companies (figure 4)" in growth.notes
+    zh = build_report(cm.load_dataset(), "zh_CN")
+    growth_zh = next(section for section in zh.sections if section.key == "capex_growth_q4_2024")
+    assert growth_zh.rows[0]["growth"] == "386%"
+    assert any("微软、Meta" in note for note in growth_zh.notes)

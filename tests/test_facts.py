@@ -1,5 +1,6 @@
 import datetime as dt
 
+import attrs
 import pytest
 
 import capexmodel as cm
@@ -162,6 +163,13 @@ class TestFact:
             ({"sources": FILING}, "sources must be a list or tuple of Source"),
             ({"sources": ["Tencent"]}, "sources must hold Source values, got 'Tencent'"),
             ({"derivation": "calendarized"}, "must be a Calendarization, a Conversion, a Projection or None"),
+            ({"value": cm.Money(-1, "CNY", Y24)}, "capex is never negative, got -1 CNY over 2024 for tencent"),
+            ({"segment": " "}, "segment must be a non-empty string or None, got ' '"),
+            ({"segment": 3}, "segment must be a non-empty string or None, got 3"),
+            ({"counted_as": Y24}, "counted_as is for a period other than the one the value covers"),
+            ({"counted_as": "2024"}, "counted_as must be a Period or None"),
+            ({"inputs": ["fact"]}, "inputs must hold Fact values"),
+            ({"note": None}, "note must be a string, got None"),
         ],
     )
     def test_fields_are_validated(self, fields, message):
@@ -196,6 +204,17 @@ class TestDerive:
 
     def test_a_single_fact_is_accepted_as_inputs(self):
         assert cm.Fact.derive(cm.Money(1, "CNY", Y24), capex(1)).sources == (FILING,)
+
+    def test_the_inputs_are_kept_with_their_shared_segment_and_counted_period(self):
+        window = cm.Period.parse("2024-03/2025-02")
+        oracle = cm.Fact(TENCENT, "capex", cm.Money(149, "CNY", window), counted_as=Y24, segment="cloud")
+        derived = cm.Fact.derive(cm.Money(20, "CNY", window), [oracle])
+        assert derived.inputs == (oracle,)
+        assert (derived.counted_as, derived.segment) == (Y24, "cloud")
+        relabelled = cm.Fact.derive(cm.Money(20, "CNY", Y24), [oracle])  # now over the period it was counted as
+        assert relabelled.counted_as is None
+        mixed = cm.Fact.derive(cm.Money(1, "CNY", Y24), [capex(1), attrs.evolve(capex(2), segment="cloud")])
+        assert mixed.segment is None
 
     def test_differing_inputs_need_explicit_fields(self):
         mixed = [capex(1, basis="compute-only"), capex(2, basis="")]

@@ -105,3 +105,71 @@ def test_reading_other_tables_needs_narwhals(monkeypatch):
     monkeypatch.setitem(sys.modules, "narwhals", None)
     with pytest.raises(cm.InvalidValueError, match="frames extra"):
         frames.from_frame(frame)
+
+
+def test_derived_facts_bring_their_inputs_and_derivations():
+    y24 = cm.CalendarYear(2024)
+    tencent = DS.fact("tencent", "capex", y24)
+    plan = DS.fact("alibaba", "capex", "2025-01/2027-12")
+    spread = cm.spread_plan(plan, [cm.CalendarYear(2025), cm.CalendarYear(2026), cm.CalendarYear(2027)])[0]
+    converted = DS.convert(DS.fact("bytedance", "capex", y24), "USD")
+    oracle = DS.fact("oracle", "capex", y24)
+    quarter_end = attrs.evolve(oracle, derivation=cm.calendarize([item.value for item in oracle.inputs],
+                                                                 oracle.value.period, method="quarter-end"))
+    facts = (tencent, spread, converted, quarter_end)
+    table = frames.facts_table(facts, {source: key for key, source in DS.sources.items()})
+    rows = table.to_pylist()
+    assert len(rows) == 4 + 1 + 1 + 1 + 4  # each fact's inputs follow, once
+    assert [row["derivation"] for row in rows[:4]] == ["convert", "spread", "convert", "calendarize quarter-end"]
+    assert rows[1]["rule"] == spread.derivation.rule  # type: ignore[union-attr]
+    back = frames.facts_from_frame(table, DS)
+    assert back[:4] == facts
+
+
+def test_an_input_equal_to_a_row_is_cited_by_that_row():
+    oracle = DS.fact("oracle", "capex", cm.CalendarYear(2024))
+    quarters = [attrs.evolve(item) for item in oracle.inputs]  # equal, not the same objects
+    table = frames.facts_table([*quarters, oracle], {source: key for key, source in DS.sources.items()})
+    assert table.num_rows == 5
+    assert table.column("inputs").to_pylist()[4] == "1 2 3 4"
+
+
+def _rows_of(*facts):
+    return frames.facts_table(facts, {source: key for key, source in DS.sources.items()}).to_pylist()
+
+
+def test_malformed_derivations_are_reported_by_row_and_column():
+    import pyarrow as pa  # noqa: PLC0415
+
+    tencent = DS.fact("tencent", "capex", cm.CalendarYear(2024))
+    rows = _rows_of(tencent)
+
+    def problems(*changed):
+        table = pa.Table.from_pylist(list(changed), schema=frames.facts_table([tencent], {
+            source: key for key, source in DS.sources.items()}).schema)
+        with pytest.raises(cm.DataFileError) as caught:
+            frames.facts_from_frame(table, DS)
+        return caught.value.problems
+
+    assert problems({**rows[0], "inputs": "9"}, rows[1]) == (
+        "table, row 1, column 'inputs': no row has the id '9'",)
+    assert problems({**rows[0], "inputs": "2"}, {**rows[1], "inputs": "1", "derivation": "convert"}) == (
+        "table, row 1, column 'inputs': the inputs go round in a circle",
+        "table, row 2, column 'inputs': its input 1 cannot be read",
+    )
+    assert problems({**rows[0], "derivation": "sum"}, rows[1])[0].startswith(
+        "table, row 1, column 'derivation': expected convert (one input), calendarize")
+    assert problems({**rows[0], "derivation": "spread", "rule": None}, rows[1])[0].startswith(
+        "table, row 1, column 'derivation': rule must be a non-empty string")
+    assert problems({**rows[1], "counted_as_start": cm.CalendarYear(2024).start})[0] == (
+        "table, row 1, column 'counted_as_start': expected dates or nulls, got datetime.date(2024, 1, 1) and None")
+    undeclared = {**rows[0], "derivation": None}
+    assert frames.facts_from_frame(pa.Table.from_pylist([undeclared, rows[1]], schema=frames.facts_table(
+        [tencent], {source: key for key, source in DS.sources.items()}).schema), DS)[0].inputs == tencent.inputs
+
+
+def test_a_table_without_provenance_columns_still_reads():
+    table = frames.to_frame(DS, "pyarrow").select(list(frames.COLUMNS))
+    facts = frames.facts_from_frame(table, DS)
+    assert [fact.value for fact in facts] == [fact.value for fact in DS.facts]
+    assert all(not fact.inputs for fact in facts)

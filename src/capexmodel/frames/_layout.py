@@ -53,11 +53,11 @@ def _amount_type(amounts: list[Decimal]) -> pa.DataType:
 def _closed(facts: Iterable[Fact]) -> list[Fact]:
     """The facts, then the inputs of derived facts that are not among them (each once)."""
     rows = list(facts)
-    seen = {id(fact) for fact in rows}
+    known = set(rows)
     for fact in rows:  # grows while it is read: inputs of inputs are added too
         for item in fact.inputs:
-            if id(item) not in seen and item not in rows:
-                seen.add(id(item))
+            if item not in known:
+                known.add(item)
                 rows.append(item)
     return rows
 
@@ -95,7 +95,9 @@ def facts_table(facts: Iterable[Fact], source_ids: Mapping[Source, str]) -> pa.T
     """
     pa = _pyarrow()
     rows = _closed(facts)
-    number = {id(fact): index for index, fact in enumerate(rows, start=1)}
+    number: dict[Fact, int] = {}
+    for index, fact in enumerate(rows, start=1):
+        number.setdefault(fact, index)
     derivations = [_derivation_of(fact) for fact in rows]
     amounts = [fact.value.amount for fact in rows]
     amount_type = _amount_type(amounts)
@@ -111,8 +113,7 @@ def facts_table(facts: Iterable[Fact], source_ids: Mapping[Source, str]) -> pa.T
         "sources": pa.array([" ".join(source_ids[source] for source in fact.sources) for fact in rows], pa.string()),
         "market": pa.array([None if fact.market is None else fact.market.code for fact in rows], pa.string()),
         "id": pa.array(range(1, len(rows) + 1), pa.int64()),
-        "inputs": pa.array([" ".join(str(_number_of(item, rows, number)) for item in fact.inputs) for fact in rows],
-                           pa.string()),
+        "inputs": pa.array([" ".join(str(number[item]) for item in fact.inputs) for fact in rows], pa.string()),
         "derivation": pa.array([name for name, _ in derivations], pa.string()),
         "rule": pa.array([rule for _, rule in derivations], pa.string()),
         "note": pa.array([fact.note for fact in rows], pa.string()),
@@ -121,11 +122,6 @@ def facts_table(facts: Iterable[Fact], source_ids: Mapping[Source, str]) -> pa.T
         "segment": pa.array([fact.segment for fact in rows], pa.string()),
     }
     return pa.table(columns)
-
-
-def _number_of(item: Fact, rows: list[Fact], number: dict[int, int]) -> int:
-    """The row number of an input: the row holding that very fact, else an equal one."""
-    return number.get(id(item)) or rows.index(item) + 1
 
 
 def to_frame(dataset: Dataset, backend: Backend = "pyarrow") -> Any:  # noqa: ANN401 -- the backend decides the type
@@ -263,6 +259,7 @@ class _Derivations:
         self.rows, self.facts, self.dataset, self.problems = rows, facts, dataset, problems
         self.numbers = {str(row["id"]): number for number, row in enumerate(rows, start=1) if row["id"] is not None}
         self.done: set[int] = set()
+        self.failed: set[int] = set()
 
     def resolve(self) -> None:
         for number in range(1, len(self.rows) + 1):
@@ -270,23 +267,28 @@ class _Derivations:
 
     def derive(self, number: int, chain: tuple[int, ...]) -> bool:
         """Derive one row's fact, its inputs first; False (and a problem) when it cannot be."""
-        if number in self.done:
-            return True
+        if number in self.done or number in self.failed:
+            return number in self.done
         row = self.rows[number - 1]
-        if number in chain:
-            self.problems.append(f"table, row {number}, column 'inputs': the inputs go round in a circle")
-            return False
         try:
+            if number in chain:
+                raise _RowError("inputs", "the inputs go round in a circle")  # noqa: TRY301 -- reported below
             inputs = [self.facts[self.input(token, number, chain)] for token in (row["inputs"] or "").split()]
             self.facts[number] = _with_derivation(self.facts[number], inputs, row, self.dataset)
         except _RowError as problem:
-            self.problems.append(f"table, row {number}, column {problem.column!r}: {problem}")
-            return False
+            self.fail(number, f"column {problem.column!r}: {problem}")
         except CapexModelError as error:
-            self.problems.append(f"table, row {number}, column 'derivation': {error}")
-            return False
-        self.done.add(number)
-        return True
+            self.fail(number, f"column 'derivation': {error}")
+        else:
+            self.done.add(number)
+            return True
+        return False
+
+    def fail(self, number: int, problem: str) -> None:
+        """Report a row's problem, once: a row in a circle is reached again on the way out."""
+        if number not in self.failed:
+            self.failed.add(number)
+            self.problems.append(f"table, row {number}, {problem}")
 
     def input(self, token: str, number: int, chain: tuple[int, ...]) -> int:
         """The row number of an input, derived first."""

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 SMALL: Final = 4_000
 GROWTH: Final = 10
-ROUNDS: Final = 3
+ROUNDS: Final = 5
 TARGET: Final = 1.5
 
 #: A row of each kind, numbered so that no two rows are duplicates.
@@ -56,6 +56,7 @@ def fastest(folder: Path) -> float:
 
 
 def write(folder: Path, kind: str, rows: int) -> Path:
+    """A new folder holding one file of `kind` with `rows` rows."""
     folder.mkdir()
     lines = [",".join(COLUMNS[kind]), *(ROWS[kind](n) for n in range(rows))]
     (folder / f"{kind}.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -683,3 +683,24 @@ def test_where_the_full_form_does_not_read_back_a_plainer_one_is_written(amount,
     text = format_money(written, locale=locale, style=style)
     assert text == expected
     assert parse_money(text, Y24, locale=locale) == written
+
+
+@pytest.mark.parametrize(
+    ("function", "value", "digits", "expected"),
+    [
+        # babel 2.19 wrote "1234567'891.23": it strips the apostrophes it groups with in pairs.
+        (format_ratio, Decimal("1234567891.23"), 12, "1234567891.23"),
+        (format_ratio, Decimal("-98765432109876.5"), 15, "-98765432109876.5"),
+        (format_percent, Decimal("12345678.9"), 10, "1234567890%"),
+        (format_ratio, Decimal("1234.5"), 5, "1'234.5"),  # grouped where it reads back
+    ],
+)
+def test_ratios_and_percentages_are_grouped_only_where_the_grouping_reads_back(function, value, digits, expected):
+    assert function(value, "de_CH", digits=digits) == expected
+
+
+@pytest.mark.parametrize("locale", ["de_CH", "fr_CH", "it_CH", "en_IN", "ml", "fy", "ar_EG", "en_US"])
+def test_a_ratio_reads_back_as_written(locale):
+    for value in (Decimal("1234567891.23"), Decimal("-98765432109876.5"), Decimal("0.000123"), Decimal(0)):
+        text = format_ratio(value, locale, digits=15)
+        assert parse_number(text, locale=locale) == value

@@ -205,7 +205,8 @@ def format_ratio(value: int | Decimal | str, locale: str | babel.Locale = "en_US
     """Write a ratio (5.8 times, say) to `digits` significant digits, for `locale`.
 
     The value is rounded half to even and written with exactly `digits` significant
-    digits (6 with two digits is "6.0"), with the locale's decimal sign and grouping.
+    digits (6 with two digits is "6.0"), with the locale's decimal sign and grouping
+    (no grouping where babel's would not read back: it drops the Swiss apostrophes).
 
     Args:
         value: The ratio, an int, a Decimal or a numeric string (floats are refused).
@@ -239,7 +240,8 @@ def format_percent(value: int | Decimal | str, locale: str | babel.Locale = "en_
     """Write a fraction (0.1301) as a percentage to `digits` significant digits ("13.0%").
 
     The percentage is rounded half to even and written with exactly `digits`
-    significant digits, with the locale's percent pattern, decimal sign and grouping.
+    significant digits, with the locale's percent pattern, decimal sign and grouping
+    (no grouping where babel's would not read back, as `format_ratio` says).
 
     Args:
         value: The fraction (1 is 100%), an int, a Decimal or a numeric string.
@@ -429,7 +431,12 @@ def _significant(number: Decimal, digits: int) -> Decimal:
 
 
 def _format_significant(number: Decimal, pattern: babel.numbers.NumberPattern, where: babel.Locale, digits: int) -> str:
-    """Apply a locale's number pattern showing exactly `digits` significant digits."""
+    """Apply a locale's number pattern showing exactly `digits` significant digits.
+
+    The digits are grouped only where the grouped number reads back as itself: babel
+    2.19 strips the apostrophes the Swiss locales group with, in pairs, and would write
+    "1234567'891.23".
+    """
     with decimal.localcontext(_WIDE):
         scaled = number.scaleb(pattern.scale)  # a percentage is the fraction times 10**2
         exponent = (scaled.adjusted() if scaled else 0) - digits + 1
@@ -437,7 +444,11 @@ def _format_significant(number: Decimal, pattern: babel.numbers.NumberPattern, w
         fraction = max(0, -exponent)
         exact = copy.copy(pattern)
         exact.frac_prec = (fraction, fraction)
-        return str(exact.apply(shown.scaleb(-pattern.scale), where))
+        bare = copy.copy(exact)
+        bare.prefix = bare.suffix = ("", "")
+        grouped = str(bare.apply(abs(shown).scaleb(-pattern.scale), where))
+        grouping = _reads_as(grouped, abs(shown), where)
+        return str(exact.apply(shown.scaleb(-pattern.scale), where, group_separator=grouping))
 
 
 def _write(shown: Decimal, currency: Currency, where: babel.Locale, digits: int, *, form: str) -> str:
@@ -461,6 +472,15 @@ def _write(shown: Decimal, currency: Currency, where: babel.Locale, digits: int,
             number = format_compact_decimal(shown, locale=where, fraction_digits=digits)
             return f"{number}{_chinese_currency_name(currency, where)}"
         return format_compact_currency(shown, currency.code, locale=where, fraction_digits=digits)
+
+
+def _reads_as(text: str, number: Decimal, where: babel.Locale) -> bool:
+    """Whether `parse_number` reads `text`, in the locale, as exactly `number`."""
+    try:
+        read, named = _read(text, _reader(str(where)), what="a number", examples="")
+    except InvalidAmountError:
+        return False
+    return read == number and named is None
 
 
 def _reads_back(text: str, amount: Decimal, currency: Currency, where: babel.Locale) -> bool:

@@ -704,3 +704,18 @@ def test_a_ratio_reads_back_as_written(locale):
     for value in (Decimal("1234567891.23"), Decimal("-98765432109876.5"), Decimal("0.000123"), Decimal(0)):
         text = format_ratio(value, locale, digits=15)
         assert parse_number(text, locale=locale) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "amount", "currency"),
+    [
+        ("RUB 5", "en_ZA", "5", "RUB"),  # the code is longer than the rand's symbol R
+        ("R 5", "en_ZA", "5", "ZAR"),
+        ("R5", "en_ZA", "5", "ZAR"),
+        ("kr.5", "da_DK", "5", "DKK"),  # the longest symbol: kr., then 5 (not kr, then .5)
+        ("USD5", None, "5", "USD"),
+        ("US$-5", None, "-5", "USD"),
+    ],
+)
+def test_the_currency_before_the_number_is_the_longest_symbol_or_code_there(text, locale, amount, currency):
+    assert parse_money(text, Y24, locale=locale) == money(amount, currency)

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from decimal import Decimal
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Final, Literal, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Final, Literal, NamedTuple, ParamSpec, TypeVar
 
 from capexmodel._context import EXACT
 from capexmodel._currency import Currency
@@ -77,6 +77,9 @@ _WIDE: Final = decimal.Context(
 _LETTER_SCALES: Final[Mapping[str, str]] = MappingProxyType(
     {"k": "thousand", "m": "million", "b": "billion", "t": "trillion"}
 )
+
+#: A currency code in text: three letters, not run into a fourth.
+_CODE: Final = re.compile("[A-Za-z]{3}(?![A-Za-z])")
 
 #: The locales whose currency symbols are read when `parse_money` is given no locale.
 _DEFAULT_READING_LOCALES: Final = ("en_US", "zh_CN")
@@ -504,13 +507,26 @@ def _chinese_currency_name(currency: Currency, where: babel.Locale) -> str:
 # Parsing helpers
 
 
-class _Reader:
-    """The grammar of amounts in one locale: a compiled pattern, its scale words and currency spellings.
+class _Parts(NamedTuple):
+    """The parts of an amount in text, as a `_Reader` finds them."""
 
-    The pattern has no two ways to match one text (each number, word and run of spaces
-    is matched atomically), so that reading takes time linear in the text's length
-    whatever the text; a longer scale word is preferred to two shorter ones (万亿, not
-    万 and 亿), which mean the same.
+    sign: str | None
+    before: str | None
+    sign2: str | None
+    number: str
+    sign3: str | None
+    words: str | None
+    letter: str | None
+    after: str
+
+
+class _Reader:
+    """The grammar of amounts in one locale: compiled patterns, its scale words and currency spellings.
+
+    The patterns have no two ways to match one text (each number, word and run of
+    spaces is matched atomically, and currencies are looked up, not matched), so that
+    reading takes time linear in the text's length whatever the text; a longer scale
+    word is preferred to two shorter ones (万亿, not 万 and 亿), which mean the same.
     """
 
     def __init__(self, locale: babel.Locale | None) -> None:
@@ -552,18 +568,38 @@ class _Reader:
         letter = "|".join(_word_pattern(one, by_initial.get(one, []), letter=True) for one in letters) or "(?!)"
         group, point = re.escape(self.group), re.escape(self.decimal)
         number = rf"(?>[0-9]++(?:{group}[0-9]++)*+(?:{point}[0-9]*+)?+|{point}[0-9]++)"
-        spellings = "|".join(re.escape(spelling) for spelling in sorted(self.currencies, key=len, reverse=True))
         signs = {"-", "+", "\N{MINUS SIGN}", _normalize(get_minus_sign_symbol(number_locale))}
         sign = f"[{re.escape(''.join(sorted(signs)))}]"
         space = r"\s*+"
-        # The currency after the number is what is left, looked up in `currencies`:
-        # listing the spellings once keeps compiling the pattern quick.
-        self.pattern = re.compile(
-            rf"(?P<sign>{sign})?{space}(?P<before>{spellings}|[A-Za-z]{{3}}(?![A-Za-z]))?{space}"
-            rf"(?P<sign2>{sign})?{space}(?P<number>{number})(?P<sign3>{sign})?"
+        # A currency is looked up, not matched: before the number, the longest spelling
+        # or code there (`currency_at`); after it, all that is left. Hundreds of
+        # spellings in the pattern would make compiling it slow.
+        self.head = re.compile(rf"(?P<sign>{sign})?{space}")
+        self.body = re.compile(
+            rf"{space}(?P<sign2>{sign})?{space}(?P<number>{number})(?P<sign3>{sign})?"
             rf"(?:{space}(?P<words>{word}(?:{space}{word})*+)|(?P<letter>{letter}))?{space}(?P<after>(?s:.*))",
         )
         self.words = re.compile(word)
+        self.longest = max(map(len, self.currencies))
+
+    def parts(self, text: str) -> _Parts | None:
+        """The parts of `text`, or None if it is not a number with an optional scale and currency."""
+        head = self.head.match(text)
+        assert head is not None  # noqa: S101 -- every part of the head is optional
+        before = self.currency_at(text, head.end())
+        body = self.body.fullmatch(text, head.end() + len(before or ""))
+        if body is None:
+            return None
+        return _Parts(head["sign"], before, *body.group("sign2", "number", "sign3", "words", "letter", "after"))
+
+    def currency_at(self, text: str, start: int) -> str | None:
+        """The longest currency spelling, or three letters not run into a fourth (a code), at `start`, if any."""
+        spelling = next(
+            (text[start:end] for end in range(start + self.longest, start, -1) if text[start:end] in self.currencies),
+            None,
+        )
+        code = _CODE.match(text, start)
+        return code[0] if code is not None and len(spelling or "") < len(code[0]) else spelling
 
     def _clashes(self, word: str, factor: Decimal) -> bool:
         """Whether the locale spells `word` (in any case) as a suffix with another meaning."""
@@ -741,8 +777,8 @@ def _read(
         name = unicodedata.name(stray, f"U+{ord(stray):04X}")
         msg = f"cannot read {show(text)} as {what}: {stray!r} ({name}) is not a decimal digit"
         raise InvalidAmountError(msg)
-    match = reader.pattern.fullmatch(_normalize(text).strip())
-    if match is None or not _currency_like(match["after"], reader):
+    parts = reader.parts(_normalize(text).strip())
+    if parts is None or not _currency_like(parts.after, reader):
         msg = (
             f"cannot read {show(text)} as {what}: expected a number, an optional scale"
             f" (万, 亿, 万亿, thousand, million, billion, K, M, B ...) and a currency, as in {examples}"
@@ -750,24 +786,24 @@ def _read(
         if what == "a number":
             msg = f"cannot read {show(text)} as {what}: expected a number and an optional scale, as in {examples}"
         raise InvalidAmountError(msg)
-    signs = [sign for sign in (match["sign"], match["sign2"], match["sign3"]) if sign is not None]
+    signs = [sign for sign in (parts.sign, parts.sign2, parts.sign3) if sign is not None]
     if len(signs) > 1:
         msg = f"cannot read {show(text)} as {what}: it has two signs"
         raise InvalidAmountError(msg)
-    if match["sign3"] is not None and not reader.trailing_sign:
+    if parts.sign3 is not None and not reader.trailing_sign:
         msg = f"cannot read {show(text)} as {what}: {reader.number_locale} writes no sign after a number"
         raise InvalidAmountError(msg)
-    if match["before"] and match["after"]:
+    if parts.before and parts.after:
         msg = f"cannot read {show(text)} as {what}: it names a currency twice"
         raise InvalidAmountError(msg)
-    number = _read_number(match["number"], reader, text, what)
-    factor = _scale(match["words"], match["letter"], reader)
+    number = _read_number(parts.number, reader, text, what)
+    factor = _scale(parts.words, parts.letter, reader)
     amount = number if factor == 1 else EXACT.multiply(number, factor)
     if factor != 1 and amount.adjusted() < _MAX_MAGNITUDE:  # beyond, out of range: never written out in full
         amount = _whole_if_integral(amount)
     if signs and signs[0] != "+":
         amount = EXACT.minus(amount)
-    spelling = match["before"] or match["after"] or None
+    spelling = parts.before or parts.after or None
     return amount, None if spelling is None else (spelling, _currency_codes(spelling, reader, text, what))
 
 

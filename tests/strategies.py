@@ -187,3 +187,53 @@ def reported_money(draw: st.DrawFn, codes: tuple[str, ...] = ("USD", "CNY")) -> 
     sign = draw(st.sampled_from((1, -1)))
     amount = sign * (Decimal(whole) + Decimal(cents).scaleb(-2))
     return cm.Money(amount, draw(st.sampled_from(codes)), draw(periods()))
+
+
+# Text for fuzzing the parsers and formatters (capexmodel._format)
+
+#: Any character at all: every Unicode category, NUL and lone surrogates included.
+any_characters = st.characters(exclude_categories=())
+
+#: Decimal digits of every script (Unicode category Nd), as `Decimal` reads them.
+decimal_digits = st.characters(categories=["Nd"])
+
+#: Characters that stand for numbers but are not decimal digits: ³, ₂, ①, ½, Ⅻ ...
+number_characters = st.characters(categories=["No", "Nl"])
+
+#: The pieces amounts are written with: numbers, signs, spaces and marks, group and
+#: decimal signs, scale words and suffixes of several locales, currency symbols, names
+#: and codes (some of which start like a scale suffix), and a few hostile characters.
+AMOUNT_PIECES = (
+    *("0", "1", "12", "1,234", "1.234,5", "0,123", ".5", "5.", "7,77,000", "1'000"),
+    *("-", "+", "\N{MINUS SIGN}", "\N{HYPHEN}", "(", ")"),
+    *(" ", "\N{NO-BREAK SPACE}", "\N{NARROW NO-BREAK SPACE}", "\N{IDEOGRAPHIC SPACE}", "\t"),
+    *("\N{LEFT-TO-RIGHT MARK}", "\N{RIGHT-TO-LEFT MARK}", "\N{ZERO WIDTH SPACE}", "\N{ZERO WIDTH JOINER}"),
+    *("\x00", "\ud800", "\udfff", "\N{ARABIC DECIMAL SEPARATOR}", "\N{FULLWIDTH FULL STOP}", "\N{FULLWIDTH COMMA}"),
+    *("万", "亿", "万亿", "千", "萬", "億", "兆", "thousand", "million", "billion", "trillion", "bn", "mn", "tn"),
+    *("K", "M", "B", "T", "k", "m", "b", "t", "Mrd.", "Md", "Bn", "Mio.", "mil", "mil M", "Cr", "jt", "mM", "Bi"),
+    *("$", "US$", "CN¥", "¥", "￥", "€", "£", "HK$", "元", "美元", "港元", "日元", "人民币", "¤"),
+    *("USD", "usd", "CNY", "EUR", "JPY", "BTN", "MTn", "Kč", "kr", "₹", "Rp", "XYZ", "US"),
+)
+
+#: Locales whose conventions differ most: grouping, signs, suffixes, scripts, directions.
+FUZZ_LOCALES = (
+    *("en_US", "en_IN", "zh_Hans_CN", "zh_Hant_HK", "ja_JP", "de_DE", "de_CH", "fr_FR", "es_ES", "sv_SE"),
+    *("pt_PT", "pt_MZ", "ar_EG", "fa", "he_IL", "fy", "ml", "sw", "my", "vec"),
+)
+
+
+@st.composite
+def amount_texts(draw: st.DrawFn, max_pieces: int = 12) -> str:
+    """Text made of the pieces amounts are written with and of any characters, for fuzzing the parsers."""
+    piece = st.one_of(
+        st.sampled_from(AMOUNT_PIECES),
+        st.integers(min_value=0, max_value=10**30).map(str),
+        st.text(decimal_digits, min_size=1, max_size=4),
+        number_characters,
+        any_characters,
+    )
+    return "".join(draw(st.lists(piece, max_size=max_pieces)))
+
+
+#: Any text at all, and text that looks like amounts.
+any_texts = st.text(any_characters) | amount_texts()

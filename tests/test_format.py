@@ -1,8 +1,11 @@
 """Formatting amounts, ratios and percentages for a locale, and parsing amounts back."""
 
 import contextlib
+import decimal
+import re
 import subprocess
 import sys
+import unicodedata
 from decimal import Decimal
 
 import babel
@@ -511,3 +514,208 @@ def test_format_money_with_any_locale_and_digits(amount, locale, digits):
 def test_ratios_and_percentages_of_anything(value, locale, digits):
     succeeds_or_raises_our_error(format_ratio, value, locale, digits=digits)
     succeeds_or_raises_our_error(format_percent, value, locale, digits=digits)
+
+
+# Hardening (issue 12): digits, faithful locales, the caller's context, linear parsing
+
+
+@pytest.mark.parametrize(
+    ("text", "character"),
+    [
+        ("10⁹ USD", "⁹"),  # was read as 109 USD
+        ("2³ USD", "³"),  # 23
+        ("①⓪ USD", "①"),  # 10
+        ("5₂ USD", "₂"),
+        ("½ USD", "½"),
+        ("Ⅻ USD", "Ⅻ"),
+        ("⒈5 USD", "⒈"),
+        ("㋀ USD", "㋀"),  # IDEOGRAPHIC TELEGRAPH SYMBOL FOR JANUARY: "1月" under NFKC
+    ],
+)
+def test_characters_that_stand_for_numbers_but_are_not_decimal_digits_are_refused_by_name(text, character):
+    name = unicodedata.name(character)
+    with pytest.raises(cm.InvalidAmountError, match=rf"{re.escape(repr(character))} \({name}\) is not a decimal digit"):
+        parse_money(text, Y24)
+    with pytest.raises(cm.InvalidAmountError, match=rf"\({name}\) is not a decimal digit"):
+        parse_number(text.removesuffix(" USD"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("\N{FULLWIDTH DIGIT ONE}\N{FULLWIDTH DIGIT TWO}.5万", Decimal(125000)),
+        ("١٢٣", Decimal(123)),  # Arabic-Indic
+        ("۱۲۳", Decimal(123)),  # extended Arabic-Indic (Persian)
+        ("१२३.५", Decimal("123.5")),  # Devanagari
+        ("௧௨ million", Decimal(12000000)),  # Tamil
+        ("\N{MATHEMATICAL BOLD DIGIT FIVE}", Decimal(5)),  # category Nd, as Decimal reads it
+    ],
+)
+def test_decimal_digits_of_every_script_are_read_as_decimal_reads_them(text, expected):
+    assert parse_number(text) == expected
+
+
+def test_a_csv_amount_with_a_superscript_is_refused_by_file_line_and_field(tmp_path):
+    (tmp_path / "facts.csv").write_text(
+        "company,metric,period,amount,unit,currency,basis,status,sources,market\n"
+        "amazon,capex,2023,2³,million,USD,,reported,caijing,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(cm.DataFileError) as caught:
+        cm.load_dataset(tmp_path)
+    (problem,) = caught.value.problems
+    assert "facts.csv, line 2, field 'amount'" in problem
+    assert "'³' (SUPERSCRIPT THREE) is not a decimal digit" in problem
+
+
+def test_a_locale_whose_compact_form_reads_back_as_another_amount_gets_the_amount_in_full():
+    # babel 2.19 writes 1000 USD as "1 US$" in Venetian: CLDR's pattern "0" there means "do not abbreviate".
+    text = format_money(money("1000"), locale="vec")
+    assert text == "1\N{NARROW NO-BREAK SPACE}000,00\N{NARROW NO-BREAK SPACE}US$"
+    assert parse_money(text, Y24, locale="vec") == money("1000")
+
+
+def test_an_amount_no_form_of_the_locale_writes_faithfully_is_refused(monkeypatch):
+    import babel.numbers  # noqa: PLC0415
+
+    monkeypatch.setattr(babel.numbers, "format_compact_currency", lambda *_args, **_kwargs: "$1")
+    monkeypatch.setattr(babel.numbers, "format_currency", lambda *_args, **_kwargs: "$1.00")
+    for style in ("short", "precise"):
+        with pytest.raises(cm.InvalidValueError, match="cannot write 1000 USD faithfully in en_US: .*'\\$1"):
+            format_money(money("1000"), style=style)
+    assert format_money(money("1"), style="precise") == "$1.00"  # what does read back is written
+
+
+@pytest.mark.parametrize("locale", ["ml", "mr", "or", "ta", "dv", "fy", "my", "si", "blo", "sw_KE", "vec", "si_LK"])
+@pytest.mark.parametrize("amount", ["1000", "77700000000", "-1500000000000", "123456.789", "485000", "-0.001234"])
+@pytest.mark.parametrize("style", ["short", "precise"])
+def test_amounts_read_back_in_locales_that_wrote_them_unreadably(locale, amount, style):
+    written = money(amount)
+    text = format_money(written, locale=locale, style=style)
+    expected = written.amount if style == "precise" else round(written, 2 - written.amount.adjusted()).amount
+    assert parse_money(text, Y24, locale=locale) == money(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "amount"),
+    [
+        ("$7,77,00,00,000.00", "ml", "7770000000"),  # the locale's decimal grouping
+        ("$777,000,000.00", "ml", "777000000"),  # its currency grouping
+        ("US$\N{NO-BREAK SPACE}1.500,00-", "fy", "-1500"),  # a trailing minus sign
+    ],
+)
+def test_every_grouping_and_sign_placement_of_the_locale_is_read(text, locale, amount):
+    assert parse_money(text, Y24, locale=locale) == money(amount)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0,123 USD", "'0,123' is not a well-formed number"),  # 0.123 in Europe; never 123
+        ("5- USD", "cannot read '5- USD'"),  # en_US never writes a minus after the number
+        ("$7,77,000.00", "'7,77,000.00' is not a well-formed number"),
+    ],
+)
+def test_numbers_the_locale_would_not_write_are_refused(text, message):
+    with pytest.raises(cm.InvalidAmountError, match=message):
+        parse_money(text, Y24)
+
+
+def test_the_callers_decimal_context_is_neither_used_nor_changed():
+    with decimal.localcontext() as context:
+        context.Emax, context.Emin, context.prec, context.rounding = 5, -5, 5, decimal.ROUND_DOWN
+        context.clear_flags()
+        assert parse_money("1 billion USD", Y24) == money(10**9)  # raised decimal.Overflow
+        assert parse_number("123456.789万") == Decimal(1234567890)
+        assert format_money(money("123456789"), locale="zh_CN") == "1.23亿美元"
+        assert (context.Emax, context.prec, context.rounding) == (5, 5, decimal.ROUND_DOWN)
+        assert not any(context.flags.values())
+
+
+def test_scale_words_are_read_in_linear_time():
+    # "万亿" is one word and also 万 then 亿: before, each repeat doubled the time (22 took about 13 s).
+    with pytest.raises(cm.InvalidAmountError, match="cannot read"):
+        parse_number("1" + "万亿" * 22 + "!")
+    with pytest.raises(cm.InvalidAmountError, match="cannot read"):
+        parse_number("1" + " 万亿" * 20_000 + "!")
+    # Multiplying the scales was quadratic in their number (100 000 of them took about 35 s).
+    with pytest.raises(cm.InvalidAmountError, match="out of range"):
+        parse_number("1" + "万亿" * 100_000)
+    with pytest.raises(cm.InvalidAmountError, match="out of range"):
+        parse_money("0.5" + " billion" * 100_000 + " USD", Y24)
+
+
+def test_a_currency_symbol_that_is_only_a_format_mark_is_not_read_as_a_currency():
+    # CLDR's Portuguese escudo sign is U+200B: every text used to name PTE in pt_PT.
+    assert babel.numbers.get_currency_symbol("PTE", locale="pt_PT") == "\N{ZERO WIDTH SPACE}"
+    with pytest.raises(cm.InvalidAmountError, match="names no currency"):
+        parse_money("-0,5 M", Y24, locale="pt_PT")
+    assert parse_money("-0,5 M", Y24, locale="pt_PT", currency="EUR") == money("-500000", "EUR")
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "amount", "currency"),
+    [
+        ("5 BTN", "es_ES", "5", "BTN"),  # was B (10**12) times TN (10**12), in no currency
+        ("5 B BTN", "es_ES", "5000000000000", "BTN"),
+        ("-0,50\N{NO-BREAK SPACE}MTn", "pt_MZ", "-0.50", "MZN"),  # was M times Tn
+        ("5 M MTn", "pt_MZ", "5000000", "MZN"),
+    ],
+)
+def test_a_scale_suffix_is_not_read_where_a_longer_currency_symbol_or_code_starts(text, locale, amount, currency):
+    assert parse_money(text, Y24, locale=locale) == money(amount, currency)
+    assert parse_money(text, Y24, locale=locale, currency=currency) == money(amount, currency)
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "locale", "style", "expected"),
+    [
+        # babel 2.19 strips the apostrophes it groups with in Swiss locales: "$ 77700000'000.00".
+        ("77700000000", "USD", "de_CH", "precise", f"${NBSP}77700000000.00"),
+        ("77700000000", "EUR", "fr_CH", "precise", f"77700000000,00{NBSP}€"),
+        ("1234.5", "USD", "de_CH", "precise", f"${NBSP}1'234.50"),  # one group sign survives
+        # CLDR writes the old shekel (ILR) as "ILS", the new one's code, in Chinese.
+        ("77700000000", "ILR", "zh_CN", "precise", "ILR77,700,000,000.00"),
+    ],
+)
+def test_where_the_full_form_does_not_read_back_a_plainer_one_is_written(amount, currency, locale, style, expected):
+    written = money(amount, currency)
+    text = format_money(written, locale=locale, style=style)
+    assert text == expected
+    assert parse_money(text, Y24, locale=locale) == written
+
+
+@pytest.mark.parametrize(
+    ("function", "value", "digits", "expected"),
+    [
+        # babel 2.19 wrote "1234567'891.23": it strips the apostrophes it groups with in pairs.
+        (format_ratio, Decimal("1234567891.23"), 12, "1234567891.23"),
+        (format_ratio, Decimal("-98765432109876.5"), 15, "-98765432109876.5"),
+        (format_percent, Decimal("12345678.9"), 10, "1234567890%"),
+        (format_ratio, Decimal("1234.5"), 5, "1'234.5"),  # grouped where it reads back
+    ],
+)
+def test_ratios_and_percentages_are_grouped_only_where_the_grouping_reads_back(function, value, digits, expected):
+    assert function(value, "de_CH", digits=digits) == expected
+
+
+@pytest.mark.parametrize("locale", ["de_CH", "fr_CH", "it_CH", "en_IN", "ml", "fy", "ar_EG", "en_US"])
+def test_a_ratio_reads_back_as_written(locale):
+    for value in (Decimal("1234567891.23"), Decimal("-98765432109876.5"), Decimal("0.000123"), Decimal(0)):
+        text = format_ratio(value, locale, digits=15)
+        assert parse_number(text, locale=locale) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "locale", "amount", "currency"),
+    [
+        ("RUB 5", "en_ZA", "5", "RUB"),  # the code is longer than the rand's symbol R
+        ("R 5", "en_ZA", "5", "ZAR"),
+        ("R5", "en_ZA", "5", "ZAR"),
+        ("kr.5", "da_DK", "5", "DKK"),  # the longest symbol: kr., then 5 (not kr, then .5)
+        ("USD5", None, "5", "USD"),
+        ("US$-5", None, "-5", "USD"),
+    ],
+)
+def test_the_currency_before_the_number_is_the_longest_symbol_or_code_there(text, locale, amount, currency):
+    assert parse_money(text, Y24, locale=locale) == money(amount, currency)

@@ -5,6 +5,11 @@ symbols and names, digit grouping and decimal signs. Rounding happens here and o
 here, to a number of significant digits. Parsing reads the scale words that pint's
 registry defines (万, 亿, 万亿, thousand, million, billion, trillion, ...) and keeps
 every number an exact `Decimal`.
+
+Every function here computes in the library's own decimal contexts, never in the
+caller's, and leaves the caller's context and its flags as they were. Nothing is
+printed that does not read back: `format_money` reads its own text back with
+`parse_money` before returning it.
 """
 
 from __future__ import annotations
@@ -16,20 +21,22 @@ import re
 import unicodedata
 from decimal import Decimal
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal, NamedTuple, ParamSpec, TypeVar
 
+from capexmodel._context import EXACT
 from capexmodel._currency import Currency
 from capexmodel._errors import (
     CurrencyMismatchError,
     InvalidAmountError,
     InvalidValueError,
     UnknownCurrencyError,
+    shorten,
     show,
 )
-from capexmodel._money import _EXACT, _MAX_MAGNITUDE, Money, _bounded, _to_decimal
+from capexmodel._money import _MAX_MAGNITUDE, Money, _bounded, _to_decimal
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     import babel
 
@@ -71,14 +78,41 @@ _LETTER_SCALES: Final[Mapping[str, str]] = MappingProxyType(
     {"k": "thousand", "m": "million", "b": "billion", "t": "trillion"}
 )
 
+#: A currency code in text: three letters, not run into a fourth.
+_CODE: Final = re.compile("[A-Za-z]{3}(?![A-Za-z])")
+
 #: The locales whose currency symbols are read when `parse_money` is given no locale.
 _DEFAULT_READING_LOCALES: Final = ("en_US", "zh_CN")
 
-_STYLES: Final = ("short", "precise")
+#: The forms each style tries, in order, until one reads back as the amount written:
+#: compact ("$77.7B"), in full with the currency's symbol ("$77,700,000,000.00"), then
+#: without group signs (for the locales whose grouping babel writes wrongly), then with
+#: the currency's code (for the symbols CLDR spells as another currency's code).
+_FULL_FORMS: Final = ("symbol", "symbol ungrouped", "code", "code ungrouped")
+_FORMS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {"short": ("compact", *_FULL_FORMS), "precise": _FULL_FORMS}
+)
+
+_STYLES: Final = tuple(_FORMS)
 
 _MONEY_EXAMPLES: Final = "'800亿元', '777亿美元', '$77.7B', '77.7 billion USD' or '82,999 million USD'"
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
+
+def _in_own_context(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run `function` in the library's exact context: the caller's is neither used nor changed."""
+
+    @functools.wraps(function)
+    def in_own_context(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with decimal.localcontext(EXACT):
+            return function(*args, **kwargs)
+
+    return in_own_context
+
+
+@_in_own_context
 def format_money(
     money: Money,
     locale: str | babel.Locale = "en_US",
@@ -99,13 +133,21 @@ def format_money(
     - in every other locale, babel's compact currency format: "$77.7B" in ``en_US``,
       "77,7 Mrd. $" in ``de_DE``.
 
-    Where babel misreads the locale's compact patterns (Swahili, in babel 2.19), the
-    rounded amount is written in full instead ("US$ 77,700,000,000.00"), never scaled
-    by the wrong power of ten.
-
     The ``"precise"`` style writes every digit of the exact amount (at least the
     currency's usual decimals) with the locale's currency symbol and grouping:
     "$82,999,000,000.00". Nothing is rounded.
+
+    Every text is read back with `parse_money` in the same locale before it is
+    returned, and must give the amount written (the rounded one, in the short style)
+    in its currency. Where the compact form does not (babel misreads CLDR's pattern,
+    as for Swahili and Venetian in babel 2.19, or the locale writes its scale before
+    the number), the short style writes the rounded amount in full instead
+    ("1 000,00 US$" for 1000 USD in ``vec``), never scaled by the wrong power of ten.
+    Where the full form does not either (babel 2.19 drops group signs written as an
+    apostrophe, in the Swiss locales), the amount is written in full without group
+    signs ("$ 77700000000.00" in ``de_CH``); where the currency's symbol is another
+    currency's code (CLDR writes ILR as "ILS" in ``zh_CN``), with the currency's
+    code ("ILR77,700,000,000.00"). Where no form reads back, the amount is refused.
 
     Args:
         money: The amount to write.
@@ -117,8 +159,9 @@ def format_money(
         The text.
 
     Raises:
-        InvalidValueError: `money` is not a `Money`, the locale is unknown, or
-            `digits` or `style` is not one of the values above.
+        InvalidValueError: `money` is not a `Money`, the locale is unknown,
+            `digits` or `style` is not one of the values above, or the locale cannot
+            write the amount in a form that reads back as it.
 
     Examples:
         >>> import capexmodel as cm
@@ -141,36 +184,32 @@ def format_money(
         msg = f"format_money() takes a Money, got {show(money)}"
         raise InvalidValueError(msg)
     where = _parse_locale(locale)
-    if style == "precise":
-        from babel.numbers import format_currency  # noqa: PLC0415 -- babel loads lazily, on first use
-
-        with decimal.localcontext(_WIDE):
-            return format_currency(money.amount, money.currency.code, locale=where, decimal_quantization=False)
-    if style != "short":
+    if style not in _STYLES:
         msg = f"style must be one of {', '.join(map(repr, _STYLES))}, got {show(style)}"
         raise InvalidValueError(msg)
-    shown = _significant(money.amount, _check_digits(digits))
-    from babel.numbers import format_compact_currency, format_compact_decimal  # noqa: PLC0415 -- lazily
+    shown = _significant(money.amount, _check_digits(digits)) if style == "short" else money.amount
+    written = []
+    for form in _FORMS[style]:
+        text = _write(shown, money.currency, where, digits, form=form)
+        if _reads_back(text, shown, money.currency, where):
+            return text
+        written.append(text)
+    amount = f"{shorten(f'{shown:f}')} {money.currency.code}"
+    msg = (
+        f"cannot write {amount} faithfully in {where}: babel writes it as"
+        f" {' or as '.join(map(repr, dict.fromkeys(written)))}, which does not read back as that amount;"
+        " choose another locale"
+    )
+    raise InvalidValueError(msg)
 
-    chinese = where.language == "zh"
-    with decimal.localcontext(_WIDE):
-        if _babel_misreads_compact_patterns(str(where), currency=not chinese):
-            from babel.numbers import format_currency  # noqa: PLC0415 -- babel loads lazily, on first use
 
-            return format_currency(shown, money.currency.code, locale=where, decimal_quantization=False)
-        # The number already has at most `digits` significant digits, so `digits`
-        # fraction digits after the compact scaling are enough never to round again.
-        if chinese:
-            number = format_compact_decimal(shown, locale=where, fraction_digits=digits)
-            return f"{number}{_chinese_currency_name(money.currency, where)}"
-        return format_compact_currency(shown, money.currency.code, locale=where, fraction_digits=digits)
-
-
+@_in_own_context
 def format_ratio(value: int | Decimal | str, locale: str | babel.Locale = "en_US", *, digits: int = 2) -> str:
     """Write a ratio (5.8 times, say) to `digits` significant digits, for `locale`.
 
     The value is rounded half to even and written with exactly `digits` significant
-    digits (6 with two digits is "6.0"), with the locale's decimal sign and grouping.
+    digits (6 with two digits is "6.0"), with the locale's decimal sign and grouping
+    (no grouping where babel's would not read back: it drops the Swiss apostrophes).
 
     Args:
         value: The ratio, an int, a Decimal or a numeric string (floats are refused).
@@ -199,11 +238,13 @@ def format_ratio(value: int | Decimal | str, locale: str | babel.Locale = "en_US
     return _format_significant(number, where.decimal_formats[None], where, _check_digits(digits))
 
 
+@_in_own_context
 def format_percent(value: int | Decimal | str, locale: str | babel.Locale = "en_US", *, digits: int = 3) -> str:
     """Write a fraction (0.1301) as a percentage to `digits` significant digits ("13.0%").
 
     The percentage is rounded half to even and written with exactly `digits`
-    significant digits, with the locale's percent pattern, decimal sign and grouping.
+    significant digits, with the locale's percent pattern, decimal sign and grouping
+    (no grouping where babel's would not read back, as `format_ratio` says).
 
     Args:
         value: The fraction (1 is 100%), an int, a Decimal or a numeric string.
@@ -230,6 +271,7 @@ def format_percent(value: int | Decimal | str, locale: str | babel.Locale = "en_
     return _format_significant(number, where.percent_formats[None], where, _check_digits(digits))
 
 
+@_in_own_context
 def parse_money(
     text: str,
     period: Period,
@@ -244,15 +286,20 @@ def parse_money(
     "82,999 million USD", "-CN¥1.2T". In detail:
 
     - the number is read exactly (never through a float), with the locale's grouping
-      and decimal sign, which must be well placed ("1,2" is refused), and an
-      optional sign before it or before the currency;
+      and decimal sign, which must be well placed as one of the locale's patterns
+      places them ("1,2" and "0,123" are refused), and an optional sign before it or
+      before the currency, or after it where the locale writes it there (Frisian
+      "1.500,00-"). Its digits may be of any script, as `Decimal` reads them
+      (Unicode's decimal digits: ١٢٣, १२३, full-width digits); a character that
+      only stands for a number (², ①, ½, Ⅻ) is refused, by name;
     - the scale is one or more of pint's scale words (万, 亿, 万亿, 千, their
       traditional forms 萬, 億, and thousand, million, billion, trillion, mn, bn, tn in
       any case), or one of the suffixes K, M, B, T right after the number. With a
       `locale`, the locale's own compact suffixes are read too, as CLDR defines them
       (German "Mrd.", French "Md", Japanese 兆), and an English word or letter the
       locale gives another meaning is refused rather than misread (French "Bn" and
-      Spanish "B" are 10**12; Swedish "tn" is a thousand);
+      Spanish "B" are 10**12; Swedish "tn" is a thousand). No scale is read where
+      a longer currency symbol or code starts: Spanish "5 BTN" is 5 ngultrum;
     - the currency, before or after, is an ISO code (``USD``), a currency symbol of
       the locale (``$``, ``CN¥``, ``HK$``; of en_US and zh_CN when no locale is given),
       or a currency's Chinese name: babel's (人民币, 欧元) or the article's
@@ -297,7 +344,7 @@ def parse_money(
         ...
         capexmodel.InvalidAmountError: '48.5万' names no currency: pass currency=, as in ...
     """
-    amount, named = _read(text, locale, what="an amount of money", examples=_MONEY_EXAMPLES)
+    amount, named = _read_text(text, locale, what="an amount of money", examples=_MONEY_EXAMPLES)
     wanted = None if currency is None else Currency(currency)
     if named is None:
         if wanted is None:
@@ -321,6 +368,7 @@ def parse_money(
     return Money(amount, code, period)
 
 
+@_in_own_context
 def parse_number(text: str, *, locale: str | babel.Locale | None = None) -> Decimal:
     """Read a number with an optional scale, exactly: "48.5万" is 485000.
 
@@ -344,7 +392,7 @@ def parse_number(text: str, *, locale: str | babel.Locale | None = None) -> Deci
         >>> parse_number("48.5万"), parse_number("1.5万亿"), parse_number("82,999 million")
         (Decimal('485000'), Decimal('1500000000000'), Decimal('82999000000'))
     """
-    amount, named = _read(text, locale, what="a number", examples="'48.5万', '1.5万亿' or '82,999 million'")
+    amount, named = _read_text(text, locale, what="a number", examples="'48.5万', '1.5万亿' or '82,999 million'")
     if named is not None:
         msg = f"{show(text)} is an amount of money, not a number: read it with parse_money()"
         raise InvalidAmountError(msg)
@@ -386,7 +434,12 @@ def _significant(number: Decimal, digits: int) -> Decimal:
 
 
 def _format_significant(number: Decimal, pattern: babel.numbers.NumberPattern, where: babel.Locale, digits: int) -> str:
-    """Apply a locale's number pattern showing exactly `digits` significant digits."""
+    """Apply a locale's number pattern showing exactly `digits` significant digits.
+
+    The digits are grouped only where the grouped number reads back as itself: babel
+    2.19 strips the apostrophes the Swiss locales group with, in pairs, and would write
+    "1234567'891.23".
+    """
     with decimal.localcontext(_WIDE):
         scaled = number.scaleb(pattern.scale)  # a percentage is the fraction times 10**2
         exponent = (scaled.adjusted() if scaled else 0) - digits + 1
@@ -394,27 +447,52 @@ def _format_significant(number: Decimal, pattern: babel.numbers.NumberPattern, w
         fraction = max(0, -exponent)
         exact = copy.copy(pattern)
         exact.frac_prec = (fraction, fraction)
-        return str(exact.apply(shown.scaleb(-pattern.scale), where))
+        bare = copy.copy(exact)
+        bare.prefix = bare.suffix = ("", "")
+        grouped = str(bare.apply(abs(shown).scaleb(-pattern.scale), where))
+        grouping = _reads_as(grouped, abs(shown), where)
+        return str(exact.apply(shown.scaleb(-pattern.scale), where, group_separator=grouping))
 
 
-@functools.cache
-def _babel_misreads_compact_patterns(locale_name: str, *, currency: bool) -> bool:
-    """Whether babel would scale by the wrong power of ten with one of the locale's compact patterns.
+def _write(shown: Decimal, currency: Currency, where: babel.Locale, digits: int, *, form: str) -> str:
+    """The amount as babel writes it for the locale, in one of the `_FORMS`."""
+    from babel.numbers import (  # noqa: PLC0415 -- babel loads lazily, on first use
+        format_compact_currency,
+        format_compact_decimal,
+        format_currency,
+    )
 
-    babel counts the zeros of a pattern's negative half too (``0B;-0B``), so it divides
-    by 10**7 instead of 10**9 in Swahili and writes 77.7 billion as "7770B" (babel 2.19).
-    """
-    from babel import Locale  # noqa: PLC0415 -- babel loads lazily, on first use
-    from babel.numbers import parse_pattern  # noqa: PLC0415
+    with decimal.localcontext(_WIDE):
+        if form != "compact":
+            sign, _, grouping = form.partition(" ")
+            pattern = None if sign == "symbol" else where.currency_formats["standard"].pattern.replace("¤", "¤¤")
+            return format_currency(
+                shown, currency.code, pattern, where, decimal_quantization=False, group_separator=not grouping
+            )
+        # The number already has at most `digits` significant digits, so `digits`
+        # fraction digits after the compact scaling are enough never to round again.
+        if where.language == "zh":
+            number = format_compact_decimal(shown, locale=where, fraction_digits=digits)
+            return f"{number}{_chinese_currency_name(currency, where)}"
+        return format_compact_currency(shown, currency.code, locale=where, fraction_digits=digits)
 
-    where = Locale.parse(locale_name)
-    formats = where.compact_currency_formats if currency else where.compact_decimal_formats
-    patterns = [
-        parse_pattern(written)
-        for by_magnitude in formats.get("short", {}).values()
-        for written in by_magnitude.values()
-    ]
-    return any(pattern.pattern.count("0") != pattern.int_prec[0] for pattern in patterns)
+
+def _reads_as(text: str, number: Decimal, where: babel.Locale) -> bool:
+    """Whether `parse_number` reads `text`, in the locale, as exactly `number`."""
+    try:
+        read, named = _read(text, _reader(str(where)), what="a number", examples="")
+    except InvalidAmountError:
+        return False
+    return read == number and named is None
+
+
+def _reads_back(text: str, amount: Decimal, currency: Currency, where: babel.Locale) -> bool:
+    """Whether `parse_money` reads `text`, in the locale, as exactly `amount` in `currency` and nothing else."""
+    try:
+        read, named = _read(text, _reader(str(where)), what="an amount of money", examples=_MONEY_EXAMPLES)
+    except InvalidAmountError:
+        return False
+    return read == amount and named is not None and named[1] == {currency.code}
 
 
 def _chinese_currency_name(currency: Currency, where: babel.Locale) -> str:
@@ -429,8 +507,27 @@ def _chinese_currency_name(currency: Currency, where: babel.Locale) -> str:
 # Parsing helpers
 
 
+class _Parts(NamedTuple):
+    """The parts of an amount in text, as a `_Reader` finds them."""
+
+    sign: str | None
+    before: str | None
+    sign2: str | None
+    number: str
+    sign3: str | None
+    words: str | None
+    letter: str | None
+    after: str
+
+
 class _Reader:
-    """The grammar of amounts in one locale: a compiled pattern, its scale words and currency spellings."""
+    """The grammar of amounts in one locale: compiled patterns, its scale words and currency spellings.
+
+    The patterns have no two ways to match one text (each number, word and run of
+    spaces is matched atomically, and currencies are looked up, not matched), so that
+    reading takes time linear in the text's length whatever the text; a longer scale
+    word is preferred to two shorter ones (万亿, not 万 and 亿), which mean the same.
+    """
 
     def __init__(self, locale: babel.Locale | None) -> None:
         import babel  # noqa: PLC0415 -- babel loads lazily, on first use
@@ -440,8 +537,18 @@ class _Reader:
 
         number_locale = locale or babel.Locale.parse(_DEFAULT_READING_LOCALES[0])
         self.number_locale = number_locale
-        self.group = get_group_symbol(number_locale)
-        self.decimal = get_decimal_symbol(number_locale)
+        self.group = _normalize(get_group_symbol(number_locale))
+        self.decimal = _normalize(get_decimal_symbol(number_locale))
+        patterns = [
+            pattern
+            for formats in (number_locale.decimal_formats, number_locale.currency_formats)
+            for pattern in formats.values()
+        ]
+        # Every grouping the locale's patterns use is read: Malayalam groups amounts of
+        # money in threes ("77,700,000.00") and other numbers in twos after the first three.
+        self.groupings = frozenset(pattern.grouping for pattern in patterns if "," in pattern.pattern)
+        # A sign after the number is read only where the locale writes one (Frisian "1.500,00-").
+        self.trailing_sign = any("-" in pattern.suffix[1] for pattern in patterns)
         symbol_locales = [locale] if locale else [babel.Locale.parse(name) for name in _DEFAULT_READING_LOCALES]
         self.currencies = _currency_spellings(symbol_locales)
         # A locale's own compact suffixes (Mrd., Md, 兆, 억) are read as CLDR defines them, and
@@ -450,45 +557,101 @@ class _Reader:
         self.suffixes = _compact_suffixes(locale) if locale else {}
         words = [word for word in scale_words() if not self._clashes(word, scale_factor(word))]
         letters = [letter for letter, word in _LETTER_SCALES.items() if not self._clashes(letter, scale_factor(word))]
+        by_initial: dict[str, list[str]] = {}
+        for spelling in self.currencies:
+            by_initial.setdefault(spelling[0].casefold(), []).append(spelling)
         alternatives = [
-            _word_pattern(word, english=word in words)
+            _word_pattern(word, by_initial.get(word[0].casefold(), []), english=word in words)
             for word in sorted({*words, *self.suffixes}, key=lambda word: (-len(word), word))
         ]
-        word = f"(?:{'|'.join(alternatives)})"
-        letter = f"(?i:[{''.join(letters)}])" if letters else "(?!)"
-        group, point = re.escape(_normalize(self.group)), re.escape(_normalize(self.decimal))
-        number = rf"[0-9]+(?:{group}[0-9]+)*(?:{point}[0-9]*)?|{point}[0-9]+"
-        spellings = "|".join(re.escape(spelling) for spelling in sorted(self.currencies, key=len, reverse=True))
-        currency = rf"(?:{spellings}|[A-Za-z]{{3}}(?![A-Za-z]))"
-        signs = "".join(sorted({"-", "+", "\N{MINUS SIGN}", *_normalize(get_minus_sign_symbol(number_locale))}))
-        sign = f"[{re.escape(signs)}]"
-        self.pattern = re.compile(
-            rf"(?P<sign>{sign})?\s*(?P<before>{currency})?\s*(?P<sign2>{sign})?\s*(?P<number>{number})"
-            rf"(?:\s*(?P<words>{word}(?:\s*{word})*)|(?P<letter>{letter})(?![A-Za-z]))?"
-            rf"\s*(?P<after>{currency})?",
+        word = f"(?>{'|'.join(alternatives)})"
+        letter = "|".join(_word_pattern(one, by_initial.get(one, []), letter=True) for one in letters) or "(?!)"
+        group, point = re.escape(self.group), re.escape(self.decimal)
+        number = rf"(?>[0-9]++(?:{group}[0-9]++)*+(?:{point}[0-9]*+)?+|{point}[0-9]++)"
+        signs = {"-", "+", "\N{MINUS SIGN}", _normalize(get_minus_sign_symbol(number_locale))}
+        sign = f"[{re.escape(''.join(sorted(signs)))}]"
+        space = r"\s*+"
+        # A currency is looked up, not matched: before the number, the longest spelling
+        # or code there (`currency_at`); after it, all that is left. Hundreds of
+        # spellings in the pattern would make compiling it slow.
+        self.head = re.compile(rf"(?P<sign>{sign})?{space}")
+        self.body = re.compile(
+            rf"{space}(?P<sign2>{sign})?{space}(?P<number>{number})(?P<sign3>{sign})?"
+            rf"(?:{space}(?P<words>{word}(?:{space}{word})*+)|(?P<letter>{letter}))?{space}(?P<after>(?s:.*))",
         )
         self.words = re.compile(word)
+        self.longest = max(map(len, self.currencies))
+
+    def parts(self, text: str) -> _Parts | None:
+        """The parts of `text`, or None if it is not a number with an optional scale and currency."""
+        head = self.head.match(text)
+        assert head is not None  # noqa: S101 -- every part of the head is optional
+        before = self.currency_at(text, head.end())
+        body = self.body.fullmatch(text, head.end() + len(before or ""))
+        if body is None:
+            return None
+        return _Parts(head["sign"], before, *body.group("sign2", "number", "sign3", "words", "letter", "after"))
+
+    def currency_at(self, text: str, start: int) -> str | None:
+        """The longest currency spelling, or three letters not run into a fourth (a code), at `start`, if any."""
+        spelling = next(
+            (text[start:end] for end in range(start + self.longest, start, -1) if text[start:end] in self.currencies),
+            None,
+        )
+        code = _CODE.match(text, start)
+        return code[0] if code is not None and len(spelling or "") < len(code[0]) else spelling
 
     def _clashes(self, word: str, factor: Decimal) -> bool:
         """Whether the locale spells `word` (in any case) as a suffix with another meaning."""
         return any(suffix.casefold() == word.casefold() and value != factor for suffix, value in self.suffixes.items())
 
     def factor(self, word: str) -> Decimal:
-        """The multiple a scale word or suffix stands for: the locale's CLDR suffix, else pint's word."""
+        """The multiple a scale word or suffix stands for: the locale's CLDR suffix, else pint's word.
+
+        Every one is a power of ten, returned as ``1E+n``, so that multiplying many of
+        them takes no longer than adding their exponents.
+        """
         from capexmodel._units import scale_factor  # noqa: PLC0415 -- pint loads lazily, on first use
 
         suffix = self.suffixes.get(word)
-        return suffix if suffix is not None else scale_factor(_LETTER_SCALES.get(word.lower(), word))
+        factor = suffix if suffix is not None else scale_factor(_LETTER_SCALES.get(word.lower(), word))
+        return factor.normalize(EXACT)
+
+    def well_grouped(self, groups: list[str]) -> bool:
+        """Whether the digits between group signs follow one of the locale's groupings, with no leading zero.
+
+        A grouping is (primary, secondary): the last group has `primary` digits, those
+        before it `secondary`, and the first one to `secondary` ("1,23,45,678" is
+        (3, 2)). "0,123" is refused: no locale groups a leading zero, and a European
+        reader means 0.123.
+        """
+        first, *middle, last = groups
+        return not first.startswith("0") and any(
+            len(last) == primary and len(first) <= secondary and all(len(group) == secondary for group in middle)
+            for primary, secondary in self.groupings
+        )
 
 
-def _word_pattern(word: str, *, english: bool = False) -> str:
-    """A scale word in a pattern: pint's English words in any case and not run into another word.
+def _word_pattern(word: str, currencies: Iterable[str], *, english: bool = False, letter: bool = False) -> str:
+    """A scale word in a pattern: pint's English words and letters in any case and not run into another word.
 
-    A locale's CLDR suffix is matched as CLDR writes it, and may touch a currency ("77.7GUS$").
+    A locale's CLDR suffix is matched as CLDR writes it, and may touch a currency
+    ("77.7GUS$"). No word is read where a longer currency symbol or code starts:
+    Spanish "B" (10**12) is not the B of "BTN", Portuguese "M" not the M of "MTn",
+    the letter K not the K of "Kč".
     """
-    if english and word.isascii():
-        return f"(?i:{re.escape(word)})(?![A-Za-z])"
-    return re.escape(word)
+    folded = word.casefold() if english or letter else word
+    longer = [
+        re.escape(spelling)
+        for spelling in currencies
+        if len(spelling) > len(word) and (spelling.casefold() if english or letter else spelling).startswith(folded)
+    ]
+    if re.fullmatch("[A-Za-z]{1,2}", word):
+        longer.append("[A-Za-z]{3}(?![A-Za-z])")
+    guard = f"(?!{'|'.join(longer)})" if longer else ""
+    if (english and word.isascii()) or letter:
+        return f"{guard}(?i:{re.escape(word)})(?![A-Za-z])"
+    return f"{guard}{re.escape(word)}"
 
 
 def _compact_suffixes(locale: babel.Locale) -> dict[str, Decimal]:
@@ -512,46 +675,110 @@ def _compact_suffixes(locale: babel.Locale) -> dict[str, Decimal]:
     return {suffix: factors.pop() for suffix, factors in found.items() if len(factors) == 1}
 
 
+#: The compatibility forms folded into the plain characters they stand for: full- and
+#: half-width forms (the full-width dollar, yen and comma). Every other compatibility
+#: form is left as it is written.
+_FOLDED_FORMS: Final = ("<wide>", "<narrow>")
+
+
 def _normalize(text: str) -> str:
-    """Fold compatibility forms (full-width digits, ￥, no-break spaces) and drop format marks."""
-    return "".join(char for char in unicodedata.normalize("NFKC", text) if unicodedata.category(char) != "Cf")
+    """Write `text` the one way the grammar reads it.
+
+    Decimal digits of any script (Unicode category Nd, the digits `Decimal` reads: ７,
+    ٧, ७) become ASCII digits, every space a plain space, full- and half-width forms
+    the characters they stand for, and format marks (category Cf, such as the
+    direction marks of right-to-left locales) are dropped. Nothing else is folded:
+    NFKC would turn ³ into 3 and ① into 1.
+    """
+    composed = unicodedata.normalize("NFC", text)
+    return composed if composed.isascii() else "".join(map(_fold, composed))
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold(char: str) -> str:
+    category = unicodedata.category(char)
+    if category == "Nd":
+        return str(unicodedata.decimal(char))
+    if category == "Cf":
+        return ""
+    if category == "Zs":
+        return " "
+    if unicodedata.decomposition(char).startswith(_FOLDED_FORMS):
+        return unicodedata.normalize("NFKC", char)
+    return char
+
+
+def _not_a_digit(text: str) -> str | None:
+    """The first character that stands for a number but is not a decimal digit (³, ①, ½, Ⅻ, ㋀), if any."""
+    return None if text.isascii() else next(filter(_stands_for_a_number, text), None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _stands_for_a_number(char: str) -> bool:
+    """A number character of category No or Nl, or one that NFKC turns into digits ("㋀" is "1月")."""
+    category = unicodedata.category(char)
+    return category in {"No", "Nl"} or (
+        category != "Nd" and any(unicodedata.category(part) == "Nd" for part in unicodedata.normalize("NFKC", char))
+    )
 
 
 def _currency_spellings(locales: list[babel.Locale]) -> dict[str, frozenset[str]]:
     """Symbols of `locales`, the Chinese names of currencies, and the article's names, each with its codes."""
-    import babel  # noqa: PLC0415 -- babel loads lazily, on first use
-
     found: dict[str, set[str]] = {}
     for where in locales:
         for code, symbol in where.currency_symbols.items():
             # A symbol spelt like a code is read as that code: en_US writes ILR as "ILS".
-            if not re.fullmatch("[A-Z]{3}", symbol):
+            # A symbol that is only a format mark (CLDR's Portuguese escudo is U+200B) is not read.
+            if not re.fullmatch("[A-Z]{3}", symbol) and _normalize(symbol):
                 found.setdefault(_normalize(symbol), set()).add(code)
-    names_locales = {babel.Locale.parse("zh_CN"), *(where for where in locales if where.language == "zh")}
-    for where in names_locales:
-        for code, name in where.currencies.items():
-            found.setdefault(_normalize(name), set()).add(code)
+    for name in {"zh_CN", *(str(where) for where in locales if where.language == "zh")}:
+        for spelling, codes in _chinese_names(name).items():
+            found.setdefault(spelling, set()).update(codes)
     for code, name in ARTICLE_CURRENCY_NAMES.items():
         found[name] = {code}
     return {spelling: frozenset(codes) for spelling, codes in found.items()}
 
 
-@functools.lru_cache(maxsize=16)
+@functools.cache
+def _chinese_names(locale_name: str) -> Mapping[str, frozenset[str]]:
+    """Babel's names of currencies in a Chinese locale, each with its codes (read once for each locale)."""
+    import babel  # noqa: PLC0415 -- babel loads lazily, on first use
+
+    found: dict[str, set[str]] = {}
+    for code, name in babel.Locale.parse(locale_name).currencies.items():
+        found.setdefault(_normalize(name), set()).add(code)
+    return MappingProxyType({name: frozenset(codes) for name, codes in found.items()})
+
+
+@functools.lru_cache(maxsize=64)
 def _reader(locale_name: str | None) -> _Reader:
+    """The grammar of one locale (or of English and Chinese, for None), built once for each of the last 64 used."""
     return _Reader(None if locale_name is None else _parse_locale(locale_name))
 
 
-def _read(
+def _read_text(
     text: object, locale: str | babel.Locale | None, *, what: str, examples: str
 ) -> tuple[Decimal, tuple[str, frozenset[str]] | None]:
-    """The exact number in `text`, and the currency it names (its spelling and codes), if any."""
+    """The exact number in `text`, within the bounds of an amount, and the currency it names, if any."""
     if not isinstance(text, str):
         msg = f"cannot read {what} from {show(text)}: expected a string such as {examples}"
         raise InvalidAmountError(msg)
     reader = _reader(None if locale is None else str(_parse_locale(locale)))
-    normalized = _normalize(text).strip()
-    match = reader.pattern.fullmatch(normalized)
-    if match is None:
+    amount, named = _read(text, reader, what=what, examples=examples)
+    return _bounded(amount, lambda: f"the number in {show(text)}"), named
+
+
+def _read(
+    text: str, reader: _Reader, *, what: str, examples: str
+) -> tuple[Decimal, tuple[str, frozenset[str]] | None]:
+    """The exact number in `text`, and the currency it names (its spelling and codes), if any."""
+    stray = _not_a_digit(text)
+    if stray is not None:
+        name = unicodedata.name(stray, f"U+{ord(stray):04X}")
+        msg = f"cannot read {show(text)} as {what}: {stray!r} ({name}) is not a decimal digit"
+        raise InvalidAmountError(msg)
+    parts = reader.parts(_normalize(text).strip())
+    if parts is None or not _currency_like(parts.after, reader):
         msg = (
             f"cannot read {show(text)} as {what}: expected a number, an optional scale"
             f" (万, 亿, 万亿, thousand, million, billion, K, M, B ...) and a currency, as in {examples}"
@@ -559,48 +786,43 @@ def _read(
         if what == "a number":
             msg = f"cannot read {show(text)} as {what}: expected a number and an optional scale, as in {examples}"
         raise InvalidAmountError(msg)
-    if match["sign"] and match["sign2"]:
+    signs = [sign for sign in (parts.sign, parts.sign2, parts.sign3) if sign is not None]
+    if len(signs) > 1:
         msg = f"cannot read {show(text)} as {what}: it has two signs"
         raise InvalidAmountError(msg)
-    if match["before"] and match["after"]:
+    if parts.sign3 is not None and not reader.trailing_sign:
+        msg = f"cannot read {show(text)} as {what}: {reader.number_locale} writes no sign after a number"
+        raise InvalidAmountError(msg)
+    if parts.before and parts.after:
         msg = f"cannot read {show(text)} as {what}: it names a currency twice"
         raise InvalidAmountError(msg)
-    number = _read_number(match["number"], reader, text, what)
-    factor = _scale(match["words"], match["letter"], reader)
-    amount = number if factor == 1 else _whole_if_integral(_EXACT.multiply(number, factor))
-    sign = match["sign"] or match["sign2"]
-    if sign is not None and sign != "+":
-        amount = _EXACT.minus(amount)
-    amount = _bounded(amount, lambda: f"the number in {show(text)}")
-    spelling = match["before"] or match["after"]
+    number = _read_number(parts.number, reader, text, what)
+    factor = _scale(parts.words, parts.letter, reader)
+    amount = number if factor == 1 else EXACT.multiply(number, factor)
+    if factor != 1 and amount.adjusted() < _MAX_MAGNITUDE:  # beyond, out of range: never written out in full
+        amount = _whole_if_integral(amount)
+    if signs and signs[0] != "+":
+        amount = EXACT.minus(amount)
+    spelling = parts.before or parts.after or None
     return amount, None if spelling is None else (spelling, _currency_codes(spelling, reader, text, what))
 
 
 def _read_number(digits: str, reader: _Reader, text: str, what: str) -> Decimal:
-    """Read the digits of a number with babel's strict parser, which checks the grouping."""
-    from babel.numbers import NumberFormatError, parse_decimal  # noqa: PLC0415 -- babel loads lazily
-
-    written = digits.replace(_normalize(reader.group), reader.group)
-    try:
-        with decimal.localcontext(_WIDE):
-            return parse_decimal(written, locale=reader.number_locale, strict=True)
-    except (NumberFormatError, decimal.InvalidOperation):
+    """Read the digits of a number exactly, checking that the locale groups them so."""
+    whole, point, fraction = digits.partition(reader.decimal)
+    groups = whole.split(reader.group)
+    if len(groups) > 1 and not reader.well_grouped(groups):
         msg = f"cannot read {show(text)} as {what}: {digits!r} is not a well-formed number in {reader.number_locale}"
-        raise InvalidAmountError(msg) from None
+        raise InvalidAmountError(msg)
+    integer = "".join(groups)
+    return Decimal(f"{integer}.{fraction}" if point else integer)
 
 
 def _whole_if_integral(number: Decimal) -> Decimal:
-    """Drop the zeros a scale leaves after the point: 1.5万亿 is 1500000000000, not 1500000000000.0."""
-    exponent = number.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < 0:
-        normalized = number.normalize(_EXACT)
-        exponent = normalized.as_tuple().exponent
-        number = (
-            normalized.quantize(Decimal(1), context=_EXACT)
-            if isinstance(exponent, int) and exponent > 0
-            else normalized
-        )
-    return number
+    """Write a scaled number plainly: 1.5万亿 is 1500000000000 (not 1.5E+12), 12.30万 is 123000, 1.2345万 is 12345."""
+    normalized = number.normalize(EXACT)
+    positive_exponent = normalized.adjusted() >= len(normalized.as_tuple().digits)
+    return normalized.quantize(Decimal(1), context=EXACT) if positive_exponent else normalized
 
 
 def _scale(words: str | None, letter: str | None, reader: _Reader) -> Decimal:
@@ -610,8 +832,13 @@ def _scale(words: str | None, letter: str | None, reader: _Reader) -> Decimal:
         factor = reader.factor(letter)
     elif words is not None:
         for word in reader.words.findall(words):
-            factor = _EXACT.multiply(factor, reader.factor(word))
+            factor = EXACT.multiply(factor, reader.factor(word))
     return factor
+
+
+def _currency_like(spelling: str, reader: _Reader) -> bool:
+    """Whether the text after the number is nothing, a currency's spelling, or three letters (a code)."""
+    return not spelling or spelling in reader.currencies or re.fullmatch("[A-Za-z]{3}", spelling) is not None
 
 
 def _currency_codes(spelling: str, reader: _Reader, text: str, what: str) -> frozenset[str]:

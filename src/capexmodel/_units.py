@@ -1,12 +1,24 @@
-"""The pint unit registry, built once and only when a unit is first needed."""
+"""The pint unit registry, built once and only when a unit is first needed.
+
+The registry is built in the library's own decimal context (`QUOTIENT`: pint divides
+while it reads its definitions), never in the caller's, and by one thread only: every
+caller gets the same registry, so quantities from two calls can always be combined.
+"""
 
 from __future__ import annotations
 
+import decimal
 import functools
+import threading
 from decimal import Decimal
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
 
+from capexmodel._context import QUOTIENT
+
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pint
 
 __all__ = ["scale_factor", "scale_words", "units"]
@@ -27,23 +39,39 @@ _SCALE_DEFINITIONS: Final = (
     "万亿 = 10 ** 12 = _ = 萬億",
 )
 
+#: Held while the registry is built, so that two threads never build two registries.
+_LOCK: Final = threading.Lock()
 
-@functools.cache
+#: The registry, once built.
+_BUILT: Final[list[pint.UnitRegistry[Decimal]]] = []
+
+
 def units() -> pint.UnitRegistry[Decimal]:
     """The registry (building it takes pint about a quarter of a second, so it is lazy).
 
-    Quantities hold exact Decimals; ``FLOP`` counts floating-point operations.
+    Quantities hold exact Decimals; ``FLOP`` counts floating-point operations. Every
+    call, from any thread, returns the same registry.
 
     Examples:
         >>> from capexmodel._units import units
         >>> print(units().Quantity(989, "TFLOP/s").to("FLOP/s"))
         9.89E+14 FLOP / second
+        >>> units() is units()
+        True
     """
+    with _LOCK:
+        if not _BUILT:
+            _BUILT.append(_build())
+        return _BUILT[0]
+
+
+def _build() -> pint.UnitRegistry[Decimal]:
     import pint  # noqa: PLC0415 -- pint loads lazily, on first use
 
-    registry: pint.UnitRegistry[Decimal] = pint.UnitRegistry(non_int_type=Decimal)
-    registry.define("FLOP = [computation] = flop")
-    registry.load_definitions(["@group scale", *(f"    {line}" for line in _SCALE_DEFINITIONS), "@end"])
+    with decimal.localcontext(QUOTIENT):
+        registry: pint.UnitRegistry[Decimal] = pint.UnitRegistry(non_int_type=Decimal)
+        registry.define("FLOP = [computation] = flop")
+        registry.load_definitions(["@group scale", *(f"    {line}" for line in _SCALE_DEFINITIONS), "@end"])
     return registry
 
 
@@ -68,15 +96,26 @@ def scale_factor(word: str) -> Decimal:
     """The exact multiple a scale word stands for, read from the registry.
 
     Latin words are read in any case ("Billion", "BN"). A word outside the ``scale``
-    group (a unit such as ``meter``, or no unit at all) raises `LookupError`.
+    group (a unit such as ``meter``, or no unit at all) raises `LookupError`. The
+    factors are read from pint once, whatever the caller's decimal context.
 
     Examples:
         >>> from capexmodel._units import scale_factor
         >>> scale_factor("亿"), scale_factor("Billion"), scale_factor("萬億")
         (Decimal('100000000'), Decimal('1000000000'), Decimal('1000000000000'))
     """
-    spelling = word.lower() if word.isascii() else word
-    if spelling not in scale_words():
+    factor = _scale_factors().get(word.lower() if word.isascii() else word)
+    if factor is None:
         msg = f"{word!r} is not a scale word"
         raise LookupError(msg)
-    return Decimal(units().Quantity(Decimal(1), spelling).m_as(""))
+    return factor
+
+
+@functools.cache
+def _scale_factors() -> Mapping[str, Decimal]:
+    """Each scale word's multiple, converted by pint (in the library's context, exact for powers of ten)."""
+    registry = units()
+    with decimal.localcontext(QUOTIENT):
+        return MappingProxyType(
+            {word: Decimal(registry.Quantity(Decimal(1), word).m_as("")) for word in scale_words()}
+        )

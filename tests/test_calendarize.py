@@ -1,4 +1,4 @@
-from decimal import Decimal, localcontext
+from decimal import ROUND_UP, Decimal, localcontext
 from fractions import Fraction
 
 import pytest
@@ -153,10 +153,9 @@ def test_currencies_must_match():
 
 def test_the_value_is_rounded_once_and_only_when_a_share_does_not_terminate():
     thirds = [usd(1, "2023-12/2024-02"), usd(0, "2024-03/2024-11"), usd(2, "2024-12/2025-02")]
-    with localcontext() as context:
-        context.prec = 5
-        # 2/3 * 1 + 1/3 * 2 = 4/3, rounded once; adding rounded parts would give 1.3334.
-        assert cm.calendarize(thirds, Y24).value.amount == Decimal("1.3333")
+    with localcontext(prec=5, rounding=ROUND_UP):  # the caller's context plays no part
+        # 2/3 * 1 + 1/3 * 2 = 4/3, rounded once, to 28 digits; adding rounded parts would give ...3334.
+        assert cm.calendarize(thirds, Y24).value.amount == Decimal("1." + "3" * 27)
 
 
 @pytest.mark.parametrize(

@@ -1,3 +1,4 @@
+import decimal
 import re
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -224,10 +225,11 @@ class TestRateTable:
         with pytest.raises(cm.InvalidValueError, match=re.escape("apply() converts Money, got 1")):
             conversion.apply(1)  # type: ignore[arg-type]
 
-    def test_conversion_rounds_in_the_active_context(self):
-        with localcontext() as context:
-            context.prec = 6
-            assert RATES.convert(cm.Money("800", "CNY", Y24), "USD").amount == Decimal("110.650")
+    def test_conversion_rounds_to_28_digits_whatever_the_callers_context(self):
+        with localcontext(decimal.Context(prec=6, rounding=decimal.ROUND_DOWN)) as context:
+            assert RATES.convert(cm.Money("800", "CNY", Y24), "USD").amount == Decimal("110.6500691562932226832641770")
+            assert RATES.conversion("CNY", "USD", Y24).rate == Decimal("0.1383125864453665283540802213")
+            assert not any(context.flags.values())
 
 
 class TestBlendedCross:

@@ -27,12 +27,10 @@ class TestSpreadPlan:
         assert rule.rule == "380000000000 CNY over 2025-01/2027-12 spread evenly: 12 of its 36 months"
 
     def test_uneven_periods_get_their_months_share(self):
-        with localcontext(prec=50):
+        with localcontext(prec=50):  # the caller's context plays no part
             halves = cm.spread_plan(PLAN, [cm.Period.parse("2025-01/2025-06"), cm.Period.parse("2025-07/2027-12")])
-            first = Decimal(380000000000) / 6
-        with localcontext(prec=100):
-            rest = 380000000000 - first
-        assert [fact.value.amount for fact in halves] == [first, rest]
+        first = Decimal("63333333333.33333333333333333")  # a sixth, to 28 digits
+        assert [fact.value.amount for fact in halves] == [first, Decimal("316666666666.66666666666666667")]
 
     def test_the_parts_add_up_to_the_plan_exactly(self):
         projected = cm.spread_plan(PLAN, YEARS)

@@ -2,8 +2,10 @@
 
 Every computation runs in one of these (``with decimal.localcontext(EXACT):``, or
 ``EXACT.add(a, b)``), so that a result never depends on the caller's precision,
-rounding or traps, and the caller's context and its flags are left as they were.
-`decimal.localcontext` works on a copy, so the contexts here are never changed.
+exponent limits, rounding or traps, and the caller's context and its flags are left
+as they were. `decimal.localcontext` works on a copy; calling a context's methods
+directly may leave flags on it (a quotient's ``Inexact``), which nothing reads.
+Neither context traps ``Inexact`` or ``Rounded``: rounding a quotient is expected.
 
 Examples:
     >>> from decimal import Decimal

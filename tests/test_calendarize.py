@@ -106,6 +106,27 @@ def test_quarter_end_names_where_the_missing_months_can_be(periods, missing):
         cm.calendarize([usd(1, period) for period in periods], Y24, method="quarter-end")
 
 
+@pytest.mark.parametrize(
+    ("year", "periods", "missing"),
+    [
+        (1, ["0001-02/0001-04", "0001-05/0001-07", "0001-08/0001-10"], "3 months, before 0001-02 and/or after 0001-10"),
+        (9999, ["9999-02/9999-04", "9999-05/9999-07", "9999-08/9999-10"], "9998-11/9999-01"),
+        (9999, ["9999-Q1", "9999-Q2", "9999-Q3"], "9999-Q4"),
+    ],
+)
+def test_quarter_end_at_the_ends_of_the_calendar_says_what_is_missing(year, periods, missing):
+    # Before year 1 there is nothing: the missing quarter cannot be named as one that ends before it.
+    with pytest.raises(cm.PeriodMismatchError, match=f"missing: {missing}$"):
+        cm.calendarize([usd(1, period) for period in periods], cm.CalendarYear(year), method="quarter-end")
+
+
+@pytest.mark.parametrize("method", ["months", "quarter-end"])
+@pytest.mark.parametrize("year", [1, 9999])
+def test_the_first_and_last_years_calendarize_like_any_other(year, method):
+    quarters = [usd(quarter, cm.CalendarQuarter(year, quarter)) for quarter in (1, 2, 3, 4)]
+    assert cm.calendarize(quarters, cm.CalendarYear(year), method=method).value == usd(10, cm.CalendarYear(year))
+
+
 def test_the_covered_months_show_a_shifted_window():
     result = cm.calendarize(ORACLE_QUARTERS, Y24, method="quarter-end")
     assert result.covered == cm.Period.parse("2023-12/2024-11")

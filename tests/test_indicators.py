@@ -119,6 +119,24 @@ class TestGrowth:
         with pytest.raises(cm.InvalidValueError, match="takes one series .* got meta capex; meta revenue"):
             cm.year_over_year(mixed)
 
+    @pytest.mark.parametrize(
+        "context",
+        [
+            decimal.Context(prec=decimal.MAX_PREC),
+            decimal.Context(prec=5, rounding=decimal.ROUND_DOWN),
+            decimal.Context(Emax=5, Emin=-5, traps=list(decimal.Context().flags)),
+        ],
+        ids=["MAX_PREC", "prec=5, ROUND_DOWN", "Emax=5, every trap"],
+    )
+    def test_cagr_does_not_depend_on_the_callers_context(self, context):
+        first, last = usd(100, cm.CalendarYear(2021)), usd(133, Y24)
+        with localcontext(context) as caller:
+            rate = cm.cagr(first, last)
+            assert not any(caller.flags.values())
+        wide = decimal.Context(prec=60)
+        expected = wide.power(Decimal("1.33"), wide.divide(1, 3)) - 1
+        assert rate == decimal.Context(prec=28).plus(expected)
+
     def test_cagr_ignores_the_callers_traps(self):
         with localcontext() as context:
             context.traps[decimal.Inexact] = True

@@ -11,7 +11,7 @@ import attrs
 
 from capexmodel._errors import CurrencyMismatchError, InvalidValueError, PeriodMismatchError, show
 from capexmodel._money import Money, _bounded, _divide, _intern_period, _money
-from capexmodel._period import _FIRST_INDEX, Period, _month_runs
+from capexmodel._period import _FIRST_INDEX, Period, _month_label, _month_runs
 from capexmodel._validators import instance_of, tuple_of
 
 if TYPE_CHECKING:
@@ -253,4 +253,4 @@ def _missing_months(counted: list[Money], span: Period, target: Period, missing:
         return f"missing: {Period._from_indices(span._first - missing, span._first - 1)}"
     if missing <= after and not before:
         return f"missing: {Period._from_indices(span._last + 1, span._last + missing)}"
-    return f"missing: {missing} months, before {span.start:%Y-%m} and/or after {span.end:%Y-%m}"
+    return f"missing: {missing} months, before {_month_label(span._first)} and/or after {_month_label(span._last)}"

@@ -51,7 +51,8 @@ from capexmodel._errors import (
 from capexmodel._lazy import load as _load
 
 #: Where each public name that loads on first use lives. `import capexmodel` loads
-#: only the errors; the rest (and attrs, babel, pint behind it) loads when first used.
+#: only the errors; the rest (and attrs, babel, pint behind it) loads when first used,
+#: through `capexmodel._lazy.load`, safely from any thread.
 _LAZY: dict[str, str] = {
     "Aggregate": "capexmodel._dataset",
     "BubbleRisk": "capexmodel._risk",

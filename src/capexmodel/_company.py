@@ -23,7 +23,6 @@ def _territory_names(locale: str) -> dict[str, str]:
     load("babel")  # babel loads lazily, on first use, safely from any thread
     from babel import Locale, UnknownLocaleError  # noqa: PLC0415 -- loaded just above
 
-
     try:
         return dict(Locale.parse(locale).territories)
     except (UnknownLocaleError, ValueError, TypeError):

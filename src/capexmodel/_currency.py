@@ -17,7 +17,6 @@ def _known_codes() -> frozenset[str]:
     load("babel.core")  # babel loads lazily, on first use, safely from any thread
     from babel.core import get_global  # noqa: PLC0415 -- loaded just above
 
-
     return frozenset(get_global("all_currencies"))
 
 

@@ -1,12 +1,13 @@
 """Loading on first use, safely from any thread.
 
-`import capexmodel` loads only the errors; the model, and babel and pint behind it,
-load when first used. Two threads that first use capexmodel at the same moment must
-not import one package from two sides: Python locks a submodule before its package,
-so ``import babel`` in one thread and ``from babel.core import ...`` in another can
-each find the other's module half initialised (``cannot import name 'Locale' from
-partially initialized module 'babel.core'``). `load` imports a package before its
-submodules, one thread at a time; everything capexmodel loads lazily goes through it.
+`import capexmodel` loads only the errors and this module; the model, and babel and
+pint behind it, load when first used. Two threads that first use capexmodel at the
+same moment must not import one package from two sides: Python locks a submodule
+before its package, so ``import babel`` in one thread and ``from babel.core import
+...`` in another can each find the other's module half initialised (``cannot import
+name 'Locale' from partially initialized module 'babel.core'``). `load` imports a
+package before its submodules, one thread at a time: the package's lazy names and
+the model's lazy imports go through it.
 
 Examples:
     >>> from capexmodel._lazy import load

@@ -88,3 +88,31 @@ def test_babel_first_used_from_two_threads(jobs):
 def test_the_model_first_used_from_several_threads_untouched():
     # Every name loads on first use, from four threads; this never failed, but the names' loader is shared.
     assert first_uses("cold", "currency", "region", "money", "company", rounds=5) == []
+
+
+PEAKS = textwrap.dedent("""
+    import threading
+    import capexmodel as cm
+
+    cm.chip  # the module loads, pint does not
+    barrier = threading.Barrier(3)
+    peaks = []
+
+    def run():
+        barrier.wait()
+        peaks.append(cm.chip("H100").throughput("bf16"))
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print(sum(peaks[1:], peaks[0]).to("TFLOP/s"))
+""")
+
+
+def test_chip_peaks_first_used_from_three_threads_share_one_unit_registry():
+    # Before the fix each thread built its own pint registry (3 runs in 3), and quantities from two
+    # registries cannot be added. (Parsing amounts builds the registry too, in capexmodel._units.)
+    result = subprocess.run([sys.executable, "-c", PEAKS], capture_output=True, text=True, check=False, timeout=600)
+    assert (result.returncode, result.stdout.strip()) == (0, "2967 teraFLOP / second"), result.stderr

@@ -17,9 +17,8 @@ Examples:
 
 from __future__ import annotations
 
-import importlib
 import sys
-import threading
+from _thread import RLock  # what threading.RLock is, without the cost of importing threading
 
 # Read by type checkers, never at run time (`import capexmodel` does not load `typing`).
 TYPE_CHECKING = False
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["LOCK", "load"]
 
-LOCK = threading.RLock()
+LOCK = RLock()
 """Held while anything loads lazily (re-entrant: loading one module may load another)."""
 
 
@@ -45,6 +44,6 @@ def load(name: str) -> ModuleType:
         return module
     with LOCK:
         parts = name.split(".")
-        for end in range(1, len(parts)):
-            importlib.import_module(".".join(parts[:end]))
-        return importlib.import_module(name)
+        for end in range(1, len(parts) + 1):
+            __import__(".".join(parts[:end]))
+        return sys.modules[name]

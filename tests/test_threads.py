@@ -16,8 +16,9 @@ import textwrap
 import pytest
 
 #: Interpreters per scenario, run side by side, and first uses in each. Before the fix, a currency
-#: and a number first used together failed in 10 first uses of 50 (the report said one run in 4 to
-#: 15), a currency and a region's name in 12 of 50: 40 first uses miss it about once in 10,000.
+#: and a number first used together failed in 9 to 14 first uses of 50 (the report said one run in
+#: 4 to 15), a currency and a region's name in 4 to 14 of 50: 40 first uses miss the failure about
+#: once in 30 at the lowest of those rates, about once in 10,000 at one in five.
 PROCESSES, ROUNDS = 2, 20
 
 SCENARIO = textwrap.dedent("""

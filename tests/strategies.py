@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from decimal import Decimal
 
 from hypothesis import strategies as st
@@ -237,3 +238,61 @@ def amount_texts(draw: st.DrawFn, max_pieces: int = 12) -> str:
 
 #: Any text at all, and text that looks like amounts.
 any_texts = st.text(any_characters) | amount_texts()
+# --- Hostile input, for fuzzing the constructors of the value model ---------------------------------------------
+
+#: Every character Unicode has: NUL, controls, lone surrogates, private use and unassigned code points included.
+any_characters = st.characters(exclude_categories=())
+any_text = st.text(any_characters, max_size=16)
+
+#: Digits as other scripts and typography write them: Arabic-Indic, Devanagari, full-width and mathematical digits
+#: (which `Decimal` reads), superscripts, circled and Roman numerals, CJK numerals and separators (which it does not).
+COMPATIBILITY_DIGITS = (
+    "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹०१२३४५६७८९০১২৩০１２３４５６７８９𝟎𝟏𝟐𝟗𝟘𝟙²³¹⁰⁹₀₁①②⑩⓪ⅠⅫ㈠〇一二三万亿"
+    "\u066b\u066c"  # the Arabic decimal and thousands separators
+)
+number_like_text = st.text(st.sampled_from(COMPATIBILITY_DIGITS + "0123456789.,-+eE_ \t\u00a0\u2003\x00"), max_size=12)
+
+
+class _Kind(enum.IntEnum):
+    ONE = 1
+
+
+class _Code(str):
+    __slots__ = ()
+
+
+class _Amount(Decimal):
+    __slots__ = ()
+
+
+#: Numbers of every kind: huge ints, bools, floats with NaN and infinities, Decimals with signalling NaNs, signed
+#: zeros and exponents near the decimal module's limits, fractions, complex numbers, and subclasses of int and Decimal.
+any_numbers = st.one_of(
+    st.integers(),
+    st.integers(min_value=10**300, max_value=10**1200).flatmap(lambda n: st.sampled_from([n, -n])),
+    st.booleans(),
+    st.floats(),
+    st.decimals(),
+    st.builds(
+        lambda sign, digits, exponent: Decimal((sign, digits, exponent)),
+        st.integers(min_value=0, max_value=1),
+        st.lists(st.integers(min_value=0, max_value=9), min_size=1, max_size=40).map(tuple),
+        st.integers(min_value=-(10**18) + 100, max_value=10**18 - 100),
+    ),
+    st.sampled_from([Decimal("sNaN"), Decimal("-NaN"), Decimal("-0"), Decimal("-Infinity"), Decimal("-0E-1001")]),
+    st.fractions(),
+    st.complex_numbers(),
+    st.just(_Kind.ONE),
+    st.decimals(allow_nan=False, allow_infinity=False).map(_Amount),
+)
+
+#: Anything at all, and then some: the input a fuzzer gives every public constructor.
+hostile = st.one_of(
+    anything,
+    any_text,
+    number_like_text,
+    any_numbers,
+    st.text(max_size=8).map(_Code),
+    st.binary(max_size=8).map(bytearray),
+    st.sampled_from([float, Decimal, str, print, Ellipsis, NotImplemented, (), {}, set(), frozenset(), range(3)]),
+)

@@ -1,4 +1,4 @@
-from decimal import Decimal, localcontext
+from decimal import ROUND_UP, Decimal, localcontext
 from fractions import Fraction
 
 import pytest
@@ -106,6 +106,27 @@ def test_quarter_end_names_where_the_missing_months_can_be(periods, missing):
         cm.calendarize([usd(1, period) for period in periods], Y24, method="quarter-end")
 
 
+@pytest.mark.parametrize(
+    ("year", "periods", "missing"),
+    [
+        (1, ["0001-02/0001-04", "0001-05/0001-07", "0001-08/0001-10"], "3 months, before 0001-02 and/or after 0001-10"),
+        (9999, ["9999-02/9999-04", "9999-05/9999-07", "9999-08/9999-10"], "9998-11/9999-01"),
+        (9999, ["9999-Q1", "9999-Q2", "9999-Q3"], "9999-Q4"),
+    ],
+)
+def test_quarter_end_at_the_ends_of_the_calendar_says_what_is_missing(year, periods, missing):
+    # Before year 1 there is nothing: the missing quarter cannot be named as one that ends before it.
+    with pytest.raises(cm.PeriodMismatchError, match=f"missing: {missing}$"):
+        cm.calendarize([usd(1, period) for period in periods], cm.CalendarYear(year), method="quarter-end")
+
+
+@pytest.mark.parametrize("method", ["months", "quarter-end"])
+@pytest.mark.parametrize("year", [1, 9999])
+def test_the_first_and_last_years_calendarize_like_any_other(year, method):
+    quarters = [usd(quarter, cm.CalendarQuarter(year, quarter)) for quarter in (1, 2, 3, 4)]
+    assert cm.calendarize(quarters, cm.CalendarYear(year), method=method).value == usd(10, cm.CalendarYear(year))
+
+
 def test_the_covered_months_show_a_shifted_window():
     result = cm.calendarize(ORACLE_QUARTERS, Y24, method="quarter-end")
     assert result.covered == cm.Period.parse("2023-12/2024-11")
@@ -153,10 +174,9 @@ def test_currencies_must_match():
 
 def test_the_value_is_rounded_once_and_only_when_a_share_does_not_terminate():
     thirds = [usd(1, "2023-12/2024-02"), usd(0, "2024-03/2024-11"), usd(2, "2024-12/2025-02")]
-    with localcontext() as context:
-        context.prec = 5
-        # 2/3 * 1 + 1/3 * 2 = 4/3, rounded once; adding rounded parts would give 1.3334.
-        assert cm.calendarize(thirds, Y24).value.amount == Decimal("1.3333")
+    with localcontext(prec=5, rounding=ROUND_UP):  # the caller's context plays no part
+        # 2/3 * 1 + 1/3 * 2 = 4/3, rounded once, to 28 digits; adding rounded parts would give ...3334.
+        assert cm.calendarize(thirds, Y24).value.amount == Decimal("1." + "3" * 27)
 
 
 @pytest.mark.parametrize(

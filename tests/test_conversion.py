@@ -1,3 +1,4 @@
+import decimal
 import re
 from decimal import Decimal, localcontext
 from fractions import Fraction
@@ -202,6 +203,16 @@ class TestRateTable:
         with pytest.raises(cm.InvalidValueError, match="two rates for CNY/USD over 2024"):
             cm.RateTable([USD_CNY_2024, cm.ExchangeRate("CNY", "USD", "0.138", Y24)])
 
+    @pytest.mark.parametrize(
+        "again",
+        [USD_CNY_2024, cm.ExchangeRate("USD", "CNY", "7.230", Y24, source=ARTICLE)],
+        ids=["the same object", "an equal rate"],
+    )
+    def test_a_rate_given_twice_is_refused_when_the_table_is_built(self, again):
+        message = "two rates for USD/CNY over 2024: 1 USD = 7.230 CNY, average over 2024, given twice"
+        with pytest.raises(cm.InvalidValueError, match=re.escape(message)):
+            cm.RateTable([USD_CNY_2024, again])
+
     @pytest.mark.parametrize("rates", [None, 7.23, [USD_CNY_2024, "7.23"]])
     def test_only_exchange_rates(self, rates):
         with pytest.raises(cm.InvalidValueError, match=r"RateTable\(\) takes (an iterable of )?ExchangeRate"):
@@ -224,10 +235,11 @@ class TestRateTable:
         with pytest.raises(cm.InvalidValueError, match=re.escape("apply() converts Money, got 1")):
             conversion.apply(1)  # type: ignore[arg-type]
 
-    def test_conversion_rounds_in_the_active_context(self):
-        with localcontext() as context:
-            context.prec = 6
-            assert RATES.convert(cm.Money("800", "CNY", Y24), "USD").amount == Decimal("110.650")
+    def test_conversion_rounds_to_28_digits_whatever_the_callers_context(self):
+        with localcontext(decimal.Context(prec=6, rounding=decimal.ROUND_DOWN)) as context:
+            assert RATES.convert(cm.Money("800", "CNY", Y24), "USD").amount == Decimal("110.6500691562932226832641770")
+            assert RATES.conversion("CNY", "USD", Y24).rate == Decimal("0.1383125864453665283540802213")
+            assert not any(context.flags.values())
 
 
 class TestBlendedCross:
@@ -323,3 +335,33 @@ def test_a_blend_takes_the_narrowest_rate_for_each_month():
     assert runs == [("2024-Q2", Decimal("7.230")), ("2024-Q3", Decimal("7.1")), ("2024-Q4", Decimal("7.230")),
                     ("2025-Q1", Decimal("7.19"))]
     assert conversion.factor == (Fraction("7.230") * 2 + Fraction("7.1") + Fraction("7.19")) / 4
+
+
+class TestTheLastPeriods:
+    """Periods end as late as December 9999: converting over them works like any other."""
+
+    LAST_YEAR = cm.CalendarYear(9999)
+    RATES = cm.RateTable([
+        cm.ExchangeRate("USD", "CNY", "7", LAST_YEAR),
+        cm.ExchangeRate("EUR", "USD", "2", LAST_YEAR),
+        cm.ExchangeRate("USD", "HKD", "8", cm.Period.parse("9999-01/9999-06")),
+        cm.ExchangeRate("USD", "HKD", "9", cm.Period.parse("9999-07/9999-12")),
+    ])
+
+    @pytest.mark.parametrize(
+        ("base", "quote", "period", "expected"),
+        [
+            ("USD", "CNY", cm.CalendarYear(9999), "7"),
+            ("CNY", "USD", cm.CalendarMonth(9999, 12), "0.1428571428571428571428571429"),
+            ("EUR", "CNY", cm.CalendarQuarter(9999, 4), "14"),
+            ("USD", "HKD", cm.CalendarYear(9999), "8.5"),
+        ],
+    )
+    def test_every_route_converts_over_december_9999(self, base, quote, period, expected):
+        converted = self.RATES.convert(cm.Money(1, base, period), quote, blend=True)
+        assert converted == cm.Money(expected, quote, period)
+        assert self.RATES.conversion(base, quote, period, blend=True).inverse().period == period
+
+    def test_a_conversion_record_can_end_in_december_9999(self):
+        segment = cm.ConversionSegment(self.LAST_YEAR, (cm.RateUse(self.RATES.rates[0], inverted=False),))
+        assert cm.Conversion("USD", "CNY", self.LAST_YEAR, (segment,)).factor == 7

@@ -30,10 +30,9 @@ class TestRatios:
         assert cm.ratio(usd(1), usd(8)) == Decimal("0.125")
         assert str(cm.capex_intensity(usd("12"), usd("100"))) == "0.12"
 
-    def test_ratios_round_once_in_the_context(self):
-        with localcontext() as context:
-            context.prec = 4
-            assert cm.ratio(usd(2), usd(3)) == Decimal("0.6667")
+    def test_ratios_round_once_to_28_digits_whatever_the_callers_context(self):
+        with localcontext(prec=4, rounding=decimal.ROUND_DOWN):
+            assert cm.ratio(usd(2), usd(3)) == Decimal("0." + "6" * 27 + "7")
 
     def test_free_cash_flow_may_be_negative(self):
         assert cm.free_cash_flow(usd(20821), usd(21215)) == usd(-394)
@@ -73,10 +72,9 @@ class TestGrowth:
     def test_bytedance_doubles(self):
         assert cm.growth(cm.Money(1600, "CNY", cm.CalendarYear(2025)), cm.Money(800, "CNY", Y24)) == 1
 
-    def test_growth_is_rounded_once(self):
-        with localcontext() as context:
-            context.prec = 5
-            assert cm.growth(usd(2, Y24), usd(3, Y23)) == Decimal("-0.33333")
+    def test_growth_is_rounded_once_to_28_digits(self):
+        with localcontext(prec=5):
+            assert cm.growth(usd(2, Y24), usd(3, Y23)) == Decimal("-0." + "3" * 28)
 
     def test_growth_needs_equal_periods_in_order(self):
         with pytest.raises(cm.PeriodMismatchError, match="equal length, got 2023 and 2024-Q1"):
@@ -120,6 +118,24 @@ class TestGrowth:
         mixed = [cm.Fact(meta, "capex", usd(10, Y23)), cm.Fact(meta, "revenue", usd(100, Y24))]
         with pytest.raises(cm.InvalidValueError, match="takes one series .* got meta capex; meta revenue"):
             cm.year_over_year(mixed)
+
+    @pytest.mark.parametrize(
+        "context",
+        [
+            decimal.Context(prec=decimal.MAX_PREC),
+            decimal.Context(prec=5, rounding=decimal.ROUND_DOWN),
+            decimal.Context(Emax=5, Emin=-5, traps=list(decimal.Context().flags)),
+        ],
+        ids=["MAX_PREC", "prec=5, ROUND_DOWN", "Emax=5, every trap"],
+    )
+    def test_cagr_does_not_depend_on_the_callers_context(self, context):
+        first, last = usd(100, cm.CalendarYear(2021)), usd(133, Y24)
+        with localcontext(context) as caller:
+            rate = cm.cagr(first, last)
+            assert not any(caller.flags.values())
+        wide = decimal.Context(prec=60)
+        expected = wide.power(Decimal("1.33"), wide.divide(1, 3)) - 1
+        assert rate == decimal.Context(prec=28).plus(expected)
 
     def test_cagr_ignores_the_callers_traps(self):
         with localcontext() as context:

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import capexmodel as cm
+from capexmodel._context import QUOTIENT_DIGITS
 from tests import strategies as cms
 
 
@@ -145,10 +146,10 @@ def test_companies_survive_a_round_trip_through_their_fields(company):
 
 
 def ulp(value: Decimal) -> Decimal:
-    """One unit in the last place of `value` at the active context's precision."""
+    """One unit in the last place of `value` at the precision the library rounds quotients to."""
     if not value:
         return Decimal(0)
-    return Decimal(1).scaleb(value.adjusted() - decimal.getcontext().prec + 1)
+    return Decimal(1).scaleb(value.adjusted() - QUOTIENT_DIGITS + 1)
 
 
 def one_rate_table(rate, period):
@@ -319,7 +320,7 @@ def test_intensity_does_not_depend_on_the_currency(capex, revenue, rate, period)
     # One that divides (the article's USD/CNY rate) rounds each amount once: within two units in the last place.
     dividing = cm.RateTable([cm.ExchangeRate("USD", "CNY", rate, period)])
     converted = cm.capex_intensity(*(dividing.convert(amount, "USD") for amount in in_cny))
-    relative_precision = Decimal(10) ** (1 - decimal.getcontext().prec)  # the context's worst rounding, relative
+    relative_precision = Decimal(10) ** (1 - QUOTIENT_DIGITS)  # the worst rounding of a quotient, relative
     assert abs(converted - intensity) <= 3 * relative_precision * intensity
 
 
@@ -353,7 +354,7 @@ def test_cagr_over_one_year_is_growth(first, last, period):
 @given(cms.positive_amounts, cms.positive_amounts, cms.years, st.integers(min_value=2, max_value=30))
 def test_cagr_compounds_back_to_the_ratio(first, last, year, years):
     rate = cm.cagr(cm.Money(first, "USD", cm.CalendarYear(year)), cm.Money(last, "USD", cm.CalendarYear(year + years)))
-    step = ulp(rate)  # at the context's precision, in which cagr rounded
+    step = ulp(rate)  # at the precision cagr rounds to
     with decimal.localcontext(prec=60):
         compounded, ratio = (1 + rate) ** years, last / first
         # The rate carries half a unit of its last place; compounding scales that by the derivative.

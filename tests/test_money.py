@@ -61,10 +61,25 @@ def test_inexact_or_non_numeric_amounts_are_refused(given, message):
 
 
 def test_string_amounts_are_read_even_when_the_context_does_not_trap():
-    with localcontext() as context:
-        context.traps[decimal.InvalidOperation] = False
-        with pytest.raises(cm.InvalidAmountError, match="must be finite, got 'abc'"):
+    with localcontext(decimal.Context(traps=[])) as context:
+        with pytest.raises(cm.InvalidAmountError, match="must be a number, got the string 'abc'"):
             cm.Money("abc", "USD", Y24)
+        assert not context.flags[decimal.InvalidOperation]  # read in the library's context, not the caller's
+
+
+@pytest.mark.parametrize("text", ["1e999999999999999999999", "-1e-999999999999999999999", "1e9999999999999999999999"])
+def test_string_amounts_beyond_every_exponent_are_refused_in_any_context(text):
+    with localcontext(decimal.Context(traps=[], Emax=5, Emin=-5)) as context:
+        with pytest.raises(cm.InvalidAmountError, match="must be a number"):
+            cm.Money(text, "USD", Y24)
+        assert not any(context.flags.values())
+
+
+def test_a_decimal_subclass_is_kept_as_a_plain_decimal():
+    class Amount(Decimal):
+        pass
+
+    assert type(usd(Amount("1.5")).amount) is Decimal
 
 
 def test_currency_and_period_are_validated():
@@ -137,14 +152,15 @@ def test_scaling_keeps_currency_and_period():
     assert usd("800") / Decimal("7.230") == usd(Decimal(800) / Decimal("7.230"))
 
 
-def test_division_rounds_in_the_active_context():
-    with localcontext() as context:
-        context.prec = 5
-        assert (usd(1) / 3).amount == Decimal("0.33333")
+def test_division_rounds_to_28_digits_half_to_even_whatever_the_callers_context():
+    two_thirds = Decimal("0.6666666666666666666666666667")
+    with localcontext(decimal.Context(prec=5)) as context:
+        assert (usd(1) / 3).amount == Decimal("0." + "3" * 28)
         context.rounding = decimal.ROUND_DOWN
-        assert (usd(2) / 3).amount == Decimal("0.66666")
-        assert usd(2) / usd(3) == Decimal("0.66666")
-    assert (usd(2) / 3).amount == Decimal("0.6666666666666666666666666667")
+        assert (usd(2) / 3).amount == two_thirds
+        assert usd(2) / usd(3) == two_thirds
+        assert not any(context.flags.values())
+    assert (usd(2) / 3).amount == two_thirds
 
 
 @pytest.mark.parametrize("divisor", [1, 2, 4, 8, 10, Decimal("0.5"), Decimal(1024), Decimal("0.0625")])
@@ -231,6 +247,43 @@ def test_results_are_held_to_the_bounds_of_an_amount():
     with pytest.raises(cm.InvalidAmountError, match="is out of range"):
         usd("1e-999") / Decimal("1e999")
     assert (usd(0) * Decimal("1e-999") * Decimal("1e-999")).amount == 0
+
+
+NEAR_THE_BOUND = "9.9e999"
+BIG, MINUS_BIG = usd(NEAR_THE_BOUND), usd("-" + NEAR_THE_BOUND)
+
+
+@pytest.mark.parametrize(
+    ("operation", "message"),
+    [
+        pytest.param(lambda: round(usd(NEAR_THE_BOUND), -1000), r"round\(9900.*, -1000\) is out of range", id="round"),
+        pytest.param(lambda: round(usd(NEAR_THE_BOUND), -999), r"round\(9900.*, -999\) is out of range", id="round-1"),
+        pytest.param(lambda: usd(NEAR_THE_BOUND) + usd(NEAR_THE_BOUND), r"2024 \+ 9900.* is out of range", id="add"),
+        pytest.param(lambda: BIG - MINUS_BIG, r"2024 - -9900.* is out of range", id="sub"),
+        pytest.param(lambda: sum([usd(NEAR_THE_BOUND)] * 2), "is out of range", id="sum"),
+        pytest.param(lambda: cm.total([BIG, BIG]), "the total of 2 amounts in USD over 2024", id="total"),
+        pytest.param(
+            lambda: cm.combine_periods([usd(NEAR_THE_BOUND, Y23), usd(NEAR_THE_BOUND)]),
+            "the sum of 2 amounts in USD over 2023-01/2024-12 is out of range",
+            id="combine_periods",
+        ),
+        pytest.param(
+            lambda: cm.free_cash_flow(usd("-" + NEAR_THE_BOUND), usd(NEAR_THE_BOUND)), "is out of range", id="fcf"
+        ),
+    ],
+)
+def test_every_result_is_an_amount_the_constructor_accepts(operation, message):
+    with pytest.raises(cm.InvalidAmountError, match=message):
+        operation()
+
+
+def test_results_at_the_bounds_are_kept():
+    assert round(usd("4e999"), -1000) == usd(0)
+    assert str(round(usd("-4e999"), -1000).amount) == "0"
+    assert round(usd(NEAR_THE_BOUND), -998).amount == Decimal("9.9e999")
+    assert (usd(NEAR_THE_BOUND) + usd("-" + NEAR_THE_BOUND)).amount == 0
+    largest = usd("9" * 1000)
+    assert cm.Money((largest - usd(1)).amount, "USD", Y24) == largest - usd(1)
 
 
 def test_str_writes_every_digit_without_an_exponent():

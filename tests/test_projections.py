@@ -1,3 +1,4 @@
+import decimal
 from decimal import Decimal, localcontext
 
 import pytest
@@ -27,12 +28,10 @@ class TestSpreadPlan:
         assert rule.rule == "380000000000 CNY over 2025-01/2027-12 spread evenly: 12 of its 36 months"
 
     def test_uneven_periods_get_their_months_share(self):
-        with localcontext(prec=50):
+        with localcontext(prec=50):  # the caller's context plays no part
             halves = cm.spread_plan(PLAN, [cm.Period.parse("2025-01/2025-06"), cm.Period.parse("2025-07/2027-12")])
-            first = Decimal(380000000000) / 6
-        with localcontext(prec=100):
-            rest = 380000000000 - first
-        assert [fact.value.amount for fact in halves] == [first, rest]
+        first = Decimal("63333333333.33333333333333333")  # a sixth, to 28 digits
+        assert [fact.value.amount for fact in halves] == [first, Decimal("316666666666.66666666666666667")]
 
     def test_the_parts_add_up_to_the_plan_exactly(self):
         projected = cm.spread_plan(PLAN, YEARS)
@@ -45,6 +44,30 @@ class TestSpreadPlan:
     def test_the_periods_must_tile_the_plan(self, periods):
         with pytest.raises(cm.PeriodMismatchError, match="the periods must tile the plan's 2025-01/2027-12 in order"):
             cm.spread_plan(PLAN, periods)
+
+    @pytest.mark.parametrize(
+        ("amount", "context"),
+        [
+            ("1000003", decimal.Context(prec=5)),
+            ("1234567890123456789012345678901", decimal.Context()),  # 31 digits: more than 28
+            ("1234567890123456789012345678901.6", decimal.Context(prec=3, rounding=decimal.ROUND_DOWN, traps=[])),
+        ],
+    )
+    def test_the_parts_add_up_to_the_plan_in_any_context(self, amount, context):
+        plan = cm.Fact(ALIBABA, "capex", cm.Money(amount, "CNY", PLAN.value.period), status="guidance")
+        expected = cm.spread_plan(plan, YEARS)
+        with localcontext(context) as caller:
+            projected = cm.spread_plan(plan, YEARS)
+            assert not any(caller.flags.values())
+        assert projected == expected
+        assert cm.combine_periods(fact.value for fact in projected) == plan.value
+        third = Decimal(amount) / 3  # in the default context: 28 significant digits, half to even
+        assert [fact.value.amount for fact in projected[:2]] == [third, third]
+
+    def test_a_part_beyond_the_bounds_of_an_amount_is_refused(self):
+        plan = cm.Fact(ALIBABA, "capex", cm.Money("1e-1000", "CNY", PLAN.value.period), status="guidance")
+        with pytest.raises(cm.InvalidAmountError, match=r"the capex projected over 2025 \(.*\) is out of range"):
+            cm.spread_plan(plan, YEARS)
 
     def test_bad_arguments(self):
         with pytest.raises(cm.InvalidValueError, match="plan must be a capexmodel.Fact"):
@@ -69,6 +92,27 @@ class TestCapexFromRevenue:
         assert capex.derivation == cm.Projection(
             "share-of-revenue", "0.12 of revenue, with revenue growing 0.10 from 660257000000 CNY over 2024"
         )
+
+    @pytest.mark.parametrize(
+        "context",
+        [decimal.Context(prec=5), decimal.Context(prec=3, rounding=decimal.ROUND_DOWN, traps=[]),
+         decimal.Context(Emax=5, Emin=-5, traps=list(decimal.Context().flags))],
+    )
+    def test_the_callers_context_plays_no_part(self, context):
+        def project():
+            return cm.capex_from_revenue(self.REVENUE, period=cm.CalendarYear(2025), revenue_growth="0.123456",
+                                         capex_to_revenue="0.12")
+
+        with localcontext(context) as caller:
+            capex = project()
+            assert not any(caller.flags.values())
+        assert capex == project()
+        assert capex.value.amount == Decimal("89012362583.04000000")
+
+    def test_a_projection_beyond_the_bounds_of_an_amount_is_refused(self):
+        revenue = cm.Fact(TENCENT, "revenue", cm.Money("9e999", "CNY", cm.CalendarYear(2024)))
+        with pytest.raises(cm.InvalidAmountError, match="the capex projected over 2025 .* is out of range"):
+            cm.capex_from_revenue(revenue, period=cm.CalendarYear(2025), revenue_growth="0.5", capex_to_revenue="1")
 
     def test_the_period_must_follow_and_match(self):
         for period in (cm.CalendarYear(2024), cm.CalendarHalf(2025, 1), cm.CalendarYear(2023), cm.CalendarYear(2026)):

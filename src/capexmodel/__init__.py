@@ -52,9 +52,11 @@ from capexmodel._errors import (
     UnknownMetricError,
     UnknownNameError,
 )
+from capexmodel._lazy import load as _load
 
 #: Where each public name that loads on first use lives. `import capexmodel` loads
-#: only the errors; the rest (and attrs, babel, pint behind it) loads when first used.
+#: only the errors; the rest (and attrs, babel, pint behind it) loads when first used,
+#: through `capexmodel._lazy.load`, safely from any thread.
 _LAZY: dict[str, str] = {
     "Aggregate": "capexmodel._dataset",
     "BubbleRisk": "capexmodel._risk",
@@ -162,14 +164,12 @@ if TYPE_CHECKING:
 else:  # Hidden from type checkers, so that a misspelt name is still a type error.
 
     def __getattr__(name: str) -> object:
-        """Load a public name on first use (PEP 562)."""
+        """Load a public name on first use (PEP 562), one thread at a time."""
         module = _LAZY.get(name)
         if module is None:
             msg = f"module 'capexmodel' has no attribute {name!r}"
             raise AttributeError(msg)
-        from importlib import import_module  # noqa: PLC0415 -- only when a lazy name is first used
-
-        value = getattr(import_module(module), name)
+        value = getattr(_load(module), name)
         globals()[name] = value
         return value
 

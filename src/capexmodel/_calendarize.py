@@ -11,7 +11,7 @@ import attrs
 
 from capexmodel._errors import CurrencyMismatchError, InvalidValueError, PeriodMismatchError, show
 from capexmodel._money import Money, _bounded, _divide, _intern_period, _money
-from capexmodel._period import Period, _month_runs
+from capexmodel._period import _FIRST_INDEX, Period, _month_label, _month_runs
 from capexmodel._validators import instance_of, tuple_of
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ Method = Literal["months", "quarter-end"]
 
 
 def _exact(value: Fraction, what: str) -> Decimal:
-    """A Fraction as a Decimal: exact when it terminates, otherwise rounded once in the active context."""
+    """A Fraction as a Decimal: exact when it terminates, otherwise rounded once, to 28 significant digits."""
     quotient = _divide(Decimal(value.numerator), Decimal(value.denominator))
     return _bounded(quotient, lambda: what)
 
@@ -63,8 +63,8 @@ class CalendarizedPart:
     def contribution(self) -> Money:
         """The share of the input that counts, as an amount over the counted months.
 
-        Rounded in the active decimal context only when the share does not terminate;
-        the calendarized value is added up exactly and rounded once.
+        Rounded to 28 significant digits only when the share does not terminate; the
+        calendarized value is added up exactly and rounded once.
         """
         value = _exact(Fraction(self.amount.amount) * self.share, f"{self.share} of {self.amount._brief()}")
         return _money(value, self.amount.currency, _intern_period(self.counted))
@@ -249,8 +249,8 @@ def _missing_months(counted: list[Money], span: Period, target: Period, missing:
     room_before = span._first - target._first
     before = (room_before - 1) // unit * unit + unit if room_before > 0 else 0
     after = (target._last - span._last) // unit * unit
-    if missing <= before and not after:
+    if missing <= before and not after and span._first - missing >= _FIRST_INDEX:  # none before year 1
         return f"missing: {Period._from_indices(span._first - missing, span._first - 1)}"
     if missing <= after and not before:
         return f"missing: {Period._from_indices(span._last + 1, span._last + missing)}"
-    return f"missing: {missing} months, before {span.start:%Y-%m} and/or after {span.end:%Y-%m}"
+    return f"missing: {missing} months, before {_month_label(span._first)} and/or after {_month_label(span._last)}"

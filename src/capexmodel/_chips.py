@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import abc
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
@@ -12,6 +13,7 @@ import attrs
 
 from capexmodel._company import Company
 from capexmodel._errors import InvalidValueError, UndefinedIndicatorError, UnknownChipError, show
+from capexmodel._lazy import LOCK
 from capexmodel._money import _divide, _to_decimal
 from capexmodel._period import Period
 from capexmodel._provenance import Source
@@ -96,7 +98,10 @@ class ChipModel:
 
     def throughput(self, precision: Precision) -> pint.Quantity[Decimal]:
         """The dense peak at `precision` as a pint quantity in TFLOP/s (pint loads on first use)."""
-        return units().Quantity(self.tflops(precision), "TFLOP/s")
+        peak = self.tflops(precision)
+        with LOCK:  # the registry is built once, by one thread
+            registry = units()
+        return registry.Quantity(peak, "TFLOP/s")
 
 
 #: NVIDIA datasheets: dense peak tensor throughput (sparsity doubles it).
@@ -187,6 +192,27 @@ class ChipPurchase:
         return self.buyer.id if isinstance(self.buyer, Company) else self.buyer
 
 
+def _read_only(value: object, name: str) -> Mapping[str, Fraction]:
+    """A read-only copy of a mapping from names to exact fractions."""
+    if not isinstance(value, abc.Mapping):
+        msg = f"{name} must be a mapping from names to Fractions, got {show(value)}"
+        raise InvalidValueError(msg)
+    items = dict(value)
+    for key, number in items.items():
+        if not isinstance(key, str) or not isinstance(number, Fraction):
+            msg = f"{name} must map names to Fractions, got {show(key)}: {show(number)}"
+            raise InvalidValueError(msg)
+    return MappingProxyType(items)
+
+
+def _to_factors(value: object) -> Mapping[str, Fraction]:
+    return _read_only(value, "factors")
+
+
+def _to_by_buyer(value: object) -> Mapping[str, Fraction]:
+    return _read_only(value, "by_buyer")
+
+
 @final
 @attrs.frozen
 class H100Equivalents:
@@ -200,7 +226,7 @@ class H100Equivalents:
     """
 
     value: Decimal = attrs.field(validator=instance_of(Decimal, "a Decimal"))
-    """The number of H100-equivalents (exact when it terminates, otherwise rounded in the active context)."""
+    """The number of H100-equivalents (exact when it terminates, otherwise rounded to 28 significant digits)."""
 
     exact: Fraction = attrs.field(validator=instance_of(Fraction, "a Fraction"))
     """The same number as an exact fraction."""
@@ -208,11 +234,15 @@ class H100Equivalents:
     basis: str = attrs.field(validator=instance_of(str, "a string"))
     """``"bf16"`` or ``"fp8"`` (datasheet peaks over the H100's), or ``"explicit"`` (factors given)."""
 
-    factors: Mapping[str, Fraction] = attrs.field(hash=False)
+    factors: Mapping[str, Fraction] = attrs.field(hash=False, converter=_to_factors)
     """The factor used for each chip model counted: its H100-equivalents per chip (read-only)."""
 
-    by_buyer: Mapping[str, Fraction] = attrs.field(hash=False)
+    by_buyer: Mapping[str, Fraction] = attrs.field(hash=False, converter=_to_by_buyer)
     """The exact H100-equivalents of each buyer, by company id (read-only)."""
+
+    def __reduce__(self) -> tuple[type[H100Equivalents], tuple[object, ...]]:
+        """Pickle and copy through the constructor (a read-only mapping cannot be pickled as it is)."""
+        return (H100Equivalents, (self.value, self.exact, self.basis, dict(self.factors), dict(self.by_buyer)))
 
 
 def _to_factor(name: str, value: object) -> Fraction:
@@ -264,7 +294,7 @@ def h100_equivalents(
     exact = sum(by_buyer.values(), Fraction(0))
     value = _divide(Decimal(exact.numerator), Decimal(exact.denominator))
     label = basis if isinstance(basis, str) else "explicit"
-    return H100Equivalents(value, exact, label, MappingProxyType(factors), MappingProxyType(by_buyer))
+    return H100Equivalents(value, exact, label, factors, by_buyer)
 
 
 def _factor_rule(basis: object) -> Callable[[ChipModel], Fraction]:

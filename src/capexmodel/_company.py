@@ -11,6 +11,7 @@ import attrs
 from capexmodel._currency import Currency
 from capexmodel._errors import InvalidValueError, show
 from capexmodel._fiscal import FiscalCalendar
+from capexmodel._lazy import load
 from capexmodel._validators import instance_of, tuple_of
 
 __all__ = ["Company", "Region"]
@@ -19,7 +20,8 @@ __all__ = ["Company", "Region"]
 @functools.cache
 def _territory_names(locale: str) -> dict[str, str]:
     """CLDR's territory names in `locale` (loaded once per locale, on first use)."""
-    from babel import Locale, UnknownLocaleError  # noqa: PLC0415 -- babel loads lazily, on first use
+    load("babel")  # babel loads lazily, on first use, safely from any thread
+    from babel import Locale, UnknownLocaleError  # noqa: PLC0415 -- loaded just above
 
     try:
         return dict(Locale.parse(locale).territories)

@@ -2,8 +2,11 @@
 
 Every computation runs in one of these (``with decimal.localcontext(EXACT):``, or
 ``EXACT.add(a, b)``), so that a result never depends on the caller's precision,
-rounding or traps, and the caller's context and its flags are left as they were.
-`decimal.localcontext` works on a copy, so the contexts here are never changed.
+exponent limits, rounding or traps, and the caller's context and its flags are left
+as they were. `decimal.localcontext` works on a copy; calling a context's methods
+directly may leave flags on it (a quotient's ``Inexact``), which nothing reads.
+Neither context traps ``Inexact`` or ``Rounded``: rounding a quotient is expected.
+Every setting is given, so that none is taken from `decimal.DefaultContext`.
 
 Examples:
     >>> from decimal import Decimal
@@ -28,6 +31,9 @@ EXACT: Final = decimal.Context(
     rounding=decimal.ROUND_HALF_EVEN,
     Emax=decimal.MAX_EMAX,
     Emin=decimal.MIN_EMIN,
+    capitals=1,
+    clamp=0,
+    flags=[],
     traps=_TRAPS,
 )
 """Sums, differences and products: the largest precision the decimal module allows, so they are exact."""
@@ -40,6 +46,9 @@ QUOTIENT: Final = decimal.Context(
     rounding=decimal.ROUND_HALF_EVEN,
     Emax=decimal.MAX_EMAX,
     Emin=decimal.MIN_EMIN,
+    capitals=1,
+    clamp=0,
+    flags=[],
     traps=_TRAPS,
 )
 """Quotients, roots and powers that do not terminate: rounded once, to 28 significant digits, half to even."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal, final
 
 import attrs
 
+from capexmodel._context import EXACT
 from capexmodel._currency import Currency
 from capexmodel._errors import (
     AmbiguousRateError,
@@ -20,7 +21,7 @@ from capexmodel._errors import (
     show,
 )
 from capexmodel._money import Money, _bounded, _divide, _money, _multiply, _to_decimal
-from capexmodel._period import Period, _first_day, _month_runs
+from capexmodel._period import Period, _month_runs
 from capexmodel._provenance import Source, merge_sources
 from capexmodel._validators import instance_of, list_of, tuple_of
 
@@ -83,7 +84,8 @@ class ExchangeRate:
     def __repr__(self) -> str:
         """Return a constructor call that evaluates back to an equal rate."""
         source = "" if self.source is None else f", source={self.source!r}"
-        return f"ExchangeRate('{self.base}', '{self.quote}', '{self.rate}', {self.window!r}{source})"
+        rate = EXACT.to_sci_string(self.rate)
+        return f"ExchangeRate('{self.base}', '{self.quote}', '{rate}', {self.window!r}{source})"
 
 
 @final
@@ -220,12 +222,12 @@ class Conversion:
 
     def __attrs_post_init__(self) -> None:
         """Check that the segments tile the period and every route goes from base to quote."""
-        expected_start = self.period.start
+        expected_first = self.period._first
         for segment in self.segments:
-            if segment.months.start != expected_start:
+            if segment.months._first != expected_first:
                 msg = f"the segments of a conversion must tile {self.period} in order, got {segment.months} next"
                 raise InvalidValueError(msg)
-            expected_start = _first_day(segment.months._last + 1)
+            expected_first = segment.months._last + 1
             ends = (segment.uses[0].base, segment.uses[-1].quote) if segment.uses else (self.base, self.base)
             if ends != (self.base, self.quote):
                 msg = f"every route must go from {self.base} to {self.quote}, got {ends[0]} to {ends[1]}"
@@ -260,7 +262,7 @@ class Conversion:
 
     @property
     def rate(self) -> Decimal:
-        """`factor` as a Decimal: exact when it terminates, otherwise rounded in the active context."""
+        """`factor` as a Decimal: exact when it terminates, otherwise rounded to 28 significant digits."""
         return _divide(Decimal(self.factor.numerator), Decimal(self.factor.denominator))
 
     @property
@@ -284,8 +286,8 @@ class Conversion:
     def apply(self, money: Money) -> Money:
         """Convert `money`, which must be in `base` over `period`.
 
-        The exact result is kept when it terminates; otherwise it is rounded once, to
-        the active decimal context's precision and rounding mode.
+        The exact result is kept when it terminates; otherwise it is rounded once, to 28
+        significant digits, half to even, whatever the caller's decimal context.
         """
         if not isinstance(money, Money):
             msg = f"apply() converts Money, got {show(money)}"
@@ -347,7 +349,8 @@ class RateTable:
 
     Nothing fits: `MissingRateError`, naming the pair, the period and what the table
     has. Two equally good rates or routes: `AmbiguousRateError`. The table holds at
-    most one rate per pair of currencies and window.
+    most one rate per pair of currencies and window, either way round: a second one
+    (even the same rate twice) is refused when the table is built.
 
     Examples:
         >>> import capexmodel as cm
@@ -372,10 +375,12 @@ class RateTable:
         by_pair: dict[tuple[str, str], list[ExchangeRate]] = {}
         for rate in self.rates:
             pair = _pair(rate.base, rate.quote)
-            clash = seen.setdefault((*pair, rate.window), rate)
-            if clash is not rate:
-                msg = f"two rates for {rate.base}/{rate.quote} over {rate.window}: {clash} and {rate}"
+            clash = seen.get((*pair, rate.window))
+            if clash is not None:
+                shown = f"{rate}, given twice" if clash == rate else f"{clash} and {rate}"
+                msg = f"two rates for {rate.base}/{rate.quote} over {rate.window}: {shown} (a table holds one)"
                 raise InvalidValueError(msg)
+            seen[(*pair, rate.window)] = rate
             by_pair.setdefault(pair, []).append(rate)
         object.__setattr__(self, "_by_pair", {pair: tuple(group) for pair, group in by_pair.items()})
 

@@ -6,6 +6,7 @@ import functools
 from typing import Final, final
 
 from capexmodel._errors import UnknownCurrencyError, show
+from capexmodel._lazy import load
 
 __all__ = ["Currency"]
 
@@ -13,7 +14,8 @@ __all__ = ["Currency"]
 @functools.cache
 def _known_codes() -> frozenset[str]:
     """Every currency code in CLDR, current and historic (loaded once, on first use)."""
-    from babel.core import get_global  # noqa: PLC0415 -- babel loads lazily, on first use
+    load("babel.core")  # babel loads lazily, on first use, safely from any thread
+    from babel.core import get_global  # noqa: PLC0415 -- loaded just above
 
     return frozenset(get_global("all_currencies"))
 

@@ -336,12 +336,16 @@ class DataFileError(CapexModelError, ValueError):
         ("facts.csv, line 3, field 'amount': expected a number, got '77,7'",)
     """
 
-    def __init__(self, problems: list[str]) -> None:
-        """Keep every problem; the message lists them all."""
-        self.problems = tuple(problems)
+    def __init__(self, problems: list[str] | str) -> None:
+        """Keep every problem (a single string is one problem); the message lists them all."""
+        self.problems = (problems,) if isinstance(problems, str) else tuple(problems)
         count = len(self.problems)
         heading = "1 problem in the data" if count == 1 else f"{count} problems in the data"
         super().__init__(heading + ":\n" + "\n".join(f"  {problem}" for problem in self.problems))
+
+    def __reduce__(self) -> tuple[type[DataFileError], tuple[list[str]], dict[str, object]]:
+        """Pickle and copy by the problems, which rebuild the message (and keep any notes)."""
+        return (type(self), (list(self.problems),), vars(self))
 
 
 # Errors are raised from private modules; name them where users catch them from, so

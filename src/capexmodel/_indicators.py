@@ -7,10 +7,10 @@ before use. A negative capex is refused rather than silently flipped.
 
 from __future__ import annotations
 
-import decimal
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from capexmodel._context import QUOTIENT
 from capexmodel._errors import (
     CurrencyMismatchError,
     InvalidValueError,
@@ -18,7 +18,7 @@ from capexmodel._errors import (
     UndefinedIndicatorError,
     show,
 )
-from capexmodel._money import Money, _divide, _money, _subtract
+from capexmodel._money import Money, _divide, _subtract
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -38,6 +38,9 @@ __all__ = [
     "share",
     "year_over_year",
 ]
+
+#: Digits beyond `QUOTIENT`'s that `cagr` computes its root with, before rounding once.
+_SPARE_DIGITS = 10
 
 
 def _check_money(value: object, name: str) -> Money:
@@ -196,7 +199,7 @@ def free_cash_flow(operating_cash_flow: Money, capex: Money) -> Money:
     """
     ocf, capex = _check_pair(operating_cash_flow, "operating_cash_flow", capex, "capex")
     _check_capex(capex)
-    return _money(_subtract(ocf.amount, capex.amount), ocf.currency, ocf.period)
+    return ocf - capex
 
 
 def _check_sequence(earlier: Money, earlier_name: str, later: Money, later_name: str) -> tuple[Money, Money]:
@@ -240,7 +243,8 @@ def cagr(first: Money, last: Money) -> Decimal:
     (from calendar 2021 to calendar 2024: 3). Over exactly one year it equals
     `growth`. Edge cases: a zero or negative `first`, or a negative `last`, is
     `UndefinedIndicatorError`; periods must have equal length, `first` first.
-    The root rounds in the active decimal context.
+    The root is taken with ten digits to spare and rounded once, to 28 significant
+    digits, half to even, whatever the caller's decimal context.
 
     Examples:
         >>> import capexmodel as cm
@@ -255,11 +259,10 @@ def cagr(first: Money, last: Money) -> Decimal:
     months = last.period._first - first.period._first
     if months == 12:  # noqa: PLR2004 -- one year: no root to take
         return growth(last, first)
-    ratio = _divide(last.amount, first.amount)
-    context = decimal.getcontext()
-    wide = decimal.Context(prec=context.prec + 10, traps=[])
-    root = wide.power(ratio, wide.divide(Decimal(12), Decimal(months)))
-    return decimal.Context(prec=context.prec, rounding=context.rounding, traps=[]).plus(wide.subtract(root, 1))
+    wide = QUOTIENT.copy()
+    wide.prec += _SPARE_DIGITS
+    root = wide.power(wide.divide(last.amount, first.amount), wide.divide(Decimal(12), Decimal(months)))
+    return QUOTIENT.plus(wide.subtract(root, 1))
 
 
 def year_over_year(amounts: Iterable[Money | Fact]) -> dict[Period, Decimal]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Final, final, overload
 
 import attrs
 
+from capexmodel._context import EXACT, QUOTIENT
 from capexmodel._currency import Currency
 from capexmodel._errors import (
     CurrencyMismatchError,
@@ -27,15 +28,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Money", "combine_periods", "total"]
 
-#: Sums, differences and products are computed in this context: its precision is the
-#: largest the decimal module allows, so they are exact; only division rounds.
-_EXACT: Final = decimal.Context(
-    prec=decimal.MAX_PREC,
-    Emax=decimal.MAX_EMAX,
-    Emin=decimal.MIN_EMIN,
-    traps=[decimal.InvalidOperation, decimal.Overflow, decimal.DivisionByZero],
-)
-_add, _subtract, _multiply, _negate = _EXACT.add, _EXACT.subtract, _EXACT.multiply, _EXACT.minus
+#: The library's exact context under the name other modules import it by.
+_EXACT: Final = EXACT
+#: Sums, differences and products: exact, whatever the caller's context.
+_add, _subtract, _multiply, _negate = EXACT.add, EXACT.subtract, EXACT.multiply, EXACT.minus
 
 #: Amounts, factors and the results of `*`, `/` and `round` are refused beyond this
 #: power of ten in either direction, far past any real figure, so that exact
@@ -57,14 +53,15 @@ _FACTOR_TYPES = "an int or a Decimal"
 
 def _to_decimal(value: object, what: str = "amount", accepted: str = _AMOUNT_TYPES, *, strings: bool = True) -> Decimal:
     """Convert an int, a finite Decimal or (when `strings`) a numeric string, exactly; `accepted` says so in errors."""
-    if isinstance(value, Decimal):
+    if type(value) is Decimal:
         result = value
-    elif isinstance(value, int) and not isinstance(value, bool):
-        result = Decimal(value)
+    elif isinstance(value, Decimal) or (isinstance(value, int) and not isinstance(value, bool)):
+        result = Decimal(value)  # exact, and a plain Decimal even from a subclass
     elif isinstance(value, str) and strings:
         try:
-            result = Decimal(value)
-        except decimal.InvalidOperation:
+            with decimal.localcontext(EXACT):  # a malformed string signals here, not in the caller's context
+                result = Decimal(value)
+        except decimal.DecimalException:
             msg = f"{what} must be a number, got the string {show(value)}"
             raise InvalidAmountError(msg) from None
     elif isinstance(value, float):
@@ -94,8 +91,16 @@ def _bounded(result: Decimal, describe: Callable[[], str]) -> Decimal:
     return result or result.copy_abs()
 
 
+def _check_sum(result: Decimal, describe: Callable[[], str]) -> Decimal:
+    """Hold a sum or difference of amounts below 1e1000 (its places are already within bounds)."""
+    if result.adjusted() >= _MAX_MAGNITUDE:
+        msg = f"{describe()} is out of range: amounts lie below 1e{_MAX_MAGNITUDE}"
+        raise InvalidAmountError(msg)
+    return result
+
+
 def _divide(dividend: Decimal, divisor: Decimal) -> Decimal:
-    """Divide exactly when the quotient terminates; otherwise round as the active context says."""
+    """Divide exactly when the quotient terminates; otherwise round once, in `QUOTIENT`."""
     # A terminating quotient has at most this many digits: the divisor's factors of 2
     # and 5 add at most log2(divisor) < 3.33 digits per digit of the divisor.
     digits = len(dividend.as_tuple().digits) + 4 * len(divisor.as_tuple().digits) + 2
@@ -104,12 +109,8 @@ def _divide(dividend: Decimal, divisor: Decimal) -> Decimal:
     if not wide.flags[decimal.Inexact]:
         # An exact whole quotient is written without an exponent: 100000, not 1.000E+5.
         exponent = quotient.as_tuple().exponent
-        return quotient.quantize(_ONE, context=_EXACT) if isinstance(exponent, int) and exponent > 0 else quotient
-    caller = decimal.getcontext()
-    context = decimal.Context(
-        prec=caller.prec, rounding=caller.rounding, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN, traps=[]
-    )
-    return context.divide(dividend, divisor)
+        return quotient.quantize(_ONE, context=EXACT) if isinstance(exponent, int) and exponent > 0 else quotient
+    return QUOTIENT.divide(dividend, divisor)
 
 
 def _intern_period(period: object) -> Period:
@@ -139,9 +140,10 @@ class Money:
     The amount is a `Decimal`: ints, Decimals and numeric strings are accepted,
     floats, NaN and infinities are refused. ``+`` and ``-`` need the same currency
     and period; ``*`` and ``/`` by a number keep both; ``Money / Money`` in one
-    currency is a `Decimal`. Sums, differences and products are exact whatever the
-    decimal context; a quotient is exact when it terminates and otherwise rounds as
-    the active context says. Adding amounts over adjacent periods is `combine_periods`.
+    currency is a `Decimal`. Sums, differences and products are exact; a quotient is
+    exact when it terminates and otherwise rounds once, to 28 significant digits, half
+    to even. None of this depends on the caller's decimal context, which is left as it
+    was. Adding amounts over adjacent periods is `combine_periods`.
 
     Examples:
         >>> import capexmodel as cm
@@ -180,7 +182,10 @@ class Money:
         currency, period = self.currency, self.period
         if other.currency is not currency or other.period is not period:
             self._check_compatible(other, "add")
-        return _money(_add(self.amount, other.amount), currency, period)
+        amount = _add(self.amount, other.amount)
+        if amount.adjusted() >= _MAX_MAGNITUDE:
+            _check_sum(amount, lambda: f"{self._brief()} + {other._brief()}")
+        return _money(amount, currency, period)
 
     __radd__ = __add__
 
@@ -189,7 +194,8 @@ class Money:
         if type(other) is not Money:
             return NotImplemented
         self._check_compatible(other, "subtract")
-        return _money(_subtract(self.amount, other.amount), self.currency, self.period)
+        amount = _check_sum(_subtract(self.amount, other.amount), lambda: f"{self._brief()} - {other._brief()}")
+        return _money(amount, self.currency, self.period)
 
     def __neg__(self) -> Money:
         """The opposite amount."""
@@ -221,9 +227,9 @@ class Money:
         """Divide by a number (a Money) or by an amount of the same currency (a Decimal).
 
         Division is exact when the quotient terminates (dividing by 2, 4 or 10 never
-        rounds); otherwise it rounds to the active decimal context's precision and
-        rounding mode (28 significant digits, half to even, unless changed). The
-        periods of two divided amounts may differ (growth compares them).
+        rounds); otherwise it rounds once, to 28 significant digits, half to even,
+        whatever the caller's decimal context. The periods of two divided amounts may
+        differ (growth compares them).
 
         Examples:
             >>> import capexmodel as cm
@@ -280,6 +286,9 @@ class Money:
     def __round__(self, ndigits: int = 0) -> Money:
         """Round to `ndigits` decimal places, half to even: rounding only when asked.
 
+        A result of 1e1000 or more (rounding 9.9e999 to a multiple of 1e1000) is refused,
+        as the constructor refuses it.
+
         Examples:
             >>> import capexmodel as cm
             >>> round(cm.Money("110.65", "USD", cm.CalendarYear(2024)), 1)
@@ -289,9 +298,9 @@ class Money:
             limit = _MAX_MAGNITUDE
             msg = f"round() takes a whole number of places from -{limit} to {limit}, got {show(ndigits)}"
             raise InvalidValueError(msg)
-        exponent = Decimal(1).scaleb(-ndigits)
-        rounded = self.amount.quantize(exponent, rounding=decimal.ROUND_HALF_EVEN, context=_EXACT)
-        return _money(rounded or rounded.copy_abs(), self.currency, self.period)
+        exponent = Decimal((0, (1,), -ndigits))
+        rounded = self.amount.quantize(exponent, rounding=decimal.ROUND_HALF_EVEN, context=EXACT)
+        return _money(_bounded(rounded, lambda: f"round({self._brief()}, {ndigits})"), self.currency, self.period)
 
     def _brief(self, *, period: bool = True) -> str:
         """The amount as error messages show it: like `str`, but a very long amount is cut."""
@@ -304,7 +313,7 @@ class Money:
 
     def __repr__(self) -> str:
         """Return a constructor call that evaluates back to an equal amount."""
-        return f"Money('{self.amount}', '{self.currency}', {self.period!r})"
+        return f"Money('{EXACT.to_sci_string(self.amount)}', '{self.currency}', {self.period!r})"
 
 
 _set_amount = Money.__dict__["amount"].__set__
@@ -363,8 +372,9 @@ def total(
         wrong = next(item for item in items if item.period != want_period)
         msg = f"total() adds amounts over {want_period}, got {wrong._brief()}"
         raise PeriodMismatchError(msg)
-    with decimal.localcontext(_EXACT):
+    with decimal.localcontext(EXACT):
         amount = sum([item.amount for item in items], Decimal(0))
+    amount = _check_sum(amount, lambda: f"the total of {count} amounts in {want_currency} over {want_period}")
     return _money(amount, want_currency, want_period)
 
 
@@ -415,7 +425,8 @@ def combine_periods(amounts: Iterable[Money]) -> Money:
             gap = Period._from_indices(earlier.period._last + 1, later.period._first - 1)
             msg = f"cannot combine {earlier._brief()} and {later._brief()}: no amount covers {gap}"
             raise PeriodMismatchError(msg)
-    with decimal.localcontext(_EXACT):
+    with decimal.localcontext(EXACT):
         amount = sum([item.amount for item in items], Decimal(0))
     union = _intern_period(Period(items[0].period.start, items[-1].period.end))
+    amount = _check_sum(amount, lambda: f"the sum of {len(items)} amounts in {items[0].currency} over {union}")
     return _money(amount, items[0].currency, union)

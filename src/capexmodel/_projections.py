@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import decimal
 import itertools
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from capexmodel._context import EXACT
 from capexmodel._errors import InvalidValueError, PeriodMismatchError, UndefinedIndicatorError, show
 from capexmodel._facts import Fact
-from capexmodel._money import _divide, _intern_period, _money, _multiply, _subtract, _to_decimal
+from capexmodel._money import _bounded, _divide, _intern_period, _money, _multiply, _to_decimal
 from capexmodel._period import Period
 from capexmodel._provenance import Metric, Projection, Status
 
@@ -16,6 +18,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 __all__ = ["capex_from_revenue", "spread_plan"]
+
+_ONE = Decimal(1)
 
 
 def _check_fact(value: object, name: str) -> Fact:
@@ -30,8 +34,9 @@ def spread_plan(plan: Fact, periods: Sequence[Period]) -> tuple[Fact, ...]:
 
     The periods must tile the plan's period, in order. Every result is an estimate
     carrying its rule. Alibaba's 3800亿元 over three years is 1266.67亿元 a year.
-    When a share does not terminate, the last period takes the remainder, so the
-    parts add up to the plan exactly.
+    When a share does not terminate, it is rounded to 28 significant digits and the
+    last period takes the remainder, so the parts add up to the plan exactly, whatever
+    the caller's decimal context.
 
     Examples:
         >>> import capexmodel as cm
@@ -58,7 +63,8 @@ def spread_plan(plan: Fact, periods: Sequence[Period]) -> tuple[Fact, ...]:
         msg = f"the periods must tile the plan's {whole} in order, got {shown}"
         raise PeriodMismatchError(msg)
     amounts = [_divide(_multiply(plan.value.amount, Decimal(p.month_count)), Decimal(whole.month_count)) for p in parts]
-    amounts[-1] = _subtract(plan.value.amount, sum(amounts[:-1], Decimal(0)))  # the parts add up to the plan exactly
+    with decimal.localcontext(EXACT):  # the parts add up to the plan exactly
+        amounts[-1] = plan.value.amount - sum(amounts[:-1], Decimal(0))
     results = []
     for part, amount in zip(parts, amounts, strict=True):
         rule = f"{plan.value} spread evenly: {part.month_count} of its {whole.month_count} months"
@@ -100,14 +106,16 @@ def capex_from_revenue(
     if growth <= -1 or rate < 0:
         msg = f"revenue_growth must be above -1 and capex_to_revenue zero or more, got {growth} and {rate}"
         raise UndefinedIndicatorError(msg)
-    amount = _multiply(_multiply(revenue.value.amount, 1 + growth), rate)
-    rule = f"{rate} of revenue, with revenue growing {growth} from {revenue.value}"
+    amount = _multiply(_multiply(revenue.value.amount, EXACT.add(_ONE, growth)), rate)
+    shown_rate, shown_growth = EXACT.to_sci_string(rate), EXACT.to_sci_string(growth)
+    rule = f"{shown_rate} of revenue, with revenue growing {shown_growth} from {revenue.value}"
     return _projected(revenue, Metric.CAPEX, amount, period, Projection("share-of-revenue", rule), basis="")
 
 
 def _projected(
     source: Fact, metric: Metric, amount: Decimal, period: Period, projection: Projection, *, basis: str | None = None
 ) -> Fact:
+    amount = _bounded(amount, lambda: f"the {metric} projected over {period} ({projection.rule})")
     value = _money(amount, source.value.currency, _intern_period(period))
     kept_basis = source.basis if basis is None else basis
     return Fact(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import decimal
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, final
 
 import attrs
 
 from capexmodel._company import Company, Region
+from capexmodel._context import EXACT
 from capexmodel._currency import Currency
 from capexmodel._errors import (
     AmbiguousFactError,
@@ -122,6 +124,11 @@ def _to_signals(value: object) -> tuple[Signal, ...]:
     return tuple_of(value, Signal, "signals")
 
 
+def _exact_sum(values: Iterable[Decimal]) -> Decimal:
+    with decimal.localcontext(EXACT):
+        return sum(values, Decimal(0))
+
+
 @final
 @attrs.frozen
 class BubbleRisk:
@@ -149,21 +156,24 @@ class BubbleRisk:
 
     @property
     def score(self) -> Decimal | None:
-        """The weighted share of known signals that fire; None when no signal is known."""
+        """The weighted share of known signals that fire; None when no signal is known.
+
+        Weights add up exactly; the share is exact when it terminates and otherwise
+        rounded to 28 significant digits, whatever the caller's decimal context.
+        """
         known = [signal for signal in self.signals if signal.known]
-        weight = sum((signal.weight for signal in known), Decimal(0))
+        weight = _exact_sum(signal.weight for signal in known)
         if not weight:
             return None
-        firing = sum((signal.weight for signal in known if signal.fires), Decimal(0))
-        return _divide(firing, weight)
+        return _divide(_exact_sum(signal.weight for signal in known if signal.fires), weight)
 
     @property
     def coverage(self) -> Decimal:
         """The weighted share of the signals that are known."""
-        weight = sum((signal.weight for signal in self.signals), Decimal(0))
+        weight = _exact_sum(signal.weight for signal in self.signals)
         if not weight:
             return Decimal(0)
-        return _divide(sum((s.weight for s in self.signals if s.known), Decimal(0)), weight)
+        return _divide(_exact_sum(s.weight for s in self.signals if s.known), weight)
 
     def signal(self, name: str) -> Signal:
         """The signal called `name`."""

@@ -1,0 +1,49 @@
+"""Loading on first use, safely from any thread.
+
+`import capexmodel` loads only the errors and this module; the model, and babel and
+pint behind it, load when first used. Two threads that first use capexmodel at the
+same moment must not import one package from two sides: Python locks a submodule
+before its package, so ``import babel`` in one thread and ``from babel.core import
+...`` in another can each find the other's module half initialised (``cannot import
+name 'Locale' from partially initialized module 'babel.core'``). `load` imports a
+package before its submodules, one thread at a time: the package's lazy names and
+the model's lazy imports go through it.
+
+Examples:
+    >>> from capexmodel._lazy import load
+    >>> load("babel.core").__name__
+    'babel.core'
+"""
+
+from __future__ import annotations
+
+import sys
+from _thread import RLock  # what threading.RLock is, without the cost of importing threading
+
+# Read by type checkers, never at run time (`import capexmodel` does not load `typing`).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import ModuleType
+
+__all__ = ["LOCK", "load"]
+
+LOCK = RLock()
+"""Held while anything loads lazily (re-entrant: loading one module may load another)."""
+
+
+def load(name: str) -> ModuleType:
+    """Import the module `name`, its packages first, under `LOCK`; at once if it is loaded.
+
+    Examples:
+        >>> from capexmodel._lazy import load
+        >>> load("capexmodel._period").CalendarYear(2024)
+        Period.parse('2024')
+    """
+    module = sys.modules.get(name)
+    if module is not None and not getattr(getattr(module, "__spec__", None), "_initializing", False):
+        return module
+    with LOCK:
+        parts = name.split(".")
+        for end in range(1, len(parts) + 1):
+            __import__(".".join(parts[:end]))
+        return sys.modules[name]

@@ -13,7 +13,6 @@ import attrs
 
 from capexmodel._company import Company
 from capexmodel._errors import InvalidValueError, UndefinedIndicatorError, UnknownChipError, show
-from capexmodel._lazy import LOCK
 from capexmodel._money import _divide, _to_decimal
 from capexmodel._period import Period
 from capexmodel._provenance import Source
@@ -99,9 +98,7 @@ class ChipModel:
     def throughput(self, precision: Precision) -> pint.Quantity[Decimal]:
         """The dense peak at `precision` as a pint quantity in TFLOP/s (pint loads on first use)."""
         peak = self.tflops(precision)
-        with LOCK:  # the registry is built once, by one thread
-            registry = units()
-        return registry.Quantity(peak, "TFLOP/s")
+        return units().Quantity(peak, "TFLOP/s")
 
 
 #: NVIDIA datasheets: dense peak tensor throughput (sparsity doubles it).

@@ -57,6 +57,14 @@ def _to_number(value: object) -> Decimal:
     return _to_decimal(value, "a threshold or weight")
 
 
+def _to_weight(value: object) -> Decimal:
+    weight = _to_decimal(value, "a weight")
+    if weight < 0:
+        msg = f"a weight must not be negative, got {show(value)}"
+        raise InvalidValueError(msg)
+    return weight
+
+
 def _check_direction(_: object, __: attrs.Attribute[str], value: object) -> None:
     if value not in ("above", "below"):
         msg = f"direction must be 'above' or 'below', got {show(value)}"
@@ -99,7 +107,7 @@ class Signal:
     fires: bool | None = attrs.field(validator=instance_of(bool, "True or False", optional=True))
     """Whether the signal fires; None when it is unknown."""
 
-    weight: Decimal = attrs.field(converter=_to_number)
+    weight: Decimal = attrs.field(converter=_to_weight)
     """The signal's weight in the score."""
 
     reason: str = attrs.field(validator=instance_of(str, "a string"))
@@ -422,9 +430,9 @@ _FORMULAS: dict[str, Callable[[Callable[..., Money]], Decimal]] = {
         over(Metric.CAPEX), over(Metric.DEPRECIATION_AND_AMORTIZATION)
     ),
     "capex_intensity": lambda over: capex_intensity(over(Metric.CAPEX), over(Metric.REVENUE)),
-    "capex_growth_minus_revenue_growth": lambda over: (
-        growth(over(Metric.CAPEX), over(Metric.CAPEX, previous=True))
-        - growth(over(Metric.REVENUE), over(Metric.REVENUE, previous=True))
+    "capex_growth_minus_revenue_growth": lambda over: _subtract(  # exact, in the library's own context
+        growth(over(Metric.CAPEX), over(Metric.CAPEX, previous=True)),
+        growth(over(Metric.REVENUE), over(Metric.REVENUE, previous=True)),
     ),
     "free_cash_flow_margin": lambda over: share(
         free_cash_flow(over(Metric.OPERATING_CASH_FLOW), over(Metric.CAPEX)), over(Metric.REVENUE)

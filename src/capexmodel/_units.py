@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import decimal
 import functools
-import threading
 from decimal import Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final
 
 from capexmodel._context import QUOTIENT
+from capexmodel._lazy import LOCK
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -39,9 +39,6 @@ _SCALE_DEFINITIONS: Final = (
     "万亿 = 10 ** 12 = _ = 萬億",
 )
 
-#: Held while the registry is built, so that two threads never build two registries.
-_LOCK: Final = threading.Lock()
-
 #: The registry, once built.
 _BUILT: Final[list[pint.UnitRegistry[Decimal]]] = []
 
@@ -59,7 +56,7 @@ def units() -> pint.UnitRegistry[Decimal]:
         >>> units() is units()
         True
     """
-    with _LOCK:
+    with LOCK:  # the lock of everything loaded lazily: one registry, whichever thread asks first
         if not _BUILT:
             _BUILT.append(_build())
         return _BUILT[0]

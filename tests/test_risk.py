@@ -156,7 +156,8 @@ class TestCompany:
         import decimal  # noqa: PLC0415
 
         expected = cm.bubble_risk(META_2024, Y24, company="meta").signal("capex_growth_minus_revenue_growth").value
-        with decimal.localcontext(prec=5, traps={decimal.Inexact: True, decimal.Rounded: True}) as caller:
+        with decimal.localcontext(prec=5) as caller:
+            caller.traps[decimal.Inexact] = caller.traps[decimal.Rounded] = True
             caller.clear_flags()
             risk = cm.bubble_risk(META_2024, Y24, company="meta")
             raised = [signal.__name__ for signal, up in caller.flags.items() if up]

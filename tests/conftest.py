@@ -1,4 +1,4 @@
-"""Hypothesis settings: a quick profile for local runs, a thorough one for CI."""
+"""Hypothesis settings: a quick profile for local runs, a thorough one for CI, a fixed one for mutation testing."""
 
 import os
 
@@ -11,5 +11,17 @@ settings.register_profile(
     deadline=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
+)
+# The same examples on every run and no example database, so that a mutant's verdict does not
+# depend on what an earlier run happened to find, nor on how busy the machine is (`.ci/mutation`
+# selects it). mutmut runs the tests several times in one process, each time with a new instance
+# of a test class: Hypothesis would call that differing executors.
+settings.register_profile(
+    "mutation",
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))

@@ -99,6 +99,13 @@ def test_a_missing_quarter_by_quarter_end_is_an_error_not_a_zero():
         (["2024-Q2", "2024-07", "2024-08", "2024-09", "2024-Q4"], "missing: 2024-Q1"),
         (["2024-Q2", "2024-07/2024-11"], "missing: 4 months, before 2024-04 and/or after 2024-11"),
         (["2024-03/2024-07", "2024-08/2024-12"], "missing: 2024-01/2024-02"),  # not a whole 5-month input
+        (["2024-Q3", "2024-Q4"], "missing: 2024-H1"),  # two quarters' room before, none after
+        (["2024-02/2024-06", "2024-07/2024-11"], "missing: 2 months, before 2024-02 and/or after 2024-11"),
+        # lengths 2 and 4: no one length to assume, so the month after could hold a missing amount
+        (["2024-04/2024-05", "2024-06/2024-07", "2024-08/2024-11"],
+         "missing: 4 months, before 2024-04 and/or after 2024-11"),
+        # the span starts before the target: nothing missing can end inside it before the span
+        (["2023-12/2024-02", "2024-03/2024-04"], "missing: 2024-05/2024-11"),
     ],
 )
 def test_quarter_end_names_where_the_missing_months_can_be(periods, missing):
@@ -112,6 +119,7 @@ def test_quarter_end_names_where_the_missing_months_can_be(periods, missing):
         (1, ["0001-02/0001-04", "0001-05/0001-07", "0001-08/0001-10"], "3 months, before 0001-02 and/or after 0001-10"),
         (9999, ["9999-02/9999-04", "9999-05/9999-07", "9999-08/9999-10"], "9998-11/9999-01"),
         (9999, ["9999-Q1", "9999-Q2", "9999-Q3"], "9999-Q4"),
+        (1, ["0001-Q2", "0001-Q3", "0001-Q4"], "0001-Q1"),  # the first quarter there is
     ],
 )
 def test_quarter_end_at_the_ends_of_the_calendar_says_what_is_missing(year, periods, missing):
@@ -146,7 +154,8 @@ def test_records_are_validated():
         cm.CalendarizedPart(part.amount, Y24)
     with pytest.raises(cm.InvalidValueError, match="method must be 'months' or 'quarter-end', got 'mean'"):
         cm.Calendarization(usd(1, Y24), Y24, "mean", (part,))  # type: ignore[arg-type]
-    with pytest.raises(cm.InvalidValueError, match="must be a non-empty list or tuple of CalendarizedPart, got \\(\\)"):
+    message = r"^parts must be a non-empty list or tuple of CalendarizedPart, got \(\)$"
+    with pytest.raises(cm.InvalidValueError, match=message):
         cm.Calendarization(usd(1, Y24), Y24, "months", ())
 
 
@@ -184,14 +193,29 @@ def test_the_value_is_rounded_once_and_only_when_a_share_does_not_terminate():
     [
         (lambda: cm.calendarize(AMAZON_2024, Y24, method="average"), "'months' or 'quarter-end', got 'average'"),  # type: ignore[arg-type]
         (lambda: cm.calendarize(AMAZON_2024, "2024"), "over a Period, got target='2024'"),  # type: ignore[arg-type]
-        (lambda: cm.calendarize([], Y24), "needs at least one amount"),
+        (lambda: cm.calendarize([], Y24), "^calendarize\\(\\) needs at least one amount$"),
         (lambda: cm.calendarize(None, Y24), "takes an iterable of Money, got None"),  # type: ignore[arg-type]
+        (lambda: cm.calendarize(5, Y24), "takes an iterable of Money, got 5$"),  # type: ignore[arg-type]
         (lambda: cm.calendarize([1, 2], Y24), "restates Money, got 1"),  # type: ignore[list-item]
     ],
 )
 def test_bad_arguments(call, message):
     with pytest.raises(cm.InvalidValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize("method", ["months", "quarter-end"])
+def test_a_value_beyond_the_bounds_of_an_amount_is_refused_naming_it(method):
+    halves = [usd("9e999", "2024-H1"), usd("9e999", "2024-H2")]
+    with pytest.raises(cm.InvalidAmountError, match="^the amount calendarized to 2024 is out of range"):
+        cm.calendarize(halves, Y24, method=method)
+
+
+def test_a_contribution_beyond_the_bounds_of_an_amount_is_refused_naming_it():
+    part = cm.CalendarizedPart(usd("1e-1000", "2024-Q1"), cm.CalendarMonth(2024, 1))
+    message = r"^1/3 of 0\.0+\.\.\. \(1002 characters\) USD over 2024-Q1 is out of range"
+    with pytest.raises(cm.InvalidAmountError, match=message):
+        _ = part.contribution
 
 
 def test_str_describes_the_result():

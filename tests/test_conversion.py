@@ -95,7 +95,11 @@ class TestDirectAndInverse:
 
     def test_equally_narrow_windows_are_ambiguous(self):
         rates = cm.RateTable([USD_CNY_2024, cm.ExchangeRate("CNY", "USD", "0.14", cm.Period.parse("2024-07/2025-06"))])
-        with pytest.raises(cm.AmbiguousRateError, match="several rates fit CNY/USD over 2024-Q3 equally well"):
+        message = (
+            "several rates fit CNY/USD over 2024-Q3 equally well: 1 USD = 7.230 CNY, average over 2024;"
+            " 1 CNY = 0.14 USD, average over 2024-07/2025-06"
+        )
+        with pytest.raises(cm.AmbiguousRateError, match=f"^{re.escape(message)}$"):
             rates.conversion("CNY", "USD", cm.CalendarQuarter(2024, 3))
 
 
@@ -110,13 +114,26 @@ class TestMissingRates:
         assert "blend=True" in message
         assert isinstance(caught.value, LookupError)
 
+    def test_every_window_of_the_pair_is_named(self):
+        rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.3", Y25), cm.ExchangeRate("USD", "CNY", "7.1", Y23)])
+        message = "^no rate converts USD to CNY over 2024: no USD/CNY rate covers 2024, only 2023, 2025; pass blend"
+        with pytest.raises(cm.MissingRateError, match=message):
+            rates.conversion("USD", "CNY", Y24)
+
     def test_a_pair_the_table_does_not_have(self):
         with pytest.raises(cm.MissingRateError, match="EUR to CNY over 2024: the table has no EUR/CNY"):
             RATES.convert(cm.Money("1", "EUR", Y24), "CNY")
 
     def test_the_empty_table(self):
-        with pytest.raises(cm.MissingRateError, match="no currency links them"):
+        message = "^no rate converts EUR to CNY over 2024: the table has no EUR/CNY rate; no currency links them$"
+        with pytest.raises(cm.MissingRateError, match=message):
             cm.RateTable([]).convert(cm.Money("1", "EUR", Y24), "CNY")
+
+    def test_only_rates_of_the_two_currencies_link_them(self):
+        rates = cm.RateTable([cm.ExchangeRate("CNY", "USD", "0.138", Y24), cm.ExchangeRate("GBP", "JPY", "190", Y24)])
+        message = "^no rate converts CNY to EUR over 2024: the table has no CNY/EUR rate; no currency links them$"
+        with pytest.raises(cm.MissingRateError, match=message):
+            rates.convert(cm.Money("1", "CNY", Y24), "EUR")
 
 
 class TestBlend:
@@ -144,10 +161,22 @@ class TestBlend:
         assert self.RATES.conversion("USD", "CNY", Y24, blend=True).rates == (self.RATES.rates[1],)
         assert self.RATES.conversion("USD", "CNY", Y24, blend=True).method == "direct"
 
+    def test_a_covering_rate_beats_a_blend_of_narrower_ones(self):
+        rates = cm.RateTable([USD_CNY_2024, cm.ExchangeRate("USD", "CNY", "7.1", cm.CalendarQuarter(2024, 3))])
+        conversion = rates.conversion("USD", "CNY", Y24, blend=True)
+        assert (conversion.method, conversion.rates) == ("direct", (USD_CNY_2024,))
+
     def test_uncovered_months_are_named(self):
         span = cm.Period.parse("2025-07/2026-06")
         with pytest.raises(cm.MissingRateError, match="USD/CNY rates covers 2025-07/2026-06: they leave out 2026-H1"):
             self.RATES.conversion("USD", "CNY", span, blend=True)
+
+    def test_every_uncovered_run_of_months_is_named(self):
+        rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.1", cm.CalendarQuarter(2024, 1)),
+                              cm.ExchangeRate("USD", "CNY", "7.2", cm.CalendarQuarter(2024, 3))])
+        message = "; no blend of USD/CNY rates covers 2024: they leave out 2024-Q2, 2024-Q4$"
+        with pytest.raises(cm.MissingRateError, match=message):
+            rates.conversion("USD", "CNY", Y24, blend=True)
 
     def test_description_names_the_weights(self):
         fy2025 = cm.FiscalCalendar(year_end_month=3).year(2025)
@@ -185,8 +214,19 @@ class TestCross:
         assert rates.conversion("EUR", "CNY", Y24, via="usd").factor == Fraction("1.082") * Fraction("7.230")
 
     def test_via_a_currency_without_rates(self):
-        with pytest.raises(cm.MissingRateError, match="over 2024: through HKD: the table has no EUR/HKD rate"):
+        message = "^no rate converts EUR to CNY over 2024: through HKD: the table has no EUR/HKD rate$"
+        with pytest.raises(cm.MissingRateError, match=message):
             self.RATES.conversion("EUR", "CNY", Y24, via="HKD")
+
+    def test_convert_takes_the_route_via_names(self):
+        rates = cm.RateTable([*self.RATES.rates, cm.ExchangeRate("EUR", "CNY", "7.8", Y24)])
+        money = cm.Money("1082", "USD", Y24)
+        assert rates.convert(money, "CNY") == cm.Money("7822.860", "CNY", Y24)  # the direct rate
+        assert rates.convert(money, "CNY", via="EUR") == cm.Money("7800", "CNY", Y24)
+
+    def test_a_cross_segment_describes_both_legs(self):
+        segment, = self.RATES.conversion("EUR", "CNY", Y24).segments
+        assert str(segment) == "1 EUR = 1.082 USD, average over 2024; then 1 USD = 7.230 CNY, average over 2024"
 
     def test_via_must_be_a_third_currency(self):
         with pytest.raises(cm.InvalidValueError, match="via='CNY' must differ from both currencies"):
@@ -200,7 +240,11 @@ class TestCross:
 
 class TestRateTable:
     def test_two_rates_for_one_pair_and_window_are_refused(self):
-        with pytest.raises(cm.InvalidValueError, match="two rates for CNY/USD over 2024"):
+        message = (
+            "two rates for CNY/USD over 2024: 1 USD = 7.230 CNY, average over 2024 and"
+            " 1 CNY = 0.138 USD, average over 2024 (a table holds one)"
+        )
+        with pytest.raises(cm.InvalidValueError, match=f"^{re.escape(message)}$"):
             cm.RateTable([USD_CNY_2024, cm.ExchangeRate("CNY", "USD", "0.138", Y24)])
 
     @pytest.mark.parametrize(
@@ -234,6 +278,13 @@ class TestRateTable:
             conversion.apply(cm.Money("1", "CNY", cm.CalendarQuarter(2024, 1)))
         with pytest.raises(cm.InvalidValueError, match=re.escape("apply() converts Money, got 1")):
             conversion.apply(1)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("currency", ["CNY", "EUR"])  # one stored rate, and a cross rate
+    def test_a_result_beyond_the_bounds_of_an_amount_is_refused_naming_it(self, currency):
+        rates = cm.RateTable([USD_CNY_2024, cm.ExchangeRate("EUR", "CNY", "0.5", Y24)])  # a made-up rate
+        message = rf"^9000+\.\.\. \(1000 characters\) USD over 2024 in {currency} is out of range"
+        with pytest.raises(cm.InvalidAmountError, match=message):
+            rates.convert(cm.Money("9e999", "USD", Y24), currency)
 
     def test_conversion_rounds_to_28_digits_whatever_the_callers_context(self):
         with localcontext(decimal.Context(prec=6, rounding=decimal.ROUND_DOWN)) as context:
@@ -276,6 +327,13 @@ class TestFallbacks:
     def test_equally_narrow_rates_in_a_blend_are_ambiguous(self):
         rates = cm.RateTable([USD_CNY_2024, cm.ExchangeRate("USD", "CNY", "7.2", cm.Period.parse("2024-07/2025-06"))])
         with pytest.raises(cm.AmbiguousRateError, match="several USD/CNY rates fit 2024-H2 equally well"):
+            rates.conversion("USD", "CNY", cm.Period.parse("2024-04/2025-03"), blend=True)
+
+    def test_every_run_of_equally_narrow_rates_in_a_blend_is_named(self):
+        rates = cm.RateTable([USD_CNY_2024, cm.ExchangeRate("USD", "CNY", "7.2", cm.Period.parse("2024-07/2025-06")),
+                              cm.ExchangeRate("USD", "CNY", "7.1", cm.Period.parse("2024-09/2024-10"))])
+        message = "^several USD/CNY rates fit 2024-07/2024-08, 2024-11/2024-12 equally well$"
+        with pytest.raises(cm.AmbiguousRateError, match=message):
             rates.conversion("USD", "CNY", cm.Period.parse("2024-04/2025-03"), blend=True)
 
 
@@ -323,7 +381,8 @@ class TestRecords:
             cm.Conversion("USD", "CNY", Y24, (cm.ConversionSegment(cm.CalendarHalf(2024, 2), (direct,)),))
         with pytest.raises(cm.InvalidValueError, match="must tile 2024, but they end with 2024-H1"):
             cm.Conversion("USD", "CNY", Y24, (cm.ConversionSegment(cm.CalendarHalf(2024, 1), (direct,)),))
-        with pytest.raises(cm.InvalidValueError, match="must be a non-empty list or tuple of ConversionSegment"):
+        message = r"^segments must be a non-empty list or tuple of ConversionSegment, got \(\)$"
+        with pytest.raises(cm.InvalidValueError, match=message):
             cm.Conversion("USD", "CNY", Y24, ())
 
 

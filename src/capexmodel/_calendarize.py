@@ -240,17 +240,17 @@ def _missing_months(counted: list[Money], span: Period, target: Period, missing:
     Missing amounts count only if they end inside the target, so they sit just before
     the span (ending no earlier than the target's first month) or just after it
     (ending no later than its last). When every counted amount has the same length,
-    the missing ones are assumed to have it too.
+    the missing ones are assumed to have it too. The missing months are the room left
+    before the span plus the room left after it: with no room before, they all come
+    after; with room before and less than one amount's length after, they all come
+    before (unless that is before year 1).
     """
     lengths = {item.period.month_count for item in counted}
     unit = lengths.pop() if len(lengths) == 1 else 1
     if missing % unit:
         unit = 1
-    room_before = span._first - target._first
-    before = (room_before - 1) // unit * unit + unit if room_before > 0 else 0
-    after = (target._last - span._last) // unit * unit
-    if missing <= before and not after and span._first - missing >= _FIRST_INDEX:  # none before year 1
-        return f"missing: {Period._from_indices(span._first - missing, span._first - 1)}"
-    if missing <= after and not before:
+    if span._first <= target._first:
         return f"missing: {Period._from_indices(span._last + 1, span._last + missing)}"
+    if target._last - span._last < unit and span._first - missing >= _FIRST_INDEX:
+        return f"missing: {Period._from_indices(span._first - missing, span._first - 1)}"
     return f"missing: {missing} months, before {_month_label(span._first)} and/or after {_month_label(span._last)}"

@@ -275,3 +275,18 @@ def test_the_fourth_quarter_ranking_notes_what_it_cannot_rank(tmp_path):
     growth_zh = next(section for section in zh.sections if section.key == "capex_growth_q4_2024")
     assert growth_zh.rows[0]["growth"] == "386%"
     assert any("微软、Meta" in note for note in growth_zh.notes)
+
+
+def test_the_fourth_quarter_growth_is_of_the_figures_shown(tmp_path):
+    # China Mobile's preferred fourth quarter covers its compute capex; the ranking shows, and grows, the whole.
+    (tmp_path / "facts.csv").write_text(
+        "company,metric,period,amount,unit,currency,basis,status,sources,market,segment\n"
+        "china-mobile,capex,2024-Q4,100,亿,CNY,compute,reported,caijing,,compute\n"
+        "china-mobile,capex,2024-Q4,500,亿,CNY,total,reported,zheshang,,\n"
+        "china-mobile,capex,2023-Q4,400,亿,CNY,total,reported,zheshang,,\n", encoding="utf-8")
+    from capexmodel._report import build_report  # noqa: PLC0415
+
+    report = build_report(cm.load_dataset(tmp_path), "en_US")
+    growth = next(section for section in report.sections if section.key == "capex_growth_q4_2024")
+    mobile = next(values for values in growth.values if values["company"] == "china-mobile")
+    assert (mobile["q4_2024"], mobile["q4_2023"], mobile["growth"]) == ("50000000000", "40000000000", "0.25")

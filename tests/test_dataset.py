@@ -379,3 +379,84 @@ class TestLayers:
         )
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
         assert done.stdout.strip() == "[]"
+
+
+FACTS_HEADER = "company,metric,period,amount,unit,currency,basis,status,sources,market,counted_as\n"
+
+
+def with_facts(tmp_path, *rows, sources=""):
+    """The embedded dataset with these facts.csv rows (and sources.csv rows) added."""
+    (tmp_path / "facts.csv").write_text(FACTS_HEADER + "".join(row + "\n" for row in rows), encoding="utf-8")
+    if sources:
+        (tmp_path / "sources.csv").write_text("id,publisher,title,date,note,preferred\n" + sources + "\n",
+                                              encoding="utf-8")
+    return cm.load_dataset(tmp_path)
+
+
+class TestReviewedQueries:
+    """Queries and analyses that gave a wrong or misleading answer without an error."""
+
+    def test_growth_compares_the_same_part_of_the_company(self):
+        # 2024 is China Mobile's compute capex (371亿元); 2023 its total capex (1803亿元): not a fall of 79%.
+        with pytest.raises(cm.FactNotFoundError, match="no capex fact for china-mobile over 2023 that covers"
+                           " compute \\(算力口径\\), as the figure over 2024 does"):
+            DS.growth("china-mobile", "capex", "2024")
+        assert DS.growth("china-mobile", "capex", "2024", whole_company=True) == cm.growth(
+            cm.Money(1640 * 10**8, "CNY", Y24), cm.Money(1803 * 10**8, "CNY", cm.CalendarYear(2023)))
+        assert DS.growth("china-mobile", "capex", "2025") == cm.growth(  # compute on compute
+            cm.Money(373 * 10**8, "CNY", Y25), cm.Money(371 * 10**8, "CNY", Y24))
+
+    def test_growth_compares_the_same_months_a_year_apart(self, tmp_path):
+        # Oracle's "2024" is March 2024 - February 2025; its calendar 2023, or a fiscal year counted as 2023,
+        # are not the same months a year earlier.
+        ds = with_facts(tmp_path, "oracle,capex,2023,70,亿,USD,calendar,reported,caijing,,",
+                        "oracle,capex,2022-06/2023-05,40,亿,USD,fiscal,reported,caijing,,2023")
+        with pytest.raises(cm.FactNotFoundError, match="no capex fact for oracle over 2023-03/2024-02"):
+            ds.growth("oracle", "capex", "2024")
+        ds = with_facts(tmp_path, "oracle,capex,2023-03/2024-02,70,亿,USD,,reported,caijing,,2023")
+        window = cm.Period.parse("2024-03/2025-02")
+        assert ds.growth("oracle", "capex", "2024") == cm.growth(
+            cm.Money(149 * 10**8, "USD", window), cm.Money(70 * 10**8, "USD", cm.Period.parse("2023-03/2024-02")))
+
+    def test_a_tie_in_the_most_preferred_source_is_ambiguous(self, tmp_path):
+        ds = with_facts(tmp_path, "meta,capex,2023,28100,million,USD,gross,reported,mine,,",
+                        "meta,capex,2023,27266,million,USD,net,reported,mine,,",
+                        "meta,capex,2023,100,亿,USD,article,reported,caijing,,",
+                        sources="mine,Me,My sheet,,,yes")
+        with pytest.raises(cm.AmbiguousFactError, match="several capex facts for meta over 2023"):
+            ds.fact("meta", "capex", "2023")
+        with pytest.raises(cm.AmbiguousFactError):
+            ds.total("capex", period="2023", companies=["meta"])
+        assert ds.fact("meta", "capex", "2023", basis="net").value.amount == 27266 * 10**6
+
+    def test_a_total_of_revenue_by_market_names_its_market(self):
+        us = DS.total("revenue_by_market", period=Y24, companies=["nvidia"], market="US")
+        assert us.value == cm.Money(613 * 10**8, "USD", Y24)
+        with pytest.raises(cm.FactNotFoundError, match="nvidia has revenue_by_market for the markets CN, US:"
+                           " pass market="):
+            DS.total("revenue_by_market", period=Y24, companies=["nvidia"])
+        with pytest.raises(cm.FactNotFoundError, match="nvidia has revenue_by_market for the markets CN, US"):
+            DS.fact("nvidia", "revenue_by_market", Y24)
+        assert DS.total("capex", period=Y24, group="us-five", market=None).value.amount == 2580 * 10**8
+
+    def test_an_empty_scope_is_refused_naming_it(self):
+        with pytest.raises(cm.InvalidValueError, match="companies= names no company"):
+            DS.total("capex", period=Y24, companies=[])
+        for call in (lambda: DS.total("capex", period=Y24, region="JP"),
+                     lambda: DS.bubble_risk(Y24, region="JP"),
+                     lambda: DS.h100_equivalents(region="JP")):
+            with pytest.raises(cm.UnknownNameError, match="the dataset has no company in region JP: its regions"
+                               " are CN, US") as caught:
+                call()
+            assert (caught.value.kind, caught.value.name) == ("region", "JP")
+
+    def test_an_aggregate_adds_up_facts(self):
+        with pytest.raises(cm.InvalidValueError, match="facts must be a non-empty list or tuple of Fact"):
+            cm.Aggregate(cm.Money(1, "USD", Y24), (), ())
+
+    def test_a_market_asked_for_is_named_when_nothing_is_found(self):
+        with pytest.raises(cm.FactNotFoundError, match="no revenue_by_market fact for nvidia over 2024 with market=JP"):
+            DS.fact("nvidia", "revenue_by_market", Y24, market="JP")
+        with pytest.raises(cm.FactNotFoundError, match="none of nvidia has a revenue_by_market fact over 2024"
+                           " with market=JP; nvidia has revenue_by_market for the markets CN, US"):
+            DS.total("revenue_by_market", period=Y24, companies=["nvidia"], market="JP")

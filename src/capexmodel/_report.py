@@ -283,7 +283,7 @@ class _Builder:
             try:
                 current = self.dataset.fact(company, "capex", Q4_24, whole_company=True)
                 earlier = self.dataset.fact(company, "capex", Q4_23, whole_company=True)
-                rate = self.dataset.growth(company, "capex", Q4_24)
+                rate = self.dataset.growth(company, "capex", Q4_24, whole_company=True)
             except FactNotFoundError:
                 lacking.append(self.name(company))
                 continue

@@ -460,3 +460,22 @@ class TestReviewedQueries:
         with pytest.raises(cm.FactNotFoundError, match="none of nvidia has a revenue_by_market fact over 2024"
                            " with market=JP; nvidia has revenue_by_market for the markets CN, US"):
             DS.total("revenue_by_market", period=Y24, companies=["nvidia"], market="JP")
+
+
+class TestReviewedData:
+    """The embedded data against the reference data (sections A, B and D)."""
+
+    def test_the_operators_combined_figures_are_statements(self):
+        total = DS.statement("operators_2024_total_capex")
+        assert (total.value, total.unit) == (Decimal(3189), "亿 CNY")
+        whole = [DS.fact(company, "capex", Y24, whole_company=True).value.amount
+                 for company in ("china-mobile", "china-telecom", "china-unicom")]
+        assert round(sum(whole) / 10**8) == total.value  # 1640 + 935 + 613.7, the first two unconfirmed
+        plans = DS.statement("operators_2025_capex_plans")
+        assert (plans.value, plans.unit, plans.source) == (Decimal(2898), "亿 CNY", DS.sources["guidance-2025"])
+
+    def test_amazons_quarters_are_gross_like_the_year_they_add_up_to(self):
+        gross = "purchases of property and equipment, gross"
+        quarters = [DS.fact("amazon", "capex", cm.CalendarQuarter(2024, q), basis=gross) for q in (1, 2, 3, 4)]
+        assert sum(fact.value.amount for fact in quarters) == DS.fact("amazon", "capex", Y24, basis=gross).value.amount
+        assert DS.fact("amazon", "capex", "2023-Q4").basis == gross

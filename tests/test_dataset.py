@@ -479,3 +479,28 @@ class TestReviewedData:
         quarters = [DS.fact("amazon", "capex", cm.CalendarQuarter(2024, q), basis=gross) for q in (1, 2, 3, 4)]
         assert sum(fact.value.amount for fact in quarters) == DS.fact("amazon", "capex", Y24, basis=gross).value.amount
         assert DS.fact("amazon", "capex", "2023-Q4").basis == gross
+
+
+class TestReviewedValues:
+    @pytest.mark.parametrize(("fields", "message"), [
+        ({"key": ""}, "key must be a non-empty string, got ''"),
+        ({"unit": 5}, "unit must be a string, got 5"),
+        ({"text_en": None}, "text_en must be a string, got None"),
+        ({"source": "caijing"}, "source must be a capexmodel.Source, got 'caijing'"),
+    ])
+    def test_a_statement_is_checked(self, fields, message):
+        valid = {"key": "k", "value": Decimal(1), "unit": "share", "text_en": "a", "text_zh": "b",
+                 "source": DS.sources["caijing"]}
+        with pytest.raises(cm.InvalidValueError, match=message):
+            cm.Statement(**(valid | fields))
+
+    @pytest.mark.parametrize(("fields", "message"), [
+        ({"id": 5}, "id must be a non-empty string, got 5"),
+        ({"name_en": None}, "name_en must be a string, got None"),
+        ({"source": "caijing"}, "source must be a capexmodel.Source or None, got 'caijing'"),
+        ({"members": "amazon"}, "a group's members are one or more company ids, got 'amazon'"),
+    ])
+    def test_a_group_is_checked(self, fields, message):
+        valid = {"id": "g", "name_en": "G", "name_zh": "G", "members": ["amazon"], "source": None}
+        with pytest.raises(cm.InvalidValueError, match=message):
+            cm.Group(**(valid | fields))

@@ -43,6 +43,12 @@ if TYPE_CHECKING:
 __all__ = ["Aggregate", "Dataset", "Group", "Statement"]
 
 
+def _check_name(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value:
+        msg = f"{attribute.name} must be a non-empty string, got {show(value)}"
+        raise InvalidValueError(msg)
+
+
 def _check_statement_value(_: Statement, __: attrs.Attribute[Decimal], value: object) -> None:
     if not isinstance(value, Decimal) or not value.is_finite():
         msg = f"a statement's value is a finite Decimal, got {show(value)}"
@@ -61,27 +67,27 @@ class Statement:
         (Decimal('0.63'), 'share')
     """
 
-    key: str
+    key: str = attrs.field(validator=_check_name)
     """A stable name for the statement."""
 
     value: Decimal = attrs.field(validator=_check_statement_value)
     """The number stated (a `Decimal`; floats are refused)."""
 
-    unit: str
+    unit: str = attrs.field(validator=instance_of(str, "a string"))
     """What the number counts: ``share``, ``times``, ``rank``."""
 
-    text_en: str
+    text_en: str = attrs.field(validator=instance_of(str, "a string"))
     """The statement in English."""
 
-    text_zh: str
+    text_zh: str = attrs.field(validator=instance_of(str, "a string"))
     """The statement in Chinese."""
 
-    source: Source
+    source: Source = attrs.field(validator=instance_of(Source, "a capexmodel.Source"))
     """Where it was stated."""
 
 
 def _to_members(value: Iterable[str]) -> tuple[str, ...]:
-    members = tuple(value)
+    members = tuple(value) if not isinstance(value, str) else ()
     if not members or not all(isinstance(member, str) for member in members):
         msg = f"a group's members are one or more company ids, got {show(value)}"
         raise InvalidValueError(msg)
@@ -105,19 +111,21 @@ class Group:
         ('amazon', 'microsoft', 'alphabet', 'meta', 'oracle')
     """
 
-    id: str
+    id: str = attrs.field(validator=_check_name)
     """A stable id, such as ``us-five``."""
 
-    name_en: str
+    name_en: str = attrs.field(validator=instance_of(str, "a string"))
     """The group's name in English."""
 
-    name_zh: str
+    name_zh: str = attrs.field(validator=instance_of(str, "a string"))
     """The group's name in Chinese."""
 
     members: tuple[str, ...] = attrs.field(converter=_to_members)
     """The companies' ids, in order, each once."""
 
-    source: Source | None = None
+    source: Source | None = attrs.field(
+        default=None, validator=instance_of(Source, "a capexmodel.Source", optional=True)
+    )
     """Who defined the group."""
 
 

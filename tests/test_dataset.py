@@ -504,3 +504,9 @@ class TestReviewedValues:
         valid = {"id": "g", "name_en": "G", "name_zh": "G", "members": ["amazon"], "source": None}
         with pytest.raises(cm.InvalidValueError, match=message):
             cm.Group(**(valid | fields))
+
+    def test_whole_company_is_true_or_false(self):
+        with pytest.raises(cm.InvalidValueError, match="whole_company must be True or False, got 'no'"):
+            DS.fact("china-mobile", "capex", Y24, whole_company="no")  # type: ignore[arg-type]
+        with pytest.raises(cm.InvalidValueError, match="whole_company must be True or False, got 0"):
+            DS.growth("china-mobile", "capex", Y24, whole_company=0)  # type: ignore[arg-type]

@@ -515,3 +515,8 @@ class TestReviewedLoading:
         write_facts(tmp_path, *rows[:-1])
         deep = cm.load_dataset(tmp_path).fact("meta", "capex", "2023", basis=f"b{deepest}")
         assert DS.recompute(deep).value.amount == 10**6
+
+    def test_replace_is_true_or_false(self, tmp_path):
+        write(tmp_path, "facts", "meta,capex,2023,1,亿,USD,,reported,caijing,")
+        with pytest.raises(cm.InvalidValueError, match="replace must be True or False, got 'no'"):
+            cm.load_dataset(tmp_path, replace="no")  # type: ignore[arg-type]

@@ -367,6 +367,7 @@ class Dataset:
             >>> str(oracle.value.period), str(oracle.counted_as)
             ('2024-03/2025-02', '2024')
         """
+        _check_flag("whole_company", whole_company)
         wanted = _period(period)
         found = self.select(company=company, metric=metric, period=wanted, basis=basis, source=source, market=market)
         candidates = found if market is not None else tuple(fact for fact in found if fact.market is None)
@@ -476,9 +477,7 @@ class Dataset:
         if rates is not None and not isinstance(rates, RateTable):
             msg = f"rates must be a capexmodel.RateTable, got {show(rates)}"
             raise InvalidValueError(msg)
-        if not isinstance(complete, bool):
-            msg = f"complete must be True or False, got {show(complete)}"
-            raise InvalidValueError(msg)
+        _check_flag("complete", complete)
         wanted = _period(period)
         metric = Metric(metric)
         if source is not None:
@@ -777,6 +776,12 @@ def _period(period: Period | str) -> Period:
         return Period.parse(period)
     msg = f"period must be a capexmodel.Period or a label such as '2024' or '2024-Q4', got {show(period)}"
     raise InvalidValueError(msg)
+
+
+def _check_flag(name: str, value: object) -> None:
+    if not isinstance(value, bool):
+        msg = f"{name} must be True or False, got {show(value)}"
+        raise InvalidValueError(msg)
 
 
 def _part(segment: str | None) -> str:

@@ -763,6 +763,9 @@ def load_dataset(path: str | os.PathLike[str] | None = None, *, replace: bool = 
     if path is not None and not isinstance(path, str | os.PathLike):
         msg = f"load_dataset() takes a path to a folder or a file, got {show(path)}"
         raise InvalidValueError(msg)
+    if not isinstance(replace, bool):
+        msg = f"replace must be True or False, got {show(replace)}"
+        raise InvalidValueError(msg)
     if path is None:
         return _embedded_dataset()
     return _build(_user_files(Path(path)), None if replace else _embedded_dataset())

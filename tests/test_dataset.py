@@ -510,3 +510,12 @@ class TestReviewedValues:
             DS.fact("china-mobile", "capex", Y24, whole_company="no")  # type: ignore[arg-type]
         with pytest.raises(cm.InvalidValueError, match="whole_company must be True or False, got 0"):
             DS.growth("china-mobile", "capex", Y24, whole_company=0)  # type: ignore[arg-type]
+
+    def test_a_blended_conversion_is_recomputed_as_a_blend(self):
+        fiscal = cm.Period.parse("2024-04/2025-03")
+        two_years = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.2", Y24), cm.ExchangeRate("USD", "CNY", "7.3", Y25)])
+        blended = DS.convert(DS.fact("alibaba", "capex", fiscal), "USD", rates=two_years, blend=True)
+        assert blended.derivation.method == "blend"
+        again = DS.recompute(blended, rates=two_years)
+        assert again.value == blended.value
+        assert again.derivation == blended.derivation

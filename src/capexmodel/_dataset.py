@@ -579,7 +579,8 @@ class Dataset:
         """Compute a derived fact again from its inputs: convert at `rates`, calendarize by `method`.
 
         The published figure and the recomputed one may differ: the article prints
-        51亿美元 for China Mobile, where 371亿元 at 7.230 is 51.3亿美元. A fact whose
+        51亿美元 for China Mobile, where 371亿元 at 7.230 is 51.3亿美元. A conversion made
+        with a month-weighted blend of rates is recomputed as one. A fact whose
         inputs are not in the dataset (its `note` says why) cannot be recomputed.
 
         Examples:
@@ -602,7 +603,8 @@ class Dataset:
             self.recompute(item, rates=table, method=method) if _is_derived(item) else item for item in fact.inputs
         ]
         if isinstance(derivation, Conversion):
-            conversion = table.conversion(derivation.base, derivation.quote, derivation.period)
+            blend = derivation.method == "blend"  # a blend of rates is recomputed as a blend
+            conversion = table.conversion(derivation.base, derivation.quote, derivation.period, blend=blend)
             return attrs.evolve(
                 Fact.derive(conversion.apply(inputs[0].value), inputs, derivation=conversion, basis=fact.basis),
                 counted_as=fact.counted_as,

@@ -515,6 +515,7 @@ class TestReviewedValues:
         fiscal = cm.Period.parse("2024-04/2025-03")
         two_years = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.2", Y24), cm.ExchangeRate("USD", "CNY", "7.3", Y25)])
         blended = DS.convert(DS.fact("alibaba", "capex", fiscal), "USD", rates=two_years, blend=True)
+        assert isinstance(blended.derivation, cm.Conversion)
         assert blended.derivation.method == "blend"
         again = DS.recompute(blended, rates=two_years)
         assert again.value == blended.value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import os
 import re
@@ -198,9 +199,15 @@ def _reads(text: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=64)
+def _is_scale(unit: str) -> bool:
+    """Whether a unit field is a scale word (亿, 万, million, billion, ...): letters that scale a number."""
+    return all(char.isalpha() or char == " " for char in unit) and _reads(_joined("1", unit))
+
+
 def _unit(unit: str) -> str:
     """A unit field: a scale word (亿, 万, million, billion, ...) or nothing; never digits or signs."""
-    if unit and not (all(char.isalpha() or char == " " for char in unit) and _reads(_joined("1", unit))):
+    if unit and not _is_scale(unit):
         msg = f"a unit is a scale word such as 亿, 万, million or billion (or nothing), got {show(unit)}"
         raise InvalidValueError(msg)
     return unit

@@ -324,3 +324,18 @@ def test_the_articles_chip_basis_says_the_ratio_it_used():
     zh = build_report(ds, "zh_CN")
     assert dict(next(s for s in zh.sections if s.key == "hopper_2024").columns)["article"] == (
         "折合H100(H20按三分之一,文章口径)")
+
+
+def test_the_chip_basis_title_is_written_in_the_librarys_context():
+    import decimal  # noqa: PLC0415
+
+    import attrs  # noqa: PLC0415
+
+    from capexmodel._report import build_report  # noqa: PLC0415
+
+    ds = cm.load_dataset()
+    odd = tuple(attrs.evolve(s, value=Decimal("2.555")) if s.key == "h20_per_h100" else s for s in ds.statements)
+    with decimal.localcontext(decimal.Context(prec=2)):
+        report = build_report(attrs.evolve(ds, statements=odd), "en_US")
+    chips = next(section for section in report.sections if section.key == "hopper_2024")
+    assert dict(chips.columns)["article"] == "H100-equivalents (H20 = 1/2.555, the article)"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, final
 import attrs
 
 from capexmodel._chips import h100_equivalents
+from capexmodel._context import EXACT
 from capexmodel._conversion import RateTable
 from capexmodel._dataset import as_reported
 from capexmodel._errors import CapexModelError, FactNotFoundError
@@ -257,7 +258,7 @@ class _Builder:
                          "bf16": f"{datasheet:,.0f}"})
             values.append({"buyer": purchase.buyer_id, "chip": purchase.chip.name, "quantity": str(purchase.quantity),
                            "article": "" if article is None else str(article), "bf16": str(datasheet)})
-        one_in = "3" if ratio is None or ratio <= 0 else format(ratio.normalize(), "f")
+        one_in = "3" if ratio is None or ratio <= 0 else format(ratio.normalize(EXACT), "f")
         article_title = self.text["article_basis"].format(ratio=one_in)
         if one_in == "3":
             article_title = self.text["article_basis_third"]

@@ -1,3 +1,4 @@
+import decimal
 import subprocess
 import sys
 from decimal import Decimal
@@ -520,3 +521,46 @@ class TestReviewedValues:
         again = DS.recompute(blended, rates=two_years)
         assert again.value == blended.value
         assert again.derivation == blended.derivation
+
+
+CALLER_CONTEXTS = [
+    decimal.Context(prec=3),
+    decimal.Context(prec=5, rounding=decimal.ROUND_FLOOR, traps=[decimal.Inexact, decimal.Rounded]),
+    decimal.Context(prec=40, rounding=decimal.ROUND_UP),
+]
+
+
+class TestTheCallersContext:
+    """The analyses compute in the library's decimal context, whatever the caller's, and leave it as it was."""
+
+    @staticmethod
+    def answers():
+        other = cm.RateTable([cm.ExchangeRate("USD", "CNY", "6.0", Y24)])
+        tencent = DS.fact("tencent", "capex", Y24)
+        return [
+            DS.total("capex", period=Y24, group="china-seven", currency="USD").value,
+            DS.total("capex", period=Y24, group="china-seven", currency="USD", rates=other).value,
+            DS.convert(tencent, "USD", rates=other).value,
+            DS.recompute(DS.fact("china-mobile", "capex", Y24)).value,
+            DS.intensity("tencent", Y24),
+            DS.growth("tencent", "capex", "2024-Q4"),
+            DS.bubble_risk(Y24, company="meta").score,
+            DS.bubble_risk(Y24, region="US").signals,
+            DS.h100_equivalents("bf16", region="CN").value,
+        ]
+
+    @pytest.mark.parametrize("context", CALLER_CONTEXTS)
+    def test_the_answers_do_not_depend_on_the_callers_context(self, context):
+        expected = self.answers()
+        with decimal.localcontext(context) as caller:
+            assert self.answers() == expected
+            assert not any(caller.flags.values())
+
+    @pytest.mark.parametrize("context", CALLER_CONTEXTS)
+    def test_the_report_does_not_depend_on_the_callers_context(self, context):
+        from capexmodel._report import build_report  # noqa: PLC0415
+
+        expected = build_report(DS, "zh_CN")
+        with decimal.localcontext(context) as caller:
+            assert build_report(DS, "zh_CN") == expected
+            assert not any(caller.flags.values())

@@ -5,14 +5,17 @@ Reading data files is `capexmodel._loading`'s business; this module only answers
 
 from __future__ import annotations
 
+import decimal
+import functools
 from decimal import Decimal
-from typing import TYPE_CHECKING, final, overload
+from typing import TYPE_CHECKING, ParamSpec, TypeVar, final, overload
 
 import attrs
 
 from capexmodel._calendarize import Calendarization, calendarize
 from capexmodel._chips import ChipPurchase, H100Equivalents, h100_equivalents
 from capexmodel._company import Company, Region
+from capexmodel._context import QUOTIENT
 from capexmodel._conversion import Conversion, RateTable
 from capexmodel._currency import Currency
 from capexmodel._errors import (
@@ -34,13 +37,31 @@ from capexmodel._risk import bubble_risk
 from capexmodel._validators import instance_of, tuple_of
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     from capexmodel._calendarize import Method
     from capexmodel._chips import Precision
     from capexmodel._risk import BubbleRisk
 
 __all__ = ["Aggregate", "Dataset", "Group", "Statement"]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def in_own_context(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run `function` in the library's decimal context: the caller's is neither used nor changed.
+
+    Quotients that do not terminate round to 28 significant digits, half to even,
+    whatever the caller's precision, rounding or traps; the caller's flags stay as they were.
+    """
+
+    @functools.wraps(function)
+    def in_own(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with decimal.localcontext(QUOTIENT):
+            return function(*args, **kwargs)
+
+    return in_own
 
 
 def _check_name(_: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -437,6 +458,7 @@ class Dataset:
 
     # Totals and conversions -----------------------------------------------------------------
 
+    @in_own_context
     def total(
         self,
         metric: Metric | str,
@@ -540,6 +562,7 @@ class Dataset:
     def convert(self, value: Money, currency: str, *, rates: RateTable | None = None, blend: bool = False) -> Money: ...
     @overload
     def convert(self, value: Fact, currency: str, *, rates: RateTable | None = None, blend: bool = False) -> Fact: ...
+    @in_own_context
     def convert(
         self, value: Money | Fact, currency: str, *, rates: RateTable | None = None, blend: bool = False
     ) -> Money | Fact:
@@ -575,6 +598,7 @@ class Dataset:
         conversion = table.conversion(fact.value.currency, currency, fact.value.period, blend=blend)
         return Fact.derive(conversion.apply(fact.value), [fact], derivation=conversion)
 
+    @in_own_context
     def recompute(self, fact: Fact, *, rates: RateTable | None = None, method: Method | None = None) -> Fact:
         """Compute a derived fact again from its inputs: convert at `rates`, calendarize by `method`.
 
@@ -616,6 +640,7 @@ class Dataset:
 
     # Analyses ---------------------------------------------------------------------------------
 
+    @in_own_context
     def intensity(self, company: Company | str, period: Period | str) -> Decimal:
         """Capex intensity (capex / revenue) of one company from the dataset's preferred facts.
 
@@ -632,6 +657,7 @@ class Dataset:
         revenue = as_reported(self.fact(company, Metric.REVENUE, period, whole_company=True))
         return capex_intensity(self._restate(capex, revenue.value.currency, self.rates).value, revenue.value)
 
+    @in_own_context
     def growth(
         self, company: Company | str, metric: Metric | str, period: Period | str, *, whole_company: bool = False
     ) -> Decimal:
@@ -679,6 +705,7 @@ class Dataset:
             before = _money(at_current_rates.amount, at_current_rates.currency, before.period)
         return growth(current.value, before)
 
+    @in_own_context
     def bubble_risk(
         self,
         period: Period | str,
@@ -723,6 +750,7 @@ class Dataset:
             chosen, wanted, company=company, region=region, rates=self.rates, currency=currency, thresholds=thresholds
         )
 
+    @in_own_context
     def h100_equivalents(
         self, basis: Precision | Mapping[str, object] = "bf16", *, region: Region | str | None = None
     ) -> H100Equivalents:

@@ -11,7 +11,7 @@ import attrs
 from capexmodel._chips import h100_equivalents
 from capexmodel._context import EXACT
 from capexmodel._conversion import RateTable
-from capexmodel._dataset import as_reported
+from capexmodel._dataset import as_reported, in_own_context
 from capexmodel._errors import CapexModelError, FactNotFoundError
 from capexmodel._format import format_money, format_percent, format_ratio
 from capexmodel._period import CalendarQuarter, CalendarYear
@@ -141,6 +141,7 @@ class Report:
     sections: tuple[Section, ...]
 
 
+@in_own_context
 def build_report(dataset: Dataset, locale: str = "en_US") -> Report:
     """Compute the article's comparison from `dataset`, with every figure formatted for `locale`."""
     language = "zh" if locale.startswith("zh") else "en"

@@ -520,3 +520,20 @@ class TestReviewedLoading:
         write(tmp_path, "facts", "meta,capex,2023,1,亿,USD,,reported,caijing,")
         with pytest.raises(cm.InvalidValueError, match="replace must be True or False, got 'no'"):
             cm.load_dataset(tmp_path, replace="no")  # type: ignore[arg-type]
+
+    def test_a_load_that_fails_declares_no_metric(self, tmp_path):
+        write(tmp_path, "metrics", "capexx_review,no,a typo of capex")
+        write(tmp_path, "facts", "meta,capex,2023,x,亿,USD,,reported,caijing,")
+        problems_of(tmp_path)
+        with pytest.raises(cm.UnknownMetricError):
+            cm.Metric("capexx_review")
+        write(tmp_path, "facts", "meta,capexx_review,2023,1,亿,USD,,reported,caijing,")
+        assert cm.load_dataset(tmp_path).facts[-1].metric == "capexx_review"
+        assert cm.Metric("capexx_review").definition.description == "a typo of capex"
+
+    def test_a_load_that_fails_keeps_the_metrics_declared_before(self, tmp_path):
+        cm.Metric.declare("kept_review", may_be_negative=False)
+        write(tmp_path, "metrics", "kept_review,no,declared before")
+        write(tmp_path, "facts", "meta,capex,2023,x,亿,USD,,reported,caijing,")
+        problems_of(tmp_path)
+        assert cm.Metric("kept_review") == "kept_review"

@@ -29,7 +29,7 @@ from capexmodel._facts import Fact
 from capexmodel._fiscal import FiscalCalendar
 from capexmodel._money import Money
 from capexmodel._period import Period
-from capexmodel._provenance import Metric, Source, Status
+from capexmodel._provenance import Metric, Source, Status, declare, forget
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
@@ -374,6 +374,8 @@ class _Builder:
         self.purchases: list[ChipPurchase] = list(base.purchases) if base else []
         self.statements: list[Statement] = list(base.statements) if base else []
         self.statement_keys = {statement.key for statement in self.statements}
+        self.declared: list[str] = []
+        """The metrics the files declared that were not declared before."""
         self.where, self.line = "", 0
 
     def parse(self, field: str | None, parse: Callable[..., _T], *args: object, **kwargs: object) -> _T | None:
@@ -447,10 +449,10 @@ class _Builder:
     def add_metrics(self, where: str, rows: list[_Row]) -> None:
         for row in self.rows(where, rows):
             may_be_negative = self.parse("may_be_negative", _yes_no, row["may_be_negative"])
-            if may_be_negative is not None:
-                self.parse(
-                    "name", Metric.declare, row["name"], may_be_negative=may_be_negative, description=row["description"]
-                )
+            if may_be_negative is not None and self.parse(
+                "name", declare, row["name"], may_be_negative=may_be_negative, description=row["description"]
+            ):
+                self.declared.append(row["name"])  # new: forgotten again if the load fails
 
     def add_companies(self, where: str, rows: list[_Row]) -> None:
         for row in self.rows(where, rows):
@@ -640,6 +642,7 @@ class _Builder:
     def dataset(self) -> Dataset:
         table = RateTable(self.rates)  # one rate per pair and window is checked row by row
         if self.problems.found:
+            forget(self.declared)  # a load that fails declares nothing
             raise DataFileError(self.problems.lines)
         return Dataset(
             tuple(self.companies.values()), dict(self.sources), tuple(self.facts), table, tuple(self.purchases),

@@ -537,3 +537,29 @@ class TestReviewedLoading:
         write(tmp_path, "facts", "meta,capex,2023,x,亿,USD,,reported,caijing,")
         problems_of(tmp_path)
         assert cm.Metric("kept_review") == "kept_review"
+
+
+class TestEveryPath:
+    def test_blank_rows_and_other_files_in_the_folder_are_passed_over(self, tmp_path):
+        write(tmp_path, "facts", ",,,,,,,,,", "meta,capex,2023,1,亿,USD,,reported,caijing,", " , ,,,,,,,,")
+        (tmp_path / "README.txt").write_text("notes, not data", encoding="utf-8")
+        assert cm.load_dataset(tmp_path).fact("meta", "capex", "2023").value.amount == 10**8
+
+    def test_groups_are_checked_row_by_row(self, tmp_path):
+        write(tmp_path, "groups", "bad id,G,G,amazon,", "us-five,G,G,amazon,", "g1,G,G,amazon openai,",
+              "g2,G,G,amazon,caijing omdia", "g3,G,G,amazon amazon,", "g4,Four,四,amazon meta,caijing")
+        assert problems_of(tmp_path) == [
+            "line 2, field 'id': a group id is letters, digits, '-' and '_', got 'bad id'",
+            "line 3, field 'id': the group 'us-five' is defined twice",
+            "line 4, field 'members': unknown companies 'openai'",
+            "line 5, field 'source': expected one source id, got 'caijing omdia'",
+            "line 6, field 'members': a group names each company once, got amazon more than once",
+        ]
+        write(tmp_path, "groups", "g4,Four,四,amazon meta,caijing")
+        assert cm.load_dataset(tmp_path).group("g4").members == ("amazon", "meta")
+
+    def test_a_conversion_has_one_input(self, tmp_path):
+        write_facts(tmp_path, "a,baidu,revenue,2024,1,亿,CNY,,reported,caijing,,,,,,",
+                    "b,baidu,revenue,2024,2,亿,CNY,x,reported,caijing,,,,,,",
+                    ",baidu,revenue,2024,1,亿,USD,,derived,caijing,,a b,convert,,,")
+        assert problems_of(tmp_path) == ["line 4, field 'inputs': a conversion has one input, got 2"]

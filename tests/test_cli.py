@@ -275,3 +275,67 @@ def test_the_fourth_quarter_ranking_notes_what_it_cannot_rank(tmp_path):
     growth_zh = next(section for section in zh.sections if section.key == "capex_growth_q4_2024")
     assert growth_zh.rows[0]["growth"] == "386%"
     assert any("微软、Meta" in note for note in growth_zh.notes)
+
+
+def test_the_fourth_quarter_growth_is_of_the_figures_shown(tmp_path):
+    # China Mobile's preferred fourth quarter covers its compute capex; the ranking shows, and grows, the whole.
+    (tmp_path / "facts.csv").write_text(
+        "company,metric,period,amount,unit,currency,basis,status,sources,market,segment\n"
+        "china-mobile,capex,2024-Q4,100,亿,CNY,compute,reported,caijing,,compute\n"
+        "china-mobile,capex,2024-Q4,500,亿,CNY,total,reported,zheshang,,\n"
+        "china-mobile,capex,2023-Q4,400,亿,CNY,total,reported,zheshang,,\n", encoding="utf-8")
+    from capexmodel._report import build_report  # noqa: PLC0415
+
+    report = build_report(cm.load_dataset(tmp_path), "en_US")
+    growth = next(section for section in report.sections if section.key == "capex_growth_q4_2024")
+    mobile = next(values for values in growth.values if values["company"] == "china-mobile")
+    assert (mobile["q4_2024"], mobile["q4_2023"], mobile["growth"]) == ("50000000000", "40000000000", "0.25")
+
+
+@pytest.mark.parametrize("ratio", [None, "0", "-3"])
+def test_the_articles_chip_basis_needs_its_stated_ratio(ratio):
+    import attrs  # noqa: PLC0415
+
+    from capexmodel._report import build_report  # noqa: PLC0415
+
+    ds = cm.load_dataset()
+    kept = [statement for statement in ds.statements if statement.key != "h20_per_h100"]
+    if ratio is not None:
+        kept.append(attrs.evolve(ds.statement("h20_per_h100"), value=Decimal(ratio)))
+    report = build_report(attrs.evolve(ds, statements=tuple(kept)), "en_US")
+    chips = next(section for section in report.sections if section.key == "hopper_2024")
+    bytedance = next(row for row in chips.rows if row["buyer"] == "ByteDance")
+    assert bytedance["article"] == "-"  # never an H20 counted as a whole H100 under a title that says a third
+    assert bytedance["bf16"] == "34,419"
+    assert any(note.startswith("the article's basis (H20 = 1/3) needs the statement h20_per_h100,"
+                               " a number of H20s above zero") for note in chips.notes)
+
+
+def test_the_articles_chip_basis_says_the_ratio_it_used():
+    import attrs  # noqa: PLC0415
+
+    from capexmodel._report import build_report  # noqa: PLC0415
+
+    ds = cm.load_dataset()
+    two = tuple(attrs.evolve(s, value=Decimal(2)) if s.key == "h20_per_h100" else s for s in ds.statements)
+    chips = next(s for s in build_report(attrs.evolve(ds, statements=two), "en_US").sections if s.key == "hopper_2024")
+    assert dict(chips.columns)["article"] == "H100-equivalents (H20 = 1/2, the article)"
+    assert next(row for row in chips.rows if row["buyer"] == "ByteDance")["article"] == "115,000"
+    zh = build_report(ds, "zh_CN")
+    assert dict(next(s for s in zh.sections if s.key == "hopper_2024").columns)["article"] == (
+        "折合H100(H20按三分之一,文章口径)")
+
+
+def test_the_chip_basis_title_is_written_in_the_librarys_context():
+    import decimal  # noqa: PLC0415
+
+    import attrs  # noqa: PLC0415
+
+    from capexmodel._report import build_report  # noqa: PLC0415
+
+    ds = cm.load_dataset()
+    odd = tuple(attrs.evolve(s, value=Decimal("2.555")) if s.key == "h20_per_h100" else s for s in ds.statements)
+    with decimal.localcontext(decimal.Context(prec=2)):
+        report = build_report(attrs.evolve(ds, statements=odd), "en_US")
+    chips = next(section for section in report.sections if section.key == "hopper_2024")
+    assert dict(chips.columns)["article"] == "H100-equivalents (H20 = 1/2.555, the article)"

@@ -78,11 +78,12 @@ def operations(a, b, k, rate, period):
         for first, amount in zip(range(year * 12 - 1, year * 12 + 12, 3), (a.amount, b.amount, a.amount, k, b.amount),
                                  strict=True)
     ]
-    plan = cm.Fact(ALIBABA, "capex", cm.Money(a.amount, "CNY", cm.Period.from_months((year, 1), (year + 2, 12))))
-    revenue = cm.Fact(ALIBABA, "revenue", cm.Money(b.amount, "CNY", cm.CalendarYear(year)))
+    # capex and revenue are never negative
+    plan = cm.Fact(ALIBABA, "capex", cm.Money(abs(a.amount), "CNY", cm.Period.from_months((year, 1), (year + 2, 12))))
+    revenue = cm.Fact(ALIBABA, "revenue", cm.Money(abs(b.amount), "CNY", cm.CalendarYear(year)))
     purchases = [cm.ChipPurchase("meta", "H20", 7, period), cm.ChipPurchase("xai", "H100", 3, period)]
     signals = tuple(cm.Signal(name, None, 1, "above", fires, weight, "reason", "note") for name, fires, weight in
-                    [("a", True, k), ("b", False, rate), ("c", None, 3), ("d", True, Decimal("0.123456789"))])
+                    [("a", True, abs(k)), ("b", False, rate), ("c", None, 3), ("d", True, Decimal("0.123456789"))])
     amount_text = str(a.amount)
     return [
         lambda: cm.Money(amount_text, currency, period),

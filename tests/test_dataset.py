@@ -1,3 +1,4 @@
+import decimal
 import subprocess
 import sys
 from decimal import Decimal
@@ -379,3 +380,187 @@ class TestLayers:
         )
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
         assert done.stdout.strip() == "[]"
+
+
+FACTS_HEADER = "company,metric,period,amount,unit,currency,basis,status,sources,market,counted_as\n"
+
+
+def with_facts(tmp_path, *rows, sources=""):
+    """The embedded dataset with these facts.csv rows (and sources.csv rows) added."""
+    (tmp_path / "facts.csv").write_text(FACTS_HEADER + "".join(row + "\n" for row in rows), encoding="utf-8")
+    if sources:
+        (tmp_path / "sources.csv").write_text("id,publisher,title,date,note,preferred\n" + sources + "\n",
+                                              encoding="utf-8")
+    return cm.load_dataset(tmp_path)
+
+
+class TestReviewedQueries:
+    """Queries and analyses that gave a wrong or misleading answer without an error."""
+
+    def test_growth_compares_the_same_part_of_the_company(self):
+        # 2024 is China Mobile's compute capex (371亿元); 2023 its total capex (1803亿元): not a fall of 79%.
+        with pytest.raises(cm.FactNotFoundError, match="no capex fact for china-mobile over 2023 that covers"
+                           " compute \\(算力口径\\), as the figure over 2024 does"):
+            DS.growth("china-mobile", "capex", "2024")
+        assert DS.growth("china-mobile", "capex", "2024", whole_company=True) == cm.growth(
+            cm.Money(1640 * 10**8, "CNY", Y24), cm.Money(1803 * 10**8, "CNY", cm.CalendarYear(2023)))
+        assert DS.growth("china-mobile", "capex", "2025") == cm.growth(  # compute on compute
+            cm.Money(373 * 10**8, "CNY", Y25), cm.Money(371 * 10**8, "CNY", Y24))
+
+    def test_growth_compares_the_same_months_a_year_apart(self, tmp_path):
+        # Oracle's "2024" is March 2024 - February 2025; its calendar 2023, or a fiscal year counted as 2023,
+        # are not the same months a year earlier.
+        ds = with_facts(tmp_path, "oracle,capex,2023,70,亿,USD,calendar,reported,caijing,,",
+                        "oracle,capex,2022-06/2023-05,40,亿,USD,fiscal,reported,caijing,,2023")
+        with pytest.raises(cm.FactNotFoundError, match="no capex fact for oracle over 2023-03/2024-02"):
+            ds.growth("oracle", "capex", "2024")
+        ds = with_facts(tmp_path, "oracle,capex,2023-03/2024-02,70,亿,USD,,reported,caijing,,2023")
+        window = cm.Period.parse("2024-03/2025-02")
+        assert ds.growth("oracle", "capex", "2024") == cm.growth(
+            cm.Money(149 * 10**8, "USD", window), cm.Money(70 * 10**8, "USD", cm.Period.parse("2023-03/2024-02")))
+
+    def test_a_tie_in_the_most_preferred_source_is_ambiguous(self, tmp_path):
+        ds = with_facts(tmp_path, "meta,capex,2023,28100,million,USD,gross,reported,mine,,",
+                        "meta,capex,2023,27266,million,USD,net,reported,mine,,",
+                        "meta,capex,2023,100,亿,USD,article,reported,caijing,,",
+                        sources="mine,Me,My sheet,,,yes")
+        with pytest.raises(cm.AmbiguousFactError, match="several capex facts for meta over 2023"):
+            ds.fact("meta", "capex", "2023")
+        with pytest.raises(cm.AmbiguousFactError):
+            ds.total("capex", period="2023", companies=["meta"])
+        assert ds.fact("meta", "capex", "2023", basis="net").value.amount == 27266 * 10**6
+
+    def test_a_total_of_revenue_by_market_names_its_market(self):
+        us = DS.total("revenue_by_market", period=Y24, companies=["nvidia"], market="US")
+        assert us.value == cm.Money(613 * 10**8, "USD", Y24)
+        with pytest.raises(cm.FactNotFoundError, match="nvidia has revenue_by_market for the markets CN, US:"
+                           " pass market="):
+            DS.total("revenue_by_market", period=Y24, companies=["nvidia"])
+        with pytest.raises(cm.FactNotFoundError, match="nvidia has revenue_by_market for the markets CN, US"):
+            DS.fact("nvidia", "revenue_by_market", Y24)
+        assert DS.total("capex", period=Y24, group="us-five", market=None).value.amount == 2580 * 10**8
+
+    def test_an_empty_scope_is_refused_naming_it(self):
+        with pytest.raises(cm.InvalidValueError, match="companies= names no company"):
+            DS.total("capex", period=Y24, companies=[])
+        for call in (lambda: DS.total("capex", period=Y24, region="JP"),
+                     lambda: DS.bubble_risk(Y24, region="JP"),
+                     lambda: DS.h100_equivalents(region="JP")):
+            with pytest.raises(cm.UnknownNameError, match="the dataset has no company in region JP: its regions"
+                               " are CN, US") as caught:
+                call()
+            assert (caught.value.kind, caught.value.name) == ("region", "JP")
+
+    def test_an_aggregate_adds_up_facts(self):
+        with pytest.raises(cm.InvalidValueError, match="facts must be a non-empty list or tuple of Fact"):
+            cm.Aggregate(cm.Money(1, "USD", Y24), (), ())
+
+    def test_a_market_asked_for_is_named_when_nothing_is_found(self):
+        with pytest.raises(cm.FactNotFoundError, match="no revenue_by_market fact for nvidia over 2024 with market=JP"):
+            DS.fact("nvidia", "revenue_by_market", Y24, market="JP")
+        with pytest.raises(cm.FactNotFoundError, match="none of nvidia has a revenue_by_market fact over 2024"
+                           " with market=JP; nvidia has revenue_by_market for the markets CN, US"):
+            DS.total("revenue_by_market", period=Y24, companies=["nvidia"], market="JP")
+
+
+class TestReviewedData:
+    """The embedded data against the reference data (sections A, B and D)."""
+
+    def test_the_operators_combined_figures_are_statements(self):
+        total = DS.statement("operators_2024_total_capex")
+        assert (total.value, total.unit) == (Decimal(3189), "亿 CNY")
+        whole = [DS.fact(company, "capex", Y24, whole_company=True).value.amount
+                 for company in ("china-mobile", "china-telecom", "china-unicom")]
+        assert round(sum(whole) / 10**8) == total.value  # 1640 + 935 + 613.7, the first two unconfirmed
+        plans = DS.statement("operators_2025_capex_plans")
+        assert (plans.value, plans.unit, plans.source) == (Decimal(2898), "亿 CNY", DS.sources["guidance-2025"])
+
+    def test_amazons_quarters_are_gross_like_the_year_they_add_up_to(self):
+        gross = "purchases of property and equipment, gross"
+        quarters = [DS.fact("amazon", "capex", cm.CalendarQuarter(2024, q), basis=gross) for q in (1, 2, 3, 4)]
+        assert sum(fact.value.amount for fact in quarters) == DS.fact("amazon", "capex", Y24, basis=gross).value.amount
+        assert DS.fact("amazon", "capex", "2023-Q4").basis == gross
+
+
+class TestReviewedValues:
+    @pytest.mark.parametrize(("fields", "message"), [
+        ({"key": ""}, "key must be a non-empty string, got ''"),
+        ({"unit": 5}, "unit must be a string, got 5"),
+        ({"text_en": None}, "text_en must be a string, got None"),
+        ({"source": "caijing"}, "source must be a capexmodel.Source, got 'caijing'"),
+    ])
+    def test_a_statement_is_checked(self, fields, message):
+        valid = {"key": "k", "value": Decimal(1), "unit": "share", "text_en": "a", "text_zh": "b",
+                 "source": DS.sources["caijing"]}
+        with pytest.raises(cm.InvalidValueError, match=message):
+            cm.Statement(**(valid | fields))
+
+    @pytest.mark.parametrize(("fields", "message"), [
+        ({"id": 5}, "id must be a non-empty string, got 5"),
+        ({"name_en": None}, "name_en must be a string, got None"),
+        ({"source": "caijing"}, "source must be a capexmodel.Source or None, got 'caijing'"),
+        ({"members": "amazon"}, "a group's members are one or more company ids, got 'amazon'"),
+    ])
+    def test_a_group_is_checked(self, fields, message):
+        valid = {"id": "g", "name_en": "G", "name_zh": "G", "members": ["amazon"], "source": None}
+        with pytest.raises(cm.InvalidValueError, match=message):
+            cm.Group(**(valid | fields))
+
+    def test_whole_company_is_true_or_false(self):
+        with pytest.raises(cm.InvalidValueError, match="whole_company must be True or False, got 'no'"):
+            DS.fact("china-mobile", "capex", Y24, whole_company="no")  # type: ignore[arg-type]
+        with pytest.raises(cm.InvalidValueError, match="whole_company must be True or False, got 0"):
+            DS.growth("china-mobile", "capex", Y24, whole_company=0)  # type: ignore[arg-type]
+
+    def test_a_blended_conversion_is_recomputed_as_a_blend(self):
+        fiscal = cm.Period.parse("2024-04/2025-03")
+        two_years = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.2", Y24), cm.ExchangeRate("USD", "CNY", "7.3", Y25)])
+        blended = DS.convert(DS.fact("alibaba", "capex", fiscal), "USD", rates=two_years, blend=True)
+        assert isinstance(blended.derivation, cm.Conversion)
+        assert blended.derivation.method == "blend"
+        again = DS.recompute(blended, rates=two_years)
+        assert again.value == blended.value
+        assert again.derivation == blended.derivation
+
+
+CALLER_CONTEXTS = [
+    decimal.Context(prec=3),
+    decimal.Context(prec=5, rounding=decimal.ROUND_FLOOR, traps=[decimal.Inexact, decimal.Rounded]),
+    decimal.Context(prec=40, rounding=decimal.ROUND_UP),
+]
+
+
+class TestTheCallersContext:
+    """The analyses compute in the library's decimal context, whatever the caller's, and leave it as it was."""
+
+    @staticmethod
+    def answers():
+        other = cm.RateTable([cm.ExchangeRate("USD", "CNY", "6.0", Y24)])
+        tencent = DS.fact("tencent", "capex", Y24)
+        return [
+            DS.total("capex", period=Y24, group="china-seven", currency="USD").value,
+            DS.total("capex", period=Y24, group="china-seven", currency="USD", rates=other).value,
+            DS.convert(tencent, "USD", rates=other).value,
+            DS.recompute(DS.fact("china-mobile", "capex", Y24)).value,
+            DS.intensity("tencent", Y24),
+            DS.growth("tencent", "capex", "2024-Q4"),
+            DS.bubble_risk(Y24, company="meta").score,
+            DS.bubble_risk(Y24, region="US").signals,
+            DS.h100_equivalents("bf16", region="CN").value,
+        ]
+
+    @pytest.mark.parametrize("context", CALLER_CONTEXTS)
+    def test_the_answers_do_not_depend_on_the_callers_context(self, context):
+        expected = self.answers()
+        with decimal.localcontext(context) as caller:
+            assert self.answers() == expected
+            assert not any(caller.flags.values())
+
+    @pytest.mark.parametrize("context", CALLER_CONTEXTS)
+    def test_the_report_does_not_depend_on_the_callers_context(self, context):
+        from capexmodel._report import build_report  # noqa: PLC0415
+
+        expected = build_report(DS, "zh_CN")
+        with decimal.localcontext(context) as caller:
+            assert build_report(DS, "zh_CN") == expected
+            assert not any(caller.flags.values())

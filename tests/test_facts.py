@@ -12,6 +12,7 @@ FILING = cm.Source("Tencent", "2024 annual results", dt.date(2025, 3, 19))
 BROKER = cm.Source("Zheshang Securities", "capex estimates", note="may differ from actual")
 ARTICLE = cm.Source("Caijing", "中美科技巨头算力投资对比")
 RATES = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.230", Y24, source=ARTICLE)])
+DS_LIKE = attrs.evolve(cm.load_dataset(), facts=())
 
 
 def capex(amount, status=cm.Status.REPORTED, sources=(FILING,), period=Y24, basis=""):
@@ -213,8 +214,21 @@ class TestDerive:
         assert (derived.counted_as, derived.segment) == (Y24, "cloud")
         relabelled = cm.Fact.derive(cm.Money(20, "CNY", Y24), [oracle])  # now over the period it was counted as
         assert relabelled.counted_as is None
-        mixed = cm.Fact.derive(cm.Money(1, "CNY", Y24), [capex(1), attrs.evolve(capex(2), segment="cloud")])
-        assert mixed.segment is None
+
+    def test_a_counted_period_stays_only_with_the_months_it_was_counted_for(self):
+        window = cm.Period.parse("2024-03/2025-02")
+        oracle = cm.Fact(TENCENT, "revenue", cm.Money(149, "CNY", window), counted_as=Y24)
+        later = cm.Fact.derive(cm.Money(20, "CNY", cm.CalendarYear(2025)), [oracle])  # not the months counted as 2024
+        assert later.counted_as is None
+        assert attrs.evolve(DS_LIKE, facts=(later,)).select(period=Y24) == ()  # no query for 2024 finds it
+
+    def test_inputs_of_different_parts_of_the_company_need_the_part_said(self):
+        mixed = [capex(1), attrs.evolve(capex(2), segment="cloud")]
+        with pytest.raises(cm.InvalidValueError, match="the inputs differ in segment \\(the whole company, cloud\\):"
+                           " pass segment= \\('' for the whole company\\)"):
+            cm.Fact.derive(cm.Money(3, "CNY", Y24), mixed)
+        assert cm.Fact.derive(cm.Money(3, "CNY", Y24), mixed, segment="").segment is None
+        assert cm.Fact.derive(cm.Money(3, "CNY", Y24), mixed, segment="cloud and more").segment == "cloud and more"
 
     def test_differing_inputs_need_explicit_fields(self):
         mixed = [capex(1, basis="compute-only"), capex(2, basis="")]

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 import capexmodel as cm
-from capexmodel._loading import COLUMNS
+from capexmodel._loading import COLUMNS, MAX_DERIVATION_DEPTH
 
 Y24 = cm.CalendarYear(2024)
 DS = cm.load_dataset()
@@ -388,3 +388,178 @@ class TestHostileFiles:
         monkeypatch.setattr(Path, "iterdir", refuse)  # an unreadable folder, even for a user who may read anything
         with pytest.raises(cm.DataFileError, match=": cannot read it: Permission denied"):
             cm.load_dataset(tmp_path)
+
+
+class TestReviewedLoading:
+    """Data files that loaded a wrong number, or lost part of a row, without an error."""
+
+    @pytest.mark.parametrize(
+        ("amount", "unit"),
+        [("5亿", "亿"), ("5 billion", "million"), ("23万", "万"), ("1.5万亿", "billion")],
+    )
+    def test_a_scale_in_the_amount_and_another_in_the_unit_is_refused(self, tmp_path, amount, unit):
+        write(tmp_path, "facts", f"meta,capex,2023,{amount},{unit},USD,,reported,caijing,")
+        assert problems_of(tmp_path) == [
+            (f"line 2, field 'amount': {amount!r} has a scale of its own and the unit column gives {unit!r}:"
+            " write the scale in one of them")
+        ]
+
+    @pytest.mark.parametrize("unit", ["\uff10", "0亿", ".5亿", "-亿", "亿 2"])  # \uff10 is a full-width zero
+    def test_a_unit_is_a_scale_word_and_nothing_else(self, tmp_path, unit):
+        write(tmp_path, "facts", f"meta,capex,2023,5,{unit},USD,,reported,caijing,")
+        assert problems_of(tmp_path) == [
+            ("line 2, field 'unit': a unit is a scale word such as 亿, 万, million or billion (or nothing),"
+            f" got {unit!r}")
+        ]
+
+    def test_a_chip_count_is_scaled_once(self, tmp_path):
+        write(tmp_path, "purchases", "baidu,H20,2万,万,2024,omdia")
+        assert problems_of(tmp_path)[0].startswith("line 2, field 'quantity': '2万' has a scale of its own")
+        write(tmp_path, "purchases", "baidu,H20,2万,,2024,omdia")
+        assert cm.load_dataset(tmp_path).purchases[-1].quantity == 20000
+
+    def test_a_scale_written_once_still_reads(self, tmp_path):
+        write(tmp_path, "facts", "meta,capex,2023,272.66,亿,USD,,reported,caijing,",
+              "meta,revenue,2023,1349亿,,USD,,reported,caijing,")
+        ds = cm.load_dataset(tmp_path)
+        assert ds.fact("meta", "capex", "2023").value.amount == 27266 * 10**6
+        assert ds.fact("meta", "revenue", "2023").value.amount == 1349 * 10**8
+
+    def test_a_derived_fact_is_about_its_inputs_company_metric_and_segment(self, tmp_path):
+        write_facts(
+            tmp_path,
+            *(f"q{q},amazon,revenue,2023-Q{q},1,million,USD,,reported,caijing,,,,,," for q in range(1, 5)),
+            ",baidu,revenue,2023,4,million,USD,sum,derived,caijing,,q1 q2 q3 q4,calendarize,,,",
+            ",amazon,capex,2023,4,million,USD,sum,derived,caijing,,q1 q2 q3 q4,calendarize,,,",
+            ",amazon,revenue,2023,4,million,USD,sum,derived,caijing,,q1 q2 q3 q4,calendarize,,,cloud",
+            "m,china-mobile,capex,2023,723,亿,CNY,,reported,caijing,,,,,,compute",
+            ",china-mobile,capex,2023,100,亿,USD,,derived,caijing,,m,convert,,,",
+        )
+        problems = problems_of(tmp_path)
+        assert problems == [
+            ("line 6, field 'inputs': a fact derived from amazon revenue over 2023-Q1, amazon revenue over 2023-Q2,"
+            " amazon revenue over 2023-Q3, amazon revenue over 2023-Q4 is about amazon, got baidu"),
+            ("line 7, field 'inputs': a fact derived from amazon revenue over 2023-Q1, amazon revenue over 2023-Q2,"
+            " amazon revenue over 2023-Q3, amazon revenue over 2023-Q4 measures revenue, got capex"),
+            ("line 8, field 'inputs': a fact derived from amazon revenue over 2023-Q1, amazon revenue over 2023-Q2,"
+            " amazon revenue over 2023-Q3, amazon revenue over 2023-Q4 covers the whole company, got segment 'cloud'"),
+            ("line 10, field 'inputs': a fact derived from china-mobile capex over 2023 covers segment 'compute',"
+            " got the whole company"),
+        ]
+
+    def test_a_derived_figure_is_what_its_inputs_give_to_the_digits_written(self, tmp_path):
+        write_facts(
+            tmp_path,
+            *(f"q{q},amazon,revenue,2023-Q{q},1.4,million,USD,,reported,caijing,,,,,," for q in range(1, 5)),
+            ",amazon,revenue,2023,56,million,USD,ten times,derived,caijing,,q1 q2 q3 q4,calendarize,,,",
+            "y,baidu,capex,2023,1,亿,CNY,,reported,caijing,,,,,,",
+            ",baidu,capex,2023,5,亿,CNY,same currency,derived,caijing,,y,convert,,,",
+        )
+        assert problems_of(tmp_path) == [
+            ("line 6, field 'amount': 56 million USD is not what its inputs give: the calendarization gives"
+            " 5600000 USD over 2023, which is 6 million to the digits written"),
+            ("line 8, field 'amount': 5亿 CNY is not what its input gives: the conversion gives"
+            " 100000000 CNY over 2023, which is 1亿 to the digits written"),
+        ]
+        write_facts(
+            tmp_path,
+            *(f"q{q},amazon,revenue,2023-Q{q},1.4,million,USD,,reported,caijing,,,,,," for q in range(1, 5)),
+            ",amazon,revenue,2023,6,million,USD,rounded,derived,caijing,,q1 q2 q3 q4,calendarize,,,",
+            ",amazon,revenue,2023,5.6,million,USD,exact,derived,caijing,,q1 q2 q3 q4,calendarize,,,",
+        )
+        ds = cm.load_dataset(tmp_path)
+        assert [fact.value.amount for fact in ds.select(company="amazon", period="2023", metric="revenue")] == [
+            6 * 10**6, Decimal("5.6") * 10**6]
+
+    def test_a_statement_cites_one_source(self, tmp_path):
+        write(tmp_path, "statements", "k,1,x,a,b,caijing omdia")
+        assert problems_of(tmp_path) == ["line 2, field 'source': expected one source id, got 'caijing omdia'"]
+
+    def test_a_row_cites_each_source_once_and_their_order_is_no_new_fact(self, tmp_path):
+        write(tmp_path, "facts", "meta,capex,2023,1,亿,USD,,reported,caijing caijing,")
+        assert problems_of(tmp_path) == ["line 2, field 'sources': the source 'caijing' is cited twice"]
+        write(tmp_path, "facts", "meta,capex,2023,1,亿,USD,,reported,caijing zheshang,",
+              "meta,capex,2023,2,亿,USD,,reported,zheshang caijing,")
+        assert problems_of(tmp_path) == ["line 3: a duplicate fact: meta capex over 2023 (no basis)"]
+
+    def test_a_counted_period_that_is_the_period_names_its_field(self, tmp_path):
+        write_facts(tmp_path, ",baidu,revenue,2023,1,亿,CNY,,reported,caijing,,,,,2023,")
+        assert problems_of(tmp_path) == [
+            ("line 2, field 'counted_as': counted_as is for a period other than the one the value covers,"
+            " got 2023 for both")
+        ]
+
+    def test_an_input_that_could_not_be_read_is_not_called_unknown(self, tmp_path):
+        write_facts(tmp_path, "a,baidu,revenue,2023,x,亿,CNY,,reported,caijing,,,,,,",
+                    ",baidu,revenue,2023,1,亿,USD,,derived,caijing,,a,convert,,,")
+        assert problems_of(tmp_path)[1] == (
+            "line 3, field 'inputs': the input 'a' (line 2) has problems of its own")
+
+    def test_derivations_nest_only_so_deep(self, tmp_path):
+        deepest = MAX_DERIVATION_DEPTH
+        rows = ["r0,meta,capex,2023,1,million,USD,b0,reported,caijing,,,,,,"]
+        rows += [f"r{i},meta,capex,2023,1,million,USD,b{i},derived,caijing,,r{i - 1},calendarize,,,"
+                 for i in range(1, deepest + 2)]
+        write_facts(tmp_path, *rows)  # each row's input comes first
+        assert problems_of(tmp_path) == [
+            (f"line {deepest + 3}, field 'inputs': derived facts nest at most {deepest} deep;"
+            f" this one nests deeper (r{deepest + 1} -> r{deepest} -> r{deepest - 1} -> ...)")
+        ]
+        long = [rows[0]] + [f"r{i},meta,capex,2023,1,million,USD,b{i},derived,caijing,,r{i - 1},calendarize,,,"
+                            for i in range(1, 3000)]
+        write_facts(tmp_path, *reversed(long))  # each row's input comes after it, far deeper than Python recurses
+        assert problems_of(tmp_path) == [
+            (f"line {len(long) + 1 - (deepest + 1)}, field 'inputs': derived facts nest at most {deepest} deep;"
+            f" this one nests deeper (r{deepest + 1} -> r{deepest} -> r{deepest - 1} -> ...)")
+        ]
+        write_facts(tmp_path, *rows[:-1])
+        deep = cm.load_dataset(tmp_path).fact("meta", "capex", "2023", basis=f"b{deepest}")
+        assert DS.recompute(deep).value.amount == 10**6
+
+    def test_replace_is_true_or_false(self, tmp_path):
+        write(tmp_path, "facts", "meta,capex,2023,1,亿,USD,,reported,caijing,")
+        with pytest.raises(cm.InvalidValueError, match="replace must be True or False, got 'no'"):
+            cm.load_dataset(tmp_path, replace="no")  # type: ignore[arg-type]
+
+    def test_a_load_that_fails_declares_no_metric(self, tmp_path):
+        write(tmp_path, "metrics", "capexx_review,no,a typo of capex")
+        write(tmp_path, "facts", "meta,capex,2023,x,亿,USD,,reported,caijing,")
+        problems_of(tmp_path)
+        with pytest.raises(cm.UnknownMetricError):
+            cm.Metric("capexx_review")
+        write(tmp_path, "facts", "meta,capexx_review,2023,1,亿,USD,,reported,caijing,")
+        assert cm.load_dataset(tmp_path).facts[-1].metric == "capexx_review"
+        assert cm.Metric("capexx_review").definition.description == "a typo of capex"
+
+    def test_a_load_that_fails_keeps_the_metrics_declared_before(self, tmp_path):
+        cm.Metric.declare("kept_review", may_be_negative=False)
+        write(tmp_path, "metrics", "kept_review,no,declared before")
+        write(tmp_path, "facts", "meta,capex,2023,x,亿,USD,,reported,caijing,")
+        problems_of(tmp_path)
+        assert cm.Metric("kept_review") == "kept_review"
+
+
+class TestEveryPath:
+    def test_blank_rows_and_other_files_in_the_folder_are_passed_over(self, tmp_path):
+        write(tmp_path, "facts", ",,,,,,,,,", "meta,capex,2023,1,亿,USD,,reported,caijing,", " , ,,,,,,,,")
+        (tmp_path / "README.txt").write_text("notes, not data", encoding="utf-8")
+        assert cm.load_dataset(tmp_path).fact("meta", "capex", "2023").value.amount == 10**8
+
+    def test_groups_are_checked_row_by_row(self, tmp_path):
+        write(tmp_path, "groups", "bad id,G,G,amazon,", "us-five,G,G,amazon,", "g1,G,G,amazon openai,",
+              "g2,G,G,amazon,caijing omdia", "g3,G,G,amazon amazon,", "g4,Four,四,amazon meta,caijing")
+        assert problems_of(tmp_path) == [
+            "line 2, field 'id': a group id is letters, digits, '-' and '_', got 'bad id'",
+            "line 3, field 'id': the group 'us-five' is defined twice",
+            "line 4, field 'members': unknown companies 'openai'",
+            "line 5, field 'source': expected one source id, got 'caijing omdia'",
+            "line 6, field 'members': a group names each company once, got amazon more than once",
+        ]
+        write(tmp_path, "groups", "g4,Four,四,amazon meta,caijing")
+        assert cm.load_dataset(tmp_path).group("g4").members == ("amazon", "meta")
+
+    def test_a_conversion_has_one_input(self, tmp_path):
+        write_facts(tmp_path, "a,baidu,revenue,2024,1,亿,CNY,,reported,caijing,,,,,,",
+                    "b,baidu,revenue,2024,2,亿,CNY,x,reported,caijing,,,,,,",
+                    ",baidu,revenue,2024,1,亿,USD,,derived,caijing,,a b,convert,,,")
+        assert problems_of(tmp_path) == ["line 4, field 'inputs': a conversion has one input, got 2"]

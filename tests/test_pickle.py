@@ -43,7 +43,9 @@ VALUES = {
     "CalendarizedPart": CALENDARIZATION.parts[0],
     "Fact": cm.Fact.derive(CONVERSION.apply(cm.Money(8, "CNY", CONVERSION.period)),
                            [cm.Fact(META, "capex", cm.Money(8, "CNY", CONVERSION.period))], derivation=CONVERSION),
-    "Metric": cm.Metric("ai_revenue"),
+    "Metric": cm.Metric("revenue_by_market"),
+    "MetricDefinition": cm.Metric.CAPEX.definition,
+    "Group": DATASET.group("china-seven"),
     "Status": cm.Status.GUIDANCE,
     "Source": ARTICLE,
     "Projection": PROJECTION.derivation,
@@ -64,6 +66,16 @@ ERRORS = {
     name: getattr(cm, name)
     for name in cm.__all__
     if inspect.isclass(getattr(cm, name)) and issubclass(getattr(cm, name), BaseException)
+}
+
+
+#: The errors that say what went wrong in attributes too.
+STRUCTURED: dict[type[BaseException], dict[str, object]] = {
+    cm.UnknownMetricError: {"name": "capx", "suggestion": "capex"},
+    cm.UnknownNameError: {"kind": "source", "name": "caijng"},
+    cm.UnknownCompanyError: {"kind": "company", "name": "openai"},
+    cm.FactNotFoundError: {"company": "nvidia", "metric": "capex", "period": Y24},
+    cm.IncompleteTotalError: {"missing": ("nvidia", "xai")},
 }
 
 
@@ -122,11 +134,14 @@ def test_read_only_mappings_stay_read_only_after_a_copy():
 @pytest.mark.parametrize("name", sorted(ERRORS))
 def test_every_error_pickles_and_copies_to_an_equal_error(name):
     error_class = ERRORS[name]
+    message = f"what went wrong, with the value {Decimal('7.230')!r}"
     if error_class is cm.DataFileError:
         error = cm.DataFileError(["facts.csv, line 3, field 'amount': expected a number, got '77,7'",
                                   "rates.csv, line 2, field 'rate': a rate is positive, got '0'"])
+    elif error_class in STRUCTURED:
+        error = error_class(message, **STRUCTURED[error_class])
     else:
-        error = error_class(f"what went wrong, with the value {Decimal('7.230')!r}")
+        error = error_class(message)
     error.add_note("a note added on the way up")
     for how, copied in copies(error).items():
         assert type(copied) is error_class, how
@@ -135,6 +150,7 @@ def test_every_error_pickles_and_copies_to_an_equal_error(name):
         assert copied.__notes__ == error.__notes__, how
         if error_class is cm.DataFileError:
             assert copied.problems == error.problems, how
+        assert vars(copied) == vars(error), how  # what callers act on survives: FactNotFoundError.period, ...
 
 
 def test_a_data_file_error_of_one_string_is_one_problem():

@@ -5,14 +5,17 @@ Reading data files is `capexmodel._loading`'s business; this module only answers
 
 from __future__ import annotations
 
+import decimal
+import functools
 from decimal import Decimal
-from typing import TYPE_CHECKING, final, overload
+from typing import TYPE_CHECKING, ParamSpec, TypeVar, final, overload
 
 import attrs
 
 from capexmodel._calendarize import Calendarization, calendarize
 from capexmodel._chips import ChipPurchase, H100Equivalents, h100_equivalents
 from capexmodel._company import Company, Region
+from capexmodel._context import QUOTIENT
 from capexmodel._conversion import Conversion, RateTable
 from capexmodel._currency import Currency
 from capexmodel._errors import (
@@ -31,15 +34,40 @@ from capexmodel._money import Money, _money, total
 from capexmodel._period import Period
 from capexmodel._provenance import Metric, Source, Status, merge_sources
 from capexmodel._risk import bubble_risk
+from capexmodel._validators import instance_of, tuple_of
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     from capexmodel._calendarize import Method
     from capexmodel._chips import Precision
     from capexmodel._risk import BubbleRisk
 
 __all__ = ["Aggregate", "Dataset", "Group", "Statement"]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def in_own_context(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Run `function` in the library's decimal context: the caller's is neither used nor changed.
+
+    Quotients that do not terminate round to 28 significant digits, half to even,
+    whatever the caller's precision, rounding or traps; the caller's flags stay as they were.
+    """
+
+    @functools.wraps(function)
+    def in_own(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with decimal.localcontext(QUOTIENT):
+            return function(*args, **kwargs)
+
+    return in_own
+
+
+def _check_name(_: object, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str) or not value:
+        msg = f"{attribute.name} must be a non-empty string, got {show(value)}"
+        raise InvalidValueError(msg)
 
 
 def _check_statement_value(_: Statement, __: attrs.Attribute[Decimal], value: object) -> None:
@@ -60,27 +88,27 @@ class Statement:
         (Decimal('0.63'), 'share')
     """
 
-    key: str
+    key: str = attrs.field(validator=_check_name)
     """A stable name for the statement."""
 
     value: Decimal = attrs.field(validator=_check_statement_value)
     """The number stated (a `Decimal`; floats are refused)."""
 
-    unit: str
+    unit: str = attrs.field(validator=instance_of(str, "a string"))
     """What the number counts: ``share``, ``times``, ``rank``."""
 
-    text_en: str
+    text_en: str = attrs.field(validator=instance_of(str, "a string"))
     """The statement in English."""
 
-    text_zh: str
+    text_zh: str = attrs.field(validator=instance_of(str, "a string"))
     """The statement in Chinese."""
 
-    source: Source
+    source: Source = attrs.field(validator=instance_of(Source, "a capexmodel.Source"))
     """Where it was stated."""
 
 
 def _to_members(value: Iterable[str]) -> tuple[str, ...]:
-    members = tuple(value)
+    members = tuple(value) if not isinstance(value, str) else ()
     if not members or not all(isinstance(member, str) for member in members):
         msg = f"a group's members are one or more company ids, got {show(value)}"
         raise InvalidValueError(msg)
@@ -104,20 +132,30 @@ class Group:
         ('amazon', 'microsoft', 'alphabet', 'meta', 'oracle')
     """
 
-    id: str
+    id: str = attrs.field(validator=_check_name)
     """A stable id, such as ``us-five``."""
 
-    name_en: str
+    name_en: str = attrs.field(validator=instance_of(str, "a string"))
     """The group's name in English."""
 
-    name_zh: str
+    name_zh: str = attrs.field(validator=instance_of(str, "a string"))
     """The group's name in Chinese."""
 
     members: tuple[str, ...] = attrs.field(converter=_to_members)
     """The companies' ids, in order, each once."""
 
-    source: Source | None = None
+    source: Source | None = attrs.field(
+        default=None, validator=instance_of(Source, "a capexmodel.Source", optional=True)
+    )
     """Who defined the group."""
+
+
+def _to_facts(value: Iterable[Fact]) -> tuple[Fact, ...]:
+    return tuple_of(value, Fact, "facts", non_empty=True)
+
+
+def _to_missing(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple_of(value, str, "missing")
 
 
 @final
@@ -139,13 +177,13 @@ class Aggregate:
         ['2024-03/2025-02']
     """
 
-    value: Money
+    value: Money = attrs.field(validator=instance_of(Money, "a capexmodel.Money"))
     """The total, in one currency over one period."""
 
-    facts: tuple[Fact, ...]
+    facts: tuple[Fact, ...] = attrs.field(converter=_to_facts)
     """The facts added, one per company (converted where needed)."""
 
-    missing: tuple[str, ...]
+    missing: tuple[str, ...] = attrs.field(converter=_to_missing)
     """The companies asked about that have no such fact (by id)."""
 
     @property
@@ -244,6 +282,16 @@ class Dataset:
         code = region if isinstance(region, Region) else Region(region)
         return tuple(company for company in self.companies if company.region == code)
 
+    def _in_region(self, region: Region | str) -> tuple[Company, ...]:
+        """The companies of a region, which must have some (`UnknownNameError` lists the regions that do)."""
+        members = self.companies_in(region)
+        if not members:
+            code = _region(region).code
+            known = ", ".join(sorted({company.region.code for company in self.companies})) or "none"
+            msg = f"the dataset has no company in region {code}: its regions are {known}"
+            raise UnknownNameError(msg, kind="region", name=code)
+        return members
+
     def group(self, group_id: str) -> Group:
         """The group with this id (`UnknownNameError` lists the groups).
 
@@ -340,20 +388,26 @@ class Dataset:
             >>> str(oracle.value.period), str(oracle.counted_as)
             ('2024-03/2025-02', '2024')
         """
+        _check_flag("whole_company", whole_company)
         wanted = _period(period)
-        candidates = self.select(
-            company=company, metric=metric, period=wanted, basis=basis, source=source, market=market
-        )
-        if market is None:
-            candidates = tuple(fact for fact in candidates if fact.market is None)
+        found = self.select(company=company, metric=metric, period=wanted, basis=basis, source=source, market=market)
+        candidates = found if market is not None else tuple(fact for fact in found if fact.market is None)
         if whole_company:
             candidates = tuple(fact for fact in candidates if fact.segment is None)
         if not candidates:
-            raise self._not_found(company, metric, wanted, basis, source)
+            raise self._not_found(company, metric, wanted, basis, source, market=market, markets=_markets(found))
         return self._preferred(candidates)
 
     def _not_found(
-        self, company: Company | str, metric: Metric | str, period: Period, basis: str | None, source: object
+        self,
+        company: Company | str,
+        metric: Metric | str,
+        period: Period,
+        basis: str | None,
+        source: object,
+        *,
+        market: Region | str | None = None,
+        markets: str = "",
     ) -> FactNotFoundError:
         company_id = _id_of(company)
         metric = Metric(metric)
@@ -361,7 +415,10 @@ class Dataset:
             {str(fact.value.period) for fact in self.facts if fact.company.id == company_id and fact.metric == metric}
         )
         has = f"{company_id} has {metric} over {', '.join(others)}" if others else f"{company_id} has no {metric} fact"
-        msg = f"no {metric} fact for {company_id} over {period}{_selectors(basis, source)}; {has}"
+        if markets:
+            has = f"{company_id} has {metric} for the markets {markets}: pass market= to choose one"
+        selectors = _selectors(basis, source, None if market is None else _region(market))
+        msg = f"no {metric} fact for {company_id} over {period}{selectors}; {has}"
         return FactNotFoundError(msg, company=company_id, metric=metric, period=period)
 
     def _preferred(self, candidates: tuple[Fact, ...]) -> Fact:
@@ -369,10 +426,12 @@ class Dataset:
             return candidates[0]
         for preferred in self.preferred_sources:
             citing = [fact for fact in candidates if preferred in fact.sources]
-            if citing:
-                citing = [fact for fact in citing if not any(_derives_from(other, fact) for other in citing)]
+            if not citing:
+                continue
+            citing = [fact for fact in citing if not any(_derives_from(other, fact) for other in citing)]
             if len(citing) == 1:
                 return citing[0]
+            break  # the most preferred source that any of them cites gives several: a tie
         shown = "; ".join(f"{fact.value._brief(period=False)} ({fact.basis or 'no basis'})" for fact in candidates)
         first = candidates[0]
         msg = (
@@ -399,6 +458,7 @@ class Dataset:
 
     # Totals and conversions -----------------------------------------------------------------
 
+    @in_own_context
     def total(
         self,
         metric: Metric | str,
@@ -411,6 +471,7 @@ class Dataset:
         rates: RateTable | None = None,
         basis: str | None = None,
         source: Source | str | None = None,
+        market: Region | str | None = None,
         complete: bool = False,
     ) -> Aggregate:
         """Add up one metric over `period` for a region's, a group's or the named companies, in one currency.
@@ -420,7 +481,8 @@ class Dataset:
         input at `rates` (the dataset's own by default), any other is converted.
         Companies without the fact are listed in `Aggregate.missing`, never counted
         as zero; with ``complete=True`` they are an `IncompleteTotalError`. A company
-        named twice is refused.
+        named twice is refused. As in `Dataset.fact`, only facts for `market` count
+        (revenue by market needs one; any other metric has none).
 
         Examples:
             >>> import capexmodel as cm
@@ -437,23 +499,24 @@ class Dataset:
         if rates is not None and not isinstance(rates, RateTable):
             msg = f"rates must be a capexmodel.RateTable, got {show(rates)}"
             raise InvalidValueError(msg)
-        if not isinstance(complete, bool):
-            msg = f"complete must be True or False, got {show(complete)}"
-            raise InvalidValueError(msg)
+        _check_flag("complete", complete)
         wanted = _period(period)
         metric = Metric(metric)
         if source is not None:
             self._source(source)
         if basis is not None:
             self._check_basis(basis)
+        wanted_market = None if market is None else _region(market)
         table = self.rates if rates is None else rates
         found: list[Fact] = []
         missing: list[str] = []
+        other_markets: list[Fact] = []
         for member in members:
-            candidates = self.select(company=member, metric=metric, period=wanted, basis=basis, source=source)
-            candidates = tuple(fact for fact in candidates if fact.market is None)
+            matching = self.select(company=member, metric=metric, period=wanted, basis=basis, source=source)
+            candidates = tuple(fact for fact in matching if fact.market == wanted_market)
             if not candidates:
                 missing.append(member.id)
+                other_markets.extend(fact for fact in matching if fact.market is not None)
                 continue
             fact = self._preferred(candidates)
             found.append(fact if currency is None else self._restate(fact, Currency(currency), table))
@@ -464,9 +527,7 @@ class Dataset:
             )
             raise IncompleteTotalError(msg, missing=tuple(missing))
         if not found:
-            asked = ", ".join(member.id for member in members)
-            msg = f"none of {asked} has a {metric} fact over {wanted}{_selectors(basis, source)}"
-            raise FactNotFoundError(msg, metric=metric, period=wanted)
+            raise _nothing_found(members, metric, wanted, _selectors(basis, source, wanted_market), other_markets)
         value = total([_money(fact.value.amount, fact.value.currency, wanted) for fact in found])
         return Aggregate(value, tuple(found), tuple(missing))
 
@@ -480,7 +541,7 @@ class Dataset:
             )
             raise InvalidValueError(msg)
         if region is not None:
-            return self.companies_in(region)
+            return self._in_region(region)
         if group is not None:
             chosen = group if isinstance(group, Group) else self.group(group)
             return tuple(self.company(member) for member in chosen.members)
@@ -488,6 +549,9 @@ class Dataset:
             msg = f"companies must be a list of companies or ids, got {show(companies)}"
             raise InvalidValueError(msg)
         members = tuple(self.company(_id_of(company)) for company in companies)  # type: ignore[union-attr]
+        if not members:
+            msg = "companies= names no company: name one or more companies or their ids"
+            raise InvalidValueError(msg)
         repeated = sorted({member.id for member in members if members.count(member) > 1})
         if repeated:
             msg = f"companies= names {', '.join(repeated)} more than once: each company counts once"
@@ -498,6 +562,7 @@ class Dataset:
     def convert(self, value: Money, currency: str, *, rates: RateTable | None = None, blend: bool = False) -> Money: ...
     @overload
     def convert(self, value: Fact, currency: str, *, rates: RateTable | None = None, blend: bool = False) -> Fact: ...
+    @in_own_context
     def convert(
         self, value: Money | Fact, currency: str, *, rates: RateTable | None = None, blend: bool = False
     ) -> Money | Fact:
@@ -533,11 +598,13 @@ class Dataset:
         conversion = table.conversion(fact.value.currency, currency, fact.value.period, blend=blend)
         return Fact.derive(conversion.apply(fact.value), [fact], derivation=conversion)
 
+    @in_own_context
     def recompute(self, fact: Fact, *, rates: RateTable | None = None, method: Method | None = None) -> Fact:
         """Compute a derived fact again from its inputs: convert at `rates`, calendarize by `method`.
 
         The published figure and the recomputed one may differ: the article prints
-        51亿美元 for China Mobile, where 371亿元 at 7.230 is 51.3亿美元. A fact whose
+        51亿美元 for China Mobile, where 371亿元 at 7.230 is 51.3亿美元. A conversion made
+        with a month-weighted blend of rates is recomputed as one. A fact whose
         inputs are not in the dataset (its `note` says why) cannot be recomputed.
 
         Examples:
@@ -560,7 +627,8 @@ class Dataset:
             self.recompute(item, rates=table, method=method) if _is_derived(item) else item for item in fact.inputs
         ]
         if isinstance(derivation, Conversion):
-            conversion = table.conversion(derivation.base, derivation.quote, derivation.period)
+            blend = derivation.method == "blend"  # a blend of rates is recomputed as a blend
+            conversion = table.conversion(derivation.base, derivation.quote, derivation.period, blend=blend)
             return attrs.evolve(
                 Fact.derive(conversion.apply(inputs[0].value), inputs, derivation=conversion, basis=fact.basis),
                 counted_as=fact.counted_as,
@@ -572,6 +640,7 @@ class Dataset:
 
     # Analyses ---------------------------------------------------------------------------------
 
+    @in_own_context
     def intensity(self, company: Company | str, period: Period | str) -> Decimal:
         """Capex intensity (capex / revenue) of one company from the dataset's preferred facts.
 
@@ -588,30 +657,55 @@ class Dataset:
         revenue = as_reported(self.fact(company, Metric.REVENUE, period, whole_company=True))
         return capex_intensity(self._restate(capex, revenue.value.currency, self.rates).value, revenue.value)
 
-    def growth(self, company: Company | str, metric: Metric | str, period: Period | str) -> Decimal:
+    @in_own_context
+    def growth(
+        self, company: Company | str, metric: Metric | str, period: Period | str, *, whole_company: bool = False
+    ) -> Decimal:
         """Growth of one company's metric over `period` against the same months a year earlier.
 
-        Both figures are the dataset's preferred facts, as reported; when their
-        currencies differ, the earlier one is converted at the rates of `period`
-        (constant currency: a move of the rate is not growth).
+        The figure over `period` is the one `Dataset.fact` picks (with ``whole_company=True``,
+        among figures that cover the whole company); the earlier one covers the same
+        months a year before and the same part of the company (China Mobile's compute
+        capex grows against its compute capex, never against its total capex). Both are
+        taken as reported; when their currencies differ, the earlier one is converted at
+        the rates of `period` (constant currency: a move of the rate is not growth).
 
         Examples:
             >>> import capexmodel as cm
-            >>> round(cm.load_dataset().growth("alphabet", "capex", "2024-Q4"), 3)
+            >>> ds = cm.load_dataset()
+            >>> round(ds.growth("alphabet", "capex", "2024-Q4"), 3)
             Decimal('0.296')
+            >>> round(ds.growth("china-mobile", "capex", "2024", whole_company=True), 3)
+            Decimal('-0.090')
         """
-        current_period = _period(period)
-        earlier_period = Period._from_indices(current_period._first - 12, current_period._last - 12)
-        current = as_reported(self.fact(company, metric, current_period))
-        earlier = as_reported(self.fact(company, metric, earlier_period))
-        before = earlier.value
+        current = as_reported(self.fact(company, metric, period, whole_company=whole_company))
+        months = current.value.period
+        earlier_period = Period._from_indices(months._first - 12, months._last - 12)
+        same = [
+            fact
+            for fact in self.select(company=company, metric=metric, period=earlier_period)
+            if fact.value.period == earlier_period and fact.market is None
+        ]
+        alike = tuple(fact for fact in same if fact.segment == current.segment)
+        if not alike:
+            error = self._not_found(company, metric, earlier_period, None, None)
+            if same:
+                covers = _part(current.segment)
+                msg = (
+                    f"no {current.metric} fact for {current.company.id} over {earlier_period} that covers {covers},"
+                    f" as the figure over {months} does; its figures over {earlier_period} cover"
+                    f" {', '.join(dict.fromkeys(_part(fact.segment) for fact in same))}"
+                )
+                error = FactNotFoundError(msg, company=current.company.id, metric=current.metric, period=earlier_period)
+            raise error
+        before = as_reported(self._preferred(alike)).value
         if before.currency != current.value.currency:
-            at_current_rates = self.rates.convert(
-                _money(before.amount, before.currency, current.value.period), current.value.currency
-            )
+            in_current_months = _money(before.amount, before.currency, months)
+            at_current_rates = self.rates.convert(in_current_months, current.value.currency)
             before = _money(at_current_rates.amount, at_current_rates.currency, before.period)
         return growth(current.value, before)
 
+    @in_own_context
     def bubble_risk(
         self,
         period: Period | str,
@@ -641,7 +735,7 @@ class Dataset:
             scope: tuple[Company, ...] = (self.company(_id_of(company)),)
             currency = scope[0].currency
         elif region is not None:
-            scope = self.companies_in(region)
+            scope = self._in_region(region)
         else:
             scope = ()
         chosen = []
@@ -656,13 +750,14 @@ class Dataset:
             chosen, wanted, company=company, region=region, rates=self.rates, currency=currency, thresholds=thresholds
         )
 
+    @in_own_context
     def h100_equivalents(
         self, basis: Precision | Mapping[str, object] = "bf16", *, region: Region | str | None = None
     ) -> H100Equivalents:
         """H100-equivalents of the dataset's chip purchases, for a region's buyers or all of them."""
         purchases = self.purchases
         if region is not None:
-            members = {company.id for company in self.companies_in(region)}
+            members = {company.id for company in self._in_region(region)}
             purchases = tuple(purchase for purchase in purchases if purchase.buyer_id in members)
         return h100_equivalents(purchases, basis=basis)
 
@@ -713,11 +808,40 @@ def _period(period: Period | str) -> Period:
     raise InvalidValueError(msg)
 
 
+def _check_flag(name: str, value: object) -> None:
+    if not isinstance(value, bool):
+        msg = f"{name} must be True or False, got {show(value)}"
+        raise InvalidValueError(msg)
+
+
+def _part(segment: str | None) -> str:
+    """The part of a company a figure covers, in words."""
+    return "the whole company" if segment is None else segment
+
+
+def _markets(facts: Iterable[Fact]) -> str:
+    """The markets of facts split by market, sorted and joined ("" for none)."""
+    return ", ".join(sorted({fact.market.code for fact in facts if fact.market is not None}))
+
+
 def _region(region: Region | str) -> Region:
     return region if isinstance(region, Region) else Region(region)
 
 
-def _selectors(basis: str | None, source: object) -> str:
+def _nothing_found(
+    members: tuple[Company, ...], metric: Metric, period: Period, selectors: str, other_markets: list[Fact]
+) -> FactNotFoundError:
+    """The error of a total that found no fact at all, saying which markets there are, if any."""
+    asked = ", ".join(member.id for member in members)
+    msg = f"none of {asked} has a {metric} fact over {period}{selectors}"
+    if other_markets:
+        having = ", ".join(dict.fromkeys(fact.company.id for fact in other_markets))
+        msg += f"; {having} has {metric} for the markets {_markets(other_markets)}: pass market= to choose one"
+    return FactNotFoundError(msg, metric=metric, period=period)
+
+
+def _selectors(basis: str | None, source: object, market: Region | None = None) -> str:
     parts = [f"basis={basis!r}" if basis is not None else "", f"source={show(source)}" if source is not None else ""]
+    parts.append(f"market={market}" if market is not None else "")
     chosen = ", ".join(part for part in parts if part)
     return f" with {chosen}" if chosen else ""

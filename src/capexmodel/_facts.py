@@ -143,12 +143,15 @@ class Fact:
         company: Company | None = None,
         metric: Metric | str | None = None,
         basis: str | None = None,
+        segment: str | None = None,
     ) -> Fact:
         """A fact computed from `inputs`: it carries their sources and is an estimate if any input is.
 
-        Company, metric and basis default to the ones the inputs share; where they
-        differ, pass them. A revenue-by-market fact keeps the inputs' shared market, and
-        the segment and the period counted as are kept when the inputs share them. The
+        Company, metric, basis and segment default to the ones the inputs share; where
+        they differ, pass them (``segment=""`` for the whole company). A revenue-by-market
+        fact keeps the inputs' shared market. The period the inputs are counted as is
+        kept only for a value over the inputs' own months (a conversion of Oracle's
+        March-February year, counted as the calendar year, is counted so too). The
         sources are the inputs' and the derivation's (a conversion's rates), each once;
         the status is `Status.combine` of the inputs'; `inputs` holds the inputs.
 
@@ -183,8 +186,8 @@ class Fact:
             market=_shared(facts, "market", lambda fact: fact.market) if by_market else None,
             derivation=derivation,
             inputs=facts,
-            counted_as=_common(facts, lambda fact: fact.counted_as) if value.period != facts[0].counted_as else None,
-            segment=_common(facts, lambda fact: fact.segment),
+            counted_as=_counted_as(value, facts),
+            segment=_segment(facts) if segment is None else segment or None,
         )
 
 
@@ -204,10 +207,23 @@ def _sources_of(derivation: Derivation | None) -> tuple[Source, ...]:
     return derivation.sources if isinstance(derivation, Conversion) else ()
 
 
-def _common(facts: list[Fact], get: Callable[[Fact], _T | None]) -> _T | None:
-    """The value every input shares, or None."""
-    values = {get(fact) for fact in facts}
-    return values.pop() if len(values) == 1 else None
+def _counted_as(value: Money, facts: list[Fact]) -> Period | None:
+    """The period the inputs are counted as, for a value over their own months; None otherwise."""
+    if not isinstance(value, Money) or any(fact.value.period != value.period for fact in facts):
+        return None
+    counted = {fact.counted_as for fact in facts}
+    return counted.pop() if len(counted) == 1 else None
+
+
+def _segment(facts: list[Fact]) -> str | None:
+    """The part of the company the inputs share (None for the whole); inputs of different parts are refused."""
+    parts = list(dict.fromkeys(fact.segment for fact in facts))
+    if len(parts) > 1:
+        shown = ", ".join("the whole company" if part is None else part for part in parts)
+        msg = f"the inputs differ in segment ({shown}): pass segment= ('' for the whole company) to say which"
+        msg += " part of the company the derived fact covers"
+        raise InvalidValueError(msg)
+    return parts[0]
 
 
 def _shared(facts: list[Fact], name: str, get: Callable[[Fact], _T]) -> _T:

@@ -4,33 +4,35 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import os
 import re
 import stat
 import threading
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, TypeVar, get_args
 
 import attrs
 
-from capexmodel._calendarize import Method, calendarize
+from capexmodel._calendarize import Calendarization, Method, calendarize
 from capexmodel._chips import ChipPurchase
 from capexmodel._company import Company, Region
-from capexmodel._conversion import ExchangeRate, RateTable
+from capexmodel._context import EXACT, QUOTIENT
+from capexmodel._conversion import Conversion, ExchangeRate, RateTable
 from capexmodel._currency import Currency
 from capexmodel._dataset import Dataset, Group, Statement
-from capexmodel._errors import CapexModelError, DataFileError, InvalidValueError, shorten, show
+from capexmodel._errors import CapexModelError, DataFileError, InvalidAmountError, InvalidValueError, shorten, show
 from capexmodel._facts import Fact
 from capexmodel._fiscal import FiscalCalendar
 from capexmodel._money import Money
 from capexmodel._period import Period
-from capexmodel._provenance import Metric, Source, Status
+from capexmodel._provenance import Metric, Source, Status, declare, forget
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
-    from decimal import Decimal
 
 __all__ = ["COLUMNS", "OPTIONAL_COLUMNS", "load_dataset"]
 
@@ -62,6 +64,9 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 
 #: At most this many problems are listed; the rest are counted.
 MAX_PROBLEMS = 100
+
+#: Derived facts nest at most this deep (a fact derived from a derived fact is two deep).
+MAX_DERIVATION_DEPTH = 32
 
 _NAME = re.compile(r"[A-Za-z0-9_-]+")
 
@@ -179,13 +184,88 @@ def _check_header(name: str, line: int, header: list[str], kind: str, problems: 
     return True
 
 
+def _joined(number: str, unit: str) -> str:
+    """A number and a scale word as `parse_number` reads them: ``149亿``, ``82999 million``."""
+    return f"{number}{unit}" if not unit.isascii() else f"{number} {unit}".strip()
+
+
+def _reads(text: str) -> bool:
+    from capexmodel._format import parse_number  # noqa: PLC0415 -- formatting loads babel, only when a file is read
+
+    try:
+        parse_number(text)
+    except InvalidAmountError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=64)
+def _is_scale(unit: str) -> bool:
+    """Whether a unit field is a scale word (亿, 万, million, billion, ...): letters that scale a number."""
+    return all(char.isalpha() or char == " " for char in unit) and _reads(_joined("1", unit))
+
+
+def _unit(unit: str) -> str:
+    """A unit field: a scale word (亿, 万, million, billion, ...) or nothing; never digits or signs."""
+    if unit and not _is_scale(unit):
+        msg = f"a unit is a scale word such as 亿, 万, million or billion (or nothing), got {show(unit)}"
+        raise InvalidValueError(msg)
+    return unit
+
+
 def _number(text: str, unit: str) -> Decimal:
+    """The amount a field gives, scaled by the unit field; the scale is written in one of them, not both."""
     from capexmodel._format import parse_number  # noqa: PLC0415 -- formatting loads babel, only when a file is read
 
     if not text:
         msg = "expected a number, got an empty field"
         raise InvalidValueError(msg)
-    return parse_number(f"{text}{unit}" if not unit.isascii() else f"{text} {unit}".strip())
+    if unit and any(char.isalpha() for char in text) and _reads(text):
+        msg = f"{show(text)} has a scale of its own and the unit column gives {show(unit)}:"
+        msg += " write the scale in one of them"
+        raise InvalidValueError(msg)
+    return parse_number(_joined(text, unit))
+
+
+@attrs.frozen
+class _Written:
+    """An amount as a data file writes it, for saying how precise it is."""
+
+    text: str
+    unit: str
+    currency: str
+
+    def __str__(self) -> str:
+        return f"{_joined(self.text, self.unit)} {self.currency}"
+
+    def parts(self) -> tuple[Decimal, str, Decimal]:
+        """The scale factor, its words, and a unit in the last digit written (1亿 for ``149`` 亿)."""
+        from capexmodel._format import parse_number  # noqa: PLC0415 -- formatting loads babel, only when read
+
+        cut = next((index for index, char in enumerate(self.text) if char.isalpha()), len(self.text))
+        words = self.text[cut:].strip() or self.unit
+        factor = parse_number(_joined("1", words))
+        exponent = parse_number(self.text[:cut].strip()).as_tuple().exponent
+        assert isinstance(exponent, int)  # noqa: S101 -- parse_number gives finite numbers only
+        return factor, words, EXACT.multiply(factor, Decimal(1).scaleb(exponent, EXACT))
+
+    def check(self, fact: Fact) -> Fact:
+        """`fact` if its amount is what its derivation gives, to the digits written; else an error saying so."""
+        assert isinstance(fact.derivation, Calendarization | Conversion)  # noqa: S101 -- only these are read
+        if isinstance(fact.derivation, Conversion):
+            kind, computed = "conversion", fact.derivation.apply(fact.inputs[0].value)
+        else:
+            kind, computed = "calendarization", fact.derivation.value
+        factor, words, precision = self.parts()
+        if EXACT.subtract(fact.value.amount, computed.amount).copy_abs() <= EXACT.multiply(precision, Decimal("0.5")):
+            return fact
+        digits = QUOTIENT.divide(computed.amount, factor).quantize(QUOTIENT.divide(precision, factor), context=EXACT)
+        give = "input gives" if len(fact.inputs) == 1 else "inputs give"
+        msg = (
+            f"{self} is not what its {give}: the {kind} gives {computed},"
+            f" which is {_joined(str(digits), words)} to the digits written"
+        )
+        raise InvalidValueError(msg)
 
 
 def _yes_no(text: str) -> bool:
@@ -224,6 +304,59 @@ class _Pending:
     row_id: str
     index: int
     """Where the fact sits in the dataset's facts."""
+    written: _Written
+    """The amount as the row writes it."""
+
+
+class _Resolution:
+    """Derived rows in the order their inputs allow, followed without recursion however deep they nest."""
+
+    def __init__(self, ids: dict[str, Fact | _Pending], failed: dict[str, int], table: RateTable) -> None:
+        self.ids = ids
+        self.failed = failed
+        """The ids of rows that could not be read, and their lines."""
+        self.table = table
+        self.facts: dict[int, Fact | None] = {}
+        """The derived fact of each pending row resolved so far (None for those that failed), by `id`."""
+        self.depths: dict[int, int] = {}
+
+    def waiting(self, item: _Pending) -> _Pending | None:
+        """An input of `item` that is itself derived and not resolved yet."""
+        for input_id in item.inputs:
+            found = self.ids.get(input_id)
+            if isinstance(found, _Pending) and id(found) not in self.facts:
+                return found
+        return None
+
+    def order(self, start: _Pending, builder: _Builder) -> Iterator[_Pending]:
+        """`start` and the derived rows it needs, each after its inputs; a circle is a problem (and fails)."""
+        path, on_path = [start], {id(start)}
+        while path:
+            item = path[-1]
+            if id(item) in self.facts:
+                path.pop()
+                on_path.discard(id(item))
+                continue
+            waiting = self.waiting(item)
+            if waiting is None:
+                yield item
+            elif id(waiting) in on_path:
+                first = next(index for index, step in enumerate(path) if step is waiting)
+                circle = [*(step.row_id for step in path[first:]), waiting.row_id]
+                builder.where, builder.line = waiting.where, waiting.line
+                builder.problem("inputs", f"the inputs go round in a circle: {' -> '.join(circle)}")
+                self.facts[id(waiting)] = None
+            else:
+                path.append(waiting)
+                on_path.add(id(waiting))
+
+    def lineage(self, item: _Pending, count: int) -> list[str]:
+        """The ids of `item` and of the first derived input of each, `count` of them (they nest that deep)."""
+        names = [item.row_id or f"line {item.line}"]
+        for _ in range(count - 1):
+            item = next(found for found in map(self.ids.get, item.inputs) if isinstance(found, _Pending))
+            names.append(item.row_id)
+        return names
 
 
 class _Builder:
@@ -241,6 +374,8 @@ class _Builder:
         self.purchases: list[ChipPurchase] = list(base.purchases) if base else []
         self.statements: list[Statement] = list(base.statements) if base else []
         self.statement_keys = {statement.key for statement in self.statements}
+        self.declared: list[str] = []
+        """The metrics the files declared that were not declared before."""
         self.where, self.line = "", 0
 
     def parse(self, field: str | None, parse: Callable[..., _T], *args: object, **kwargs: object) -> _T | None:
@@ -262,9 +397,13 @@ class _Builder:
 
     def source_ids(self, field: str, text: str) -> tuple[Source, ...] | None:
         found = []
-        for source_id in text.split():
+        ids = text.split()
+        for source_id in ids:
             if source_id not in self.sources:
                 self.problem(field, f"unknown source {source_id!r}; expected one of the sources' ids")
+                return None
+            if ids.count(source_id) > 1:
+                self.problem(field, f"the source {source_id!r} is cited twice")
                 return None
             found.append(self.sources[source_id])
         return tuple(found)
@@ -310,10 +449,10 @@ class _Builder:
     def add_metrics(self, where: str, rows: list[_Row]) -> None:
         for row in self.rows(where, rows):
             may_be_negative = self.parse("may_be_negative", _yes_no, row["may_be_negative"])
-            if may_be_negative is not None:
-                self.parse(
-                    "name", Metric.declare, row["name"], may_be_negative=may_be_negative, description=row["description"]
-                )
+            if may_be_negative is not None and self.parse(
+                "name", declare, row["name"], may_be_negative=may_be_negative, description=row["description"]
+            ):
+                self.declared.append(row["name"])  # new: forgotten again if the load fails
 
     def add_companies(self, where: str, rows: list[_Row]) -> None:
         for row in self.rows(where, rows):
@@ -370,12 +509,15 @@ class _Builder:
         table = RateTable(self.rates)
         seen = {_fact_key(fact) for fact in self.facts}
         ids: dict[str, Fact | _Pending] = {}
+        failed: dict[str, int] = {}
         pending: list[_Pending] = []
         for row in self.rows(where, rows):
             fact = self.fact(row)
             inputs = tuple(row["inputs"].split())
             derivation = self.parse("derivation", _derivation, row["derivation"])
             if fact is None or derivation is None or not self.derivable(inputs, derivation, row["id"], ids):
+                if row["id"] and row["id"] not in ids:
+                    failed.setdefault(row["id"], self.line)
                 continue
             if _fact_key(fact) in seen:
                 what = f"{fact.company.id} {fact.metric} over {fact.value.period} ({fact.basis or 'no basis'})"
@@ -384,16 +526,19 @@ class _Builder:
             seen.add(_fact_key(fact))
             item: Fact | _Pending = fact
             if inputs:
-                item = _Pending(where, self.line, fact, inputs, derivation, row["id"], len(self.facts))
+                written = _Written(row["amount"], row["unit"], row["currency"])
+                item = _Pending(where, self.line, fact, inputs, derivation, row["id"], len(self.facts), written)
                 pending.append(item)
             if row["id"]:
                 ids[row["id"]] = item
             self.facts.append(fact)  # a derived fact takes its place once its inputs are read
-        resolved: dict[int, Fact | None] = {}
+        resolved = _Resolution(ids, failed, table)
         for item in pending:
-            derived = self.derive(item, ids, table, resolved, ())
-            if derived is not None:
-                self.facts[item.index] = derived
+            for ready in resolved.order(item, self):
+                derived = self.derive(ready, resolved)
+                resolved.facts[id(ready)] = derived
+                if derived is not None:
+                    self.facts[ready.index] = derived
 
     def derivable(self, inputs: tuple[str, ...], derivation: str, row_id: str, ids: Iterable[str]) -> bool:
         """Check a row's id, and that it names inputs exactly when it names a derivation."""
@@ -408,7 +553,8 @@ class _Builder:
         company = self.company_of("company", row["company"])
         metric = self.parse("metric", Metric, row["metric"])
         period = self.parse("period", Period.parse, row["period"])
-        amount = self.parse("amount", _number, row["amount"], row["unit"])
+        unit = self.parse("unit", _unit, row["unit"])
+        amount = None if unit is None else self.parse("amount", _number, row["amount"], unit)
         currency = self.parse("currency", Currency, row["currency"])
         status = self.parse("status", Status.parse, row["status"])
         sources = self.source_ids("sources", row["sources"])
@@ -423,49 +569,48 @@ class _Builder:
         if amount < 0 and not metric.definition.may_be_negative:
             self.problem("amount", f"{metric} is never negative, got {row['amount']} {row['unit']}".rstrip())
             return None
+        if counted_as == period:
+            msg = f"counted_as is for a period other than the one the value covers, got {counted_as} for both"
+            self.problem("counted_as", msg)
+            return None
         value = Money(amount, currency, period)
         return self.parse(
             "metric", Fact, company, metric, value, row["basis"], status, sources, market=market,
             note=row["note"], counted_as=counted_as, segment=row["segment"] or None,
         )
 
-    def derive(
-        self,
-        item: _Pending,
-        ids: dict[str, Fact | _Pending],
-        table: RateTable,
-        resolved: dict[int, Fact | None],
-        chain: tuple[str, ...],
-    ) -> Fact | None:
-        """The derived fact of a pending row, its inputs resolved first; None (and a problem) when it cannot be."""
-        if id(item) in resolved:
-            return resolved[id(item)]
+    def derive(self, item: _Pending, resolution: _Resolution) -> Fact | None:
+        """The derived fact of a pending row whose inputs are resolved; None (and a problem) when it cannot be."""
         self.where, self.line = item.where, item.line
-        if item.row_id in chain:
-            self.problem("inputs", f"the inputs go round in a circle: {' -> '.join([*chain, item.row_id])}")
-            resolved[id(item)] = None
-            return None
         inputs: list[Fact] = []
         for input_id in item.inputs:
-            found = ids.get(input_id)
+            found = resolution.ids.get(input_id)
             if isinstance(found, _Pending):
-                found = self.derive(found, ids, table, resolved, (*chain, item.row_id))
-                self.where, self.line = item.where, item.line
+                found = resolution.facts[id(found)]
             if found is None:
-                if input_id not in ids:
+                if input_id in resolution.failed:
+                    line = resolution.failed[input_id]
+                    self.problem("inputs", f"the input {input_id!r} (line {line}) has problems of its own")
+                elif input_id not in resolution.ids:
                     self.problem("inputs", f"unknown fact id {input_id!r}; expected the id of a fact in this file")
-                resolved[id(item)] = None
                 return None
             inputs.append(found)
-        derived = self.parse("inputs", _with_derivation, item.fact, inputs, item.derivation, table)
-        resolved[id(item)] = derived
-        return derived
+        depth = 1 + max(resolution.depths.get(id(resolution.ids[input_id]), 0) for input_id in item.inputs)
+        if depth > MAX_DERIVATION_DEPTH:
+            lineage = " -> ".join(resolution.lineage(item, 3))
+            msg = f"derived facts nest at most {MAX_DERIVATION_DEPTH} deep; this one nests deeper ({lineage} -> ...)"
+            self.problem("inputs", msg)
+            return None
+        resolution.depths[id(item)] = depth
+        derived = self.parse("inputs", _with_derivation, item.fact, inputs, item.derivation, resolution.table)
+        return None if derived is None else self.parse("amount", item.written.check, derived)
 
     def add_purchases(self, where: str, rows: list[_Row]) -> None:
         seen = {(p.buyer_id, p.chip.name, p.period) for p in self.purchases}
         for row in self.rows(where, rows):
             buyer = self.company_of("buyer", row["buyer"])
-            quantity = self.parse("quantity", _count, row["quantity"], row["unit"])
+            unit = self.parse("unit", _unit, row["unit"])
+            quantity = None if unit is None else self.parse("quantity", _count, row["quantity"], unit)
             period = self.parse("period", Period.parse, row["period"])
             source = self.one_source(row["source"])
             if buyer is None or quantity is None or period is None or source is False:
@@ -485,18 +630,19 @@ class _Builder:
             if not self.name("key", row["key"], "statement", self.statement_keys):
                 continue
             value = self.parse("value", _number, row["value"], "")
-            sources = self.source_ids("source", row["source"])
-            if sources == ():
+            source = self.one_source(row["source"])
+            if source is None:
                 self.problem("source", "expected a source id")
-            if value is None or not sources:
+            if value is None or not isinstance(source, Source):
                 continue
             texts = row["text_en"], row["text_zh"]
             self.statement_keys.add(row["key"])
-            self.statements.append(Statement(row["key"], value, row["unit"], *texts, sources[0]))
+            self.statements.append(Statement(row["key"], value, row["unit"], *texts, source))
 
     def dataset(self) -> Dataset:
         table = RateTable(self.rates)  # one rate per pair and window is checked row by row
         if self.problems.found:
+            forget(self.declared)  # a load that fails declares nothing
             raise DataFileError(self.problems.lines)
         return Dataset(
             tuple(self.companies.values()), dict(self.sources), tuple(self.facts), table, tuple(self.purchases),
@@ -512,6 +658,7 @@ def _with_derivation(fact: Fact, inputs: list[Fact], derivation: str, table: Rat
         why = "an input is an estimate or guidance" if expected is Status.ESTIMATE else "it is computed"
         msg = f"a fact derived from {_ids(inputs)} is {expected.value!r} ({why}), got {fact.status.value!r}"
         raise InvalidValueError(msg)
+    _check_what(fact, inputs)
     if derivation == "convert":
         if len(inputs) != 1:
             msg = f"a conversion has one input, got {len(inputs)}"
@@ -528,6 +675,25 @@ def _with_derivation(fact: Fact, inputs: list[Fact], derivation: str, table: Rat
     return attrs.evolve(fact, derivation=restated, inputs=inputs)
 
 
+def _check_what(fact: Fact, inputs: list[Fact]) -> None:
+    """Refuse a derived fact about another company, metric, part of the company or market than its inputs.
+
+    A conversion or a calendarization changes the currency or the months, never what is measured.
+    """
+    checks: list[tuple[str, Callable[[Fact], object], Callable[[object], str]]] = [
+        ("is about", lambda item: item.company.id, str),
+        ("measures", lambda item: item.metric, str),
+        ("covers", lambda item: item.segment, lambda segment: "the whole company" if segment is None
+         else f"segment {segment!r}"),
+        ("is about", lambda item: item.market, lambda market: "no market" if market is None else f"market {market}"),
+    ]
+    for verb, get, shown in checks:
+        values = list(dict.fromkeys(get(item) for item in inputs))
+        if values != [get(fact)]:
+            msg = f"a fact derived from {_ids(inputs)} {verb} {', '.join(map(shown, values))}, got {shown(get(fact))}"
+            raise InvalidValueError(msg)
+
+
 def _ids(inputs: list[Fact]) -> str:
     return ", ".join(f"{item.company.id} {item.metric} over {item.value.period}" for item in inputs)
 
@@ -541,7 +707,7 @@ def _company(row: dict[str, str], calendar: FiscalCalendar) -> Company:
 
 def _fact_key(fact: Fact) -> tuple[object, ...]:
     key = (fact.company.id, fact.metric, fact.value.period, fact.value.currency, fact.basis, fact.market)
-    return (*key, fact.segment, fact.sources)
+    return (*key, fact.segment, frozenset(fact.sources))
 
 
 def _calendar(text: str) -> FiscalCalendar:
@@ -606,6 +772,9 @@ def load_dataset(path: str | os.PathLike[str] | None = None, *, replace: bool = 
     """
     if path is not None and not isinstance(path, str | os.PathLike):
         msg = f"load_dataset() takes a path to a folder or a file, got {show(path)}"
+        raise InvalidValueError(msg)
+    if not isinstance(replace, bool):
+        msg = f"replace must be True or False, got {show(replace)}"
         raise InvalidValueError(msg)
     if path is None:
         return _embedded_dataset()

@@ -16,7 +16,7 @@ from capexmodel._errors import InvalidValueError, UnknownMetricError, show
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["Metric", "MetricDefinition", "Projection", "Source", "Status", "merge_sources"]
+__all__ = ["Metric", "MetricDefinition", "Projection", "Source", "Status", "declare", "forget", "merge_sources"]
 
 _T = TypeVar("_T")
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
@@ -129,23 +129,7 @@ class Metric(str):
             >>> cm.Metric.declare("ai_revenue", may_be_negative=False, description="Revenue from AI services.")
             Metric('ai_revenue')
         """
-        if not isinstance(name, str) or not _NAME.fullmatch(name):
-            msg = f"a metric name is lower-case words joined by '_', such as 'ai_revenue', got {show(name)}"
-            raise InvalidValueError(msg)
-        if not isinstance(may_be_negative, bool):
-            msg = f"may_be_negative must be True or False, got {show(may_be_negative)}"
-            raise InvalidValueError(msg)
-        if not isinstance(description, str):
-            msg = f"description must be a string, got {show(description)}"
-            raise InvalidValueError(msg)
-        with _DECLARING:
-            known = _VOCABULARY.get(name)
-            if known is not None and known.may_be_negative != may_be_negative:
-                rule = "may be negative" if known.may_be_negative else "is never negative"
-                msg = f"the metric {name!r} is already declared, and {rule}; got may_be_negative={may_be_negative}"
-                raise InvalidValueError(msg)
-            if known is None:
-                _VOCABULARY[name] = MetricDefinition(name, may_be_negative=may_be_negative, description=description)
+        declare(name, may_be_negative=may_be_negative, description=description)
         return super().__new__(cls, name)
 
     @classmethod
@@ -176,6 +160,35 @@ class Metric(str):
     def __reduce__(self) -> tuple[type[Metric], tuple[str]]:
         """Pickle as the name."""
         return (Metric, (str(self),))
+
+
+def declare(name: str, *, may_be_negative: bool, description: str) -> bool:
+    """Add a metric to the vocabulary (see `Metric.declare`); whether it is new (False when declared already)."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        msg = f"a metric name is lower-case words joined by '_', such as 'ai_revenue', got {show(name)}"
+        raise InvalidValueError(msg)
+    if not isinstance(may_be_negative, bool):
+        msg = f"may_be_negative must be True or False, got {show(may_be_negative)}"
+        raise InvalidValueError(msg)
+    if not isinstance(description, str):
+        msg = f"description must be a string, got {show(description)}"
+        raise InvalidValueError(msg)
+    with _DECLARING:
+        known = _VOCABULARY.get(name)
+        if known is not None and known.may_be_negative != may_be_negative:
+            rule = "may be negative" if known.may_be_negative else "is never negative"
+            msg = f"the metric {name!r} is already declared, and {rule}; got may_be_negative={may_be_negative}"
+            raise InvalidValueError(msg)
+        if known is None:
+            _VOCABULARY[name] = MetricDefinition(name, may_be_negative=may_be_negative, description=description)
+        return known is None
+
+
+def forget(names: Iterable[str]) -> None:
+    """Take metrics out of the vocabulary again: those a data file declared before its load failed."""
+    with _DECLARING:
+        for name in names:
+            _VOCABULARY.pop(name, None)
 
 
 def _suggest(name: str) -> str | None:

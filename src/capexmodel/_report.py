@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, final
 import attrs
 
 from capexmodel._chips import h100_equivalents
+from capexmodel._context import EXACT
 from capexmodel._conversion import RateTable
-from capexmodel._dataset import as_reported
+from capexmodel._dataset import as_reported, in_own_context
 from capexmodel._errors import CapexModelError, FactNotFoundError
 from capexmodel._format import format_money, format_percent, format_ratio
 from capexmodel._period import CalendarQuarter, CalendarYear
@@ -45,7 +46,10 @@ _TEXT = {
         "buyer": "Buyer",
         "chip": "Chip",
         "quantity": "Chips",
-        "article_basis": "H100-equivalents (H20 = 1/3, the article)",
+        "article_basis": "H100-equivalents (H20 = 1/{ratio}, the article)",
+        "article_basis_third": "H100-equivalents (H20 = 1/3, the article)",
+        "no_ratio": "the article's basis (H20 = 1/3) needs the statement h20_per_h100, a number of H20s above zero:"
+                    " not shown",
         "bf16_basis": "H100-equivalents (BF16 datasheet peaks)",
         "intensity": "2024 capex intensity (capex / revenue)",
         "revenue": "Revenue 2024",
@@ -85,7 +89,9 @@ _TEXT = {
         "buyer": "买家",
         "chip": "芯片",
         "quantity": "数量",
-        "article_basis": "折合H100(H20按三分之一,文章口径)",
+        "article_basis": "折合H100(H20按1/{ratio},文章口径)",
+        "article_basis_third": "折合H100(H20按三分之一,文章口径)",
+        "no_ratio": "文章口径(H20按三分之一)需要陈述h20_per_h100(大于零的H20数量):未列出",
         "bf16_basis": "折合H100(按BF16峰值)",
         "intensity": "2024年资本支出强度(资本支出/营收)",
         "revenue": "2024年营收",
@@ -135,6 +141,7 @@ class Report:
     sections: tuple[Section, ...]
 
 
+@in_own_context
 def build_report(dataset: Dataset, locale: str = "en_US") -> Report:
     """Compute the article's comparison from `dataset`, with every figure formatted for `locale`."""
     language = "zh" if locale.startswith("zh") else "en"
@@ -234,23 +241,30 @@ class _Builder:
 
     def chips(self) -> Section:
         rows, values, notes = [], [], []
-        three = {statement.key: statement.value for statement in self.dataset.statements}.get("h20_per_h100")
-        article_basis = {"H20": Fraction(1) / Fraction(three)} if three else {"H20": Fraction(1)}
-        article_basis |= {"H200": Fraction(1), "H800": Fraction(1)}
+        ratio = {statement.key: statement.value for statement in self.dataset.statements}.get("h20_per_h100")
+        article_basis: dict[str, object] | None = None
+        if ratio is None or ratio <= 0:  # the article's basis is its stated ratio, or nothing
+            notes.append(self.text["no_ratio"])
+        else:
+            article_basis = {"H20": Fraction(1) / Fraction(ratio), "H200": Fraction(1), "H800": Fraction(1)}
         for purchase in self.dataset.purchases:
             if purchase.period != Y24 or purchase.chip.family != "Hopper":
                 what = f"{purchase.chip.name} over {purchase.period}"
                 notes.append(f"{purchase.buyer_id}: {what} is not a 2024 Hopper purchase")
                 continue
-            article = h100_equivalents([purchase], basis=article_basis).value
+            article = None if article_basis is None else h100_equivalents([purchase], basis=article_basis).value
             datasheet = h100_equivalents([purchase], basis="bf16").value
             rows.append({"buyer": self.name(self.dataset.company(purchase.buyer_id)), "chip": purchase.chip.name,
-                         "quantity": f"{purchase.quantity:,}", "article": f"{article:,.0f}",
+                         "quantity": f"{purchase.quantity:,}", "article": "-" if article is None else f"{article:,.0f}",
                          "bf16": f"{datasheet:,.0f}"})
             values.append({"buyer": purchase.buyer_id, "chip": purchase.chip.name, "quantity": str(purchase.quantity),
-                           "article": str(article), "bf16": str(datasheet)})
+                           "article": "" if article is None else str(article), "bf16": str(datasheet)})
+        one_in = "3" if ratio is None or ratio <= 0 else format(ratio.normalize(EXACT), "f")
+        article_title = self.text["article_basis"].format(ratio=one_in)
+        if one_in == "3":
+            article_title = self.text["article_basis_third"]
         columns = (("buyer", self.text["buyer"]), ("chip", self.text["chip"]), ("quantity", self.text["quantity"]),
-                   ("article", self.text["article_basis"]), ("bf16", self.text["bf16_basis"]))
+                   ("article", article_title), ("bf16", self.text["bf16_basis"]))
         return Section("hopper_2024", self.text["chips"], columns, tuple(rows), tuple(values), tuple(notes))
 
     def intensity(self) -> Section:
@@ -283,7 +297,7 @@ class _Builder:
             try:
                 current = self.dataset.fact(company, "capex", Q4_24, whole_company=True)
                 earlier = self.dataset.fact(company, "capex", Q4_23, whole_company=True)
-                rate = self.dataset.growth(company, "capex", Q4_24)
+                rate = self.dataset.growth(company, "capex", Q4_24, whole_company=True)
             except FactNotFoundError:
                 lacking.append(self.name(company))
                 continue

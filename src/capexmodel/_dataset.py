@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import decimal
 import functools
+import types
 from decimal import Decimal
 from typing import TYPE_CHECKING, ParamSpec, TypeVar, final, overload
 
@@ -47,6 +48,7 @@ __all__ = ["Aggregate", "Dataset", "Group", "Statement"]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
+_T = TypeVar("_T")
 
 
 def in_own_context(function: Callable[_P, _R]) -> Callable[_P, _R]:
@@ -62,6 +64,19 @@ def in_own_context(function: Callable[_P, _R]) -> Callable[_P, _R]:
             return function(*args, **kwargs)
 
     return in_own
+
+
+def _methods_in_own_context(cls: type[_T]) -> type[_T]:
+    """Run every public method of `cls` in the library's decimal context (see `in_own_context`).
+
+    One rule for the whole class, so that no query or analysis, now or later, can
+    forget it; and the methods stay undecorated functions, which mutation testing
+    (mutmut mutates no decorated function) can reach.
+    """
+    for name, member in list(vars(cls).items()):
+        if not name.startswith("_") and isinstance(member, types.FunctionType):
+            setattr(cls, name, in_own_context(member))
+    return cls
 
 
 def _check_name(_: object, attribute: attrs.Attribute[str], value: object) -> None:
@@ -217,6 +232,7 @@ class Aggregate:
 
 
 @final
+@_methods_in_own_context
 @attrs.frozen(eq=False)
 class Dataset:
     """Companies, facts, exchange rates, chip purchases and statements, and queries over them.
@@ -458,7 +474,6 @@ class Dataset:
 
     # Totals and conversions -----------------------------------------------------------------
 
-    @in_own_context
     def total(
         self,
         metric: Metric | str,
@@ -562,7 +577,6 @@ class Dataset:
     def convert(self, value: Money, currency: str, *, rates: RateTable | None = None, blend: bool = False) -> Money: ...
     @overload
     def convert(self, value: Fact, currency: str, *, rates: RateTable | None = None, blend: bool = False) -> Fact: ...
-    @in_own_context
     def convert(
         self, value: Money | Fact, currency: str, *, rates: RateTable | None = None, blend: bool = False
     ) -> Money | Fact:
@@ -598,7 +612,6 @@ class Dataset:
         conversion = table.conversion(fact.value.currency, currency, fact.value.period, blend=blend)
         return Fact.derive(conversion.apply(fact.value), [fact], derivation=conversion)
 
-    @in_own_context
     def recompute(self, fact: Fact, *, rates: RateTable | None = None, method: Method | None = None) -> Fact:
         """Compute a derived fact again from its inputs: convert at `rates`, calendarize by `method`.
 
@@ -640,7 +653,6 @@ class Dataset:
 
     # Analyses ---------------------------------------------------------------------------------
 
-    @in_own_context
     def intensity(self, company: Company | str, period: Period | str) -> Decimal:
         """Capex intensity (capex / revenue) of one company from the dataset's preferred facts.
 
@@ -657,7 +669,6 @@ class Dataset:
         revenue = as_reported(self.fact(company, Metric.REVENUE, period, whole_company=True))
         return capex_intensity(self._restate(capex, revenue.value.currency, self.rates).value, revenue.value)
 
-    @in_own_context
     def growth(
         self, company: Company | str, metric: Metric | str, period: Period | str, *, whole_company: bool = False
     ) -> Decimal:
@@ -705,7 +716,6 @@ class Dataset:
             before = _money(at_current_rates.amount, at_current_rates.currency, before.period)
         return growth(current.value, before)
 
-    @in_own_context
     def bubble_risk(
         self,
         period: Period | str,
@@ -750,7 +760,6 @@ class Dataset:
             chosen, wanted, company=company, region=region, rates=self.rates, currency=currency, thresholds=thresholds
         )
 
-    @in_own_context
     def h100_equivalents(
         self, basis: Precision | Mapping[str, object] = "bf16", *, region: Region | str | None = None
     ) -> H100Equivalents:

@@ -186,10 +186,10 @@ def divisions():
     """Exact quotients that need more digits than the context, and exponents far from zero; and 1 / 3."""
     return [
         usd(AMOUNT_33_DIGITS) / 2,
-        usd(AMOUNT_33_DIGITS + "E-40") / 2,
+        usd(AMOUNT_33_DIGITS + "E-60") / 2,
         usd("1e20") / 2,
         usd(1) / 3,
-        usd(AMOUNT_33_DIGITS + "E-40") / usd(2),
+        usd(AMOUNT_33_DIGITS + "E-60") / usd(2),
     ]
 
 
@@ -295,6 +295,7 @@ def test_each_comparison_names_both_amounts_in_order_when_they_do_not_compare(co
 
 @pytest.mark.parametrize("name", ["__lt__", "__le__", "__gt__", "__ge__"])
 def test_comparisons_with_anything_but_money_are_left_to_the_other_operand(name):
+    assert getattr(usd(1), name)(usd(2)) is (name in {"__lt__", "__le__"})  # two amounts: answered, not left
     assert getattr(usd(1), name)(2) is NotImplemented
     assert getattr(usd(1), name)(Decimal(1)) is NotImplemented
 

@@ -187,3 +187,8 @@ def reported_money(draw: st.DrawFn, codes: tuple[str, ...] = ("USD", "CNY")) -> 
     sign = draw(st.sampled_from((1, -1)))
     amount = sign * (Decimal(whole) + Decimal(cents).scaleb(-2))
     return cm.Money(amount, draw(st.sampled_from(codes)), draw(periods()))
+
+
+def spelt(code: str) -> st.SearchStrategy[str]:
+    """A currency code as tables write it: upper case, lower case or capitalised; `Money` reads them as one."""
+    return st.sampled_from((code, code.lower(), code.capitalize()))

@@ -79,7 +79,10 @@ def records(result):
 
 @st.composite
 def panels(draw, *, duplicates=True, mixed=True, periods=PERIODS, metrics=INPUTS):
-    """Facts of one to three companies over years and quarters: some missing, some twice, a few in another currency."""
+    """Facts of one to three companies over years and quarters: some missing, some twice, a few in another currency.
+
+    Currency codes are spelt in upper, lower or mixed case, which the table functions read as one code.
+    """
     companies = draw(st.lists(st.sampled_from(["a", "b", "c"]), min_size=1, max_size=3, unique=True))
     rows = []
     for company in companies:
@@ -90,10 +93,16 @@ def panels(draw, *, duplicates=True, mixed=True, periods=PERIODS, metrics=INPUTS
                 if how == 0:
                     continue
                 other = "EUR" if mixed and how == 5 else currency
-                rows.append(row(company, metric, period, other, draw(amounts)))
+                rows.append(row(company, metric, period, draw(cms.spelt(other)), draw(amounts)))
                 if duplicates and how == 4:
-                    rows.append(row(company, metric, period, currency, draw(amounts), basis="restated"))
+                    rows.append(row(company, metric, period, draw(cms.spelt(currency)), draw(amounts),
+                                    basis="restated"))
     return rows
+
+
+def canonical(rows):
+    """The rows with their currency codes in upper case, as the tables give them back."""
+    return [{**item, "currency": item["currency"].upper()} for item in rows]
 
 
 def by_key(rows, *names):
@@ -148,7 +157,7 @@ def test_ratios_agree_with_the_scalar_functions(backend, panel):
 @given(panel=panels(mixed=False))
 def test_year_over_year_agrees_with_growth(backend, panel):
     result = records(frames.year_over_year(on(backend, panel)))
-    series = by_key(panel, "company", "metric", "basis", "currency", "period_start", "period_end")
+    series = by_key(canonical(panel), "company", "metric", "basis", "currency", "period_start", "period_end")
     assert {(item["company"], item["metric"], item["basis"], item["currency"], item["period_start"],
              item["period_end"]) for item in result} == set(series)
     for got in result:
@@ -175,7 +184,7 @@ def fiscal_panels(draw):
             del tiles[draw(st.integers(min_value=0, max_value=len(tiles) - 1))]
         elif tiles and damage == 2:
             tiles.append(tiles[draw(st.integers(min_value=0, max_value=len(tiles) - 1))])
-        rows += [row(company, "capex", tile, "USD", draw(amounts)) for tile in tiles]
+        rows += [row(company, "capex", tile, draw(cms.spelt("USD")), draw(amounts)) for tile in tiles]
     return rows
 
 
@@ -243,7 +252,7 @@ COMPANIES = [cm.Company(id=key, name_en=key, name_zh=key, region=region, currenc
 @PANELS
 @given(panel=panels(mixed=False, duplicates=False))
 def test_totals_agree_with_total(backend, panel):
-    panel = [{**item, "currency": "USD"} for item in panel]
+    panel = [{**item, "currency": "USD" if item["currency"].isupper() else "usd"} for item in panel]
     result = records(frames.totals(on(backend, panel), COMPANIES))
     groups = defaultdict(list)
     for item in panel:
@@ -430,7 +439,7 @@ def test_bad_tables_are_refused_with_what_is_wrong():
     objects = fine.to_pandas().assign(amount=[Decimal("0.0000000000000000001")])
     with pytest.raises(cm.InvalidValueError, match="amount 1E-19 has more than 18 decimal places"):
         frames.ratios(objects)
-    with pytest.raises(cm.InvalidValueError, match="amount must be an exact decimal, got the float 1.5"):
+    with pytest.raises(cm.InvalidValueError, match="row 1, column 'amount': amount must be an int, .* the float 1.5"):
         frames.ratios(fine.to_pandas().assign(amount=pd.Series([1.5], dtype=object)))
     narrow = fine.with_columns(amount=pl.lit(Decimal("1.5")).cast(pl.Decimal(38, 20)))
     with pytest.raises(cm.InvalidValueError, match=r"with more than 18 decimal places"):
@@ -543,7 +552,8 @@ def test_string_amounts_are_checked_never_rounded():
     base = {"company": ["a"], "metric": ["capex"], "period_start": [year.start], "period_end": [year.end],
             "currency": ["USD"]}
     for text, message in [("0.1234567890123456789", "more than 18 decimal places"), ("1E-19", "more than 18"),
-                          ("abc", "amount must be a number, got 'abc'"), ("Infinity", "must be a finite number")]:
+                          ("abc", "row 1, column 'amount': amount must be a number, got the string 'abc'"),
+                          ("Infinity", "amount must be finite")]:
         for table in (pl.DataFrame({**base, "amount": [text]}), pd.DataFrame({**base, "amount": [text]})):
             with pytest.raises(cm.InvalidValueError, match=message):
                 frames.ratios(table)
@@ -620,3 +630,199 @@ def test_calendarize_calls_an_overlap_an_overlap_even_with_a_gap():
     for backend in BACKENDS:
         got = records(frames.calendarize(on(backend, rows)))[0]
         assert (got["amount"], got["reason"]) == (None, "the facts overlap")
+
+
+def on_any(engine, rows):
+    """The rows as a facts table of `engine`: polars, a polars LazyFrame, pandas, pyarrow or Dask."""
+    if engine == "lazy":
+        return on("polars", rows).lazy()
+    if engine == "dask":
+        import dask.dataframe as dd  # noqa: PLC0415 -- a test extra
+
+        return dd.from_pandas(on("pandas", rows), npartitions=2)
+    return on(engine, rows)
+
+
+def computed(result):
+    """The result's rows, once computed: a LazyFrame collected, a Dask frame computed."""
+    return records(result.collect() if isinstance(result, pl.LazyFrame) else result)
+
+
+YEAR_2024_RATES = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.23", cm.CalendarYear(year))
+                                for year in (2022, 2023, 2024)])
+FUNCTIONS = {
+    "convert": lambda table: frames.convert(table, YEAR_2024_RATES, "CNY"),
+    "calendarize": frames.calendarize,
+    "totals": lambda table: frames.totals(table, COMPANIES),
+    "ratios": frames.ratios,
+    "year_over_year": frames.year_over_year,
+    "bubble_signals": frames.bubble_signals,
+}
+ALL_ENGINES = ["polars", "lazy", "pandas", "pyarrow", "dask"]
+
+
+def spelled(rows, spellings):
+    """The rows with each USD code spelt in turn as one of `spellings`."""
+    return [{**item, "currency": spellings[index % len(spellings)]} if item["currency"] == "USD" else item
+            for index, item in enumerate(rows)]
+
+
+@pytest.mark.parametrize("engine", ["polars", "pandas", "pyarrow"])
+@pytest.mark.parametrize("name", list(FUNCTIONS))
+def test_each_function_reads_usd_and_usd_in_lower_case_as_one_currency(engine, name):
+    year = cm.CalendarYear(2024)
+    rows = [row(company, metric, period, "USD", Decimal(amount))
+            for company, amount in (("a", 10), ("c", 30))
+            for metric in INPUTS
+            for period in (cm.CalendarYear(2023), year)]
+    function = FUNCTIONS[name]
+    expected = sorted(computed(function(on(engine, rows))), key=sort_key)
+    got = sorted(computed(function(on(engine, spelled(rows, ["usd", "USD", "Usd"])))), key=sort_key)
+    assert got == expected
+    assert len(got) == (len(rows) if name == "convert" else len(got))
+
+
+def test_convert_gives_one_row_per_row_when_a_period_spells_a_code_two_ways():
+    year = cm.CalendarYear(2024)
+    rows = [row("a", "capex", year, "usd", Decimal(723)), row("c", "capex", year, "USD", Decimal(1446))]
+    for engine in ENGINES:
+        got = records(frames.convert(on(engine, rows), YEAR_2024_RATES, "CNY"))
+        assert [(item["company"], item["currency"], item["amount"]) for item in got] == [
+            ("a", "CNY", Decimal("5227.29")), ("c", "CNY", Decimal("10454.58"))], engine
+
+
+def run_fully(function, table):
+    """The function's result, computed: errors that wait for a LazyFrame's or a Dask frame's compute come out."""
+    return computed(function(table))
+
+
+@pytest.mark.parametrize("engine", ALL_ENGINES)
+@pytest.mark.parametrize("column", ["company", "metric", "period_start", "period_end", "currency"])
+def test_a_null_in_a_key_column_is_refused_naming_its_row_and_column(engine, column):
+    year = cm.CalendarYear(2024)
+    rows = [row("a", "capex", year, "USD", Decimal(1)), row("c", "revenue", year, "USD", Decimal(2)),
+            row("a", "revenue", year, "USD", Decimal(3))]
+    rows[1][column] = None
+    for name, function in FUNCTIONS.items():
+        with pytest.raises(cm.DataFileError, match=rf"table, row 2, column '{column}': missing") as caught:
+            run_fully(function, on_any(engine, rows))
+        assert len(caught.value.problems) == 1, name
+
+
+def test_the_reported_cases_of_raw_errors_raise_capexmodel_errors():
+    year = cm.CalendarYear(2024)
+    rows = [row("a", "capex", year, "USD", Decimal(1)), row("c", "capex", year, "USD", Decimal(2))]
+    nameless = [rows[0], {**rows[1], "company": None}]
+    with pytest.raises(cm.DataFileError, match="row 2, column 'company': missing"):
+        frames.totals(on("polars", nameless), COMPANIES)  # was a TypeError
+    undated = [rows[0], {**rows[1], "period_start": None}]
+    with pytest.raises(cm.DataFileError, match="row 2, column 'period_start': missing"):
+        frames.ratios(on("pandas", undated))  # was pandas' IntCastingNaNError
+    huge = [row("a", "capex", year, "USD", Decimal(9 * 10**19)), row("c", "capex", year, "USD", Decimal(9 * 10**19))]
+    with pytest.raises(cm.InvalidValueError, match=r"does not fit decimal\(38, 18\)"):
+        frames.totals(on("polars", huge), COMPANIES)
+    lazy = frames.totals(on("polars", huge).lazy(), COMPANIES)
+    with pytest.raises(cm.InvalidValueError, match=r"does not fit decimal\(38, 18\)"):
+        lazy.collect()  # was polars' ComputeError
+
+
+@pytest.mark.parametrize("engine", ["polars", "lazy", "pandas", "pyarrow"])
+def test_columns_of_the_wrong_type_are_refused_naming_the_column(engine):
+    year = cm.CalendarYear(2024)
+    good = on("polars", [row("a", "capex", year, "USD", Decimal(1))])
+    cases = {
+        "company": good.with_columns(company=pl.lit(7)),
+        "metric": good.with_columns(metric=pl.lit(True)),
+        "currency": good.with_columns(currency=pl.lit(840)),
+        "period_start": good.with_columns(period_start=pl.lit("2024-01-01")),
+        "period_end": good.with_columns(period_end=pl.lit(20241231)),
+        "basis": good.with_columns(basis=pl.lit(1.5)),
+        "amount": good.with_columns(amount=pl.lit(True)),
+    }
+    for column, bad in cases.items():
+        native = {"polars": bad, "lazy": bad.lazy(), "pandas": bad.to_pandas(), "pyarrow": bad.to_arrow()}[engine]
+        for name, function in FUNCTIONS.items():
+            with pytest.raises(cm.CapexModelError, match=rf"column '{column}'"):
+                run_fully(function, native)
+            assert name
+
+
+@pytest.mark.parametrize("engine", ["pandas", "dask"])
+def test_cells_of_the_wrong_type_in_object_columns_are_refused_naming_row_and_column(engine):
+    year = cm.CalendarYear(2024)
+    rows = [row("a", "capex", year, "USD", Decimal(1)), row("c", "capex", year, "USD", Decimal(2))]
+    frame = on("pandas", rows).astype(object)
+    cases = {"company": 5, "metric": b"capex", "currency": 840, "period_start": "2024-01-01", "basis": 1}
+    for column, value in cases.items():
+        bad = frame.copy()
+        bad.loc[1, column] = value
+        native = bad if engine == "pandas" else dd_of(bad)
+        for function in FUNCTIONS.values():
+            with pytest.raises(cm.DataFileError, match=rf"table, row 2, column '{column}': expected"):
+                run_fully(function, native)
+
+
+def dd_of(frame):
+    """The frame on Dask, its object columns kept as objects (Dask would make strings of them, dates too)."""
+    import dask  # noqa: PLC0415 -- a test extra
+    import dask.dataframe as dd  # noqa: PLC0415
+
+    with dask.config.set({"dataframe.convert-string": False}):
+        return dd.from_pandas(frame, npartitions=2)
+
+
+def hostile_context():
+    """A caller's context that traps rounding of any kind and keeps five digits."""
+    return decimal.Context(prec=5, rounding=decimal.ROUND_DOWN, Emin=-30, Emax=30,
+                           traps=[decimal.Inexact, decimal.Rounded, decimal.InvalidOperation, decimal.Overflow,
+                                  decimal.Underflow, decimal.Subnormal, decimal.Clamped, decimal.FloatOperation])
+
+
+CONTEXT_CALLS = {
+    **FUNCTIONS,
+    "convert by a rate that does not terminate": lambda table: frames.convert(table, YEAR_2024_RATES, "USD"),
+    "convert by a blend": lambda table: frames.convert(
+        table, cm.RateTable([cm.ExchangeRate("USD", "CNY", f"7.{1012 + 222 * month}", cm.CalendarMonth(year, month))
+                             for year in (2022, 2023, 2024) for month in range(1, 13)]), "USD", blend=True),
+    "bubble_signals with thresholds": lambda table: frames.bubble_signals(
+        table, {"capex_intensity": "0.123456789012345678", "capex_to_depreciation": "123456789.5"}),
+}
+
+
+def context_rows():
+    rows = [row(company, metric, period, currency, Decimal(amount))
+            for company, currency, amount in (("a", "CNY", "1234567.891"), ("b", "cny", "7"), ("c", "CNY", "-3.5"))
+            for metric in INPUTS for period in PERIODS]
+    return [*rows, row("b", "capex", cm.Period.parse("2024-02/2024-08"), "CNY", Decimal("99999999999.1234"))]
+
+
+@pytest.mark.parametrize("engine", [*ALL_ENGINES, "strings"])
+def test_every_table_function_leaves_the_callers_context_alone(engine):
+    rows = context_rows()
+    if engine == "strings":  # exact strings, read on polars by a function of polars' own threads
+        native = on("polars", rows).with_columns(pl.col("amount").cast(pl.String))
+    else:
+        native = on_any(engine, rows)
+    for name, function in CONTEXT_CALLS.items():
+        expected = sorted(run_fully(function, native), key=sort_key)
+        caller = hostile_context()
+        with decimal.localcontext(caller):
+            got = sorted(run_fully(function, native), key=sort_key)
+        assert got == expected, name
+        assert not any(caller.flags.values()), (name, caller.flags)
+        assert (caller.prec, caller.rounding, caller.Emin, caller.Emax) == (5, decimal.ROUND_DOWN, -30, 30)
+        assert [trap for trap, on_ in caller.traps.items() if on_] == [
+            trap for trap, on_ in hostile_context().traps.items() if on_]
+
+
+def test_thresholds_beyond_64_bit_units_compare_exactly_on_dask():
+    year = cm.CalendarYear(2024)
+    rows = [row(company, metric, year, "USD", Decimal(amount))
+            for company, capex, depreciation in (("a", 10**12, 1), ("c", 100, 20))
+            for metric, amount in (("capex", capex), ("depreciation_and_amortization", depreciation))]
+    thresholds = {"capex_to_depreciation": "123456789.5"}  # more units of 10⁻¹⁸ than 64 bits hold
+    for engine in ("pandas", "dask"):  # Dask made a string of the threshold, and compared ints with it
+        got = {item["company"]: (item["fires"], item["threshold"])
+               for item in records(frames.bubble_signals(on_any(engine, rows), thresholds))
+               if item["signal"] == "capex_to_depreciation"}
+        assert got == {"a": (True, Decimal("123456789.5")), "c": (False, Decimal("123456789.5"))}, engine

@@ -102,3 +102,44 @@ def test_reading_other_tables_needs_narwhals(monkeypatch):
     monkeypatch.setitem(sys.modules, "narwhals", None)
     with pytest.raises(cm.InvalidValueError, match="frames extra"):
         cm.Dataset.from_frame(frame)
+
+
+def test_cells_of_the_wrong_type_are_reported_by_row_and_column():
+    table = DS.to_frame("polars").head(3)
+    numbered = table.with_columns(sources=pl.Series([1, 2, 3]))  # was an AttributeError
+    with pytest.raises(cm.DataFileError) as caught:
+        cm.Dataset.from_frame(numbered, DS)
+    assert caught.value.problems[0] == "table, row 1, column 'sources': expected a string, got 1"
+    assert len(caught.value.problems) == 3
+    for column, value in [("company", 7), ("metric", 7), ("currency", 840), ("basis", 1), ("status", 2),
+                          ("market", 3)]:
+        bad = table.to_pandas().astype({column: object})
+        bad.loc[1, column] = value
+        with pytest.raises(cm.DataFileError, match=rf"table, row 2, column '{column}': expected a string, got"):
+            cm.Dataset.from_frame(bad, DS)
+
+
+def test_facts_table_needs_an_id_for_every_source_and_ids_that_read_back():
+    ids = {source: key for key, source in DS.sources.items()}
+    with pytest.raises(cm.InvalidValueError, match="source_ids has no id for the source Source"):
+        frames.facts_table(DS.facts, {})  # was a KeyError
+    for spoiled, message in [("two words", "'two words' has a space"), ("", "'' is empty"), (7, "7 is not a string")]:
+        with pytest.raises(cm.InvalidValueError, match=f"source id {message}"):
+            frames.facts_table(DS.facts, {**ids, DS.sources["caijing"]: spoiled})  # type: ignore[dict-item]
+    with pytest.raises(cm.InvalidValueError, match="source id 'caijing' names two sources"):
+        frames.facts_table(DS.facts, {**ids, DS.sources["zheshang"]: "caijing"})
+    with pytest.raises(cm.InvalidValueError, match="facts must be capexmodel.Fact values, got 'capex'"):
+        frames.facts_table(["capex"], ids)  # type: ignore[list-item]
+
+
+def test_columns_pyarrow_cannot_read_are_named():
+    table = DS.to_frame("pandas").head(2)
+    noted = table.assign(note=pd.Series([1, "a"], dtype=object))
+    with pytest.raises(cm.DataFileError, match="table, column 'note': cannot be read: "):
+        cm.Dataset.from_frame(noted, DS)
+    mixed = table.assign(amount=pd.Series([Decimal(1), b"2"], dtype=object))
+    with pytest.raises(cm.DataFileError, match="table, row 2, column 'amount': expected an int, a Decimal or a"):
+        cm.Dataset.from_frame(mixed, DS)
+    flagged = table.assign(amount=pd.Series([Decimal(1), True], dtype=object))
+    with pytest.raises(cm.DataFileError, match="table, row 2, column 'amount': expected an int, .* got True"):
+        cm.Dataset.from_frame(flagged, DS)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from capexmodel._errors import DataFileError, InvalidValueError, show
+from capexmodel.frames._checks import missing
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable
 
     import pyarrow as pa
 
@@ -59,7 +61,8 @@ def facts_table(facts: Iterable[Fact], source_ids: Mapping[Source, str]) -> pa.T
         ['amazon', 'microsoft']
     """
     pa = _pyarrow()
-    rows = list(facts)
+    rows = _facts(facts)
+    ids = _source_ids(rows, source_ids)
     amounts = [fact.value.amount for fact in rows]
     amount_type = _amount_type(amounts)
     columns = {
@@ -71,10 +74,44 @@ def facts_table(facts: Iterable[Fact], source_ids: Mapping[Source, str]) -> pa.T
         "amount": pa.array(amounts if amount_type != pa.string() else [str(a) for a in amounts], amount_type),
         "basis": pa.array([fact.basis for fact in rows], pa.string()),
         "status": pa.array([fact.status.value for fact in rows], pa.string()),
-        "sources": pa.array([" ".join(source_ids[source] for source in fact.sources) for fact in rows], pa.string()),
+        "sources": pa.array([" ".join(ids[source] for source in fact.sources) for fact in rows], pa.string()),
         "market": pa.array([None if fact.market is None else fact.market.code for fact in rows], pa.string()),
     }
     return pa.table(columns)
+
+
+def _facts(facts: Iterable[Fact]) -> list[Fact]:
+    from capexmodel._facts import Fact  # noqa: PLC0415 -- a cycle: the dataset module imports this one
+
+    rows = list(facts)
+    for fact in rows:
+        if not isinstance(fact, Fact):
+            msg = f"facts must be capexmodel.Fact values, got {show(fact)}"
+            raise InvalidValueError(msg)
+    return rows
+
+
+def _source_ids(facts: list[Fact], source_ids: Mapping[Source, str]) -> dict[Source, str]:
+    """The id of each source the facts cite: a non-empty string without spaces, one per source, so it reads back."""
+    if not isinstance(source_ids, Mapping):
+        msg = f"source_ids must be a mapping from Source to id, got {show(source_ids)}"
+        raise InvalidValueError(msg)
+    ids: dict[Source, str] = {}
+    named: dict[str, Source] = {}
+    for source in dict.fromkeys(source for fact in facts for source in fact.sources):
+        if source not in source_ids:
+            msg = f"source_ids has no id for the source {show(source)}"
+            raise InvalidValueError(msg)
+        given = source_ids[source]
+        problem = ("is not a string" if not isinstance(given, str) else "is empty" if not given
+                   else "has a space; the sources column separates ids by spaces"
+                   if any(character.isspace() for character in given)
+                   else f"names two sources, {show(named[given])} and {show(source)}" if given in named else None)
+        if problem is not None:
+            msg = f"source id {show(given)} {problem}"
+            raise InvalidValueError(msg)
+        ids[source], named[given] = given, source
+    return ids
 
 
 def to_frame(dataset: Dataset, backend: Backend = "pyarrow") -> Any:  # noqa: ANN401 -- the backend decides the type
@@ -120,10 +157,47 @@ def _as_arrow(frame: object) -> pa.Table:
         raise InvalidValueError(msg) from None
     try:
         native: Any = frame
-        return nw.from_native(native, eager_only=True).to_arrow()
+        eager = nw.from_native(native, eager_only=True)
     except TypeError:
         msg = f"from_frame() reads a pandas, polars or pyarrow table, got {show(frame)}"
         raise InvalidValueError(msg) from None
+    try:
+        return eager.to_arrow()
+    except pa.ArrowException:  # a pandas object column whose cells are of several types
+        raise DataFileError(_unreadable(eager)) from None
+
+
+#: What the cells of each column must be, in a pandas object column that pyarrow could not read.
+_CELL_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
+    **dict.fromkeys(("company", "metric", "currency", "basis", "status", "sources", "market"), ((str,), "a string")),
+    "period_start": ((dt.date,), "a date"),
+    "period_end": ((dt.date,), "a date"),
+    "amount": ((int, Decimal, str), "an int, a Decimal or a numeric string"),
+}
+
+
+def _unreadable(eager: Any) -> list[str]:  # noqa: ANN401 -- a narwhals DataFrame
+    """What is wrong with each column pyarrow could not read: its first cell of the wrong type, if it has one."""
+    pa = _pyarrow()
+    problems = []
+    for column in eager.columns:
+        try:
+            eager.get_column(column).to_arrow()
+        except pa.ArrowException as error:
+            first_line = str(error).splitlines()[0]
+            problems.append(_first_wrong_cell(column, eager.get_column(column).to_list())
+                            or f"table, column {column!r}: cannot be read: {first_line}")
+    return problems
+
+
+def _first_wrong_cell(column: str, values: list[object]) -> str | None:
+    if column not in _CELL_TYPES:
+        return None
+    types, expected = _CELL_TYPES[column]
+    for number, value in enumerate(values, start=1):
+        if not missing(value) and (isinstance(value, bool) or not isinstance(value, types)):
+            return f"table, row {number}, column {column!r}: expected {expected}, got {show(value)}"
+    return None
 
 
 def facts_from_frame(frame: object, dataset: Dataset) -> tuple[Fact, ...]:
@@ -171,23 +245,41 @@ def _fact_of(row: dict[str, Any], dataset: Dataset) -> Fact:
     from capexmodel._period import Period  # noqa: PLC0415
     from capexmodel._provenance import Metric, Status  # noqa: PLC0415
 
-    company = next((company for company in dataset.companies if company.id == row["company"]), None)
+    text = {column: _text(row, column) for column in _TEXT_COLUMNS}
+    company = next((company for company in dataset.companies if company.id == text["company"]), None)
     if company is None:
-        raise _RowError("company", f"unknown company {row['company']!r}")
-    unknown = [source_id for source_id in (row["sources"] or "").split() if source_id not in dataset.sources]
+        raise _RowError("company", f"unknown company {text['company']!r}")
+    unknown = [source_id for source_id in text["sources"].split() if source_id not in dataset.sources]
     if unknown:
         raise _RowError("sources", f"unknown source {unknown[0]!r}")
-    sources = [dataset.sources[source_id] for source_id in (row["sources"] or "").split()]
+    sources = [dataset.sources[source_id] for source_id in text["sources"].split()]
     start, end = row["period_start"], row["period_end"]
     if not isinstance(start, dt.date) or not isinstance(end, dt.date):
         raise _RowError("period_start", f"expected dates, got {start!r} and {end!r}")
     amount = row["amount"]
     if isinstance(amount, float):
         raise _RowError("amount", f"expected an exact decimal, got the float {amount!r}")
-    value = Money(amount if isinstance(amount, Decimal) else str(amount), row["currency"], Period(start, end))
-    status = Status.parse(row["status"])
-    market = row["market"] or None
-    return Fact(company, Metric(row["metric"]), value, row["basis"] or "", status, sources, market=market)
+    value = Money(amount, text["currency"], Period(start, end))
+    status = Status.parse(text["status"])
+    market = text["market"] or None
+    return Fact(company, Metric(text["metric"]), value, text["basis"], status, sources, market=market)
+
+
+#: The text columns of the layout, and whether each needs a value ("" stands for none in the others).
+_TEXT_COLUMNS = {"company": True, "metric": True, "currency": True, "basis": False, "status": True,
+                 "sources": False, "market": False}
+
+
+def _text(row: dict[str, Any], column: str) -> str:
+    """A text cell: a string, or "" for a null where the column allows one."""
+    value = row[column]
+    if value is None and not _TEXT_COLUMNS[column]:
+        return ""
+    if value is None:
+        raise _RowError(column, "missing")
+    if not isinstance(value, str):
+        raise _RowError(column, f"expected a string, got {show(value)}")
+    return value
 
 
 def from_frame(frame: object, base: Dataset | None = None) -> Dataset:

@@ -1,3 +1,4 @@
+import datetime as dt
 import sys
 from decimal import Decimal
 
@@ -128,18 +129,28 @@ def test_facts_table_needs_an_id_for_every_source_and_ids_that_read_back():
             frames.facts_table(DS.facts, {**ids, DS.sources["caijing"]: spoiled})  # type: ignore[dict-item]
     with pytest.raises(cm.InvalidValueError, match="source id 'caijing' names two sources"):
         frames.facts_table(DS.facts, {**ids, DS.sources["zheshang"]: "caijing"})
+    with pytest.raises(cm.InvalidValueError, match=r"source_ids must be a mapping from Source to id, got \[\("):
+        frames.facts_table(DS.facts, list(ids.items()))  # type: ignore[arg-type]
     with pytest.raises(cm.InvalidValueError, match="facts must be capexmodel.Fact values, got 'capex'"):
         frames.facts_table(["capex"], ids)  # type: ignore[list-item]
 
 
-def test_columns_pyarrow_cannot_read_are_named():
+def test_pandas_cells_are_read_as_they_are_not_as_pyarrow_would_make_them():
     table = DS.to_frame("pandas").head(2)
-    noted = table.assign(note=pd.Series([1, "a"], dtype=object))
-    with pytest.raises(cm.DataFileError, match="table, column 'note': cannot be read: "):
-        cm.Dataset.from_frame(noted, DS)
-    mixed = table.assign(amount=pd.Series([Decimal(1), b"2"], dtype=object))
-    with pytest.raises(cm.DataFileError, match="table, row 2, column 'amount': expected an int, a Decimal or a"):
-        cm.Dataset.from_frame(mixed, DS)
-    flagged = table.assign(amount=pd.Series([Decimal(1), True], dtype=object))
-    with pytest.raises(cm.DataFileError, match="table, row 2, column 'amount': expected an int, .* got True"):
-        cm.Dataset.from_frame(flagged, DS)
+    noon = table.assign(period_start=pd.Series([dt.date(2024, 1, 1), dt.datetime(2024, 1, 1, 12)], dtype=object))  # noqa: DTZ001
+    with pytest.raises(cm.DataFileError, match="table, row 2: a period starts on a datetime.date, got"):
+        cm.Dataset.from_frame(noon, DS)  # pyarrow made a date of the datetime, its noon lost
+    mixed = table.assign(company=pd.Series(["amazon", b"microsoft"], dtype=object))
+    with pytest.raises(cm.DataFileError) as caught:
+        cm.Dataset.from_frame(mixed, DS)  # pyarrow made bytes of every cell, and row 1 was blamed
+    assert caught.value.problems == ("table, row 2, column 'company': expected a string, got b'microsoft'",)
+    noted = table.assign(note=pd.Series([1, "a"], dtype=object))  # a column the layout does not read
+    assert cm.Dataset.from_frame(noted, DS).facts == DS.facts[:2]
+    for amount, message in [(b"2", "amount must be an int, a Decimal or a numeric string, got b'2'"),
+                            (True, "amount must be an int, a Decimal or a numeric string, got True")]:
+        spoilt = table.assign(amount=pd.Series([Decimal(1), amount], dtype=object))
+        with pytest.raises(cm.DataFileError, match=f"table, row 2: {message}"):
+            cm.Dataset.from_frame(spoilt, DS)
+    nameless = table.assign(company=pd.Series(["amazon", None], dtype=object))
+    with pytest.raises(cm.DataFileError, match="table, row 2, column 'company': missing"):
+        cm.Dataset.from_frame(nameless, DS)

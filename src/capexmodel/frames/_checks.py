@@ -8,9 +8,12 @@ and column, as `facts_from_frame` reports them.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import decimal
 from typing import TYPE_CHECKING, Any
 
+from capexmodel._context import QUOTIENT
 from capexmodel._errors import DataFileError, show
 
 if TYPE_CHECKING:
@@ -25,23 +28,26 @@ DATES = ("period_start", "period_end")
 #: The columns whose (currency, period) pairs every table function looks up.
 PAIR = ("currency", "period_start", "period_end")
 
-_EXPECTED = {"text": ("a string", "strings"), "date": ("a date", "dates")}
+#: What a cell of each kind must be, and what a column of them holds, as errors say it.
+_EXPECTED = {
+    "text": ("a string", "strings"),
+    "date": ("a date", "dates"),
+    "amount": ("an exact number", "exact decimals, whole numbers or numeric strings"),
+}
 
 
 def expected_kind(column: str) -> str | None:
-    """What a column must hold: "text", "date", or None for a column the checks leave alone."""
+    """What a column must hold: "text", "date", "amount", or None for a column the checks leave alone."""
     if column in TEXT:
         return "text"
     if column in DATES:
         return "date"
-    return None
+    return "amount" if column == "amount" else None
 
 
 def column_problem(column: str, dtype: object) -> str:
     """The problem of a column whose type cannot hold what it must."""
-    kind = expected_kind(column)
-    plural = _EXPECTED[kind][1] if kind else "values"
-    return f"table, column {column!r}: expected {plural}, got a {dtype} column"
+    return f"table, column {column!r}: expected {_EXPECTED[expected_kind(column) or 'text'][1]}, got a {dtype} column"
 
 
 def missing_problem(column: str, first: int, count: int) -> str:
@@ -51,8 +57,7 @@ def missing_problem(column: str, first: int, count: int) -> str:
 
 def cell_problem(column: str, first: int, count: int, value: object) -> str:
     """The problem of cells of the wrong type, in an object column."""
-    kind = expected_kind(column)
-    what = _EXPECTED[kind][0] if kind else "a value"
+    what = _EXPECTED[expected_kind(column) or "text"][0]
     return f"table, row {first}, column {column!r}: expected {what}, got {show(value)}{_more(count)}"
 
 
@@ -68,9 +73,9 @@ def raise_problems(problems: Sequence[str]) -> None:
 
 def duplicate_columns(names: Sequence[object]) -> None:
     """Nothing, or a `DataFileError` naming each column the table has twice (which one would be read?)."""
-    seen: set[object] = set()
-    twice = [name for name in names if name in seen or seen.add(name)]  # type: ignore[func-returns-value]
-    raise_problems([f"table, column {name!r}: the table has it more than once" for name in dict.fromkeys(twice)])
+    counts = collections.Counter(names)
+    raise_problems([f"table, column {name!r}: the table has it {count} times" for name, count in counts.items()
+                    if count > 1])
 
 
 def missing(value: object) -> bool:
@@ -116,10 +121,11 @@ def pandas_kind(dtype: Any) -> str:  # noqa: ANN401 -- a pandas dtype
     return next((kind for kind, test in numpy_families if test(dtype)), "other")
 
 
-#: What each kind of column may be, on pandas.
+#: What each kind of column may be, on pandas (float amounts are refused before, with their own error).
 _PANDAS_ALLOWED = {
     "text": {"text", "object", "category", "null"},
     "date": {"date", "object", "null"},
+    "amount": {"decimal", "integer", "text", "object", "null"},
 }
 
 
@@ -134,46 +140,72 @@ def pandas_column_problems(dtypes: Any) -> list[str]:  # noqa: ANN401 -- a panda
 
 
 def _cells_to_check(part: Any) -> list[tuple[str, str]]:  # noqa: ANN401 -- a pandas DataFrame
-    """The (column, kind) pairs whose cells need a look: object and category columns of text or dates."""
-    return [(column, kind) for column in part.columns if (kind := expected_kind(column)) is not None
+    """The (column, kind) pairs whose cells need a look: object and category columns of text or dates.
+
+    Amounts are read one by one anyway, and each error names its row.
+    """
+    return [(column, kind) for column in part.columns if (kind := expected_kind(column)) in CELL_CHECKS
             and pandas_kind(part[column].dtype) in {"object", "category"}]
 
 
 def pandas_part_problems(part: Any) -> Any:  # noqa: ANN401 -- a pandas DataFrame in, a small one out
-    """A small table of the part's problems: each column's first null or wrong cell (0-based), and how many.
+    """A small table of the part's problems (each column's first null or wrong cell, 0-based, and how many), or pairs.
 
     Its first row, of the problem "rows", holds the number of rows of the part, so
-    that Dask's partitions can be numbered into the table's rows.
+    that Dask's partitions can be numbered into the table's rows. A part with no
+    problem lists its (currency, period_start, period_end) pairs instead, as "pair" rows.
     """
+    # pandas asks each Decimal whether it is NaN; a signalling NaN answers with InvalidOperation unless told not to.
+    with decimal.localcontext(QUOTIENT) as context:
+        context.traps[decimal.InvalidOperation] = False
+        found = [("", "rows", 0, len(part), None), *_nulls(part), *_wrong_cells(part)]
+    if len(found) == 1:  # the cells are what they must be: they can be compared and hashed
+        found += [("", "pair", 0, 0, pair) for pair in part[list(PAIR)].drop_duplicates().itertuples(index=False)]
+    names = ("column", "problem", "first", "count", "value")
     import pandas as pd  # noqa: PLC0415 -- only for pandas tables
 
-    found: list[tuple[str, str, int, int, object]] = [("", "rows", 0, len(part), None)]
-    for column in REQUIRED:
-        if column in part.columns:
-            nulls = part[column].isna().to_numpy().nonzero()[0]
-            if len(nulls):
-                found.append((column, "missing", int(nulls[0]), len(nulls), None))
+    return pd.DataFrame({name: pd.Series(values, dtype=object)
+                         for name, values in zip(names, zip(*found, strict=True), strict=True)})
+
+
+def _nulls(part: Any) -> list[tuple[str, str, int, int, object]]:  # noqa: ANN401 -- a pandas DataFrame
+    found: list[tuple[str, str, int, int, object]] = []
+    for column in REQUIRED:  # prepare() has made sure the table has them
+        nulls = part[column].isna().to_numpy().nonzero()[0]
+        if len(nulls):
+            found.append((column, "missing", int(nulls[0]), len(nulls), None))
+    return found
+
+
+def _wrong_cells(part: Any) -> list[tuple[str, str, int, int, object]]:  # noqa: ANN401 -- a pandas DataFrame
+    import pandas as pd  # noqa: PLC0415 -- only for pandas tables
+
+    found: list[tuple[str, str, int, int, object]] = []
     for column, kind in _cells_to_check(part):
         values = part[column]
         values = values.astype(object) if isinstance(values.dtype, pd.CategoricalDtype) else values
         if pd.api.types.infer_dtype(values, skipna=True) in {"empty", "string" if kind == "text" else "date"}:
             continue
         check = CELL_CHECKS[kind]
-        wrong = [index for index, value in enumerate(values) if not pd.isna(value) and not check(value)]
+        wrong = [index for index, value in enumerate(values) if not missing(value) and not check(value)]
         if wrong:
             found.append((column, "cell", wrong[0], len(wrong), values.iloc[wrong[0]]))
-    names = ("column", "problem", "first", "count", "value")
-    return pd.DataFrame({name: pd.Series(values, dtype=object)
-                         for name, values in zip(names, zip(*found, strict=True), strict=True)})
+    return found
 
 
-def problems_of_parts(summary: Any) -> list[str]:  # noqa: ANN401 -- the parts' summaries, one after the other
-    """The problems of a table, from the summaries of its parts in order, with rows numbered over the table."""
+def read_parts(summary: Any) -> list[dict[str, Any]]:  # noqa: ANN401 -- the parts' summaries, one after the other
+    """The table's distinct (currency, period) pairs, from the summaries of its parts in order, or its problems.
+
+    Rows are numbered over the whole table.
+    """
     offset = length = 0
     found: dict[tuple[str, str], tuple[int, int, object]] = {}  # (column, problem): (first row, count, value)
+    pairs: dict[tuple[object, ...], None] = {}
     for column, problem, first, count, value in summary.itertuples(index=False):
         if problem == "rows":  # a new part starts
             offset, length = offset + length, int(count)
+        elif problem == "pair":
+            pairs[tuple(value)] = None
         elif (column, problem) in found:
             row, total, shown = found[column, problem]
             found[column, problem] = (row, total + int(count), shown)
@@ -181,8 +213,9 @@ def problems_of_parts(summary: Any) -> list[str]:  # noqa: ANN401 -- the parts' 
             found[column, problem] = (offset + int(first) + 1, int(count), value)
     order = [*REQUIRED, *TEXT]
     ordered = sorted(found.items(), key=lambda item: (order.index(item[0][0]), item[0][1]))
-    return [missing_problem(column, row, count) if problem == "missing" else cell_problem(column, row, count, value)
-            for (column, problem), (row, count, value) in ordered]
+    raise_problems([missing_problem(column, row, count) if problem == "missing"
+                    else cell_problem(column, row, count, value) for (column, problem), (row, count, value) in ordered])
+    return [dict(zip(PAIR, pair, strict=True)) for pair in pairs]
 
 
 # polars
@@ -192,13 +225,11 @@ def polars_column_problems(schema: Any) -> list[str]:  # noqa: ANN401 -- a polar
     """The problems of columns whose polars type cannot hold what they must."""
     import polars as pl  # noqa: PLC0415 -- only for polars tables
 
-    allowed = {"text": (pl.String, pl.Categorical, pl.Enum, pl.Null), "date": (pl.Date, pl.Datetime, pl.Null)}
-    problems = []
-    for column, dtype in schema.items():
-        kind = expected_kind(column)
-        if kind is not None and not isinstance(dtype, allowed[kind]) and dtype not in allowed[kind]:
-            problems.append(column_problem(column, dtype))
-    return problems
+    allowed = {"text": (pl.String, pl.Categorical, pl.Enum, pl.Null), "date": (pl.Date, pl.Datetime, pl.Null),
+               "amount": (pl.Decimal, pl.String, pl.Null, pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.Int128, pl.UInt8,
+                          pl.UInt16, pl.UInt32, pl.UInt64, pl.UInt128)}
+    return [column_problem(column, dtype) for column, dtype in schema.items()
+            if (kind := expected_kind(column)) is not None and not isinstance(dtype, allowed[kind])]
 
 
 def polars_null_problems(lazy: Any, columns: Sequence[str]) -> list[str]:  # noqa: ANN401 -- a polars LazyFrame
@@ -208,4 +239,4 @@ def polars_null_problems(lazy: Any, columns: Sequence[str]) -> list[str]:  # noq
     numbered = lazy.with_row_index("_row", offset=1)
     queries = [numbered.filter(pl.col(column).is_null()).select(pl.col("_row").first(), pl.len()) for column in columns]
     return [missing_problem(column, int(result["_row"][0]), int(result["len"][0]))
-            for column, result in zip(columns, pl.collect_all(queries), strict=True) if result["len"][0]]
+            for column, result in zip(columns, pl.collect_all(queries), strict=True)]

@@ -276,24 +276,12 @@ class Engine:
 def _guarded(plan: Any) -> Any:  # noqa: ANN401 -- a polars LazyFrame in, one out
     """`plan`, still lazy, whose collect raises `InvalidValueError` where polars' decimals overflow.
 
-    The plan runs when the result is collected, behind a polars IO source that passes
-    the projection, filter and row limit polars pushes down to it.
+    The plan runs when the result is collected, as a whole: what is asked of the
+    result (a filter, a selection) applies to its rows once computed.
     """
-    from polars.io.plugins import register_io_source  # noqa: PLC0415 -- only for polars tables
+    import polars as pl  # noqa: PLC0415 -- only for polars tables
 
-    def source(with_columns: list[str] | None, predicate: Any, n_rows: int | None,  # noqa: ANN401
-               _batch_size: int | None) -> Any:  # noqa: ANN401 -- an iterator of polars DataFrames
-        lazy = plan
-        if with_columns is not None:
-            lazy = lazy.select(with_columns)
-        if predicate is not None:
-            lazy = lazy.filter(predicate)
-        if n_rows is not None:
-            lazy = lazy.head(n_rows)
-        yield collect_polars(lazy)
-
-    return register_io_source(io_source=source, schema=plan.collect_schema(), is_pure=True,
-                              explain_name="capexmodel")
+    return pl.defer(lambda: collect_polars(plan), schema=plan.collect_schema())
 
 
 def collect_polars(plan: Any) -> Any:  # noqa: ANN401 -- a polars LazyFrame in, a DataFrame out
@@ -478,22 +466,14 @@ def _distinct(keys: Iterable[Key]) -> tuple[Key, ...]:
 def _pandas_pairs(kind: Kind, table: Any) -> list[dict[str, Any]]:  # noqa: ANN401 -- a pandas or Dask frame
     """The table's (currency, period) pairs, once its columns, nulls and object cells are checked."""
     _check_not_float(str(table["amount"].dtype))
-    problems = _checks.pandas_column_problems(table.dtypes)
-    if _checks.pandas_kind(table["amount"].dtype) not in {"decimal", "integer", "text", "object", "null"}:
-        problems.append(_checks.column_problem("amount", table["amount"].dtype))
-    _checks.raise_problems(problems)
-    pairs = table[list(_checks.PAIR)].drop_duplicates()
+    _checks.raise_problems(_checks.pandas_column_problems(table.dtypes))
     if kind == "pandas":
         summary = _checks.pandas_part_problems(table)
-    else:  # one pass over the partitions for both
-        import dask.base  # noqa: PLC0415 -- only for Dask tables
-
+    else:  # one pass over the partitions
         meta = _checks.pandas_part_problems(table._meta).iloc[:0]
-        compute: Any = dask.base.compute  # untyped
-        summary, pairs = compute(table.map_partitions(_checks.pandas_part_problems, meta=meta), pairs)
-    _checks.raise_problems(_checks.problems_of_parts(summary))
-    return [{name: None if missing(value) else value for name, value in row.items()}
-            for row in pairs.to_dict("records")]
+        summary = table.map_partitions(_checks.pandas_part_problems, meta=meta).compute()
+    return [{name: None if missing(value) else value for name, value in pair.items()}
+            for pair in _checks.read_parts(summary)]
 
 
 def _polars_pairs(table: Any) -> list[dict[str, Any]]:  # noqa: ANN401 -- a polars DataFrame or LazyFrame
@@ -507,11 +487,8 @@ def _polars_pairs(table: Any) -> list[dict[str, Any]]:  # noqa: ANN401 -- a pola
     if isinstance(amount, pl.Decimal) and amount.scale is not None and amount.scale > SCALE:
         msg = f"amount is a {amount} column, with more than {SCALE} decimal places; round it first"
         raise InvalidValueError(msg)
-    problems = _checks.polars_column_problems(schema)
-    if not (isinstance(amount, pl.Decimal) or amount.is_integer() or amount in {pl.String, pl.Null}):
-        problems.append(_checks.column_problem("amount", amount))
-    _checks.raise_problems(problems)
-    wide = amount in {pl.Int128, pl.UInt128} or (
+    _checks.raise_problems(_checks.polars_column_problems(schema))
+    wide = isinstance(amount, (pl.Int128, pl.UInt128)) or (
         isinstance(amount, pl.Decimal) and (amount.precision or _DIGITS) - (amount.scale or 0) > _DIGITS - SCALE)
     lazy = table.lazy()
     summary = lazy.group_by(*_checks.PAIR).agg(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from capexmodel._errors import DataFileError, InvalidValueError, show
@@ -12,6 +11,7 @@ from capexmodel.frames._checks import missing
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from decimal import Decimal
 
     import pyarrow as pa
 
@@ -146,10 +146,17 @@ def to_frame(dataset: Dataset, backend: Backend = "pyarrow") -> Any:  # noqa: AN
     raise InvalidValueError(msg)
 
 
-def _as_arrow(frame: object) -> pa.Table:
+def _layout_rows(frame: object) -> list[dict[str, Any]]:
+    """The rows of a table in the facts table layout, each cell as the table holds it (None for a null).
+
+    pandas and polars tables are read as they are, not through pyarrow: pyarrow would
+    make one type of a column's cells (a datetime a date, a string bytes).
+    """
     pa = _pyarrow()
     if isinstance(frame, pa.Table):
-        return frame
+        _check_layout(frame.column_names)
+        rows: list[dict[str, Any]] = frame.select(list(COLUMNS)).to_pylist()
+        return rows
     try:
         import narwhals as nw  # noqa: PLC0415 -- an optional extra
     except ImportError:
@@ -161,43 +168,15 @@ def _as_arrow(frame: object) -> pa.Table:
     except TypeError:
         msg = f"from_frame() reads a pandas, polars or pyarrow table, got {show(frame)}"
         raise InvalidValueError(msg) from None
-    try:
-        return eager.to_arrow()
-    except pa.ArrowException:  # a pandas object column whose cells are of several types
-        raise DataFileError(_unreadable(eager)) from None
+    _check_layout(eager.columns)
+    return [{column: None if missing(value) else value for column, value in row.items()}
+            for row in eager.select(list(COLUMNS)).rows(named=True)]
 
 
-#: What the cells of each column must be, in a pandas object column that pyarrow could not read.
-_CELL_TYPES: dict[str, tuple[tuple[type, ...], str]] = {
-    **dict.fromkeys(("company", "metric", "currency", "basis", "status", "sources", "market"), ((str,), "a string")),
-    "period_start": ((dt.date,), "a date"),
-    "period_end": ((dt.date,), "a date"),
-    "amount": ((int, Decimal, str), "an int, a Decimal or a numeric string"),
-}
-
-
-def _unreadable(eager: Any) -> list[str]:  # noqa: ANN401 -- a narwhals DataFrame
-    """What is wrong with each column pyarrow could not read: its first cell of the wrong type, if it has one."""
-    pa = _pyarrow()
-    problems = []
-    for column in eager.columns:
-        try:
-            eager.get_column(column).to_arrow()
-        except pa.ArrowException as error:
-            first_line = str(error).splitlines()[0]
-            problems.append(_first_wrong_cell(column, eager.get_column(column).to_list())
-                            or f"table, column {column!r}: cannot be read: {first_line}")
-    return problems
-
-
-def _first_wrong_cell(column: str, values: list[object]) -> str | None:
-    if column not in _CELL_TYPES:
-        return None
-    types, expected = _CELL_TYPES[column]
-    for number, value in enumerate(values, start=1):
-        if not missing(value) and (isinstance(value, bool) or not isinstance(value, types)):
-            return f"table, row {number}, column {column!r}: expected {expected}, got {show(value)}"
-    return None
+def _check_layout(columns: list[str]) -> None:
+    absent = [column for column in COLUMNS if column not in columns]
+    if absent:
+        raise DataFileError([f"table: missing columns {', '.join(absent)}; expected {', '.join(COLUMNS)}"])
 
 
 def facts_from_frame(frame: object, dataset: Dataset) -> tuple[Fact, ...]:
@@ -213,13 +192,9 @@ def facts_from_frame(frame: object, dataset: Dataset) -> tuple[Fact, ...]:
         >>> frames.facts_from_frame(ds.to_frame("pandas"), ds) == ds.facts
         True
     """
-    table = _as_arrow(frame)
-    missing = [column for column in COLUMNS if column not in table.column_names]
-    if missing:
-        raise DataFileError([f"table: missing columns {', '.join(missing)}; expected {', '.join(COLUMNS)}"])
     problems: list[str] = []
     facts: list[Fact] = []
-    for number, row in enumerate(table.select(list(COLUMNS)).to_pylist(), start=1):
+    for number, row in enumerate(_layout_rows(frame), start=1):
         try:
             facts.append(_fact_of(row, dataset))
         except _RowError as problem:

@@ -32,6 +32,11 @@ if TYPE_CHECKING:
 __all__ = ["bubble_signals", "calendarize", "convert", "ratios", "totals", "year_over_year"]
 
 _EIGHTEEN_PLACES = Decimal(1).scaleb(-SCALE, context=EXACT)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_YEAR = 12  # months
+_WHOLE_YEAR = 2**_YEAR - 1  # a bit for each month
+_NEGATIVE_CAPEX = "capex is negative; capex is a positive outflow"
 
 
 def _in_own_context(function: Callable[_P, _R]) -> Callable[_P, _R]:
@@ -40,7 +45,8 @@ def _in_own_context(function: Callable[_P, _R]) -> Callable[_P, _R]:
     What polars or Dask compute later (a LazyFrame collected, a Dask frame computed)
     sets the context itself, in whichever thread runs it. Dask is told to keep Python
     objects as they are while the computation is built: it would make strings of
-    them (of an int beyond 64 bits, say).
+    them (of an int beyond 64 bits, say). Dask's settings are the process's, so this
+    one holds for any Dask work done while the call runs.
     """
 
     @functools.wraps(function)
@@ -52,11 +58,6 @@ def _in_own_context(function: Callable[_P, _R]) -> Callable[_P, _R]:
             return function(*args, **kwargs)
 
     return run
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-_YEAR = 12  # months
-_WHOLE_YEAR = 2**_YEAR - 1  # a bit for each month
-_NEGATIVE_CAPEX = "capex is negative; capex is a positive outflow"
 
 
 @_in_own_context

@@ -889,3 +889,10 @@ def test_tables_that_are_not_dask_need_no_dask(monkeypatch):
     monkeypatch.setitem(sys.modules, "dask", None)  # as if Dask were not installed
     rows = [row("a", "capex", cm.CalendarYear(2024), "usd", Decimal(1))]
     assert records(frames.convert(on("polars", rows), YEAR_2024_RATES, "CNY"))[0]["amount"] == Decimal("7.23")
+
+
+def test_errors_on_pandas_need_no_polars(monkeypatch):
+    rows = [row("z", "capex", cm.CalendarYear(2024), "USD", Decimal(1))]
+    monkeypatch.setitem(sys.modules, "polars", None)  # as if polars were not installed
+    with pytest.raises(cm.UnknownCompanyError, match="no region for z"):
+        frames.totals(on("pyarrow", rows), COMPANIES)

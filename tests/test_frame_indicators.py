@@ -896,3 +896,20 @@ def test_errors_on_pandas_need_no_polars(monkeypatch):
     monkeypatch.setitem(sys.modules, "polars", None)  # as if polars were not installed
     with pytest.raises(cm.UnknownCompanyError, match="no region for z"):
         frames.totals(on("pyarrow", rows), COMPANIES)
+
+
+def test_dask_partitions_are_numbered_into_the_tables_rows():
+    year = cm.CalendarYear(2024)
+    rows = [row("a", "capex", year, "USD", Decimal(1)) for _ in range(6)]
+    for index in (3, 4):  # rows 4 and 5: the second and third partitions
+        rows[index]["company"] = None
+    for index in (1, 5):  # rows 2 and 6: the first and third
+        rows[index]["metric"] = None
+    import dask.dataframe as dd  # noqa: PLC0415 -- a test extra
+
+    table_ = dd.from_pandas(on("pandas", rows), npartitions=3)
+    assert table_.npartitions == 3
+    with pytest.raises(cm.DataFileError) as caught:
+        frames.ratios(table_)
+    assert caught.value.problems == ("table, row 4, column 'company': missing (and in 1 more rows)",
+                                     "table, row 2, column 'metric': missing (and in 1 more rows)")

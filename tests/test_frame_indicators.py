@@ -868,7 +868,7 @@ def test_an_amount_that_cannot_be_read_is_named_by_its_row():
     with pytest.raises(cm.InvalidAmountError, match=r"^table, row 5, column 'amount': amount must be a number, got"):
         frames.ratios(pl.from_pandas(text.astype({"amount": str})).lazy()).collect()
     with pytest.raises(cm.InvalidAmountError, match=r"^table, partition 2, row 2, column 'amount': amount must be"):
-        records(frames.ratios(dd_of(text)))  # Dask reads amounts when it computes, partition by partition
+        records(frames.convert(dd_of(text), YEAR_2024_RATES, "CNY"))  # Dask reads amounts as it computes
 
 
 def test_object_columns_of_dates_and_midnight_datetimes_are_read_as_dates():
@@ -913,3 +913,18 @@ def test_dask_partitions_are_numbered_into_the_tables_rows():
         frames.ratios(table_)
     assert caught.value.problems == ("table, row 4, column 'company': missing (and in 1 more rows)",
                                      "table, row 2, column 'metric': missing (and in 1 more rows)")
+
+
+def test_amounts_polars_cannot_hold_are_refused_naming_their_row():
+    year = cm.CalendarYear(2024)
+    base = pl.DataFrame({"company": ["a", "c", "a"], "metric": ["capex", "capex", "revenue"],
+                         "period_start": [year.start] * 3, "period_end": [year.end] * 3, "currency": ["USD"] * 3})
+    wide = [base.with_columns(amount=pl.Series([1, -(10**25), 3], dtype=pl.Int128)),
+            base.with_columns(amount=pl.Series([Decimal(1), Decimal(-(10**25)), Decimal(3)], dtype=pl.Decimal(38, 2)))]
+    for table_ in wide:
+        for native in (table_, table_.lazy()):
+            with pytest.raises(cm.InvalidValueError, match=r"table, row 2, column 'amount': -10{25}(\.00)? does not"):
+                frames.convert(native, YEAR_2024_RATES, "CNY")  # was narwhals' InvalidOperationError
+    fits = base.with_columns(amount=pl.Series([1, 10**20 - 1, 3], dtype=pl.Int128))
+    intensity = {item["company"]: item["capex_intensity"] for item in computed(frames.ratios(fits))}
+    assert intensity == {"a": Decimal("0.333333333333333333"), "c": None}  # c has no revenue

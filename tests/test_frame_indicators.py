@@ -928,3 +928,24 @@ def test_amounts_polars_cannot_hold_are_refused_naming_their_row():
     fits = base.with_columns(amount=pl.Series([1, 10**20 - 1, 3], dtype=pl.Int128))
     intensity = {item["company"]: item["capex_intensity"] for item in computed(frames.ratios(fits))}
     assert intensity == {"a": Decimal("0.333333333333333333"), "c": None}  # c has no revenue
+
+
+def test_a_column_given_twice_is_refused():
+    year = cm.CalendarYear(2024)
+    frame = on("pandas", [row("a", "capex", year, "USD", Decimal(1))])
+    doubled = pd.concat([frame, frame[["amount"]]], axis=1)  # was narwhals' DuplicateError
+    single = table([row("a", "capex", year, "USD", Decimal(1))])
+    arrow = pa.Table.from_arrays([*single.columns, single["amount"]], names=[*single.column_names, "amount"])
+    for native in (doubled, arrow, dd_of(doubled)):
+        with pytest.raises(cm.DataFileError, match="table, column 'amount': the table has it 2 times"):
+            frames.ratios(native)
+
+
+def test_a_signalling_nan_in_an_object_column_is_a_cell_of_the_wrong_type():
+    year = cm.CalendarYear(2024)
+    frame = on("pandas", [row("a", "capex", year, "USD", Decimal(1)), row("c", "capex", year, "USD", Decimal(2))])
+    for column in ("company", "basis"):
+        spoilt = frame.astype({column: object})
+        spoilt.loc[1, column] = Decimal("sNaN")  # pandas' own null check raised decimal.InvalidOperation
+        with pytest.raises(cm.DataFileError, match=rf"row 2, column '{column}': expected a string, got Decimal"):
+            frames.totals(spoilt, COMPANIES)

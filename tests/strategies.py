@@ -296,3 +296,90 @@ hostile = st.one_of(
     st.binary(max_size=8).map(bytearray),
     st.sampled_from([float, Decimal, str, print, Ellipsis, NotImplemented, (), {}, set(), frozenset(), range(3)]),
 )
+
+
+def spelt(code: str) -> st.SearchStrategy[str]:
+    """A currency code as tables write it: upper case, lower case or capitalised; `Money` reads them as one."""
+    return st.sampled_from((code, code.lower(), code.capitalize()))
+
+
+#: The metrics the table functions read, and a few they do not.
+TABLE_METRICS = ("capex", "revenue", "operating_cash_flow", "net_income", "depreciation_and_amortization", "other")
+
+#: Periods of facts tables: years and quarters the rate tables of the tests cover, and seven months.
+TABLE_PERIODS = (
+    cm.CalendarYear(2022), cm.CalendarYear(2023), cm.CalendarYear(2024),
+    *(cm.CalendarQuarter(2024, quarter) for quarter in (1, 2, 3, 4)),
+    cm.Period.parse("2024-02/2024-08"),
+)
+
+#: What each column of a facts table holds, as values of each kind a column can be made of.
+CELLS: dict[str, st.SearchStrategy[object]] = {
+    "company": st.sampled_from(["a", "b", "c"]),
+    "metric": st.sampled_from(TABLE_METRICS),
+    "currency": st.sampled_from(["USD", "usd", "Usd", "CNY", "cny", "EUR"]),
+    "basis": st.sampled_from(["", "restated"]),
+    "market": st.sampled_from(["", "US", "CN"]),
+    "status": st.sampled_from(["reported", "estimate", "rumour"]),
+    "misspelt": st.sampled_from(["A", "z", "", "Capex", "XYZ", "\uff35\uff33\uff24", " USD", "usd "]),
+    "text": st.text(max_size=4),
+    "int": st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    "bigint": st.integers(min_value=-(10**30), max_value=10**30),
+    "float": st.floats(),
+    "bool": st.booleans(),
+    "date": st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)),
+    "datetime": st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2100, 12, 31)),  # noqa: DTZ001
+    "decimal": st.decimals(min_value=-(10**22), max_value=10**22, places=4, allow_nan=False, allow_infinity=False),
+    "numeric text": st.sampled_from(["1", "-2.5", " 7 ", "1e3", "1E-19", "0.0000000000000000001", "abc", "NaN",
+                                     "-Infinity", "1_000", "١٢٣", "", "99999999999999999999999"]),
+    "null": st.none(),
+}
+
+#: The kind of values each column of the layout holds when it is right.
+RIGHT_KINDS = {"company": "company", "metric": "metric", "period_start": "date", "period_end": "date",
+               "currency": "currency", "amount": "decimal", "basis": "basis", "market": "market",
+               "status": "status"}
+
+#: The kinds a column can be made of by mistake.
+WRONG_KINDS = ("misspelt", "text", "int", "bigint", "float", "bool", "date", "datetime", "decimal", "numeric text",
+               "null")
+
+#: How a column of a hostile table is spoilt.
+DAMAGES = ("left out", "wrong kind", "nulls")
+
+
+@st.composite
+def hostile_tables(draw: st.DrawFn, max_rows: int = 6) -> dict[str, tuple[str, list[object]]]:
+    """A facts table as columns of (kind, values): a few columns spoilt, the others right.
+
+    A spoilt column is left out, made of values of another kind (misspelt codes,
+    numbers, floats, strings where numbers belong, any dates...) or given nulls.
+    Right columns hold whole periods, known codes (in any case) and exact amounts, so
+    that tables with few problems get past the checks into the computations.
+    """
+    rows = draw(st.integers(min_value=0, max_value=max_rows))
+    periods = draw(st.lists(st.sampled_from(TABLE_PERIODS), min_size=rows, max_size=rows))
+    spoilt = draw(st.dictionaries(st.sampled_from(list(RIGHT_KINDS)), st.sampled_from(DAMAGES), max_size=3))
+    columns: dict[str, tuple[str, list[object]]] = {}
+    for name, right in RIGHT_KINDS.items():
+        damage = spoilt.get(name)
+        if damage == "left out":
+            continue
+        kind = draw(st.sampled_from(WRONG_KINDS)) if damage == "wrong kind" else right
+        if name in {"period_start", "period_end"} and kind == "date" and damage is None:
+            values: list[object] = [period.start if name == "period_start" else period.end for period in periods]
+        else:
+            values = draw(st.lists(CELLS[kind], min_size=rows, max_size=rows))
+        if damage == "nulls":
+            nulls = draw(st.lists(st.booleans(), min_size=rows, max_size=rows))
+            values = [None if null else value for value, null in zip(values, nulls, strict=True)]
+        columns[name] = (kind, values)
+    return columns
+
+
+#: Any cell of a pandas object column.
+object_cells = st.one_of(
+    st.none(), st.just(float("nan")), st.text(max_size=3), st.integers(), st.floats(), st.booleans(),
+    st.decimals(allow_nan=True), st.dates(), st.datetimes(), st.binary(max_size=3),
+    st.sampled_from(["USD", "usd", "capex", "a", "2024-01-01", "1.5"]),
+)

@@ -1,3 +1,4 @@
+import datetime as dt
 import sys
 from decimal import Decimal
 
@@ -173,3 +174,54 @@ def test_a_table_without_provenance_columns_still_reads():
     facts = frames.facts_from_frame(table, DS)
     assert [fact.value for fact in facts] == [fact.value for fact in DS.facts]
     assert all(not fact.inputs for fact in facts)
+
+
+def test_cells_of_the_wrong_type_are_reported_by_row_and_column():
+    table = frames.to_frame(DS, "polars").head(3)
+    numbered = table.with_columns(sources=pl.Series([1, 2, 3]))  # was an AttributeError
+    with pytest.raises(cm.DataFileError) as caught:
+        frames.from_frame(numbered, DS)
+    assert caught.value.problems[0] == "table, row 1, column 'sources': expected a string, got 1"
+    assert len(caught.value.problems) == 3
+    for column, value in [("company", 7), ("metric", 7), ("currency", 840), ("basis", 1), ("status", 2),
+                          ("market", 3)]:
+        bad = table.to_pandas().astype({column: object})
+        bad.loc[1, column] = value
+        with pytest.raises(cm.DataFileError, match=rf"table, row 2, column '{column}': expected a string, got"):
+            frames.from_frame(bad, DS)
+
+
+def test_facts_table_needs_an_id_for_every_source_and_ids_that_read_back():
+    ids = {source: key for key, source in DS.sources.items()}
+    with pytest.raises(cm.InvalidValueError, match="source_ids has no id for the source Source"):
+        frames.facts_table(DS.facts, {})  # was a KeyError
+    for spoiled, message in [("two words", "'two words' has a space"), ("", "'' is empty"), (7, "7 is not a string")]:
+        with pytest.raises(cm.InvalidValueError, match=f"source id {message}"):
+            frames.facts_table(DS.facts, {**ids, DS.sources["caijing"]: spoiled})  # type: ignore[dict-item]
+    with pytest.raises(cm.InvalidValueError, match="source id 'caijing' names two sources"):
+        frames.facts_table(DS.facts, {**ids, DS.sources["zheshang"]: "caijing"})
+    with pytest.raises(cm.InvalidValueError, match=r"source_ids must be a mapping from Source to id, got \[\("):
+        frames.facts_table(DS.facts, list(ids.items()))  # type: ignore[arg-type]
+    with pytest.raises(cm.InvalidValueError, match="facts must be capexmodel.Fact values, got 'capex'"):
+        frames.facts_table(["capex"], ids)  # type: ignore[list-item]
+
+
+def test_pandas_cells_are_read_as_they_are_not_as_pyarrow_would_make_them():
+    table = frames.to_frame(DS, "pandas").head(2)
+    noon = table.assign(period_start=pd.Series([dt.date(2024, 1, 1), dt.datetime(2024, 1, 1, 12)], dtype=object))  # noqa: DTZ001
+    with pytest.raises(cm.DataFileError, match="table, row 2: a period starts on a datetime.date, got"):
+        frames.from_frame(noon, DS)  # pyarrow made a date of the datetime, its noon lost
+    mixed = table.assign(company=pd.Series(["amazon", b"microsoft"], dtype=object))
+    with pytest.raises(cm.DataFileError) as caught:
+        frames.from_frame(mixed, DS)  # pyarrow made bytes of every cell, and row 1 was blamed
+    assert caught.value.problems == ("table, row 2, column 'company': expected a string, got b'microsoft'",)
+    noted = table.assign(comment=pd.Series([1, "a"], dtype=object))  # a column the layout does not read
+    assert frames.from_frame(noted, DS).facts == DS.facts[:2]
+    for amount, message in [(b"2", "amount must be an int, a Decimal or a numeric string, got b'2'"),
+                            (True, "amount must be an int, a Decimal or a numeric string, got True")]:
+        spoilt = table.assign(amount=pd.Series([Decimal(1), amount], dtype=object))
+        with pytest.raises(cm.DataFileError, match=f"table, row 2: {message}"):
+            frames.from_frame(spoilt, DS)
+    nameless = table.assign(company=pd.Series(["amazon", None], dtype=object))
+    with pytest.raises(cm.DataFileError, match="table, row 2, column 'company': missing"):
+        frames.from_frame(nameless, DS)

@@ -34,11 +34,14 @@ places among them, or, when some amount needs more than 38 digits at that scale
 The table functions (`convert`, `calendarize`, `totals`, `ratios`,
 `year_over_year`, `bubble_signals`) read a table in this layout (``basis``,
 ``status``, ``sources`` and ``market`` may be left out) from polars, pandas,
-pyarrow or Dask, and give back a table of the same kind. Their amounts and
-indicators are ``decimal(38, 18)``: each is the exact value, rounded once, half to
-even, to 18 decimal places. Where a scalar function would raise because a value is
-undefined, the table holds a null and a ``reason``; a missing exchange rate, an
-unknown company or a total across currencies still raises.
+pyarrow or Dask, and give back a table of the same kind. Every table is checked
+first: a null in a key column, or a column or cell of the wrong type, is a
+`DataFileError` naming the row and column; currency codes are read as `Money`
+reads them ("usd" is USD). Their amounts and indicators are ``decimal(38, 18)``:
+each is the exact value, rounded once, half to even, to 18 decimal places. Where a
+scalar function would raise because a value is undefined, the table holds a null
+and a ``reason``; a missing exchange rate, an unknown company or a total across
+currencies still raises.
 
 Examples:
     >>> import capexmodel as cm

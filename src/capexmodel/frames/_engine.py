@@ -11,16 +11,21 @@ to even with integer arithmetic. Both give the same numbers, and results leave a
 from __future__ import annotations
 
 import decimal
+import sys
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
+from capexmodel._context import EXACT, QUOTIENT
 from capexmodel._errors import InvalidValueError, show
+from capexmodel._money import _to_decimal
+from capexmodel.frames import _checks
+from capexmodel.frames._checks import missing
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     import narwhals as nw
 
@@ -30,21 +35,18 @@ SCALE = 18
 """Decimal places of every amount and indicator the table functions compute: each is rounded once, half to even."""
 _UNIT = 10**SCALE
 _DIGITS = 38
-
-# Shifting the decimal point must never round, however many digits an amount has.
-_EXACT = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+#: Amounts polars holds lie below this (20 digits before the point).
+_LIMIT = 10 ** (_DIGITS - SCALE)
 
 Kind = Literal["polars", "pandas", "dask"]
 
 
 @attrs.frozen
 class Key:
-    """A (currency, period) pair found in a table, with the dates as the table holds them."""
+    """A (currency, period) pair found in a table: the code as `Currency` reads it, the period checked."""
 
     currency: str
     period: Period
-    period_start: object
-    period_end: object
     largest: Decimal | None = None
     """The largest absolute amount over the pair (polars only)."""
 
@@ -72,7 +74,7 @@ class Engine:
     columns: tuple[str, ...]
     """The input table's columns, in order."""
     keys: tuple[Key, ...] = ()
-    """Each (currency, period) pair of the table, checked: the currency canonical, the period whole months."""
+    """Each (currency, period) pair of the table once, checked: the currency canonical, the period whole months."""
 
     @property
     def currency(self) -> str | None:
@@ -162,8 +164,8 @@ class Engine:
                               ("_numerator", "_denominator"))
         ways = [_polars_way(factor, key.largest) for factor, key in zip(factors, self.keys, strict=True)]
         small = self.frame({**keys, **{name: [way[name] for way in ways] for name in _WAYS}}, like)
-        decimal = nw.Decimal(_DIGITS, SCALE)
-        return small.with_columns(nw.col("_times").cast(decimal), nw.col("_over").cast(decimal),
+        exact = nw.Decimal(_DIGITS, SCALE)
+        return small.with_columns(nw.col("_times").cast(exact), nw.col("_over").cast(exact),
                                   nw.col("_exact").cast(nw.String))
 
     def convert_amounts(self, frame: Any, factors: Sequence[Fraction]) -> Any:  # noqa: ANN401 -- a narwhals frame
@@ -229,7 +231,7 @@ class Engine:
         """The rows of a small result, as dicts."""
         import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
         eager = frame.collect() if isinstance(frame, nw.LazyFrame) else frame
-        return [{key: None if _missing(value) else value for key, value in row.items()}
+        return [{key: None if missing(value) else value for key, value in row.items()}
                 for row in eager.rows(named=True)]
 
     def finish(self, frame: nw.DataFrame[Any] | nw.LazyFrame[Any], amounts: Sequence[str],
@@ -246,34 +248,47 @@ class Engine:
             native = native.with_columns(pl.col(name).replace_strict({"true": True, "false": False}, default=None,
                                                                      return_dtype=pl.Boolean) for name in flags)
             if self.lazy:
-                return native
-            native = native.collect()
+                return _guarded(native)
+            native = collect_polars(native)
             return native.to_arrow() if self.arrow else native
         import pandas as pd  # noqa: PLC0415
         import pyarrow as pa  # noqa: PLC0415
 
-        decimal = pd.ArrowDtype(pa.decimal128(_DIGITS, SCALE))
+        exact = pd.ArrowDtype(pa.decimal128(_DIGITS, SCALE))
 
         boolean = pd.ArrowDtype(pa.bool_())
 
         def to_decimals(part: Any) -> Any:  # noqa: ANN401 -- a pandas DataFrame
-            columns = {name: pd.array([_from_units(value, name) for value in part[name]], dtype=decimal)
-                       for name in amounts}
-            columns |= {name: pd.array([None if _missing(value) else value == "true" for value in part[name]],
+            with decimal.localcontext(QUOTIENT):  # Dask computes this later, in the context of its thread
+                columns = {name: pd.array([_from_units(value, name) for value in part[name]], dtype=exact)
+                           for name in amounts}
+            columns |= {name: pd.array([None if missing(value) else value == "true" for value in part[name]],
                                        dtype=boolean) for name in flags}
             return part.assign(**columns)
 
         if self.kind == "dask":
-            meta = native._meta.assign(**{name: pd.Series([], dtype=decimal) for name in amounts},
+            meta = native._meta.assign(**{name: pd.Series([], dtype=exact) for name in amounts},
                                        **{name: pd.Series([], dtype=boolean) for name in flags})
             return native.map_partitions(to_decimals, meta=meta)
         result = to_decimals(native.reset_index(drop=True))
         return pa.Table.from_pandas(result, preserve_index=False) if self.arrow else result
 
 
-def _missing(value: object) -> bool:
-    """None, or the NaN or NA pandas may write for a missing value."""
-    return value is None or type(value).__name__ == "NAType" or (isinstance(value, float) and value != value)  # noqa: PLR0124
+def _guarded(plan: Any) -> Any:  # noqa: ANN401 -- a polars LazyFrame in, one out
+    """`plan`, still lazy, whose collect raises `InvalidValueError` where polars' decimals overflow.
+
+    The plan runs when the result is collected, as a whole: what is asked of the
+    result (a filter, a selection) applies to its rows once computed.
+    """
+    import polars as pl  # noqa: PLC0415 -- only for polars tables
+
+    return pl.defer(lambda: collect_polars(plan), schema=plan.collect_schema())
+
+
+def collect_polars(plan: Any) -> Any:  # noqa: ANN401 -- a polars LazyFrame in, a DataFrame out
+    """The plan's rows; a decimal overflow (polars' ComputeError) is an `InvalidValueError`."""
+    with decimal.localcontext(QUOTIENT):  # for the functions polars calls back, in this thread
+        return polars_errors(plan.collect)
 
 
 _WAYS = ("_times", "_over", "_exact")
@@ -287,7 +302,7 @@ def _polars_way(factor: Fraction, largest: Decimal | None) -> dict[str, object]:
     over the whole denominator when both, and every product, fit in 20 digits.
     Any other factor (a blend, a cross rate) is applied with Python ints.
     """
-    limit = 10 ** (_DIGITS - SCALE)
+    limit = _LIMIT
     if (times := _terminating(factor)) is not None:
         return {"_times": times, "_over": Decimal(1), "_exact": None}
     if (over := _terminating(1 / factor)) is not None:
@@ -300,7 +315,7 @@ def _polars_way(factor: Fraction, largest: Decimal | None) -> dict[str, object]:
 
 def _terminating(factor: Fraction) -> Decimal | None:
     """The factor as a decimal of at most 18 places and 20 digits before the point, if it is one."""
-    value = Decimal(factor.numerator) / Decimal(factor.denominator)  # exact when it terminates within 28 digits
+    value = QUOTIENT.divide(Decimal(factor.numerator), Decimal(factor.denominator))  # exact if it terminates soon
     if Fraction(value) != factor or value.as_tuple().exponent < -SCALE or value.adjusted() >= _DIGITS - SCALE:  # type: ignore[operator]
         return None
     return value
@@ -311,10 +326,11 @@ def _exact_products(rows: Any) -> Any:  # noqa: ANN401 -- a polars struct Series
     import polars as pl  # noqa: PLC0415
 
     values = []
-    for row in rows.to_list():
-        top, bottom = (int(part) for part in row["_exact"].split("/"))
-        units = _to_units(row["amount"])
-        values.append(None if units is None else _from_units(_round_half_even(units * top, bottom), "amount"))
+    with decimal.localcontext(QUOTIENT):  # polars calls this from its own threads, in their contexts
+        for row in rows.to_list():
+            top, bottom = (int(part) for part in row["_exact"].split("/"))
+            units = _to_units(row["amount"])
+            values.append(None if units is None else _from_units(_round_half_even(units * top, bottom), "amount"))
     return pl.Series(rows.name, values, dtype=pl.Decimal(_DIGITS, SCALE))
 
 
@@ -327,9 +343,9 @@ def _round_half_even(numerator: int, denominator: int) -> int:
 
 
 def _from_units(value: object, column: str) -> Decimal | None:
-    if _missing(value):
+    if missing(value):
         return None
-    amount = Decimal(int(value)).scaleb(-SCALE, context=_EXACT)  # type: ignore[call-overload]
+    amount = Decimal(int(value)).scaleb(-SCALE, context=EXACT)  # type: ignore[call-overload]
     if amount.adjusted() >= _DIGITS - SCALE:
         msg = (f"{column} {amount} has more than {_DIGITS - SCALE} digits before the point,"
                " the most decimal(38, 18) holds")
@@ -338,25 +354,27 @@ def _from_units(value: object, column: str) -> Decimal | None:
 
 
 def _to_units(value: object) -> int | None:
-    """An exact amount as a whole number of 10⁻¹⁸; more than 18 decimal places is refused, never rounded."""
-    if _missing(value):
+    """An exact amount as a whole number of 10⁻¹⁸; more than 18 decimal places is refused, never rounded.
+
+    Amounts are read as `Money` reads them: ints, Decimals and numeric strings.
+    """
+    if missing(value):
         return None
-    if isinstance(value, float):
-        msg = f"amount must be an exact decimal, got the float {value!r}"
-        raise InvalidValueError(msg)
-    try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except decimal.InvalidOperation:
-        msg = f"amount must be a number, got {show(value)}"
-        raise InvalidValueError(msg) from None
-    if not amount.is_finite():
-        msg = f"amount must be a finite number, got {show(value)}"
-        raise InvalidValueError(msg)
-    scaled = amount.scaleb(SCALE, context=_EXACT)
-    if scaled != scaled.to_integral_value():
+    amount = _to_decimal(value)
+    scaled = amount.scaleb(SCALE, context=EXACT)
+    if scaled != scaled.to_integral_value(context=EXACT):
         msg = f"amount {amount} has more than {SCALE} decimal places; round it first"
         raise InvalidValueError(msg)
     return int(scaled)
+
+
+def _to_units_in_row(value: object, row: str) -> int | None:
+    """`_to_units`, its error naming the row (as "row 3", or "partition 2, row 3")."""
+    try:
+        return _to_units(value)
+    except InvalidValueError as error:
+        msg = f"table, {row}, column 'amount': {error}"
+        raise type(error)(msg) from None
 
 
 def _month_index(dates: Any) -> Any:  # noqa: ANN401 -- a pandas Series of dates -> numpy int64
@@ -366,9 +384,24 @@ def _month_index(dates: Any) -> Any:  # noqa: ANN401 -- a pandas Series of dates
     return (stamps.dt.year * 12 + stamps.dt.month - 1).astype("int64")
 
 
-def _pandas_part(part: Any) -> Any:  # noqa: ANN401 -- a pandas DataFrame
+def _pandas_part(part: Any, partition_info: dict[str, Any] | None = None) -> Any:  # noqa: ANN401 -- pandas frames
+    """The part with exact amounts (whole numbers of 10⁻¹⁸) and month indices, its text as plain strings.
+
+    Dask passes `partition_info`, so that a bad amount is named by partition and row.
+    """
+    import pandas as pd  # noqa: PLC0415
+
+    where = "" if partition_info is None else f"partition {partition_info['number'] + 1}, "
+    with decimal.localcontext(QUOTIENT):  # Dask runs this later, in the context of its own thread
+        amounts = [_to_units_in_row(value, f"{where}row {number}")
+                   for number, value in enumerate(part["amount"], start=1)]
+    columns = {name: part[name].astype(object) for name in _checks.TEXT
+               if name in part.columns and isinstance(part[name].dtype, pd.CategoricalDtype)}
+    # Object columns may mix dates and midnight datetimes: one date each, so that equal periods group together.
+    columns |= {name: part[name].map(_as_date) for name in _checks.DATES if part[name].dtype == object}
     return part.assign(
-        amount=pd_object([_to_units(value) for value in part["amount"]], part.index),
+        **columns,
+        amount=pd_object(amounts, part.index),
         first=_month_index(part["period_start"]).to_numpy(),
         last=_month_index(part["period_end"]).to_numpy(),
     )
@@ -382,38 +415,100 @@ def pd_object(values: list[int | None], index: Any = None) -> Any:  # noqa: ANN4
 
 
 def prepare(native: object, function: str, *, largest: bool = False) -> tuple[Engine, Any]:
-    """The table as a narwhals frame with exact ``amount`` and month-index ``first`` and ``last`` columns."""
+    """The table, checked, as a narwhals frame with exact ``amount`` and month-index ``first`` and ``last`` columns.
+
+    The checks read the whole table once, eagerly (a LazyFrame or a Dask DataFrame is
+    computed that far): column types, nulls in the key columns, the cells of object
+    columns, and each (currency, period) pair. Currency codes are written as
+    `Currency` reads them ("usd" is USD) before anything groups or joins by them.
+    """
     _require_narwhals()
     import narwhals as nw  # noqa: PLC0415 -- the frames extra
     kind, lazy, arrow, table = _engine_of(native, function)
     columns = list(nw.from_native(table).collect_schema())
-    missing = [name for name in NEEDED if name not in columns]
-    if missing:
-        msg = f"{function}() reads the facts table layout; the table has no {', '.join(missing)} column"
+    missing_columns = [name for name in NEEDED if name not in columns]
+    if missing_columns:
+        msg = f"{function}() reads the facts table layout; the table has no {', '.join(missing_columns)} column"
         raise InvalidValueError(msg)
     engine = Engine(kind, lazy, arrow, tuple(columns))
     if kind == "polars":
+        pairs = _polars_pairs(table)
         frame = _polars_working(table)
-    elif kind == "pandas":
-        _check_not_float(str(table["amount"].dtype))
-        frame = nw.from_native(_pandas_part(table.reset_index(drop=True)))
     else:
-        _check_not_float(str(table["amount"].dtype))
-        meta = table._meta.assign(amount=pd_object([]), first=_month_index([]).to_numpy(),
-                                   last=_month_index([]).to_numpy())
-        frame = nw.from_native(table.map_partitions(_pandas_part, meta=meta))
+        pairs = _pandas_pairs(kind, table)
+        if kind == "pandas":
+            frame = nw.from_native(_pandas_part(table.reset_index(drop=True)))
+        else:
+            meta = _pandas_part(table._meta)
+            frame = nw.from_native(table.map_partitions(_pandas_part, meta=meta))
     # A null amount (a year calendarize() could not restate, say) is a fact nobody knows: left out.
     known = frame.filter(~nw.col("amount").is_null())
-    raw = nw.from_native(table).select("currency", "period_start", "period_end")
     if largest and kind == "polars":  # to convert, polars needs each pair's largest amount: do products fit?
-        raw = frame.group_by("currency", "period_start", "period_end").agg(
-            nw.col("amount").abs().max().alias("largest"))
-    keys = _checked_keys(engine.collect(raw.unique()))
-    if any(key.currency != row_currency for key, row_currency in keys):  # "usd" is USD, as in Money
+        pairs = engine.collect(frame.group_by(*_checks.PAIR).agg(nw.col("amount").abs().max().alias("largest")))
+    keys = _checked_keys(pairs)
+    if any(key.currency != written for key, written in keys):  # "usd" is USD, as in Money
         known = known.with_columns(nw.col("currency").str.to_uppercase())
     if "market" in columns:  # a null market cannot be a group key everywhere: "" stands for it while working
         known = known.with_columns(nw.col("market").fill_null(""))
-    return attrs.evolve(engine, keys=tuple(key for key, _ in keys)), known
+    return attrs.evolve(engine, keys=_distinct(key for key, _ in keys)), known
+
+
+def _distinct(keys: Iterable[Key]) -> tuple[Key, ...]:
+    """One key per (currency, period): "usd" and "USD" over one period are one pair, with the larger largest."""
+    merged: dict[tuple[str, Period], Key] = {}
+    for key in keys:
+        known = merged.get((key.currency, key.period))
+        if known is not None and key.largest is not None and known.largest is not None:
+            key = attrs.evolve(key, largest=max(key.largest, known.largest))  # noqa: PLW2901 -- the merged key
+        merged[key.currency, key.period] = key
+    return tuple(merged.values())
+
+
+def _pandas_pairs(kind: Kind, table: Any) -> list[dict[str, Any]]:  # noqa: ANN401 -- a pandas or Dask frame
+    """The table's (currency, period) pairs, once its columns, nulls and object cells are checked."""
+    _check_not_float(str(table["amount"].dtype))
+    _checks.raise_problems(_checks.pandas_column_problems(table.dtypes))
+    if kind == "pandas":
+        summary = _checks.pandas_part_problems(table)
+    else:  # one pass over the partitions
+        meta = _checks.pandas_part_problems(table._meta).iloc[:0]
+        summary = table.map_partitions(_checks.pandas_part_problems, meta=meta).compute()
+    return [{name: None if missing(value) else value for name, value in pair.items()}
+            for pair in _checks.read_parts(summary)]
+
+
+def _polars_pairs(table: Any) -> list[dict[str, Any]]:  # noqa: ANN401 -- a polars DataFrame or LazyFrame
+    """The table's (currency, period) pairs, once its columns, nulls and amounts are checked."""
+    import polars as pl  # noqa: PLC0415
+
+    schema = table.collect_schema()
+    amount = schema["amount"]
+    if amount.is_float():
+        _check_not_float(str(amount))
+    if isinstance(amount, pl.Decimal) and amount.scale is not None and amount.scale > SCALE:
+        msg = f"amount is a {amount} column, with more than {SCALE} decimal places; round it first"
+        raise InvalidValueError(msg)
+    _checks.raise_problems(_checks.polars_column_problems(schema))
+    wide = isinstance(amount, (pl.Int128, pl.UInt128)) or (
+        isinstance(amount, pl.Decimal) and (amount.precision or _DIGITS) - (amount.scale or 0) > _DIGITS - SCALE)
+    lazy = table.lazy()
+    summary = lazy.group_by(*_checks.PAIR).agg(
+        pl.len().alias("_rows"), pl.col("company").null_count().alias("company"),
+        pl.col("metric").null_count().alias("metric"),
+        *([pl.col("amount").max().alias("_max"), pl.col("amount").min().alias("_min")] if wide else []),
+    ).collect()
+    nulls = [name for name in _checks.REQUIRED if (summary.filter(pl.col(name).is_null())["_rows"].sum()
+                                                   if name in _checks.PAIR else summary[name].sum())]
+    _checks.raise_problems(_checks.polars_null_problems(lazy, nulls))
+    extremes = (*summary["_max"], *summary["_min"]) if wide else ()
+    if any(value is not None and not -_LIMIT < value < _LIMIT for value in extremes):
+        beyond = (pl.col("amount") >= _LIMIT) | (pl.col("amount") <= -_LIMIT)
+        row = lazy.with_row_index("_row", offset=1).filter(beyond).select("_row", "amount").head(1).collect().row(0)
+        msg = (f"table, row {row[0]}, column 'amount': {row[1]} does not fit decimal(38, 18), the most polars"
+               f" holds (20 digits before the point)")
+        raise InvalidValueError(msg)
+    rows: list[dict[str, Any]] = summary.select(*_checks.PAIR).rows(named=True)
+    return rows
 
 
 def _checked_keys(rows: list[dict[str, Any]]) -> list[tuple[Key, str]]:
@@ -432,8 +527,7 @@ def _checked_keys(rows: list[dict[str, Any]]) -> list[tuple[Key, str]]:
             msg = f"a row's period, {shown}, is not whole months: {error}"
             raise InvalidPeriodError(msg) from None
         written = row["currency"]
-        key = Key(Currency(written).code, period, row["period_start"], row["period_end"], row.get("largest"))
-        keys.append((key, written))
+        keys.append((Key(Currency(written).code, period, row.get("largest")), written))
     return keys
 
 
@@ -441,7 +535,7 @@ def _as_date(value: object) -> Any:  # noqa: ANN401 -- a date, or what Period wi
     """A date; a midnight timestamp (pandas' datetime64) as its date."""
     import datetime as dt  # noqa: PLC0415
 
-    if isinstance(value, dt.datetime) and value.time() == dt.time():
+    if isinstance(value, dt.datetime) and value.time() == dt.time() and value.tzinfo is None:
         return value.date()
     return value
 
@@ -455,6 +549,7 @@ def _check_not_float(dtype: str) -> None:
 def _engine_of(native: object, function: str) -> tuple[Kind, bool, bool, Any]:
     module = type(native).__module__.split(".")[0]
     if module == "pyarrow" and type(native).__name__ == "Table":
+        _checks.duplicate_columns(native.column_names)  # type: ignore[attr-defined]
         try:
             import polars as pl  # noqa: PLC0415
         except ImportError:
@@ -465,47 +560,61 @@ def _engine_of(native: object, function: str) -> tuple[Kind, bool, bool, Any]:
     if module == "polars" and type(native).__name__ in {"DataFrame", "LazyFrame"}:
         return "polars", type(native).__name__ == "LazyFrame", False, native
     if module == "pandas" and type(native).__name__ == "DataFrame":
+        _checks.duplicate_columns(list(native.columns))  # type: ignore[attr-defined]
         return "pandas", False, False, native
     if module == "dask" and type(native).__name__ == "DataFrame":
+        _checks.duplicate_columns(list(native.columns))  # type: ignore[attr-defined]
         return "dask", True, False, native
     msg = f"{function}() reads a polars, pandas, pyarrow or Dask table, got {show(native)}"
     raise InvalidValueError(msg)
 
 
 def _polars_working(native: Any) -> Any:  # noqa: ANN401 -- a narwhals frame
+    """The table, checked by `_polars_pairs`, with decimal(38, 18) amounts, month indices and text as strings."""
     import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
     import polars as pl  # noqa: PLC0415
-    dtype = native.collect_schema()["amount"]
-    if dtype.is_float():
-        _check_not_float(str(dtype))
-    if isinstance(dtype, pl.Decimal) and dtype.scale is not None and dtype.scale > SCALE:
-        msg = f"amount is a {dtype} column, with more than {SCALE} decimal places; round it first"
-        raise InvalidValueError(msg)
+    schema = native.collect_schema()
+    working = native.lazy()
     amount = pl.col("amount").cast(pl.Decimal(_DIGITS, SCALE))
-    if not (isinstance(dtype, pl.Decimal) or dtype.is_integer()):  # exact strings: checked one by one, never rounded
-        amount = pl.col("amount").map_batches(_polars_amounts, return_dtype=pl.Decimal(_DIGITS, SCALE))
+    if schema["amount"] == pl.String:  # exact strings: checked one by one, never rounded; errors name the row
+        working = working.with_row_index("_row", offset=1)
+        amount = pl.struct("_row", "amount").map_batches(_polars_amounts, return_dtype=pl.Decimal(_DIGITS, SCALE))
     month = (pl.col("period_start").dt.year().cast(pl.Int64) * 12 + pl.col("period_start").dt.month() - 1)
     end = (pl.col("period_end").dt.year().cast(pl.Int64) * 12 + pl.col("period_end").dt.month() - 1)
-    working = native.lazy().with_columns(amount=amount, first=month, last=end)
-    return nw.from_native(working)
+    text = [pl.col(name).cast(pl.String) for name in _checks.TEXT if name in schema and schema[name] != pl.String]
+    working = working.with_columns(*text, amount=amount, first=month, last=end)
+    return nw.from_native(working.drop("_row", strict=False))
 
 
-def _polars_amounts(amounts: Any) -> Any:  # noqa: ANN401 -- a polars Series in, a decimal(38, 18) Series out
+def _polars_amounts(rows: Any) -> Any:  # noqa: ANN401 -- a polars struct Series in, a decimal(38, 18) Series out
     import polars as pl  # noqa: PLC0415
 
-    values = [_from_units(_to_units(value), "amount") for value in amounts.to_list()]
-    return pl.Series(amounts.name, values, dtype=pl.Decimal(_DIGITS, SCALE))
+    with decimal.localcontext(QUOTIENT):  # polars calls this from its own threads, in their contexts
+        values = [_from_units(_to_units_in_row(row["amount"], f"row {row['_row']}"), "amount")
+                  for row in rows.to_list()]
+    return pl.Series(rows.name, values, dtype=pl.Decimal(_DIGITS, SCALE))
 
 
 def polars_errors(call: Callable[[], Any]) -> Any:  # noqa: ANN401 -- whatever call gives
-    """Run `call`, turning a polars decimal overflow into an `InvalidValueError`."""
+    """Run `call`, turning a polars decimal overflow into an `InvalidValueError`.
+
+    The tables are checked before polars computes anything, so a ComputeError (polars'
+    own, or narwhals' name for it) can only be an overflow of decimal(38, 18).
+    """
     try:
         return call()
     except Exception as error:
-        engine = type(error).__module__.split(".")[0]
-        if engine in {"polars", "narwhals"} and ("overflow" in str(error) or "failed in column" in str(error)):
-            first_line = str(error).splitlines()[0]
-            msg = (f"an amount does not fit decimal(38, 18), the most polars holds (20 digits before the"
-                   f" point): {first_line}")
-            raise InvalidValueError(msg) from None
-        raise
+        if not _is_compute_error(error):
+            raise
+        first_line = str(error).splitlines()[0]
+        msg = (f"an amount does not fit decimal(38, 18), the most polars holds (20 digits before the"
+               f" point): {first_line}")
+        raise InvalidValueError(msg) from None
+
+
+def _is_compute_error(error: Exception) -> bool:
+    import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+
+    polars = sys.modules.get("polars")  # a polars error needs polars loaded; pandas tables work without it
+    polars_error = () if polars is None else (polars.exceptions.ComputeError,)
+    return isinstance(error, (nw.exceptions.ComputeError, *polars_error))

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import decimal
+import functools
 import math
+import sys
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from capexmodel._context import EXACT, QUOTIENT
 from capexmodel._errors import (
     AmbiguousFactError,
     CurrencyMismatchError,
@@ -18,7 +22,7 @@ from capexmodel._errors import (
 from capexmodel.frames._engine import SCALE, Engine, polars_errors, prepare
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     import narwhals as nw
 
@@ -27,12 +31,36 @@ if TYPE_CHECKING:
 
 __all__ = ["bubble_signals", "calendarize", "convert", "ratios", "totals", "year_over_year"]
 
-_WIDE = decimal.Context(prec=100)
+_EIGHTEEN_PLACES = Decimal(1).scaleb(-SCALE, context=EXACT)
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 _YEAR = 12  # months
 _WHOLE_YEAR = 2**_YEAR - 1  # a bit for each month
 _NEGATIVE_CAPEX = "capex is negative; capex is a positive outflow"
 
 
+def _in_own_context(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """`function`, run in the library's decimal context: the caller's, and its flags, are left as they were.
+
+    What polars or Dask compute later (a LazyFrame collected, a Dask frame computed)
+    sets the context itself, in whichever thread runs it. Dask is told to keep Python
+    objects as they are while the computation is built: it would make strings of
+    them (of an int beyond 64 bits, say). Dask's settings are the process's, so this
+    one holds for any Dask work done while the call runs.
+    """
+
+    @functools.wraps(function)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with decimal.localcontext(QUOTIENT), contextlib.ExitStack() as stack:
+            dask = sys.modules.get("dask")
+            if dask is not None:  # a Dask table means Dask is imported; no other table needs it
+                stack.enter_context(dask.config.set({"dataframe.convert-string": False}))
+            return function(*args, **kwargs)
+
+    return run
+
+
+@_in_own_context
 def convert(facts: object, rates: RateTable, currency: str, *, blend: bool = False) -> Any:  # noqa: ANN401
     """The facts with every amount converted to `currency`, by `rates`' rules.
 
@@ -64,10 +92,11 @@ def convert(facts: object, rates: RateTable, currency: str, *, blend: bool = Fal
 
     def run() -> Any:  # noqa: ANN401
         factors = [rates.conversion(key.currency, target, key.period, blend=blend).factor for key in engine.keys]
+        # One factor per (currency, period), joined by month indices: the dates may be written more than one way.
         table = engine.factor_table({"currency": [key.currency for key in engine.keys],
-                                     "period_start": [key.period_start for key in engine.keys],
-                                     "period_end": [key.period_end for key in engine.keys]}, factors, like=frame)
-        joined = engine.join_left(frame, table, ["currency", "period_start", "period_end"])
+                                     "first": [key.period._first for key in engine.keys],
+                                     "last": [key.period._last for key in engine.keys]}, factors, like=frame)
+        joined = engine.join_left(frame, table, ["currency", "first", "last"])
         converted = engine.convert_amounts(joined, factors).with_columns(*engine.markets(),
                                                                          currency=nw.lit(target.code))
         return engine.finish(converted.select(engine.columns), ["amount"])
@@ -75,6 +104,7 @@ def convert(facts: object, rates: RateTable, currency: str, *, blend: bool = Fal
     return polars_errors(run)
 
 
+@_in_own_context
 def calendarize(facts: object) -> Any:  # noqa: ANN401
     """The facts restated over calendar years, by months, as `capexmodel.calendarize` does.
 
@@ -155,6 +185,7 @@ def calendarize(facts: object) -> Any:  # noqa: ANN401
     return polars_errors(run)
 
 
+@_in_own_context
 def totals(facts: object, companies: Iterable[Company]) -> Any:  # noqa: ANN401
     """Totals by region, metric and period: the amounts added up exactly, as `capexmodel.total` does.
 
@@ -322,6 +353,7 @@ def _safe(engine: Engine, name: str) -> nw.Expr:
     return nw.when(nw.col(name) > engine.number(0)).then(nw.col(name)).otherwise(engine.number(1))
 
 
+@_in_own_context
 def ratios(facts: object) -> Any:  # noqa: ANN401
     """Capex intensity, the cash-coverage ratios and free cash flow, per company and period.
 
@@ -374,6 +406,7 @@ def ratios(facts: object) -> Any:  # noqa: ANN401
     return polars_errors(run)
 
 
+@_in_own_context
 def year_over_year(facts: object) -> Any:  # noqa: ANN401
     """Each amount's growth against the same months a year earlier, as `capexmodel.growth` computes it.
 
@@ -447,6 +480,7 @@ def year_over_year(facts: object) -> Any:  # noqa: ANN401
     return polars_errors(run)
 
 
+@_in_own_context
 def bubble_signals(facts: object, thresholds: Mapping[str, object] | None = None) -> Any:  # noqa: ANN401
     """The six bubble-risk signals of `capexmodel.bubble_risk`, for every company and period.
 
@@ -475,7 +509,7 @@ def bubble_signals(facts: object, thresholds: Mapping[str, object] | None = None
 
     limits = _settings(thresholds, {name: spec[0] for name, spec in DEFAULT_THRESHOLDS.items()}, "thresholds")
     for name, limit in limits.items():
-        if limit != limit.quantize(Decimal(1).scaleb(-SCALE), context=_WIDE) or abs(limit) >= 10**20:
+        if limit.copy_abs() >= 10**20 or limit != limit.quantize(_EIGHTEEN_PLACES, context=EXACT):
             msg = f"the threshold of {name}, {limit}, needs more than the 18 decimal places a table holds"
             raise InvalidValueError(msg)
     engine, frame = prepare(facts, "bubble_signals")

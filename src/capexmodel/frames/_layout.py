@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from capexmodel._errors import CapexModelError, DataFileError, InvalidValueError, show
+from capexmodel.frames._checks import missing
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable
+    from decimal import Decimal
 
     import pyarrow as pa
 
@@ -94,7 +96,8 @@ def facts_table(facts: Iterable[Fact], source_ids: Mapping[Source, str]) -> pa.T
         ['amazon', 'microsoft']
     """
     pa = _pyarrow()
-    rows = _closed(facts)
+    rows = _closed(_facts(facts))
+    ids = _source_ids(rows, source_ids)
     number: dict[Fact, int] = {}
     for index, fact in enumerate(rows, start=1):
         number.setdefault(fact, index)
@@ -110,7 +113,7 @@ def facts_table(facts: Iterable[Fact], source_ids: Mapping[Source, str]) -> pa.T
         "amount": pa.array(amounts if amount_type != pa.string() else [str(a) for a in amounts], amount_type),
         "basis": pa.array([fact.basis for fact in rows], pa.string()),
         "status": pa.array([fact.status.value for fact in rows], pa.string()),
-        "sources": pa.array([" ".join(source_ids[source] for source in fact.sources) for fact in rows], pa.string()),
+        "sources": pa.array([" ".join(ids[source] for source in fact.sources) for fact in rows], pa.string()),
         "market": pa.array([None if fact.market is None else fact.market.code for fact in rows], pa.string()),
         "id": pa.array(range(1, len(rows) + 1), pa.int64()),
         "inputs": pa.array([" ".join(str(number[item]) for item in fact.inputs) for fact in rows], pa.string()),
@@ -122,6 +125,40 @@ def facts_table(facts: Iterable[Fact], source_ids: Mapping[Source, str]) -> pa.T
         "segment": pa.array([fact.segment for fact in rows], pa.string()),
     }
     return pa.table(columns)
+
+
+def _facts(facts: Iterable[Fact]) -> list[Fact]:
+    from capexmodel._facts import Fact  # noqa: PLC0415 -- a cycle: the dataset module imports this one
+
+    rows = list(facts)
+    for fact in rows:
+        if not isinstance(fact, Fact):
+            msg = f"facts must be capexmodel.Fact values, got {show(fact)}"
+            raise InvalidValueError(msg)
+    return rows
+
+
+def _source_ids(facts: list[Fact], source_ids: Mapping[Source, str]) -> dict[Source, str]:
+    """The id of each source the facts cite: a non-empty string without spaces, one per source, so it reads back."""
+    if not isinstance(source_ids, Mapping):
+        msg = f"source_ids must be a mapping from Source to id, got {show(source_ids)}"
+        raise InvalidValueError(msg)
+    ids: dict[Source, str] = {}
+    named: dict[str, Source] = {}
+    for source in dict.fromkeys(source for fact in facts for source in fact.sources):
+        if source not in source_ids:
+            msg = f"source_ids has no id for the source {show(source)}"
+            raise InvalidValueError(msg)
+        given = source_ids[source]
+        problem = ("is not a string" if not isinstance(given, str) else "is empty" if not given
+                   else "has a space; the sources column separates ids by spaces"
+                   if any(character.isspace() for character in given)
+                   else f"names two sources, {show(named[given])} and {show(source)}" if given in named else None)
+        if problem is not None:
+            msg = f"source id {show(given)} {problem}"
+            raise InvalidValueError(msg)
+        ids[source], named[given] = given, source
+    return ids
 
 
 def to_frame(dataset: Dataset, backend: Backend = "pyarrow") -> Any:  # noqa: ANN401 -- the backend decides the type
@@ -156,10 +193,17 @@ def to_frame(dataset: Dataset, backend: Backend = "pyarrow") -> Any:  # noqa: AN
     raise InvalidValueError(msg)
 
 
-def _as_arrow(frame: object) -> pa.Table:
+def _layout_rows(frame: object) -> list[dict[str, Any]]:
+    """The rows of a table in the facts table layout, each cell as the table holds it (None for a null).
+
+    pandas and polars tables are read as they are, not through pyarrow: pyarrow would
+    make one type of a column's cells (a datetime a date, a string bytes).
+    """
     pa = _pyarrow()
     if isinstance(frame, pa.Table):
-        return frame
+        _check_layout(frame.column_names)
+        rows: list[dict[str, Any]] = frame.select(_columns(frame.column_names)).to_pylist()
+        return [dict.fromkeys(PROVENANCE_COLUMNS) | row for row in rows]
     try:
         import narwhals as nw  # noqa: PLC0415 -- an optional extra
     except ImportError:
@@ -167,10 +211,26 @@ def _as_arrow(frame: object) -> pa.Table:
         raise InvalidValueError(msg) from None
     try:
         native: Any = frame
-        return nw.from_native(native, eager_only=True).to_arrow()
+        eager = nw.from_native(native, eager_only=True)
     except TypeError:
         msg = f"from_frame() reads a pandas, polars or pyarrow table, got {show(frame)}"
         raise InvalidValueError(msg) from None
+    _check_layout(eager.columns)
+    return [
+        dict.fromkeys(PROVENANCE_COLUMNS) | {column: None if missing(value) else value for column, value in row.items()}
+        for row in eager.select(_columns(eager.columns)).rows(named=True)
+    ]
+
+
+def _columns(present: list[str]) -> list[str]:
+    """The layout's columns, and those of its provenance columns the table has."""
+    return [*COLUMNS, *(column for column in PROVENANCE_COLUMNS if column in present)]
+
+
+def _check_layout(columns: list[str]) -> None:
+    absent = [column for column in COLUMNS if column not in columns]
+    if absent:
+        raise DataFileError([f"table: missing columns {', '.join(absent)}; expected {', '.join(COLUMNS)}"])
 
 
 def facts_from_frame(frame: object, dataset: Dataset) -> tuple[Fact, ...]:
@@ -188,12 +248,7 @@ def facts_from_frame(frame: object, dataset: Dataset) -> tuple[Fact, ...]:
         >>> frames.facts_from_frame(frames.to_frame(ds, "pandas"), ds) == ds.facts
         True
     """
-    table = _as_arrow(frame)
-    missing = [column for column in COLUMNS if column not in table.column_names]
-    if missing:
-        raise DataFileError([f"table: missing columns {', '.join(missing)}; expected {', '.join(COLUMNS)}"])
-    present = [column for column in PROVENANCE_COLUMNS if column in table.column_names]
-    rows = [dict.fromkeys(PROVENANCE_COLUMNS) | row for row in table.select([*COLUMNS, *present]).to_pylist()]
+    rows = _layout_rows(frame)
     problems: list[str] = []
     facts: dict[int, Fact] = {}
     for number, row in enumerate(rows, start=1):
@@ -224,30 +279,48 @@ def _fact_of(row: dict[str, Any], dataset: Dataset) -> Fact:
     from capexmodel._period import Period  # noqa: PLC0415
     from capexmodel._provenance import Metric, Status  # noqa: PLC0415
 
-    company = next((company for company in dataset.companies if company.id == row["company"]), None)
+    text = {column: _text(row, column) for column in _TEXT_COLUMNS}
+    company = next((company for company in dataset.companies if company.id == text["company"]), None)
     if company is None:
-        raise _RowError("company", f"unknown company {row['company']!r}")
-    unknown = [source_id for source_id in (row["sources"] or "").split() if source_id not in dataset.sources]
+        raise _RowError("company", f"unknown company {text['company']!r}")
+    unknown = [source_id for source_id in text["sources"].split() if source_id not in dataset.sources]
     if unknown:
         raise _RowError("sources", f"unknown source {unknown[0]!r}")
-    sources = [dataset.sources[source_id] for source_id in (row["sources"] or "").split()]
+    sources = [dataset.sources[source_id] for source_id in text["sources"].split()]
     start, end = row["period_start"], row["period_end"]
     if not isinstance(start, dt.date) or not isinstance(end, dt.date):
         raise _RowError("period_start", f"expected dates, got {start!r} and {end!r}")
     amount = row["amount"]
     if isinstance(amount, float):
         raise _RowError("amount", f"expected an exact decimal, got the float {amount!r}")
-    value = Money(amount if isinstance(amount, Decimal) else str(amount), row["currency"], Period(start, end))
-    status = Status.parse(row["status"])
-    market = row["market"] or None
+    value = Money(amount, text["currency"], Period(start, end))
+    status = Status.parse(text["status"])
     counted = row["counted_as_start"], row["counted_as_end"]
     counted_as = Period(*counted) if all(isinstance(day, dt.date) for day in counted) else None
     if counted_as is None and counted != (None, None):
         raise _RowError("counted_as_start", f"expected dates or nulls, got {counted[0]!r} and {counted[1]!r}")
     return Fact(
-        company, Metric(row["metric"]), value, row["basis"] or "", status, sources, market=market,
-        note=row["note"] or "", counted_as=counted_as, segment=row["segment"] or None,
+        company, Metric(text["metric"]), value, text["basis"], status, sources, market=text["market"] or None,
+        note=text["note"], counted_as=counted_as, segment=text["segment"] or None,
     )
+
+
+#: The text columns of the layout, and whether each needs a value ("" stands for none in the others).
+_TEXT_COLUMNS = {"company": True, "metric": True, "currency": True, "basis": False, "status": True,
+                 "sources": False, "market": False, "inputs": False, "derivation": False, "rule": False,
+                 "note": False, "segment": False}
+
+
+def _text(row: dict[str, Any], column: str) -> str:
+    """A text cell: a string, or "" for a null where the column allows one."""
+    value = row[column]
+    if value is None and not _TEXT_COLUMNS[column]:
+        return ""
+    if value is None:
+        raise _RowError(column, "missing")
+    if not isinstance(value, str):
+        raise _RowError(column, f"expected a string, got {show(value)}")
+    return value
 
 
 class _Derivations:
@@ -273,7 +346,7 @@ class _Derivations:
         try:
             if number in chain:
                 raise _RowError("inputs", "the inputs go round in a circle")  # noqa: TRY301 -- reported below
-            inputs = [self.facts[self.input(token, number, chain)] for token in (row["inputs"] or "").split()]
+            inputs = [self.facts[self.input(token, number, chain)] for token in _text(row, "inputs").split()]
             self.facts[number] = _with_derivation(self.facts[number], inputs, row, self.dataset)
         except _RowError as problem:
             self.fail(number, f"column {problem.column!r}: {problem}")
@@ -300,17 +373,25 @@ class _Derivations:
         return found
 
 
+#: The methods of a projection, by the name the ``derivation`` column gives them.
+_PROJECTIONS: dict[str, Literal["spread", "share-of-revenue"]] = {
+    "spread": "spread",
+    "share-of-revenue": "share-of-revenue",
+}
+
+
 def _with_derivation(fact: Fact, inputs: list[Fact], row: dict[str, Any], dataset: Dataset) -> Fact:
     import attrs  # noqa: PLC0415
 
     from capexmodel._calendarize import calendarize  # noqa: PLC0415
     from capexmodel._provenance import Projection  # noqa: PLC0415
 
-    name, rule = row["derivation"], row["rule"]
+    name, rule = _text(row, "derivation") or None, _text(row, "rule") or None
     if name is None and not inputs:
         return fact
-    if name in ("spread", "share-of-revenue"):
-        return attrs.evolve(fact, derivation=Projection(name, rule or ""), inputs=inputs)
+    method = _PROJECTIONS.get(name or "")
+    if method is not None:
+        return attrs.evolve(fact, derivation=Projection(method, rule or ""), inputs=inputs)
     if name == "convert" and len(inputs) == 1:
         source = inputs[0].value
         conversion = dataset.rates.conversion(source.currency, fact.value.currency, source.period)

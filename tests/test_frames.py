@@ -225,3 +225,35 @@ def test_pandas_cells_are_read_as_they_are_not_as_pyarrow_would_make_them():
     nameless = table.assign(company=pd.Series(["amazon", None], dtype=object))
     with pytest.raises(cm.DataFileError, match="table, row 2, column 'company': missing"):
         frames.from_frame(nameless, DS)
+
+
+def test_a_conversion_at_rates_other_than_the_datasets_is_refused_not_rebuilt_wrong():
+    y24 = cm.CalendarYear(2024)
+    at_six = DS.convert(DS.fact("bytedance", "capex", y24), "USD",
+                        rates=cm.RateTable([cm.ExchangeRate("USD", "CNY", "6.0", y24)]))
+    dataset = attrs.evolve(DS, facts=(*DS.facts, at_six))
+    table = frames.to_frame(dataset, "polars")
+    assert table["rule"].to_list()[-1] == "1/6"
+    with pytest.raises(cm.DataFileError, match="converted by a factor of 1/6, where the dataset's rates give 100/723"):
+        frames.from_frame(table, DS)
+    at_article = frames.from_frame(frames.to_frame(DS, "polars"), DS)
+    assert at_article.facts == DS.facts
+
+
+def test_a_blended_conversion_is_rebuilt_as_a_blend():
+    rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.0", cm.CalendarYear(2024)),
+                          cm.ExchangeRate("USD", "CNY", "7.5", cm.CalendarYear(2025))])
+    dataset = attrs.evolve(DS, rates=rates)
+    fiscal = dataset.fact("alibaba", "capex", "2024-04/2025-03")
+    blended = dataset.convert(fiscal, "USD", blend=True)
+    back = frames.facts_from_frame(frames.facts_table([blended], {s: k for k, s in DS.sources.items()}), dataset)
+    assert back[0] == blended
+    assert back[0].derivation.method == "blend"  # type: ignore[union-attr]
+
+
+def test_a_conversions_rule_is_its_factor():
+    table = frames.to_frame(DS, "pyarrow").to_pylist()
+    tencent = next(row for row in table if row["company"] == "tencent" and row["derivation"] == "convert")
+    tencent["rule"] = "seven"
+    with pytest.raises(cm.DataFileError, match="a conversion's rule is its exact factor, such as 100/723, got 'seven'"):
+        frames.facts_from_frame(pa.Table.from_pylist(table, schema=frames.to_frame(DS, "pyarrow").schema), DS)

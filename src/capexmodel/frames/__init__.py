@@ -19,7 +19,7 @@ row per fact:
 | ``id`` | integer | the row's number, from 1, by which ``inputs`` cite it |
 | ``inputs`` | string | the ids of a derived fact's inputs, separated by spaces |
 | ``derivation`` | string or null | convert, calendarize, calendarize quarter-end, spread or share-of-revenue |
-| ``rule`` | string or null | a projection's rule |
+| ``rule`` | string or null | a projection's rule; a conversion's exact factor (``100/723``) |
 | ``note`` | string | how the figure was obtained ("" for nothing to say) |
 | ``counted_as_start``, ``counted_as_end`` | date or null | the period the source counts the figure in, if not its own |
 | ``segment`` | string or null | the part of the company a figure covers, if not the whole |

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 from capexmodel._errors import CapexModelError, DataFileError, InvalidValueError, show
@@ -15,8 +16,11 @@ if TYPE_CHECKING:
 
     import pyarrow as pa
 
+    from capexmodel._conversion import Conversion
+    from capexmodel._currency import Currency
     from capexmodel._dataset import Dataset
     from capexmodel._facts import Fact
+    from capexmodel._money import Money
     from capexmodel._provenance import Source
 
 __all__ = ["COLUMNS", "PROVENANCE_COLUMNS", "Backend", "facts_from_frame", "facts_table", "from_frame", "to_frame"]
@@ -65,14 +69,14 @@ def _closed(facts: Iterable[Fact]) -> list[Fact]:
 
 
 def _derivation_of(fact: Fact) -> tuple[str | None, str | None]:
-    """The derivation's name and, for a projection, its rule."""
+    """The derivation's name and its rule: a projection's in words, a conversion's exact factor."""
     from capexmodel._calendarize import Calendarization  # noqa: PLC0415
     from capexmodel._conversion import Conversion  # noqa: PLC0415
     from capexmodel._provenance import Projection  # noqa: PLC0415
 
     derivation = fact.derivation
     if isinstance(derivation, Conversion):
-        return "convert", None
+        return "convert", str(derivation.factor)
     if isinstance(derivation, Calendarization):
         return ("calendarize quarter-end" if derivation.method == "quarter-end" else "calendarize"), None
     if isinstance(derivation, Projection):
@@ -373,6 +377,24 @@ class _Derivations:
         return found
 
 
+def _conversion(dataset: Dataset, source: Money, currency: Currency) -> Conversion:
+    """The dataset's conversion of `source` to `currency`: a single rate if one covers it, else a blend."""
+    from capexmodel._errors import MissingRateError  # noqa: PLC0415
+
+    try:
+        return dataset.rates.conversion(source.currency, currency, source.period)
+    except MissingRateError:
+        return dataset.rates.conversion(source.currency, currency, source.period, blend=True)
+
+
+def _fraction(text: str) -> Fraction:
+    try:
+        return Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        msg = f"a conversion's rule is its exact factor, such as 100/723, got {show(text)}"
+        raise InvalidValueError(msg) from None
+
+
 #: The methods of a projection, by the name the ``derivation`` column gives them.
 _PROJECTIONS: dict[str, Literal["spread", "share-of-revenue"]] = {
     "spread": "spread",
@@ -393,8 +415,13 @@ def _with_derivation(fact: Fact, inputs: list[Fact], row: dict[str, Any], datase
     if method is not None:
         return attrs.evolve(fact, derivation=Projection(method, rule or ""), inputs=inputs)
     if name == "convert" and len(inputs) == 1:
-        source = inputs[0].value
-        conversion = dataset.rates.conversion(source.currency, fact.value.currency, source.period)
+        conversion = _conversion(dataset, inputs[0].value, fact.value.currency)
+        if rule is not None and _fraction(rule) != conversion.factor:
+            msg = (
+                f"the fact was converted by a factor of {rule}, where the dataset's rates give {conversion.factor}:"
+                " conversions are rebuilt with the rates of the dataset given, so give the one whose rates made it"
+            )
+            raise InvalidValueError(msg)
         return attrs.evolve(fact, derivation=conversion, inputs=inputs)
     if name in ("calendarize", "calendarize quarter-end") and inputs:
         restated = calendarize(

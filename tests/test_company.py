@@ -92,3 +92,21 @@ def test_region_codes_are_validated():
 def test_unknown_locale_is_refused(locale):
     with pytest.raises(cm.InvalidValueError, match=f"unknown locale {re.escape(repr(locale))}"):
         cm.Region("US").name(locale)
+
+
+def test_cik_is_the_secs_whole_number_key():
+    assert alibaba(cik=1577552).cik == 1577552
+    assert alibaba().cik is None
+
+
+@pytest.mark.parametrize("cik", [0, -1, 10**10, True, "1577552", 1577552.0])
+def test_bad_ciks_are_refused_naming_the_value(cik):
+    message = f"a CIK is a whole number from 1 to 9999999999.*got {re.escape(repr(cik))}"
+    with pytest.raises(cm.InvalidValueError, match=message):
+        alibaba(cik=cik)
+
+
+def test_embedded_sec_filers_carry_their_cik():
+    ds = cm.load_dataset()
+    assert ds.company("alphabet").cik == 1652044
+    assert ds.company("tencent").cik is None

@@ -563,3 +563,20 @@ class TestEveryPath:
                     "b,baidu,revenue,2024,2,亿,CNY,x,reported,caijing,,,,,,",
                     ",baidu,revenue,2024,1,亿,USD,,derived,caijing,,a b,convert,,,")
         assert problems_of(tmp_path) == ["line 4, field 'inputs': a conversion has one input, got 2"]
+
+
+class TestCompanyCik:
+    def test_the_optional_cik_column_is_read_with_leading_zeros(self, tmp_path):
+        path = tmp_path / "companies.csv"
+        rows = "acme,Acme,阿克米,US,USD,12,ACME,0000320193\nbeta,Beta,贝塔,US,USD,12,,\n"
+        path.write_text(HEADERS["companies"] + ",cik\n" + rows)
+        ds = cm.load_dataset(path)
+        assert ds.company("acme").cik == 320193
+        assert ds.company("beta").cik is None
+
+    @pytest.mark.parametrize("cik", ["12a", "-5", "\u00b9\u00b2", "\uff11\uff12", "0"])
+    def test_a_malformed_cik_names_the_line_and_field(self, tmp_path, cik):
+        path = tmp_path / "companies.csv"
+        path.write_text(HEADERS["companies"] + f",cik\nacme,Acme,阿克米,US,USD,12,ACME,{cik}\n")
+        with pytest.raises(cm.DataFileError, match=r"companies.csv, line 2, field 'cik': a CIK is"):
+            cm.load_dataset(path)

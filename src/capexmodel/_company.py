@@ -106,6 +106,16 @@ def _to_tickers(value: object) -> tuple[str, ...]:
     return tickers
 
 
+#: The SEC's Central Index Keys run to ten digits.
+MAX_CIK = 9_999_999_999
+
+
+def _check_cik(_: Company, __: attrs.Attribute[int | None], value: object) -> None:
+    if value is not None and (type(value) is not int or not 0 < value <= MAX_CIK):
+        msg = f"a CIK is a whole number from 1 to {MAX_CIK} (the SEC's Central Index Key), got {show(value)}"
+        raise InvalidValueError(msg)
+
+
 @final
 @attrs.frozen(kw_only=True)
 class Company:
@@ -146,6 +156,10 @@ class Company:
 
     tickers: tuple[str, ...] = attrs.field(default=(), converter=_to_tickers)
     """Exchange tickers, in the company's own order; none for a private company."""
+
+    cik: int | None = attrs.field(default=None, validator=_check_cik)
+    """The SEC's Central Index Key, for a company that files with the SEC (Alphabet's is
+    1652044); None otherwise. `read_companyfacts` finds an embedded company by it."""
 
     def __str__(self) -> str:
         """Return the English name."""

@@ -19,7 +19,7 @@ import attrs
 
 from capexmodel._calendarize import Calendarization, Method, calendarize
 from capexmodel._chips import ChipPurchase
-from capexmodel._company import Company, Region
+from capexmodel._company import MAX_CIK, Company, Region
 from capexmodel._context import EXACT, QUOTIENT
 from capexmodel._conversion import Conversion, ExchangeRate, RateTable
 from capexmodel._currency import Currency
@@ -53,6 +53,7 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
 
 #: Columns a file may have besides its required ones (empty when absent).
 OPTIONAL_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "companies": ("cik",),
     "facts": ("id", "inputs", "derivation", "note", "counted_as", "segment"),
 }
 
@@ -464,9 +465,11 @@ class _Builder:
                 self.parse("region", Region, row["region"]),
                 self.parse("currency", Currency, row["currency"]),
             ]
-            if any(check is None for check in checks):
+            cik_text = row.get("cik", "")
+            cik = self.parse("cik", _cik, cik_text) if cik_text else None
+            if any(check is None for check in checks) or (cik_text and cik is None):
                 continue
-            company = self.parse(None, _company, row, checks[0])
+            company = self.parse(None, _company, row, checks[0], cik)
             if company is not None:
                 self.companies[company.id] = company
 
@@ -698,11 +701,20 @@ def _ids(inputs: list[Fact]) -> str:
     return ", ".join(f"{item.company.id} {item.metric} over {item.value.period}" for item in inputs)
 
 
-def _company(row: dict[str, str], calendar: FiscalCalendar) -> Company:
+def _company(row: dict[str, str], calendar: FiscalCalendar, cik: int | None) -> Company:
     return Company(
         id=row["id"], name_en=row["name_en"], name_zh=row["name_zh"], region=row["region"],
         fiscal_calendar=calendar, currency=row["currency"], tickers=row["tickers"].split(),
+        cik=cik,
     )
+
+
+def _cik(text: str) -> int:
+    """An SEC Central Index Key, written in ASCII digits (leading zeros allowed: ``0001652044``)."""
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_CIK:
+        msg = f"a CIK is a whole number from 1 to {MAX_CIK}, written in the digits 0-9, got {text!r}"
+        raise InvalidValueError(msg)
+    return int(text)
 
 
 def _fact_key(fact: Fact) -> tuple[object, ...]:

@@ -17,7 +17,9 @@ typed values, across companies, currencies, fiscal calendars and countries:
 - `Fact`, `Metric`, `Status`, `Source`: one number about one company, what it
   covers and where it comes from; `Fact.derive` carries sources and status through.
 - Data and presentation: `load_dataset` (the article's figures and public filings,
-  embedded, or your own CSV files), `format_money` and `parse_money` (亿美元 or $B).
+  embedded, or your own CSV files), `ecb_rates` (the ECB's daily euro reference
+  rates averaged by month, quarter and year), `format_money` and `parse_money`
+  (亿美元 or $B).
 - Indicators: `capex_intensity`, cash coverage (`capex_to_operating_cash_flow`, ...),
   `growth`, `cagr`, `year_over_year`; chip compute (`chip`, `ChipPurchase`,
   `h100_equivalents`); bubble risk (`bubble_risk`, `revenue_gap`, `depreciation_gap`);
@@ -103,6 +105,7 @@ _LAZY: dict[str, str] = {
     "chip": "capexmodel._chips",
     "combine_periods": "capexmodel._money",
     "depreciation_gap": "capexmodel._risk",
+    "ecb_rates": "capexmodel._ecb",
     "format_money": "capexmodel._format",
     "format_percent": "capexmodel._format",
     "format_ratio": "capexmodel._format",
@@ -132,6 +135,7 @@ if TYPE_CHECKING:
     from capexmodel._conversion import Conversion, ConversionSegment, ExchangeRate, RateTable, RateUse
     from capexmodel._currency import Currency
     from capexmodel._dataset import Aggregate, Dataset, Group, Statement
+    from capexmodel._ecb import ecb_rates
     from capexmodel._facts import Fact
     from capexmodel._fiscal import FiscalCalendar
     from capexmodel._format import format_money, format_percent, format_ratio, parse_money, parse_number
@@ -246,6 +250,7 @@ __all__ = [
     "chip",
     "combine_periods",
     "depreciation_gap",
+    "ecb_rates",
     "format_money",
     "format_percent",
     "format_ratio",

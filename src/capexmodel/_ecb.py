@@ -135,7 +135,8 @@ def ecb_rates(currencies: Iterable[str] | None = None, *, path: str | os.PathLik
     table once per choice of currencies, whichever thread asks first; later calls
     return the same table. Problems with a file (not a zip or CSV, no ``Date``
     column, a malformed date or number, a date given twice) are a `DataFileError`
-    naming the file, line and field.
+    naming the file, line and field. Without the package (and without `path`), an
+    `InvalidValueError` says what to install, as the table functions do for theirs.
 
     Args:
         currencies: The currencies to rate against each other, at least two (default

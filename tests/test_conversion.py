@@ -116,7 +116,7 @@ class TestMissingRates:
 
     def test_every_window_of_the_pair_is_named(self):
         rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.3", Y25), cm.ExchangeRate("USD", "CNY", "7.1", Y23)])
-        message = "^no rate converts USD to CNY over 2024: no USD/CNY rate covers 2024, only 2023, 2025; pass blend"
+        message = "^no rate converts USD to CNY over 2024: no USD/CNY rate covers 2024, only 2023, 2025$"  # no blend fits
         with pytest.raises(cm.MissingRateError, match=message):
             rates.conversion("USD", "CNY", Y24)
 
@@ -234,7 +234,7 @@ class TestCross:
 
     def test_a_cross_route_that_does_not_cover_the_period(self):
         rates = cm.RateTable([USD_CNY_2024, cm.ExchangeRate("EUR", "USD", "1.08", Y23)])
-        with pytest.raises(cm.MissingRateError, match="USD: no EUR/USD rate covers 2024, only 2023; pass blend=True"):
+        with pytest.raises(cm.MissingRateError, match="USD: no EUR/USD rate covers 2024, only 2023$"):
             rates.conversion("EUR", "CNY", Y24)
 
 
@@ -424,3 +424,19 @@ class TestTheLastPeriods:
     def test_a_conversion_record_can_end_in_december_9999(self):
         segment = cm.ConversionSegment(self.LAST_YEAR, (cm.RateUse(self.RATES.rates[0], inverted=False),))
         assert cm.Conversion("USD", "CNY", self.LAST_YEAR, (segment,)).factor == 7
+
+
+class TestMissingRateMessages:
+    def test_many_windows_are_shown_as_the_months_they_cover(self):
+        months = [cm.ExchangeRate("USD", "CNY", "7.1", cm.CalendarMonth(2023, month)) for month in range(1, 13)]
+        rates = cm.RateTable([*months, cm.ExchangeRate("USD", "CNY", "7.2", cm.CalendarYear(2025))])
+        message = "no USD/CNY rate covers 2024, only 13 windows over 2023, 2025$"
+        with pytest.raises(cm.MissingRateError, match=message):
+            rates.convert(cm.Money("1", "USD", Y24), "CNY")
+
+    def test_a_blend_is_suggested_only_when_rates_cover_part_of_the_period(self):
+        rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.1", cm.CalendarYear(2023))])
+        with pytest.raises(cm.MissingRateError, match="only 2023; pass blend=True"):
+            rates.convert(cm.Money("1", "USD", cm.Period.parse("2023-07/2024-06")), "CNY")
+        with pytest.raises(cm.MissingRateError, match="only 2023$"):
+            rates.convert(cm.Money("1", "USD", Y24), "CNY")

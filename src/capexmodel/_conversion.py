@@ -462,10 +462,19 @@ class RateTable:
         base, quote = routes[0][0], routes[0][-1]
         if not crosses and _pair(base, quote) not in self._by_pair:
             reasons.append("no currency links them")
-        partly_covered = any(" rate covers " in reason for reason in reasons)  # blending could help
-        hint = f"; {_BLEND_HINT}" if partly_covered and not blend else ""
+        hint = f"; {_BLEND_HINT}" if not blend and self._partly_covered(routes, period) else ""
         msg = f"no rate converts {base} to {quote} over {period}: " + "; ".join(dict.fromkeys(reasons)) + hint
         raise MissingRateError(msg)
+
+    def _partly_covered(self, routes: list[tuple[Currency, ...]], period: Period) -> bool:
+        """Whether some route has, for each hop, rates over part of `period` (so a blend could help)."""
+        return any(
+            all(
+                any(rate.window.overlaps(period) for rate in self._by_pair.get(_pair(base, quote), ()))
+                for base, quote in itertools.pairwise(route)
+            )
+            for route in routes
+        )
 
     def _route(self, route: tuple[Currency, ...], period: Period, *, blend: bool) -> Conversion:
         """Convert along `route` (base, [hub,] quote) with rates covering `period`, or blended by month."""
@@ -495,8 +504,7 @@ class RateTable:
         candidates = self._candidates(base, quote)
         covering = [rate for rate in candidates if rate.window.contains(period)]
         if not covering:
-            windows = ", ".join(str(rate.window) for rate in sorted(candidates, key=_window_key))
-            msg = f"no {base}/{quote} rate covers {period}, only {windows}"
+            msg = f"no {base}/{quote} rate covers {period}, only {_windows(candidates)}"
             raise MissingRateError(msg)
         shortest = min(rate.window.month_count for rate in covering)
         narrowest = [rate for rate in covering if rate.window.month_count == shortest]
@@ -532,3 +540,16 @@ class RateTable:
 
 def _window_key(rate: ExchangeRate) -> tuple[object, ...]:
     return (rate.window.start, rate.window.end)
+
+
+#: A table's windows are listed one by one up to this many; beyond, the months they cover.
+_LISTED_WINDOWS = 8
+
+
+def _windows(rates: tuple[ExchangeRate, ...]) -> str:
+    """The windows of `rates`, listed when few, else as the runs of months they cover (ECB tables have thousands)."""
+    if len(rates) <= _LISTED_WINDOWS:
+        return ", ".join(str(rate.window) for rate in sorted(rates, key=_window_key))
+    months = {index for rate in rates for index in range(rate.window._first, rate.window._last + 1)}
+    runs = ", ".join(map(str, _month_runs(sorted(months))))
+    return f"{len(rates):,} windows over {runs}"

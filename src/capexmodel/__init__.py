@@ -17,7 +17,9 @@ typed values, across companies, currencies, fiscal calendars and countries:
 - `Fact`, `Metric`, `Status`, `Source`: one number about one company, what it
   covers and where it comes from; `Fact.derive` carries sources and status through.
 - Data and presentation: `load_dataset` (the article's figures and public filings,
-  embedded, or your own CSV files), `format_money` and `parse_money` (亿美元 or $B).
+  embedded, or your own CSV files), `format_money` and `parse_money` (亿美元 or $B);
+  `fetch_companyfacts` downloads the SEC's company facts (the only network access,
+  and only when called).
 - Indicators: `capex_intensity`, cash coverage (`capex_to_operating_cash_flow`, ...),
   `growth`, `cagr`, `year_over_year`; chip compute (`chip`, `ChipPurchase`,
   `h100_equivalents`); bubble risk (`bubble_risk`, `revenue_gap`, `depreciation_gap`);
@@ -39,6 +41,7 @@ from capexmodel._errors import (
     DataFileError,
     DivisionByZeroError,
     FactNotFoundError,
+    FetchError,
     IncompleteTotalError,
     InvalidAmountError,
     InvalidPeriodError,
@@ -103,6 +106,7 @@ _LAZY: dict[str, str] = {
     "chip": "capexmodel._chips",
     "combine_periods": "capexmodel._money",
     "depreciation_gap": "capexmodel._risk",
+    "fetch_companyfacts": "capexmodel._fetch",
     "format_money": "capexmodel._format",
     "format_percent": "capexmodel._format",
     "format_ratio": "capexmodel._format",
@@ -133,6 +137,7 @@ if TYPE_CHECKING:
     from capexmodel._currency import Currency
     from capexmodel._dataset import Aggregate, Dataset, Group, Statement
     from capexmodel._facts import Fact
+    from capexmodel._fetch import fetch_companyfacts
     from capexmodel._fiscal import FiscalCalendar
     from capexmodel._format import format_money, format_percent, format_ratio, parse_money, parse_number
     from capexmodel._indicators import (
@@ -206,6 +211,7 @@ __all__ = [
     "ExchangeRate",
     "Fact",
     "FactNotFoundError",
+    "FetchError",
     "FiscalCalendar",
     "Group",
     "H100Equivalents",
@@ -246,6 +252,7 @@ __all__ = [
     "chip",
     "combine_periods",
     "depreciation_gap",
+    "fetch_companyfacts",
     "format_money",
     "format_percent",
     "format_ratio",

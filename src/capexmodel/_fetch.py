@@ -29,7 +29,7 @@ import urllib.request
 import zlib
 from collections import deque
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import IO, TYPE_CHECKING, NoReturn
 
 from capexmodel._errors import FetchError, InvalidValueError, show
 
@@ -190,15 +190,16 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(  # noqa: PLR0917 -- urllib's signature
         self,
         req: urllib.request.Request,
-        fp: object,
+        fp: IO[bytes],
         code: int,
         msg: str,
-        headers: Message,
+        headers: http.client.HTTPMessage,
         newurl: str,
     ) -> urllib.request.Request | None:
         if not _allowed(newurl):
+            fp.close()
             raise urllib.error.HTTPError(newurl, code, f"a redirect to {newurl} is not followed", headers, None)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)  # type: ignore[arg-type]
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 _OPENER = urllib.request.build_opener(_Redirects)

@@ -78,13 +78,14 @@ def _parser() -> argparse.ArgumentParser:
         "by the SEC's rules: a declared User-Agent, at most ten requests a second. "
         "A file already in DIR is kept unless --refresh.",
     )
-    sec.add_argument("cik", nargs="+", help="the SEC's Central Index Key (digits, such as 320193 for Apple)")
+    sec.add_argument("cik", nargs="+", metavar="CIK", help="the SEC's Central Index Key (digits, such as 320193 for Apple)")
     sec.add_argument("--user-agent", required=True, metavar="'NAME EMAIL'",
                      help="who is asking, as the SEC requires: a name and an e-mail address")
     sec.add_argument("--to", type=Path, required=True, metavar="DIR", help="the folder to write into")
     sec.add_argument("--refresh", action="store_true", help="download files that are already in DIR again")
     sec.add_argument("--base-url", default=None, metavar="URL",
-                     help="serve from another address, for a mirror or a test (default: https://data.sec.gov)")
+                     help="download from another address: a mirror (https) or a test server on 127.0.0.1 "
+                          "(default: https://data.sec.gov)")
     return parser
 
 

@@ -78,7 +78,8 @@ def _parser() -> argparse.ArgumentParser:
         "by the SEC's rules: a declared User-Agent, at most ten requests a second. "
         "A file already in DIR is kept unless --refresh.",
     )
-    sec.add_argument("cik", nargs="+", metavar="CIK", help="the SEC's Central Index Key (digits, such as 320193 for Apple)")
+    sec.add_argument("cik", nargs="+", metavar="CIK",
+                     help="the SEC's Central Index Key (digits, such as 320193 for Apple)")
     sec.add_argument("--user-agent", required=True, metavar="'NAME EMAIL'",
                      help="who is asking, as the SEC requires: a name and an e-mail address")
     sec.add_argument("--to", type=Path, required=True, metavar="DIR", help="the folder to write into")

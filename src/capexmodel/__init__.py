@@ -19,7 +19,8 @@ typed values, across companies, currencies, fiscal calendars and countries:
 - Data and presentation: `load_dataset` (the article's figures and public filings,
   embedded, or your own CSV files), `ecb_rates` (the ECB's daily euro reference
   rates averaged by month, quarter and year), `format_money` and `parse_money`
-  (亿美元 or $B).
+  (亿美元 or $B); `fetch_companyfacts` downloads the SEC's company facts (the only
+  network access, and only when called).
 - Indicators: `capex_intensity`, cash coverage (`capex_to_operating_cash_flow`, ...),
   `growth`, `cagr`, `year_over_year`; chip compute (`chip`, `ChipPurchase`,
   `h100_equivalents`); bubble risk (`bubble_risk`, `revenue_gap`, `depreciation_gap`);
@@ -41,6 +42,7 @@ from capexmodel._errors import (
     DataFileError,
     DivisionByZeroError,
     FactNotFoundError,
+    FetchError,
     IncompleteTotalError,
     InvalidAmountError,
     InvalidPeriodError,
@@ -106,6 +108,7 @@ _LAZY: dict[str, str] = {
     "combine_periods": "capexmodel._money",
     "depreciation_gap": "capexmodel._risk",
     "ecb_rates": "capexmodel._ecb",
+    "fetch_companyfacts": "capexmodel._fetch",
     "format_money": "capexmodel._format",
     "format_percent": "capexmodel._format",
     "format_ratio": "capexmodel._format",
@@ -137,6 +140,7 @@ if TYPE_CHECKING:
     from capexmodel._dataset import Aggregate, Dataset, Group, Statement
     from capexmodel._ecb import ecb_rates
     from capexmodel._facts import Fact
+    from capexmodel._fetch import fetch_companyfacts
     from capexmodel._fiscal import FiscalCalendar
     from capexmodel._format import format_money, format_percent, format_ratio, parse_money, parse_number
     from capexmodel._indicators import (
@@ -210,6 +214,7 @@ __all__ = [
     "ExchangeRate",
     "Fact",
     "FactNotFoundError",
+    "FetchError",
     "FiscalCalendar",
     "Group",
     "H100Equivalents",
@@ -251,6 +256,7 @@ __all__ = [
     "combine_periods",
     "depreciation_gap",
     "ecb_rates",
+    "fetch_companyfacts",
     "format_money",
     "format_percent",
     "format_ratio",

@@ -1,4 +1,7 @@
-"""The ``capexmodel`` command: the article's comparison from the embedded data, in four formats."""
+"""The ``capexmodel`` command: the article's comparison from the embedded data, in four formats.
+
+``capexmodel fetch sec`` downloads the SEC's company facts: the command's only network access.
+"""
 
 from __future__ import annotations
 
@@ -43,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
+        if arguments.command == "fetch":
+            return _fetch(arguments)
         return _report(arguments)
     except CapexModelError as error:
         sys.stderr.write(f"capexmodel: {error}\n")
@@ -65,7 +70,37 @@ def _parser() -> argparse.ArgumentParser:
                         help="a folder of CSV files (or one file) to merge into the embedded data")
     report.add_argument("--chart", type=Path, default=None, metavar="DIR",
                         help="also write charts of figures 1, 2 and 5 as PNG and SVG into DIR (needs matplotlib)")
+    fetch = commands.add_parser("fetch", help="download public data files (the only command that uses the network)")
+    sources = fetch.add_subparsers(dest="source", required=True)
+    sec = sources.add_parser(
+        "sec", help="the SEC's XBRL company facts, as CIK##########.json",
+        description="Download the SEC's XBRL company facts of each CIK into DIR, as CIK##########.json, "
+        "by the SEC's rules: a declared User-Agent, at most ten requests a second. "
+        "A file already in DIR is kept unless --refresh.",
+    )
+    sec.add_argument("cik", nargs="+", metavar="CIK",
+                     help="the SEC's Central Index Key (digits, such as 320193 for Apple)")
+    sec.add_argument("--user-agent", required=True, metavar="'NAME EMAIL'",
+                     help="who is asking, as the SEC requires: a name and an e-mail address")
+    sec.add_argument("--to", type=Path, required=True, metavar="DIR", help="the folder to write into")
+    sec.add_argument("--refresh", action="store_true", help="download files that are already in DIR again")
+    sec.add_argument("--base-url", default=None, metavar="URL",
+                     help="download from another address: a mirror (https) or a test server on 127.0.0.1 "
+                          "(default: https://data.sec.gov)")
     return parser
+
+
+def _fetch(arguments: argparse.Namespace) -> int:
+    from capexmodel._fetch import SEC_URL, Fetcher, check_cik  # noqa: PLC0415 -- the command loads what it needs
+
+    fetcher = Fetcher(arguments.user_agent, arguments.base_url or SEC_URL)
+    ciks = list(dict.fromkeys(check_cik(cik) for cik in arguments.cik))  # every CIK checked before any request
+    for cik in ciks:
+        path, downloaded = fetcher.fetch(cik, arguments.to, refresh=arguments.refresh)
+        if not downloaded:
+            sys.stderr.write(f"capexmodel: kept {path}, already there (--refresh downloads it again)\n")
+        sys.stdout.write(f"{path}\n")
+    return 0
 
 
 def _default_locale() -> str:

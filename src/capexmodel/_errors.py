@@ -21,7 +21,8 @@ Every error derives from `CapexModelError` and from the builtin that fits, so
     ├── AmbiguousRateError (LookupError)       several rates or routes fit equally well
     ├── AmbiguousFactError (LookupError)       several facts fit a query and none is the default
     ├── UndefinedIndicatorError (ArithmeticError)  an indicator has no meaning here
-    └── DataFileError (ValueError)             malformed data files: every problem, by file, line and field
+    ├── DataFileError (ValueError)             malformed data files: every problem, by file, line and field
+    └── FetchError (OSError)                   company facts could not be downloaded or written
 
 Messages name the offending value. Errors that a caller may want to act on carry
 what went wrong as attributes too (`FactNotFoundError.metric`,
@@ -38,6 +39,7 @@ __all__ = [
     "DataFileError",
     "DivisionByZeroError",
     "FactNotFoundError",
+    "FetchError",
     "IncompleteTotalError",
     "InvalidAmountError",
     "InvalidPeriodError",
@@ -348,6 +350,28 @@ class DataFileError(CapexModelError, ValueError):
         return (type(self), (list(self.problems),), vars(self))
 
 
+class FetchError(CapexModelError, OSError):
+    """Company facts could not be downloaded, or not written: the message names the CIK and the URL.
+
+    `cik` is the CIK asked for (ten digits), `url` the address asked, and `status` the HTTP
+    status of the server's refusal (404, 429, ...), or None when the server sent no refusal
+    (a network error, a body cut short or not company facts, a file that could not be written).
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> error = cm.FetchError("no company facts for CIK 0000000001 ...", cik="0000000001", status=404)
+        >>> isinstance(error, OSError), error.status
+        (True, 404)
+    """
+
+    def __init__(self, message: str, *, cik: str = "", url: str = "", status: int | None = None) -> None:
+        """Keep the CIK, the URL and the HTTP status as attributes."""
+        super().__init__(message)
+        self.cik = cik
+        self.url = url
+        self.status = status
+
+
 # Errors are raised from private modules; name them where users catch them from, so
 # tracebacks say `capexmodel.PeriodMismatchError`. (Their doctests run from `capexmodel`.)
 for _error in (
@@ -370,6 +394,7 @@ for _error in (
     IncompleteTotalError,
     UndefinedIndicatorError,
     DataFileError,
+    FetchError,
 ):
     _error.__module__ = "capexmodel"
 del _error

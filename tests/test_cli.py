@@ -339,3 +339,22 @@ def test_the_chip_basis_title_is_written_in_the_librarys_context():
         report = build_report(attrs.evolve(ds, statements=odd), "en_US")
     chips = next(section for section in report.sections if section.key == "hopper_2024")
     assert dict(chips.columns)["article"] == "H100-equivalents (H20 = 1/2.555, the article)"
+
+
+def test_the_report_converts_at_ecb_averages_and_says_so(capsys):
+    status, out, _ = run(capsys, "report", "--rates", "ecb", "--format", "json", "--locale", "en_US")
+    assert status == 0
+    totals = next(s for s in json.loads(out)["sections"] if s["key"] == "capex_by_region")
+    china = Decimal(next(v for v in totals["values"] if v["region"] == "china-seven")["total"])
+    ds = cm.load_dataset()
+    yuan = ds.rates.convert(ds.total("capex", period=cm.CalendarYear(2024), group="china-seven",
+                                     currency="USD").value, "CNY")  # back to the yuan the article's inputs hold
+    ecb = cm.ecb_rates().conversion("USD", "CNY", cm.CalendarYear(2024)).rate
+    assert abs(china - yuan.amount / ecb) < 1  # the same yuan, at the ECB's 7.1956 instead of 7.230
+    assert round(china / 10**8) == 448
+    assert any("1 USD = 7.1956 CNY" in note and "European Central Bank" in note for note in totals["notes"])
+
+
+def test_the_report_names_the_rate_it_converts_at(capsys):
+    _, out, _ = run(capsys, "report", "--locale", "zh_CN")
+    assert "按2024年平均汇率1美元 = 7.2300元换算(来源:Caijing" in out

@@ -16,6 +16,8 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import attrs
+
 from capexmodel._errors import CapexModelError
 
 if TYPE_CHECKING:
@@ -68,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     report.add_argument("--data", type=Path, default=None,
                         help="a folder of CSV files (or one file) to merge into the embedded data")
+    report.add_argument("--rates", choices=("dataset", "ecb"), default="dataset",
+                        help="exchange rates: the dataset's (the article's 2024 average, 7.230) or the ECB's"
+                             " reference-rate averages (needs capexmodel[ecb]) (default: dataset)")
     report.add_argument("--chart", type=Path, default=None, metavar="DIR",
                         help="also write charts of figures 1, 2 and 5 as PNG and SVG into DIR (needs matplotlib)")
     fetch = commands.add_parser("fetch", help="download public data files (the only command that uses the network)")
@@ -120,6 +125,10 @@ def _report(arguments: argparse.Namespace) -> int:
 
     locale = arguments.locale or _default_locale()
     dataset = load_dataset(arguments.data)
+    if arguments.rates == "ecb":
+        from capexmodel._ecb import ecb_rates  # noqa: PLC0415
+
+        dataset = attrs.evolve(dataset, rates=ecb_rates())
     report = build_report(dataset, locale)
     sys.stdout.write(RENDERERS[arguments.format](report))
     if arguments.chart is not None:

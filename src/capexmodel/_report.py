@@ -73,6 +73,7 @@ _TEXT = {
         "growth": "Growth",
         "rank": "Rank",
         "no_quarter": "no capex for Q4 2024 and Q4 2023: {companies}",
+        "rates": "converted at 1 USD = {rate} CNY, the 2024 average ({source})",
     },
     "zh": {
         "capex": "2024年各公司资本支出",
@@ -115,6 +116,7 @@ _TEXT = {
         "growth": "增速",
         "rank": "排名",
         "no_quarter": "缺少2024年与2023年四季度资本支出的公司:{companies}",
+        "rates": "按2024年平均汇率1美元 = {rate}元换算(来源:{source})",
     },
 }
 
@@ -183,6 +185,15 @@ class _Builder:
             company=self.name(fact.company), period=fact.value.period, label=fact.counted_as
         )
 
+    def rate_used(self) -> list[str]:
+        """Which USD/CNY rate the totals convert at, and whose it is (the article's 7.230, or the ECB's average)."""
+        try:
+            conversion = self.dataset.rates.conversion("USD", "CNY", Y24)
+        except CapexModelError:
+            return []
+        source = "; ".join(map(str, conversion.sources)) or "?"
+        return [self.text["rates"].format(rate=f"{conversion.rate:.4f}", source=source)]
+
     def capex(self) -> Section:
         rows, values, notes = [], [], []
         for company in self.compared():
@@ -227,6 +238,7 @@ class _Builder:
             values.append({"region": key, "total": str(aggregate.value.amount), "currency": "USD",
                            "companies": ",".join(fact.company.id for fact in aggregate.facts),
                            "missing": ",".join(aggregate.missing)})
+        notes.extend(self.rate_used())
         if len(totals) == 2:  # noqa: PLR2004 -- the United States and China
             us, china = totals.values()
             ratio = us / china

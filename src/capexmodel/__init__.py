@@ -17,7 +17,8 @@ typed values, across companies, currencies, fiscal calendars and countries:
 - `Fact`, `Metric`, `Status`, `Source`: one number about one company, what it
   covers and where it comes from; `Fact.derive` carries sources and status through.
 - Data and presentation: `load_dataset` (the article's figures and public filings,
-  embedded, or your own CSV files), `format_money` and `parse_money` (亿美元 or $B).
+  embedded, or your own CSV files), `read_companyfacts` (SEC XBRL company facts),
+  `format_money` and `parse_money` (亿美元 or $B).
 - Indicators: `capex_intensity`, cash coverage (`capex_to_operating_cash_flow`, ...),
   `growth`, `cagr`, `year_over_year`; chip compute (`chip`, `ChipPurchase`,
   `h100_equivalents`); bubble risk (`bubble_risk`, `revenue_gap`, `depreciation_gap`);
@@ -114,6 +115,7 @@ _LAZY: dict[str, str] = {
     "parse_money": "capexmodel._format",
     "parse_number": "capexmodel._format",
     "ratio": "capexmodel._indicators",
+    "read_companyfacts": "capexmodel._sec",
     "revenue_gap": "capexmodel._risk",
     "share": "capexmodel._indicators",
     "spread_plan": "capexmodel._projections",
@@ -161,6 +163,7 @@ if TYPE_CHECKING:
         depreciation_gap,
         revenue_gap,
     )
+    from capexmodel._sec import read_companyfacts
 else:  # Hidden from type checkers, so that a misspelt name is still a type error.
 
     def __getattr__(name: str) -> object:
@@ -257,6 +260,7 @@ __all__ = [
     "parse_money",
     "parse_number",
     "ratio",
+    "read_companyfacts",
     "revenue_gap",
     "share",
     "spread_plan",

@@ -431,12 +431,10 @@ class Dataset:
             ['32251000000 USD over 2023']
         """
         current = self.fact(company, metric, period)
-        earlier = tuple(
-            fact
-            for fact in self.superseded
-            if (fact.company.id, fact.metric, fact.value.period, fact.basis, fact.segment, fact.market)
-            == (current.company.id, current.metric, current.value.period, current.basis, current.segment, current.market)
-        )
+        def series(fact: Fact) -> tuple[object, ...]:
+            return fact.company.id, fact.metric, fact.value.period, fact.basis, fact.segment, fact.market
+
+        earlier = tuple(fact for fact in self.superseded if series(fact) == series(current))
         return (*earlier, current)
 
     def _not_found(

@@ -144,7 +144,7 @@ class _Series(NamedTuple):
     earlier: tuple[_Entry, ...]  # oldest filing first, one per run of equal values
 
 
-class _Duplicate(ValueError):
+class _DuplicateKeyError(ValueError):
     """A JSON object names one key twice."""
 
 
@@ -182,7 +182,7 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
         seen: set[str] = set()
         repeated = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
         msg = f"the key {show(repeated)} appears twice in one object"
-        raise _Duplicate(msg)
+        raise _DuplicateKeyError(msg)
     return found
 
 
@@ -191,26 +191,29 @@ def _no_constant(name: str) -> object:
     raise ValueError(msg)
 
 
+_NOT_JSON: Final = object()
+
+
 def _parse(problems: _Problems, data: bytes) -> object:
-    """The JSON document, numbers read exactly; None (with a problem) if it is not valid JSON."""
+    """The JSON document, numbers read exactly; `_NOT_JSON` (with a problem) if it is not valid JSON."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         problems.add("", f"not UTF-8 text: {error.reason} at byte {error.start:,}")
-        return None
+        return _NOT_JSON
     try:
         return json.loads(
             text, parse_float=Decimal, parse_constant=_no_constant, object_pairs_hook=_no_duplicates
         )
     except json.JSONDecodeError as error:
         problems.add("", f"not valid JSON (truncated?): {error.msg} at line {error.lineno}, column {error.colno}")
-    except _Duplicate as error:
+    except _DuplicateKeyError as error:
         problems.add("", f"not company facts as the SEC serves them: {error}")
     except ValueError as error:  # a constant such as NaN, an integer too long to read
         problems.add("", f"not valid JSON: {error}")
     except RecursionError:
         problems.add("", "not valid JSON: nested too deeply")
-    return None
+    return _NOT_JSON
 
 
 def _date(problems: _Problems, where: str, value: object) -> dt.date | None:
@@ -262,11 +265,11 @@ def _entry(problems: _Problems, where: str, item: object) -> _Entry | None:
     filed = _date(problems, f"{where}.filed", item["filed"])
     if start is None or end is None or value is None or accession is None or form is None or filed is None:
         return None
-    if end < start:
-        problems.add(where, f"ends ({end}) before it starts ({start})")
-        return None
-    if start == dt.date.min:
-        problems.add(f"{where}.start", f"{start} is before the first month a period can start in")
+    if end < start or start == dt.date.min:
+        if end < start:
+            problems.add(where, f"ends ({end}) before it starts ({start})")
+        else:
+            problems.add(f"{where}.start", f"{start} is before the first month a period can start in")
         return None
     first, last = month_span(start, end)
     return _Entry(first, last, value, start, end, accession, form, filed, where)
@@ -471,7 +474,7 @@ def _document(problems: _Problems, document: object) -> tuple[int, str, dict[str
             if taxonomy in facts and not isinstance(facts[taxonomy], dict):
                 problems.add(f"facts.{taxonomy}", f"expected an object of concepts, got {_kind(facts[taxonomy])}")
                 good = False
-    return (cik, name.strip(), facts) if good else None  # type: ignore[return-value]
+    return (cik, name.strip(), facts) if good else None
 
 
 def _contents(problems: _Problems, path: Path) -> bytes | None:
@@ -496,7 +499,8 @@ def _contents(problems: _Problems, path: Path) -> bytes | None:
 
 def _calendar(tags: Iterable[dict[str, dict[tuple[int, int], _Series]]]) -> FiscalCalendar | None:
     """The fiscal calendar whose years end in the month the latest year ends in; None without years."""
-    ends = [last for by_tag in tags for series in by_tag.values() for first, last in series if last - first + 1 == _YEAR]
+    spans = [span for by_tag in tags for series in by_tag.values() for span in series]
+    ends = [last for first, last in spans if last - first == _YEAR - 1]
     return FiscalCalendar(year_end_month=max(ends) % 12 + 1) if ends else None
 
 
@@ -510,13 +514,14 @@ def _id_from(name: str, cik: int) -> str:
 class _Company(NamedTuple):
     """The company a file is about, before its calendar is known."""
 
-    given: Company | None  # a Company as given, or the embedded company lending its details
+    known: Company | None  # a Company as given, or the embedded company lending its details
     id: str
+    as_given: bool = False
 
 
 def _choose_company(company: Company | str | None, cik: int, name: str) -> _Company:
     if isinstance(company, Company):
-        return _Company(company, company.id)
+        return _Company(company, company.id, as_given=True)
     embedded = load_dataset().companies
     if company is None:
         found = next((known for known in embedded if known.cik == cik), None)
@@ -525,13 +530,15 @@ def _choose_company(company: Company | str | None, cik: int, name: str) -> _Comp
 
 
 def _settle(
-    problems: _Problems, chosen: _Company, cik: int, name: str, currency: Currency, calendar: FiscalCalendar | None
+    problems: _Problems, chosen: _Company, cik: int, name: str, *, currency: Currency, calendar: FiscalCalendar | None
 ) -> Company | None:
     """The company, checked against the file: its CIK and its fiscal calendar."""
-    given = chosen.given
+    given = chosen.known
     if given is None:
         if calendar is None:
-            problems.add("", "no annual figure to tell the fiscal calendar by: pass company= a Company with its calendar")
+            problems.add(
+                "", "no annual figure to tell the fiscal calendar by: pass company= a Company with its calendar"
+            )
             return None
         return Company(
             id=chosen.id, name_en=name, name_zh=name, region="US", fiscal_calendar=calendar, currency=currency, cik=cik
@@ -546,17 +553,18 @@ def _settle(
             f" {given.fiscal_calendar}",
         )
         return None
-    return given if given.cik is not None else attrs.evolve(given, cik=cik)
+    return given if chosen.as_given or given.cik is not None else attrs.evolve(given, cik=cik)
 
 
 def _check_arguments(path: object, company: object, currency: object) -> Currency:
     if not isinstance(path, str | os.PathLike):
         msg = f"read_companyfacts() takes the path of a company-facts JSON file, got {show(path)}"
         raise InvalidValueError(msg)
-    if company is not None and not isinstance(company, Company):
-        if not isinstance(company, str) or not _ID.fullmatch(company):
-            msg = f"company must be a Company, a company id such as 'alphabet', or None, got {show(company)}"
-            raise InvalidValueError(msg)
+    if company is not None and not isinstance(company, Company) and not (
+        isinstance(company, str) and _ID.fullmatch(company)
+    ):
+        msg = f"company must be a Company, a company id such as 'alphabet', or None, got {show(company)}"
+        raise InvalidValueError(msg)
     return Currency(currency)
 
 
@@ -586,11 +594,22 @@ def read_companyfacts(
     names the file and where in it; no partial dataset is returned.
 
     Examples:
-        >>> import capexmodel as cm
-        >>> ds = cm.read_companyfacts("../shared/fixtures/sec/CIK0001652044.json")  # doctest: +SKIP
-        >>> ds.fact("alphabet", "capex", "2024").value  # doctest: +SKIP
+        >>> import capexmodel as cm, json, pathlib, tempfile
+        >>> def filed(start, end, val, accn, form, filed):
+        ...     return {"start": start, "end": end, "val": val, "accn": accn, "form": form, "filed": filed}
+        >>> capex = [filed("2024-01-01", "2024-09-30", 38259000000, "0001652044-24-000118", "10-Q", "2024-10-30"),
+        ...          filed("2024-01-01", "2024-12-31", 52535000000, "0001652044-25-000014", "10-K", "2025-02-05")]
+        >>> facts = {"cik": 1652044, "entityName": "ALPHABET INC.", "facts": {"us-gaap": {
+        ...     "PaymentsToAcquirePropertyPlantAndEquipment": {"units": {"USD": capex}}}}}
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "CIK0001652044.json"
+        >>> _ = path.write_text(json.dumps(facts), encoding="utf-8")
+        >>> ds = cm.read_companyfacts(path)
+        >>> ds.fact("alphabet", "capex", "2024").value
         Money('52535000000', 'USD', Period.parse('2024'))
-    """
+        >>> q4 = ds.fact("alphabet", "capex", "2024-Q4")
+        >>> str(q4.value), q4.status, q4.note
+        ('14276000000 USD over 2024-Q4', <Status.DERIVED: 'derived'>, 'the twelve months 2024-01-01 to 2024-12-31 less the nine months 2024-01-01 to 2024-09-30')
+    """  # noqa: E501
     code = _check_arguments(path, company, currency)
     name = os.fspath(path)
     problems = _Problems(name if isinstance(name, str) else repr(name))
@@ -603,8 +622,8 @@ def read_companyfacts(
 
 def _read(problems: _Problems, path: Path, company: Company | str | None, currency: Currency) -> Dataset | None:
     data = _contents(problems, path)
-    document = _parse(problems, data) if data is not None else None
-    parts = _document(problems, document) if document is not None else None
+    document = _parse(problems, data) if data is not None else _NOT_JSON
+    parts = _document(problems, document) if document is not _NOT_JSON else None
     if parts is None:
         return None
     cik, name, facts = parts
@@ -619,7 +638,7 @@ def _read(problems: _Problems, path: Path, company: Company | str | None, curren
         problems.add("facts", f"no values in {currency} for any of the tags read: {wanted}")
         return None
     chosen = _choose_company(company, cik, name)
-    settled = _settle(problems, chosen, cik, name, currency, _calendar(tags.values()))
+    settled = _settle(problems, chosen, cik, name, currency=currency, calendar=_calendar(tags.values()))
     if settled is None:
         return None
     reader = _Reader(problems, settled, currency, name, cik)

@@ -346,6 +346,13 @@ def test_a_company_argument_of_the_wrong_kind(tmp_path, company):
 def test_arguments_of_the_wrong_kind(tmp_path):
     with pytest.raises(cm.InvalidValueError, match="takes the path of a company-facts JSON file, got 42"):
         cm.read_companyfacts(42)  # type: ignore[arg-type]
+
+    class BytesPath:
+        def __fspath__(self):
+            return b"CIK1.json"
+
+    with pytest.raises(cm.InvalidValueError, match="takes the path of a company-facts JSON file, got <"):
+        cm.read_companyfacts(BytesPath())
     with pytest.raises(cm.UnknownCurrencyError):
         read(tmp_path, SMALL, currency="RMB")
 

@@ -179,8 +179,8 @@ def _kind(value: object) -> str:
 def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     found = dict(pairs)
     if len(found) != len(pairs):
-        seen: set[str] = set()
-        repeated = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+        keys = [key for key, _ in pairs]
+        repeated = next(key for index, key in enumerate(keys) if key in keys[:index])
         msg = f"the key {show(repeated)} appears twice in one object"
         raise _DuplicateKeyError(msg)
     return found
@@ -557,7 +557,7 @@ def _settle(
 
 
 def _check_arguments(path: object, company: object, currency: object) -> Currency:
-    if not isinstance(path, str | os.PathLike):
+    if not isinstance(path, str | os.PathLike) or not isinstance(os.fspath(path), str):
         msg = f"read_companyfacts() takes the path of a company-facts JSON file, got {show(path)}"
         raise InvalidValueError(msg)
     if company is not None and not isinstance(company, Company) and not (
@@ -573,8 +573,10 @@ def read_companyfacts(
 ) -> Dataset:
     """Read an SEC EDGAR XBRL company-facts JSON file: years and quarters of capex, revenue, cash flow, income, D&A.
 
-    Each metric comes from the first tag of its list in `TAGS` that has a value for
-    the period; the fact's basis names it (``"us-gaap:PaymentsToAcquirePropertyPlantAndEquipment"``).
+    Each metric comes from an ordered list of tags (`TAGS`): a year and its quarters
+    from the tag that has the most of them (the earlier in the list on a tie), any
+    other quarter from the first tag that has it; the fact's basis names the tag
+    (``"us-gaap:PaymentsToAcquirePropertyPlantAndEquipment"``).
     Periods come from the values' start and end dates, snapped to whole months (see
     `month_span`; the fact's note keeps the dates). Quarters a filing does not report
     are derived from year-to-date figures (the year less nine months, say): their
@@ -611,8 +613,7 @@ def read_companyfacts(
         ('14276000000 USD over 2024-Q4', <Status.DERIVED: 'derived'>, 'the twelve months 2024-01-01 to 2024-12-31 less the nine months 2024-01-01 to 2024-09-30')
     """  # noqa: E501
     code = _check_arguments(path, company, currency)
-    name = os.fspath(path)
-    problems = _Problems(name if isinstance(name, str) else repr(name))
+    problems = _Problems(os.fspath(path))
     with decimal.localcontext(EXACT):
         dataset = _read(problems, Path(path), company, code)
     if dataset is None:

@@ -17,10 +17,10 @@ typed values, across companies, currencies, fiscal calendars and countries:
 - `Fact`, `Metric`, `Status`, `Source`: one number about one company, what it
   covers and where it comes from; `Fact.derive` carries sources and status through.
 - Data and presentation: `load_dataset` (the article's figures and public filings,
-  embedded, or your own CSV files), `ecb_rates` (the ECB's daily euro reference
-  rates averaged by month, quarter and year), `format_money` and `parse_money`
-  (亿美元 or $B); `fetch_companyfacts` downloads the SEC's company facts (the only
-  network access, and only when called).
+  embedded, or your own CSV files), `read_companyfacts` (SEC XBRL company facts),
+  `ecb_rates` (the ECB's daily euro reference rates averaged by month, quarter and
+  year), `format_money` and `parse_money` (亿美元 or $B); `fetch_companyfacts`
+  downloads the SEC's company facts (the only network access, and only when called).
 - Indicators: `capex_intensity`, cash coverage (`capex_to_operating_cash_flow`, ...),
   `growth`, `cagr`, `year_over_year`; chip compute (`chip`, `ChipPurchase`,
   `h100_equivalents`); bubble risk (`bubble_risk`, `revenue_gap`, `depreciation_gap`);
@@ -120,6 +120,7 @@ _LAZY: dict[str, str] = {
     "parse_money": "capexmodel._format",
     "parse_number": "capexmodel._format",
     "ratio": "capexmodel._indicators",
+    "read_companyfacts": "capexmodel._sec",
     "revenue_gap": "capexmodel._risk",
     "share": "capexmodel._indicators",
     "spread_plan": "capexmodel._projections",
@@ -169,6 +170,7 @@ if TYPE_CHECKING:
         depreciation_gap,
         revenue_gap,
     )
+    from capexmodel._sec import read_companyfacts
 else:  # Hidden from type checkers, so that a misspelt name is still a type error.
 
     def __getattr__(name: str) -> object:
@@ -268,6 +270,7 @@ __all__ = [
     "parse_money",
     "parse_number",
     "ratio",
+    "read_companyfacts",
     "revenue_gap",
     "share",
     "spread_plan",

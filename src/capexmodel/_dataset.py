@@ -276,6 +276,10 @@ class Dataset:
     groups: tuple[Group, ...] = ()
     """Named groups of companies (the article's ``us-five`` and ``china-seven``)."""
 
+    superseded: tuple[Fact, ...] = ()
+    """Values that later filings replaced (restated figures), oldest filing first; queries ignore them,
+    `Dataset.history` shows them."""
+
     # Lookups -----------------------------------------------------------------------------
 
     def company(self, company_id: str) -> Company:
@@ -413,6 +417,25 @@ class Dataset:
         if not candidates:
             raise self._not_found(company, metric, wanted, basis, source, market=market, markets=_markets(found))
         return self._preferred(candidates)
+
+    def history(self, company: Company | str, metric: Metric | str, period: Period | str) -> tuple[Fact, ...]:
+        """Every value of `company`'s `metric` over `period`: the replaced ones, oldest filing first, then the current.
+
+        The current value is the one `Dataset.fact` gives; before it come the values of
+        `Dataset.superseded` that it replaced (same basis, months and part of the company).
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> ds = cm.load_dataset()
+            >>> [str(fact.value) for fact in ds.history("alphabet", "capex", "2023")]
+            ['32251000000 USD over 2023']
+        """
+        current = self.fact(company, metric, period)
+        def series(fact: Fact) -> tuple[object, ...]:
+            return fact.company.id, fact.metric, fact.value.period, fact.basis, fact.segment, fact.market
+
+        earlier = tuple(fact for fact in self.superseded if series(fact) == series(current))
+        return (*earlier, current)
 
     def _not_found(
         self,
@@ -635,6 +658,11 @@ class Dataset:
         if not isinstance(derivation, Conversion | Calendarization) or not fact.inputs:
             why = f" ({fact.note})" if isinstance(fact, Fact) and fact.note else ""
             msg = f"cannot recompute {show(fact)}: it is not derived from facts of the dataset{why}"
+            if isinstance(fact, Fact) and fact.inputs and derivation is None:
+                msg = (
+                    f"cannot recompute {show(fact)}: it is computed from its inputs{why} by arithmetic"
+                    " that no exchange rate or calendarization enters, so it stands as it is"
+                )
             raise InvalidValueError(msg)
         inputs = [
             self.recompute(item, rates=table, method=method) if _is_derived(item) else item for item in fact.inputs

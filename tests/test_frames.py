@@ -35,7 +35,7 @@ def test_the_layout():
                      "basis": "as the article gives it", "status": "reported", "sources": "caijing", "market": None,
                      "id": 1, "inputs": "", "derivation": None, "rule": None,
                      "note": "the 10-K's purchases of property and equipment net of proceeds, 77,658 million, rounded",
-                     "counted_as_start": None, "counted_as_end": None, "segment": None}
+                     "counted_as_start": None, "counted_as_end": None, "segment": None, "input_only": False}
     polars = frames.to_frame(DS, "polars")
     assert polars.schema["amount"] == pl.Decimal(38, 0)
     pandas = frames.to_frame(DS, "pandas")
@@ -257,3 +257,18 @@ def test_a_conversions_rule_is_its_factor():
     tencent["rule"] = "seven"
     with pytest.raises(cm.DataFileError, match="a conversion's rule is its exact factor, such as 100/723, got 'seven'"):
         frames.facts_from_frame(pa.Table.from_pylist(table, schema=frames.to_frame(DS, "pyarrow").schema), DS)
+
+
+def test_input_only_rows_are_read_back_as_inputs_and_checked():
+    ds = cm.load_dataset()
+    derived = next(fact for fact in ds.facts if fact.inputs)
+    table = frames.facts_table([derived], {source: key for key, source in ds.sources.items()})
+    flags = table.column("input_only").to_pylist()
+    assert flags == [False] + [True] * (len(flags) - 1)
+    assert frames.facts_from_frame(table, ds) == (derived,)
+    pandas = table.to_pandas()  # numpy booleans
+    assert frames.facts_from_frame(pandas, ds) == (derived,)
+    pandas["input_only"] = pandas["input_only"].astype(object)
+    pandas.loc[0, "input_only"] = "no"
+    with pytest.raises(cm.DataFileError, match="row 1, column 'input_only': expected true, false or null, got 'no'"):
+        frames.facts_from_frame(pandas, ds)

@@ -638,3 +638,99 @@ def test_a_negative_year_to_date_figure_is_named(tmp_path):
         entry("2020-01-01", "2020-09-30", -40, accn="0001234567-20-000009", filed="2020-11-01"),
     ]}))
     assert f"{PPE}.units.USD[1]: capex is never negative, got -40 USD over 2020-01/2020-09" in problem
+
+
+class TestLoadDataset:
+    """Company-facts files beside CSV files: `load_dataset` and ``--data``."""
+
+    @pytest.fixture
+    def folder(self, tmp_path):
+        for name in ("CIK0001652044.json", "CIK0000320193.json"):
+            (tmp_path / name).write_bytes(fixture(name).read_bytes())
+        return tmp_path
+
+    def test_a_folder_of_company_facts_is_merged_into_the_embedded_data(self, folder, alphabet, apple):
+        ds = cm.load_dataset(folder)
+        embedded = cm.load_dataset()
+        assert len(ds.facts) == len(embedded.facts) + len(alphabet.facts) + len(apple.facts)
+        assert ds.company("alphabet") == embedded.company("alphabet")  # found by its CIK
+        assert ds.company("apple-inc").fiscal_calendar == cm.FiscalCalendar(year_end_month=9)
+        y24 = cm.CalendarYear(2024)
+        assert ds.fact("alphabet", "capex", y24).value.amount == 52_500 * M  # the article's figure still wins
+        assert ds.fact("alphabet", "capex", y24, basis=f"us-gaap:{PPE}").value.amount == 52_535 * M
+        assert ds.superseded == apple.superseded + alphabet.superseded  # in file name order
+
+    def test_the_filings_come_after_the_datas_own_preferred_sources(self, folder):
+        ds = cm.load_dataset(folder)
+        embedded = cm.load_dataset()
+        assert ds.preferred_sources[: len(embedded.preferred_sources)] == embedded.preferred_sources
+        quarter = ds.fact("alphabet", "capex", cm.CalendarQuarter(2024, 4))  # the embedded 10-K and the filing agree
+        assert quarter.basis == f"us-gaap:{PPE}"
+        assert quarter.value.amount == 14_276 * M
+
+    def test_one_file_and_replace(self, folder, apple):
+        ds = cm.load_dataset(folder / "CIK0000320193.json", replace=True)
+        assert ds.facts == apple.facts
+        assert [company.id for company in ds.companies] == ["apple-inc"]
+
+    def test_a_company_defined_in_the_same_folder_is_found_by_its_cik(self, folder):
+        (folder / "CIK0001652044.json").unlink()
+        (folder / "companies.csv").write_text(
+            "id,name_en,name_zh,region,currency,fiscal_year_end_month,tickers,cik\n"
+            "apple,Apple,苹果,US,USD,9,AAPL,320193\n", encoding="utf-8")
+        ds = cm.load_dataset(folder)
+        assert ds.fact("apple", "capex", "2023-10/2024-09").value.amount == 9_447 * M
+        assert ds.company("apple").name_zh == "苹果"
+
+    def test_every_problem_of_every_file_is_reported_at_once(self, folder):
+        write(folder, b"{not json", "broken.json")
+        (folder / "copy.json").write_bytes((folder / "CIK0000320193.json").read_bytes())
+        (folder / "upper.JSON").write_text("{}")
+        with pytest.raises(cm.DataFileError) as caught:
+            cm.load_dataset(folder)
+        shown = "\n".join(caught.value.problems)
+        assert "upper.JSON: not a data file name" in shown
+        (folder / "upper.JSON").unlink()
+        with pytest.raises(cm.DataFileError) as caught:
+            cm.load_dataset(folder)
+        shown = "\n".join(caught.value.problems)
+        assert "broken.json" in shown
+        assert "the company facts of CIK 320193 again" in shown
+
+    def test_a_file_about_a_company_the_data_defines_otherwise_is_refused(self, tmp_path):
+        write(tmp_path, document({PPE: [entry("2023-01-01", "2023-12-31", 5)]}, name="Meta"))
+        (tmp_path / "companies.csv").write_text(
+            "id,name_en,name_zh,region,currency,fiscal_year_end_month,tickers\nexample-corp,Ex,例,US,USD,12,\n",
+            encoding="utf-8")
+        write(tmp_path, document({PPE: [entry("2023-01-01", "2023-12-31", 5)]}, name="Example Corp", cik=7),
+              "CIK0000000007.json")
+        with pytest.raises(cm.DataFileError, match="'example-corp', which the data defines otherwise"):
+            cm.load_dataset(tmp_path)
+
+    def test_a_pipe_named_like_company_facts_is_refused(self, tmp_path):
+        import os  # noqa: PLC0415
+
+        os.mkfifo(tmp_path / "CIK0000000001.json")
+        with pytest.raises(cm.DataFileError, match="not a regular file; expected SEC company facts"):
+            cm.load_dataset(tmp_path)
+
+    def test_the_report_reads_company_facts_with_data(self, folder, capsys):
+        from capexmodel._cli import main  # noqa: PLC0415
+
+        assert main(["report", "--data", str(folder), "--locale", "zh_CN"]) == 0
+        out = capsys.readouterr().out
+        assert "2580亿美元" in out
+        assert "446亿美元" in out
+        assert "several capex facts" not in out
+
+    @pytest.mark.parametrize("backend", ["pyarrow", "polars", "pandas"])
+    def test_the_tables_take_the_dataset_and_give_it_back(self, alphabet, backend):
+        from capexmodel import frames  # noqa: PLC0415
+
+        table = frames.to_frame(alphabet, backend)
+        assert frames.from_frame(table, alphabet).facts == alphabet.facts
+        rows = frames.to_frame(alphabet, "pyarrow").to_pylist()
+        assert sum(1 for row in rows if not row["input_only"]) == len(alphabet.facts)
+        six_months = [row for row in rows if row["input_only"]]
+        assert six_months
+        assert all(cm.Period(row["period_start"], row["period_end"]).month_count in {6, 9, 12} for row in six_months)

@@ -790,45 +790,99 @@ def load_dataset(path: str | os.PathLike[str] | None = None, *, replace: bool = 
         raise InvalidValueError(msg)
     if path is None:
         return _embedded_dataset()
-    return _build(_user_files(Path(path)), None if replace else _embedded_dataset())
+    files, companyfacts = _user_files(Path(path))
+    return _with_companyfacts(_build(files, None if replace else _embedded_dataset()), companyfacts)
 
 
-def _user_files(path: Path) -> dict[str, tuple[str, bytes]]:
+def _with_companyfacts(dataset: Dataset, paths: list[Path]) -> Dataset:
+    """`dataset` with the SEC company-facts files at `paths` added; every problem of every file in one error."""
+    if not paths:
+        return dataset
+    from capexmodel._sec import read_with_companies  # noqa: PLC0415 -- read only when there are such files
+
+    problems: list[str] = []
+    companies = {company.id: company for company in dataset.companies}
+    sources = dict(dataset.sources)
+    facts, superseded = list(dataset.facts), list(dataset.superseded)
+    read_from: dict[int | None, Path] = {}
+    for path in paths:
+        try:
+            extra = read_with_companies(path, None, None, dataset.companies)
+        except DataFileError as error:
+            problems.extend(error.problems)
+            continue
+        (company,) = extra.companies
+        if company.cik in read_from:
+            problems.append(f"{path}: the company facts of CIK {company.cik} again; {read_from[company.cik]} has them")
+            continue
+        read_from[company.cik] = path
+        known = companies.setdefault(company.id, company)
+        if known != company:
+            problems.append(f"{path}: the file is about {company.id!r}, which the data defines otherwise: {known!r}")
+            continue
+        clashes = [key for key, source in extra.sources.items() if sources.setdefault(key, source) != source]
+        problems.extend(f"{path}: the source {key!r} is defined otherwise in the data" for key in clashes)
+        facts += extra.facts
+        superseded += extra.superseded
+    if problems:
+        raise DataFileError(problems)
+    filings = tuple(source for key, source in sources.items() if key not in dataset.sources)
+    return attrs.evolve(
+        dataset,
+        companies=tuple(companies.values()),
+        sources=sources,
+        facts=tuple(facts),
+        superseded=tuple(superseded),
+        preferred_sources=(*dataset.preferred_sources, *filings),  # the filings themselves, after the data's own
+    )
+
+
+def _user_files(path: Path) -> tuple[dict[str, tuple[str, bytes]], list[Path]]:
     try:
         return _read_files(path)
     except OSError as error:
         raise DataFileError([f"{shorten(str(path))}: cannot read it: {error.strerror or error}"]) from None
 
 
-def _read_files(path: Path) -> dict[str, tuple[str, bytes]]:
+def _read_files(path: Path) -> tuple[dict[str, tuple[str, bytes]], list[Path]]:
+    """The CSV data files by kind (name and contents), and the SEC company-facts files, of a folder or one file."""
+    companyfacts: list[Path] = []
     if path.is_dir():
-        found = _folder(path)
+        found, companyfacts = _folder(path)
     elif path.exists() or path.is_symlink():
-        if path.suffix != ".csv" or path.stem not in COLUMNS:
+        if path.suffix == ".json":
+            found, companyfacts = {}, [path]  # the reader checks it is a regular file
+        elif path.suffix != ".csv" or path.stem not in COLUMNS:
             raise DataFileError([f"{path}: cannot tell what the file holds from its name; expected one of {_NAMES}"])
-        if not _is_regular_file(path):
+        elif not _is_regular_file(path):
             raise DataFileError([f"{path}: not a regular file; expected a CSV file"])
-        found = {path.stem: path}
+        else:
+            found = {path.stem: path}
     else:
         raise DataFileError([f"{path}: no such file or folder"])
     files = {}
     for kind in COLUMNS:
         if kind in found:
             files[kind] = (str(found[kind]), _contents(found[kind]))
-    return files
+    return files, companyfacts
 
 
-_NAMES = ", ".join(f"{kind}.csv" for kind in COLUMNS)
+_NAMES = ", ".join(f"{kind}.csv" for kind in COLUMNS) + " or SEC company facts (.json)"
 
 
-def _folder(path: Path) -> dict[str, Path]:
-    """The data files of a folder; any other ``.csv`` file (whatever the case of its suffix) is an error."""
+def _folder(path: Path) -> tuple[dict[str, Path], list[Path]]:
+    """The data files of a folder; any other ``.csv`` or ``.json`` file (whatever the case of its suffix) is an error."""
     found: dict[str, Path] = {}
+    companyfacts: list[Path] = []
     problems = []
     for entry in sorted(path.iterdir()):
-        if entry.suffix.lower() != ".csv":
+        if entry.suffix.lower() not in {".csv", ".json"}:
             continue
-        if entry.suffix != ".csv" or entry.stem not in COLUMNS:
+        if entry.suffix == ".json" and _is_regular_file(entry):
+            companyfacts.append(entry)
+        elif entry.suffix == ".json":
+            problems.append(f"{entry}: not a regular file; expected SEC company facts")
+        elif entry.suffix != ".csv" or entry.stem not in COLUMNS:
             problems.append(f"{entry}: not a data file name; expected any of {_NAMES}")
         elif not _is_regular_file(entry):
             problems.append(f"{entry}: not a regular file; expected a CSV file")
@@ -836,9 +890,9 @@ def _folder(path: Path) -> dict[str, Path]:
             found[entry.stem] = entry
     if problems:
         raise DataFileError(problems)
-    if not found:
+    if not found and not companyfacts:
         raise DataFileError([f"{path}: no data files here; expected any of {_NAMES}"])
-    return found
+    return found, companyfacts
 
 
 def _contents(file: Path) -> bytes:

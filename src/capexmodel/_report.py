@@ -341,7 +341,8 @@ class _Builder:
         assumed = RateTable([attrs.evolve(rate, window=Y25, source=_ASSUMPTION)
                              for rate in self.dataset.rates.rates if rate.window == Y24])
         notes: list[str] = []
-        projected = list(self.dataset.select(metric="capex", period=Y25))
+        projected = [fact for fact in self.dataset.select(metric="capex", period=Y25)
+                     if fact.status in {Status.GUIDANCE, Status.ESTIMATE}]  # what was expected, not what was spent
         for plan in self.dataset.select(metric="capex"):  # multi-year plans from 2025, spread evenly by year
             period = plan.value.period
             if period.start == Y25.start and period.month_count > 12 and period.month_count % 12 == 0:  # noqa: PLR2004

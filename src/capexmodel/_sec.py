@@ -519,10 +519,10 @@ class _Company(NamedTuple):
     as_given: bool = False
 
 
-def _choose_company(company: Company | str | None, cik: int, name: str) -> _Company:
+def _choose_company(company: Company | str | None, cik: int, name: str, known: tuple[Company, ...]) -> _Company:
     if isinstance(company, Company):
         return _Company(company, company.id, as_given=True)
-    embedded = load_dataset().companies
+    embedded = known if known else load_dataset().companies
     if company is None:
         found = next((known for known in embedded if known.cik == cik), None)
         return _Company(found, found.id if found is not None else _id_from(name, cik))
@@ -613,21 +613,41 @@ def read_companyfacts(
         ('14276000000 USD over 2024-Q4', <Status.DERIVED: 'derived'>, 'the twelve months 2024-01-01 to 2024-12-31 less the nine months 2024-01-01 to 2024-09-30')
     """  # noqa: E501
     code = _check_arguments(path, company, currency)
+    return read_with_companies(Path(path), company, code, ())
+
+
+def read_with_companies(
+    path: Path, company: Company | str | None, currency: Currency | None, known: tuple[Company, ...]
+) -> Dataset:
+    """`read_companyfacts`, finding the company among `known` (the embedded companies when empty).
+
+    With ``currency=None``, the values are read in the currency of the company found
+    (yuan for a 20-F filer such as Alibaba), else in US dollars.
+    """
     problems = _Problems(os.fspath(path))
     with decimal.localcontext(EXACT):
-        dataset = _read(problems, Path(path), company, code)
+        dataset = _read(problems, path, company, currency, known)
     if dataset is None:
         raise problems.error()
     return dataset
 
 
-def _read(problems: _Problems, path: Path, company: Company | str | None, currency: Currency) -> Dataset | None:
+def _read(
+    problems: _Problems,
+    path: Path,
+    company: Company | str | None,
+    currency: Currency | None,
+    known: tuple[Company, ...],
+) -> Dataset | None:
     data = _contents(problems, path)
     document = _parse(problems, data) if data is not None else _NOT_JSON
     parts = _document(problems, document) if document is not _NOT_JSON else None
     if parts is None:
         return None
     cik, name, facts = parts
+    chosen = _choose_company(company, cik, name, known)
+    if currency is None:  # the company's own currency, when it is known
+        currency = chosen.known.currency if chosen.known is not None else Currency("USD")
     tags = {
         Metric(metric): {tag: _series(problems, _tag_entries(problems, facts, tag, currency)) for tag in tag_list}
         for metric, tag_list in TAGS.items()
@@ -638,7 +658,6 @@ def _read(problems: _Problems, path: Path, company: Company | str | None, curren
         wanted = ", ".join(tag.split(":")[1] for tag_list in TAGS.values() for tag in tag_list)
         problems.add("facts", f"no values in {currency} for any of the tags read: {wanted}")
         return None
-    chosen = _choose_company(company, cik, name)
     settled = _settle(problems, chosen, cik, name, currency=currency, calendar=_calendar(tags.values()))
     if settled is None:
         return None

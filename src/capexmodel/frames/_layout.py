@@ -29,7 +29,8 @@ COLUMNS = ("company", "metric", "period_start", "period_end", "currency", "amoun
            "market")
 """The columns of the facts table, in order."""
 
-PROVENANCE_COLUMNS = ("id", "inputs", "derivation", "rule", "note", "counted_as_start", "counted_as_end", "segment")
+PROVENANCE_COLUMNS = ("id", "inputs", "derivation", "rule", "note", "counted_as_start", "counted_as_end", "segment",
+                      "input_only")
 """The columns after `COLUMNS` that say how a fact was derived; a table may leave them out."""
 
 Backend = Literal["pyarrow", "pandas", "polars"]
@@ -88,8 +89,8 @@ def facts_table(facts: Iterable[Fact], source_ids: Mapping[Source, str]) -> pa.T
     """The facts as a pyarrow Table in the facts table layout, citing sources by `source_ids`.
 
     A derived fact's inputs are rows too (added after the facts given when they are
-    not among them), cited in its ``inputs`` column by their ``id``: the row number,
-    from 1.
+    not among them, with ``input_only`` true), cited in its ``inputs`` column by their
+    ``id``: the row number, from 1.
 
     Examples:
         >>> import capexmodel as cm
@@ -100,7 +101,8 @@ def facts_table(facts: Iterable[Fact], source_ids: Mapping[Source, str]) -> pa.T
         ['amazon', 'microsoft']
     """
     pa = _pyarrow()
-    rows = _closed(_facts(facts))
+    given = _facts(facts)
+    rows = _closed(given)
     ids = _source_ids(rows, source_ids)
     number: dict[Fact, int] = {}
     for index, fact in enumerate(rows, start=1):
@@ -127,6 +129,7 @@ def facts_table(facts: Iterable[Fact], source_ids: Mapping[Source, str]) -> pa.T
         "counted_as_start": pa.array([fact.counted_as and fact.counted_as.start for fact in rows], pa.date32()),
         "counted_as_end": pa.array([fact.counted_as and fact.counted_as.end for fact in rows], pa.date32()),
         "segment": pa.array([fact.segment for fact in rows], pa.string()),
+        "input_only": pa.array([index >= len(given) for index in range(len(rows))], pa.bool_()),
     }
     return pa.table(columns)
 
@@ -264,9 +267,20 @@ def facts_from_frame(frame: object, dataset: Dataset) -> tuple[Fact, ...]:
             problems.append(f"table, row {number}: {error}")
     if not problems:
         _Derivations(rows, facts, dataset, problems).resolve()
+    only_inputs = {number for number, row in enumerate(rows, start=1) if _input_only(row, number, problems)}
     if problems:
         raise DataFileError(problems)
-    return tuple(facts[number] for number in range(1, len(rows) + 1))
+    return tuple(facts[number] for number in range(1, len(rows) + 1) if number not in only_inputs)
+
+
+def _input_only(row: dict[str, Any], number: int, problems: list[str]) -> bool:
+    """Whether a row is there only as another's input (a null is false)."""
+    value = row["input_only"]
+    if type(value).__module__ == "numpy" and type(value).__name__ in {"bool", "bool_"}:
+        value = bool(value)  # a numpy-backed pandas column
+    if value is not None and not isinstance(value, bool):
+        problems.append(f"table, row {number}, column 'input_only': expected true, false or null, got {show(value)}")
+    return value is True
 
 
 class _RowError(Exception):

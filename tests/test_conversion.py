@@ -116,7 +116,7 @@ class TestMissingRates:
 
     def test_every_window_of_the_pair_is_named(self):
         rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.3", Y25), cm.ExchangeRate("USD", "CNY", "7.1", Y23)])
-        message = "^no rate converts USD to CNY over 2024: no USD/CNY rate covers 2024, only 2023, 2025$"  # no blend fits
+        message = "^no rate converts USD to CNY over 2024: no USD/CNY rate covers 2024, only 2023, 2025$"  # no blend
         with pytest.raises(cm.MissingRateError, match=message):
             rates.conversion("USD", "CNY", Y24)
 

@@ -871,7 +871,7 @@ _NAMES = ", ".join(f"{kind}.csv" for kind in COLUMNS) + " or SEC company facts (
 
 
 def _folder(path: Path) -> tuple[dict[str, Path], list[Path]]:
-    """The data files of a folder; any other ``.csv`` or ``.json`` file (whatever the case of its suffix) is an error."""
+    """The data files of a folder; another ``.csv`` or ``.json`` file (whatever the case of its suffix) is an error."""
     found: dict[str, Path] = {}
     companyfacts: list[Path] = []
     problems = []

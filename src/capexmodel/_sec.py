@@ -522,7 +522,7 @@ class _Company(NamedTuple):
 def _choose_company(company: Company | str | None, cik: int, name: str, known: tuple[Company, ...]) -> _Company:
     if isinstance(company, Company):
         return _Company(company, company.id, as_given=True)
-    embedded = known if known else load_dataset().companies
+    embedded = known or load_dataset().companies
     if company is None:
         found = next((known for known in embedded if known.cik == cik), None)
         return _Company(found, found.id if found is not None else _id_from(name, cik))

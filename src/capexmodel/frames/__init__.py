@@ -23,7 +23,7 @@ row per fact:
 | ``note`` | string | how the figure was obtained ("" for nothing to say) |
 | ``counted_as_start``, ``counted_as_end`` | date or null | the period the source counts the figure in, if not its own |
 | ``segment`` | string or null | the part of the company a figure covers, if not the whole |
-| ``input_only`` | boolean or null | true for a row that is there only as another's input, not a fact of the dataset (the six months of which an SEC quarter is a difference) |
+| ``input_only`` | boolean or null | true for a row that is only another's input (an SEC six months) |
 
 The columns from ``id`` on (`PROVENANCE_COLUMNS`) may be left out of a table read
 with `from_frame`; a derived fact's inputs are always written as rows of their own.

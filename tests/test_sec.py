@@ -389,6 +389,8 @@ def test_an_unreadable_file(tmp_path, monkeypatch):
     (b'{"cik": NaN}', "not valid JSON: NaN is not a number JSON allows"),
     (b'{"cik": ' + b"9" * 5000 + b"}", "not valid JSON: Exceeds the limit"),
     (b"[" * 100_000 + b"]" * 100_000, "not valid JSON: nested too deeply"),
+    (b'{"cik": 1e99999999999999999999}', "not valid JSON: the number 1e99999999999999999999 is out of range"),
+    (b'{"cik": 1.5E-99999999999999999999}', "not valid JSON: the number 1.5E-99999999999999999999 is out of range"),
     (b"[]", "not company facts: expected an object with cik, entityName and facts, got an array"),
     (b'{"cik": 1}', "not company facts: no entityName, facts"),
 ])

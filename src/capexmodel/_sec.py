@@ -34,7 +34,7 @@ from capexmodel._context import EXACT
 from capexmodel._conversion import RateTable
 from capexmodel._currency import Currency
 from capexmodel._dataset import Dataset
-from capexmodel._errors import CapexModelError, DataFileError, InvalidValueError, show
+from capexmodel._errors import CapexModelError, DataFileError, InvalidValueError, shorten, show
 from capexmodel._facts import Fact
 from capexmodel._fiscal import FiscalCalendar
 from capexmodel._loading import load_dataset
@@ -186,6 +186,15 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return found
 
 
+def _number(text: str) -> Decimal:
+    """A JSON number with a fraction or an exponent, read exactly."""
+    try:
+        return Decimal(text)
+    except decimal.InvalidOperation:  # an exponent beyond the decimal module's limits
+        msg = f"the number {shorten(text)} is out of range"
+        raise ValueError(msg) from None
+
+
 def _no_constant(name: str) -> object:
     msg = f"{name} is not a number JSON allows"
     raise ValueError(msg)
@@ -203,7 +212,7 @@ def _parse(problems: _Problems, data: bytes) -> object:
         return _NOT_JSON
     try:
         return json.loads(
-            text, parse_float=Decimal, parse_constant=_no_constant, object_pairs_hook=_no_duplicates
+            text, parse_float=_number, parse_constant=_no_constant, object_pairs_hook=_no_duplicates
         )
     except json.JSONDecodeError as error:
         problems.add("", f"not valid JSON (truncated?): {error.msg} at line {error.lineno}, column {error.colno}")

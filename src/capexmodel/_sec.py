@@ -547,10 +547,12 @@ class _Company(NamedTuple):
     as_given: bool = False
 
 
-def _choose_company(company: Company | str | None, cik: int, name: str, known: tuple[Company, ...]) -> _Company:
+def _choose_company(
+    company: Company | str | None, cik: int, name: str, known: tuple[Company, ...] | None
+) -> _Company:
     if isinstance(company, Company):
         return _Company(company, company.id, as_given=True)
-    embedded = known or load_dataset().companies
+    embedded = load_dataset().companies if known is None else known
     if company is None:
         found = next((known for known in embedded if known.cik == cik), None)
         return _Company(found, found.id if found is not None else _id_from(name, cik))
@@ -643,13 +645,13 @@ def read_companyfacts(
         ('14276000000 USD over 2024-Q4', <Status.DERIVED: 'derived'>, 'the twelve months 2024-01-01 to 2024-12-31 less the nine months 2024-01-01 to 2024-09-30')
     """  # noqa: E501
     code = _check_arguments(path, company, currency)
-    return read_with_companies(Path(path), company, code, ())
+    return read_with_companies(Path(path), company, code, None)
 
 
 def read_with_companies(
-    path: Path, company: Company | str | None, currency: Currency | None, known: tuple[Company, ...]
+    path: Path, company: Company | str | None, currency: Currency | None, known: tuple[Company, ...] | None
 ) -> Dataset:
-    """`read_companyfacts`, finding the company among `known` (the embedded companies when empty).
+    """`read_companyfacts`, finding the company among `known` (the embedded companies when None).
 
     With ``currency=None``, the values are read in the currency of the company found
     (yuan for a 20-F filer such as Alibaba), else in US dollars.
@@ -667,7 +669,7 @@ def _read(
     path: Path,
     company: Company | str | None,
     currency: Currency | None,
-    known: tuple[Company, ...],
+    known: tuple[Company, ...] | None,
 ) -> Dataset | None:
     data = _contents(problems, path)
     document = _parse(problems, data) if data is not None else _NOT_JSON

@@ -397,6 +397,27 @@ def test_a_base_url_that_is_not_https_is_refused(tmp_path, url):
         cm.fetch_companyfacts(APPLE, user_agent=AGENT, to=tmp_path, base_url=url)
 
 
+@pytest.mark.parametrize("url", ["https://data.sec.gov/x?", "https://data.sec.gov/x#", "https://data.sec.gov/?#"])
+def test_a_base_url_with_an_empty_query_or_fragment_is_refused(url):
+    # The path would be appended after "?" or "#": a request for another address than the one named.
+    with pytest.raises(cm.InvalidValueError, match="the base URL is an https:// address without a query or fragment"):
+        _fetch.check_base_url(url)
+
+
+@pytest.mark.parametrize("to", [None, 123, b"/tmp/sec", ["data"]])
+def test_a_folder_that_is_not_a_path_is_refused_before_any_request(server, to):
+    with pytest.raises(cm.InvalidValueError, match=r"fetch_companyfacts\(\) writes into a folder: give its path, got"):
+        cm.fetch_companyfacts(APPLE, user_agent=AGENT, to=to, base_url=server.url)
+    assert server.requests == []
+
+
+@pytest.mark.parametrize("refresh", ["no", 0, None])
+def test_refresh_is_true_or_false(server, tmp_path, refresh):
+    with pytest.raises(cm.InvalidValueError, match=f"refresh must be True or False, got {refresh!r}"):
+        cm.fetch_companyfacts(APPLE, user_agent=AGENT, to=tmp_path, base_url=server.url, refresh=refresh)
+    assert server.requests == []
+
+
 def test_the_base_url_may_be_a_mirror_or_this_machine():
     assert _fetch.check_base_url("https://mirror.example.org/sec/") == "https://mirror.example.org/sec"
     assert _fetch.check_base_url("http://localhost:8000") == "http://localhost:8000"

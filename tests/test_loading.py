@@ -580,3 +580,19 @@ class TestCompanyCik:
         path.write_text(HEADERS["companies"] + f",cik\nacme,Acme,阿克米,US,USD,12,ACME,{cik}\n")
         with pytest.raises(cm.DataFileError, match=r"companies.csv, line 2, field 'cik': a CIK is"):
             cm.load_dataset(path)
+
+
+class TestCompanyFactsWithReplace:
+    """With ``replace=True`` the files are the whole dataset: company facts borrow nothing from the embedded data."""
+
+    FIXTURE = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "sec" / "CIK0001652044.json"
+
+    def test_a_company_facts_file_alone_does_not_borrow_the_embedded_company(self, tmp_path):
+        (tmp_path / self.FIXTURE.name).write_bytes(self.FIXTURE.read_bytes())
+        alone = cm.load_dataset(tmp_path, replace=True)
+        assert [(c.id, c.name_en) for c in alone.companies] == [("alphabet-inc", "ALPHABET INC.")]
+        # The same as beside a companies file that does not define it: the result does not depend on other rows.
+        write(tmp_path, "companies", "acme,Acme,阿克米,US,USD,12,ACME")
+        beside = cm.load_dataset(tmp_path, replace=True)
+        assert [c.id for c in beside.companies] == ["acme", "alphabet-inc"]
+        assert beside.fact("alphabet-inc", "capex", Y24) == alone.fact("alphabet-inc", "capex", Y24)

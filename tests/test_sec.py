@@ -389,6 +389,8 @@ def test_an_unreadable_file(tmp_path, monkeypatch):
     (b'{"cik": NaN}', "not valid JSON: NaN is not a number JSON allows"),
     (b'{"cik": ' + b"9" * 5000 + b"}", "not valid JSON: Exceeds the limit"),
     (b"[" * 100_000 + b"]" * 100_000, "not valid JSON: nested too deeply"),
+    (b'{"cik": 1e99999999999999999999}', "not valid JSON: the number 1e99999999999999999999 is out of range"),
+    (b'{"cik": 1.5E-99999999999999999999}', "not valid JSON: the number 1.5E-99999999999999999999 is out of range"),
     (b"[]", "not company facts: expected an object with cik, entityName and facts, got an array"),
     (b'{"cik": 1}', "not company facts: no entityName, facts"),
 ])
@@ -630,6 +632,41 @@ def test_a_day_snaps_to_the_nearest_month_end(day, month_end):
     year, month = month_end
     assert month_span(day + dt.timedelta(days=1), day)[1] == year * 12 + month - 1
     assert month_span(day + dt.timedelta(days=1), day)[0] == year * 12 + month
+
+
+def test_a_quarter_is_not_derived_from_a_restated_year_and_the_nine_months_before_it(tmp_path):
+    # The year was restated by a 10-K/A after the nine months were last filed: their difference is no quarter.
+    restated = [
+        entry("2020-01-01", "2020-09-30", 70, accn="0001234567-20-000009", form="10-Q", filed="2020-11-01"),
+        entry("2020-01-01", "2020-12-31", 100, accn="0001234567-21-000001", filed="2021-02-01"),
+        entry("2020-01-01", "2020-12-31", 130, accn="0001234567-21-000007", form="10-K/A", filed="2021-06-01"),
+    ]
+    ds = read(tmp_path, document({PPE: restated}))
+    assert [str(fact.value.period) for fact in ds.facts] == ["2020"]
+    with pytest.raises(cm.FactNotFoundError):
+        ds.fact("example-corp", "capex", "2020-Q4")
+    # The nine months restated too (in the window between the two years): one vintage, the quarter is derived.
+    nine = entry("2020-01-01", "2020-09-30", 95, accn="0001234567-21-000005", form="10-Q", filed="2021-05-01")
+    ds = read(tmp_path, document({PPE: [*restated, nine]}))
+    assert ds.fact("example-corp", "capex", "2020-Q4").value.amount == 35
+    # The nine months restated after the year was last filed: the year is of the old vintage.
+    later = entry("2020-01-01", "2020-09-30", 95, accn="0001234567-21-000005", form="10-Q", filed="2021-07-01")
+    ds = read(tmp_path, document({PPE: [*restated[:2], later]}))
+    assert [str(fact.value.period) for fact in ds.facts] == ["2020"]
+
+
+def test_apples_restated_fiscal_2008_gives_no_fourth_quarter(apple, alphabet):
+    # The 10-K/A of January 2010 restated fiscal 2008 (revenue 32,479 -> 37,491); the nine months to June 2008
+    # were never filed again, so their difference (12,907) would carry the whole restatement into one quarter.
+    fy = cm.FiscalCalendar(year_end_month=9)
+    assert apple.fact("apple-inc", "revenue", fy.year(2008)).value.amount == 37_491 * M
+    for metric in ("revenue", "net_income", "depreciation_and_amortization"):
+        with pytest.raises(cm.FactNotFoundError):
+            apple.fact("apple-inc", metric, fy.quarter(2008, 4))
+    # Restated with the year (the nine months filed again after the year's old value): derived as before.
+    assert apple.fact("apple-inc", "depreciation_and_amortization", fy.quarter(2009, 4)).value.amount == 203 * M
+    assert apple.fact("apple-inc", "operating_cash_flow", fy.quarter(2017, 4)).value.amount == 15_749 * M
+    assert alphabet.fact("alphabet", "capex", "2015-Q4").value.amount == 2_102 * M
 
 
 def test_a_negative_year_to_date_figure_is_named(tmp_path):

@@ -166,7 +166,7 @@ def check_base_url(base_url: object) -> str:
         >>> check_base_url("http://127.0.0.1:8080/")
         'http://127.0.0.1:8080'
     """
-    if not isinstance(base_url, str) or not _allowed(base_url) or urllib.parse.urlsplit(base_url)[3:] != ("", ""):
+    if not isinstance(base_url, str) or not _allowed(base_url) or "?" in base_url or "#" in base_url:
         msg = ("the base URL is an https:// address without a query or fragment "
                f"(http:// only to 127.0.0.1 or localhost, for tests), got {show(base_url)}")
         raise InvalidValueError(msg)
@@ -232,6 +232,12 @@ class Fetcher:
     def fetch(self, cik: object, to: str | os.PathLike[str], *, refresh: bool = False) -> tuple[Path, bool]:
         """Download a company's facts into the folder `to`: the file, and whether it was downloaded now."""
         number = check_cik(cik)
+        if not isinstance(to, str | os.PathLike) or not isinstance(os.fspath(to), str):
+            msg = f"fetch_companyfacts() writes into a folder: give its path, got {show(to)}"
+            raise InvalidValueError(msg)
+        if not isinstance(refresh, bool):
+            msg = f"refresh must be True or False, got {show(refresh)}"
+            raise InvalidValueError(msg)
         target = Path(to) / f"CIK{number}.json"
         if not refresh and target.exists():
             return target, False

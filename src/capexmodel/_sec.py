@@ -8,7 +8,9 @@ The rules, stated once (the guide "SEC company facts" explains them):
   months by `month_span`; instants (no ``start``) are ignored.
 - Years (12 months) and quarters (3 months) are kept, as reported where reported;
   a quarter that is not is the difference of two reported spans of one tag that
-  start together (the six months less the first three, the year less nine months).
+  start together (the six months less the first three, the year less nine months),
+  never of two vintages: when one of the two was restated after the other was last
+  filed (and the other not restated with it), the quarter is left out.
   Spans of 6 and 9 months appear only as the inputs of such quarters.
 - For one tag and span, the latest filing wins (by ``filed``, then accession
   number); earlier filings' other values are `Dataset.superseded`.
@@ -34,7 +36,7 @@ from capexmodel._context import EXACT
 from capexmodel._conversion import RateTable
 from capexmodel._currency import Currency
 from capexmodel._dataset import Dataset
-from capexmodel._errors import CapexModelError, DataFileError, InvalidValueError, show
+from capexmodel._errors import CapexModelError, DataFileError, InvalidValueError, shorten, show
 from capexmodel._facts import Fact
 from capexmodel._fiscal import FiscalCalendar
 from capexmodel._loading import load_dataset
@@ -142,6 +144,18 @@ class _Series(NamedTuple):
 
     current: _Entry
     earlier: tuple[_Entry, ...]  # oldest filing first, one per run of equal values
+    since: _Entry  # the first filing of the current value
+
+    def restated_apart_from(self, other: _Series) -> bool:
+        """Whether this value was restated after `other` was last filed, and `other` not restated with it.
+
+        The restatement came after the earlier value was last filed and by the time the
+        current one was first filed; `other` is of the new vintage if it was filed since,
+        or if it was itself restated after this value's earlier one was last filed.
+        """
+        if not self.earlier or other.current.filed >= self.since.filed:
+            return False
+        return not (other.earlier and other.since.filed > self.earlier[-1].filed)
 
 
 class _DuplicateKeyError(ValueError):
@@ -186,6 +200,15 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return found
 
 
+def _number(text: str) -> Decimal:
+    """A JSON number with a fraction or an exponent, read exactly."""
+    try:
+        return Decimal(text)
+    except decimal.InvalidOperation:  # an exponent beyond the decimal module's limits
+        msg = f"the number {shorten(text)} is out of range"
+        raise ValueError(msg) from None
+
+
 def _no_constant(name: str) -> object:
     msg = f"{name} is not a number JSON allows"
     raise ValueError(msg)
@@ -203,7 +226,7 @@ def _parse(problems: _Problems, data: bytes) -> object:
         return _NOT_JSON
     try:
         return json.loads(
-            text, parse_float=Decimal, parse_constant=_no_constant, object_pairs_hook=_no_duplicates
+            text, parse_float=_number, parse_constant=_no_constant, object_pairs_hook=_no_duplicates
         )
     except json.JSONDecodeError as error:
         problems.add("", f"not valid JSON (truncated?): {error.msg} at line {error.lineno}, column {error.colno}")
@@ -323,6 +346,7 @@ def _series(problems: _Problems, entries: list[_Entry]) -> dict[tuple[int, int],
     for span, filed in spans.items():
         filed.sort(key=lambda entry: entry.order)
         runs: list[_Entry] = []
+        since = filed[0]
         for entry in filed:
             if runs and runs[-1].order == entry.order and runs[-1].value != entry.value:
                 problems.add(
@@ -332,9 +356,10 @@ def _series(problems: _Problems, entries: list[_Entry]) -> dict[tuple[int, int],
                 )
             if not runs or runs[-1].value != entry.value:
                 runs.append(entry)
+                since = entry
             else:
                 runs[-1] = entry  # a repeat: the latest filing stating the value is its source
-        series[span] = _Series(runs[-1], tuple(runs[:-1]))
+        series[span] = _Series(runs[-1], tuple(runs[:-1]), since)
     return series
 
 
@@ -432,7 +457,7 @@ class _Reader:
             return built[span]
 
         found: dict[tuple[int, int], tuple[Fact, list[Fact]]] = {}
-        for span, (_, earlier) in series.items():
+        for span, (_, earlier, _) in series.items():
             if span[1] - span[0] + 1 in (_QUARTER, _YEAR) and (current := fact(span)) is not None:
                 replaced = [self.reported(metric, tag, entry) for entry in earlier]
                 found[span] = (current, [item for item in replaced if item is not None])
@@ -441,6 +466,9 @@ class _Reader:
             part = (first, last - 3)
             if quarter in found or quarter in series or part not in series:
                 continue
+            whole, shorter_series = series[(first, last)], series[part]
+            if whole.restated_apart_from(shorter_series) or shorter_series.restated_apart_from(whole):
+                continue  # of two vintages: the difference would carry a restatement into one quarter
             longer, shorter = fact((first, last)), fact(part)
             if longer is not None and shorter is not None:
                 derived = self.derived(longer, shorter, series[(first, last)].current, series[part].current)
@@ -519,10 +547,12 @@ class _Company(NamedTuple):
     as_given: bool = False
 
 
-def _choose_company(company: Company | str | None, cik: int, name: str, known: tuple[Company, ...]) -> _Company:
+def _choose_company(
+    company: Company | str | None, cik: int, name: str, known: tuple[Company, ...] | None
+) -> _Company:
     if isinstance(company, Company):
         return _Company(company, company.id, as_given=True)
-    embedded = known or load_dataset().companies
+    embedded = load_dataset().companies if known is None else known
     if company is None:
         found = next((known for known in embedded if known.cik == cik), None)
         return _Company(found, found.id if found is not None else _id_from(name, cik))
@@ -580,7 +610,9 @@ def read_companyfacts(
     Periods come from the values' start and end dates, snapped to whole months (see
     `month_span`; the fact's note keeps the dates). Quarters a filing does not report
     are derived from year-to-date figures (the year less nine months, say): their
-    status is derived, their note says how and their inputs hold the figures. For
+    status is derived, their note says how and their inputs hold the figures; a
+    quarter whose two figures are of two vintages (one restated after the other was
+    last filed) is left out rather than carry the restatement. For
     each period, the latest filing wins; its accession number is the id of the
     fact's source. Earlier, different values are in `Dataset.superseded` and
     `Dataset.history`.
@@ -613,13 +645,13 @@ def read_companyfacts(
         ('14276000000 USD over 2024-Q4', <Status.DERIVED: 'derived'>, 'the twelve months 2024-01-01 to 2024-12-31 less the nine months 2024-01-01 to 2024-09-30')
     """  # noqa: E501
     code = _check_arguments(path, company, currency)
-    return read_with_companies(Path(path), company, code, ())
+    return read_with_companies(Path(path), company, code, None)
 
 
 def read_with_companies(
-    path: Path, company: Company | str | None, currency: Currency | None, known: tuple[Company, ...]
+    path: Path, company: Company | str | None, currency: Currency | None, known: tuple[Company, ...] | None
 ) -> Dataset:
-    """`read_companyfacts`, finding the company among `known` (the embedded companies when empty).
+    """`read_companyfacts`, finding the company among `known` (the embedded companies when None).
 
     With ``currency=None``, the values are read in the currency of the company found
     (yuan for a 20-F filer such as Alibaba), else in US dollars.
@@ -637,7 +669,7 @@ def _read(
     path: Path,
     company: Company | str | None,
     currency: Currency | None,
-    known: tuple[Company, ...],
+    known: tuple[Company, ...] | None,
 ) -> Dataset | None:
     data = _contents(problems, path)
     document = _parse(problems, data) if data is not None else _NOT_JSON

@@ -344,8 +344,9 @@ RIGHT_KINDS = {"company": "company", "metric": "metric", "period_start": "date",
 WRONG_KINDS = ("misspelt", "text", "int", "bigint", "float", "bool", "date", "datetime", "decimal", "numeric text",
                "null")
 
-#: How a column of a hostile table is spoilt.
-DAMAGES = ("left out", "wrong kind", "nulls")
+#: How a column of a hostile table is spoilt ("null type": all null, of arrow's and polars' null type, the
+#: type a column with no value may come with).
+DAMAGES = ("left out", "wrong kind", "nulls", "null type")
 
 
 @st.composite
@@ -353,7 +354,8 @@ def hostile_tables(draw: st.DrawFn, max_rows: int = 6) -> dict[str, tuple[str, l
     """A facts table as columns of (kind, values): a few columns spoilt, the others right.
 
     A spoilt column is left out, made of values of another kind (misspelt codes,
-    numbers, floats, strings where numbers belong, any dates...) or given nulls.
+    numbers, floats, strings where numbers belong, any dates...), given nulls, or made
+    all null of the null type.
     Right columns hold whole periods, known codes (in any case) and exact amounts, so
     that tables with few problems get past the checks into the computations.
     """
@@ -365,7 +367,9 @@ def hostile_tables(draw: st.DrawFn, max_rows: int = 6) -> dict[str, tuple[str, l
         damage = spoilt.get(name)
         if damage == "left out":
             continue
-        kind = draw(st.sampled_from(WRONG_KINDS)) if damage == "wrong kind" else right
+        kind = "null" if damage == "null type" else right
+        if damage == "wrong kind":
+            kind = draw(st.sampled_from(WRONG_KINDS))
         if name in {"period_start", "period_end"} and kind == "date" and damage is None:
             values: list[object] = [period.start if name == "period_start" else period.end for period in periods]
         else:

@@ -11,6 +11,7 @@ import contextlib
 import datetime as dt
 import decimal
 
+import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow as pa
@@ -174,3 +175,77 @@ def test_datetimes_at_midnight_are_dates_and_others_are_refused(engine):
     noon = {**midnight, "period_start": ("datetime", [dt.datetime(2024, 1, 1, 12)])}  # noqa: DTZ001
     with pytest.raises(cm.InvalidPeriodError, match="is not whole months"):
         computed(frames.convert(native(engine, noon), RATES, "CNY"))
+
+
+def outcome(call, table):
+    """What a table function gives for `table`: its rows (each missing value as None), or its error and message."""
+    try:
+        rows = computed(CALLS[call](table))
+    except cm.CapexModelError as error:
+        return type(error).__name__, str(error)
+    return [{name: None if pd.isna(value) else value for name, value in row.items()} for row in rows]
+
+
+#: A row of the facts table that every table function reads, in 2022.
+ROW = {"company": "a", "metric": "capex", "period_start": cm.CalendarYear(2022).start,
+       "period_end": cm.CalendarYear(2022).end, "currency": "USD", "amount": decimal.Decimal(0), "basis": "",
+       "market": "", "status": "reported"}
+
+
+def arrow_table(rows, **nulls):
+    """A pandas table on arrow of `rows` copies of `ROW`, the columns named in `nulls` all null, of arrow type null."""
+    types = {"company": pa.string(), "metric": pa.string(), "period_start": pa.date32(), "period_end": pa.date32(),
+             "currency": pa.string(), "amount": pa.decimal128(38, 4), "basis": pa.string(), "market": pa.string(),
+             "status": pa.string()}
+    return pd.DataFrame({name: pd.Series([None if name in nulls else value] * rows,
+                                         dtype=pd.ArrowDtype(pa.null() if name in nulls else types[name]))
+                         for name, value in ROW.items()})
+
+
+def test_an_all_null_market_of_arrow_null_type_is_no_market():
+    table = arrow_table(3, market=True)
+    assert table["market"].dtype == pd.ArrowDtype(pa.null())
+    rows = computed(frames.convert(table, RATES, "USD"))
+    assert [(item["amount"], pd.isna(item["market"])) for item in rows] == [(decimal.Decimal(0), True)] * 3
+
+
+def test_totals_of_an_empty_table_whose_company_is_of_arrow_null_type():
+    table = arrow_table(0, company=True)
+    assert table["company"].dtype == pd.ArrowDtype(pa.null())
+    assert computed(frames.totals(table, COMPANIES)) == []
+
+
+def of_the_null_type(table, column):
+    """Whether a column of a native table is of the null type (an object column on pandas, which has none)."""
+    if isinstance(table, (pl.DataFrame, pl.LazyFrame)):
+        return table.collect_schema()[column] == pl.Null
+    if isinstance(table, pa.Table):
+        return table.schema.field(column).type == pa.null()
+    return table[column].dtype in {pd.ArrowDtype(pa.null()), np.dtype(object)}
+
+
+@pytest.mark.parametrize(("engine", "column"), [
+    *((engine, column) for engine in ("polars", "lazy", "pyarrow", "pandas", "pandas on arrow")
+      for column in cms.RIGHT_KINDS),
+    *(("dask", column) for column in ("company", "period_start", "market")),  # Dask takes seconds a call
+])
+def test_a_column_of_the_null_type_is_read_as_nulls_of_its_own_type(engine, column):
+    """An all-null column whose type is null gives what an all-null column of the right type gives, on every engine.
+
+    A null in a key column is a `DataFileError` naming row and column; an empty table gives an empty table.
+    Three calls stand for all: every table function reads its table through the same checks.
+    """
+    calls = ["totals"] if engine == "dask" else ["convert", "totals", "ratios"]
+    for rows in (0, 3):
+        typed = {name: (kind, [ROW[name]] * rows) for name, kind in cms.RIGHT_KINDS.items()}
+        nulls_of_their_type = native(engine, {**typed, column: (cms.RIGHT_KINDS[column], [None] * rows)})
+        null_type = native(engine, {**typed, column: ("null", [None] * rows)})
+        assert of_the_null_type(null_type, column)
+        for call in calls:
+            expected = outcome(call, nulls_of_their_type)
+            assert outcome(call, null_type) == expected, (rows, call)
+            if rows and column in {"company", "metric", "period_start", "period_end", "currency"}:
+                problem = f"table, row 1, column {column!r}: missing (and in 2 more rows)"
+                assert expected == ("DataFileError", f"1 problem in the data:\n  {problem}"), call
+            elif not rows:
+                assert expected == [], call

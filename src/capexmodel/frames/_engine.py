@@ -425,6 +425,7 @@ def prepare(native: object, function: str, *, largest: bool = False) -> tuple[En
     _require_narwhals()
     import narwhals as nw  # noqa: PLC0415 -- the frames extra
     kind, lazy, arrow, table = _engine_of(native, function)
+    table = _typed_nulls(kind, table)
     columns = list(nw.from_native(table).collect_schema())
     missing_columns = [name for name in NEEDED if name not in columns]
     if missing_columns:
@@ -451,6 +452,29 @@ def prepare(native: object, function: str, *, largest: bool = False) -> tuple[En
     if "market" in columns:  # a null market cannot be a group key everywhere: "" stands for it while working
         known = known.with_columns(nw.col("market").fill_null(""))
     return attrs.evolve(engine, keys=_distinct(key for key, _ in keys)), known
+
+
+def _typed_nulls(kind: Kind, table: Any) -> Any:  # noqa: ANN401 -- a native table in, one of its engine out
+    """The table, each column of the null type that holds text or dates cast to strings or dates: all nulls still.
+
+    A column with no value in any row may come with no type of its own (arrow's and
+    polars' null type), which has no string or date operations: it is read as what
+    its name says it holds, so that it is checked and computed as such.
+    """
+    if kind == "polars":
+        import polars as pl  # noqa: PLC0415 -- only for polars tables
+
+        polars_types = {"text": pl.String, "date": pl.Date}
+        return table.with_columns(pl.col(name).cast(polars_types[expected])
+                                  for name, dtype in table.collect_schema().items()
+                                  if dtype == pl.Null and (expected := _checks.expected_kind(name)) in polars_types)
+    import pandas as pd  # noqa: PLC0415
+    import pyarrow as pa  # noqa: PLC0415
+
+    arrow_types = {"text": pa.string(), "date": pa.date32()}
+    casts = {name: pd.ArrowDtype(arrow_types[expected]) for name, dtype in table.dtypes.items()
+             if _checks.pandas_kind(dtype) == "null" and (expected := _checks.expected_kind(name)) in arrow_types}
+    return table.astype(casts) if casts else table
 
 
 def _distinct(keys: Iterable[Key]) -> tuple[Key, ...]:

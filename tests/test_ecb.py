@@ -523,3 +523,10 @@ def test_the_eur_x_and_x_eur_directions_are_inverse_conversions(tmp_path_factory
         back = table.conversion(code, "EUR", rate.window)
         assert there.factor * back.factor == 1
         assert (there.method, back.method) == ("direct", "inverse")
+
+
+def test_a_long_path_keeps_its_file_name_in_the_message(tmp_path):
+    deep = tmp_path / ("d" * 120) / ("e" * 120)
+    deep.mkdir(parents=True)
+    with pytest.raises(cm.DataFileError, match=r"^1 problem in the data:\n  \.\.\..*/missing\.csv: cannot read it"):
+        cm.ecb_rates(["USD", "EUR"], path=deep / "missing.csv")

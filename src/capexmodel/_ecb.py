@@ -28,7 +28,7 @@ import attrs
 from capexmodel._context import EXACT, QUOTIENT
 from capexmodel._conversion import ExchangeRate, RateTable
 from capexmodel._currency import Currency
-from capexmodel._errors import DataFileError, InvalidValueError, MissingRateError, shorten, show
+from capexmodel._errors import DataFileError, InvalidValueError, MissingRateError, shorten, shorten_path, show
 from capexmodel._lazy import load
 from capexmodel._period import Period, _last_day, _month_index
 from capexmodel._provenance import Source
@@ -230,7 +230,7 @@ def _contents(path: Path) -> bytes:
             raise DataFileError([f"{path}: the file is {size:,} bytes; ECB history files are limited to {MAX_BYTES:,}"])
         return path.read_bytes()
     except OSError as error:
-        raise DataFileError([f"{shorten(str(path))}: cannot read it: {error.strerror or error}"]) from None
+        raise DataFileError([f"{shorten_path(path)}: cannot read it: {error.strerror or error}"]) from None
 
 
 def _parse(name: str, data: bytes) -> _Fixings:

@@ -75,6 +75,22 @@ def show(value: object) -> str:
     return shorten(text)
 
 
+def shorten_path(path: object) -> str:
+    """A path for an error message: whole, or its last 200 characters when longer (its file name matters most).
+
+    Examples:
+        >>> from capexmodel._errors import shorten_path
+        >>> shorten_path("/data/" + "x" * 300 + "/facts.csv")[-12:]
+        'xx/facts.csv'
+    """
+    text = str(path)
+    return text if len(text) <= _PATH_LENGTH else f"...{text[-_PATH_LENGTH:]}"
+
+
+#: Paths in messages are cut to their last this many characters.
+_PATH_LENGTH = 200
+
+
 def shorten(text: str) -> str:
     """Cut a long text for an error message, saying how long it was.
 

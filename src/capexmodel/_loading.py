@@ -24,7 +24,7 @@ from capexmodel._context import EXACT, QUOTIENT
 from capexmodel._conversion import Conversion, ExchangeRate, RateTable
 from capexmodel._currency import Currency
 from capexmodel._dataset import Dataset, Group, Statement
-from capexmodel._errors import CapexModelError, DataFileError, InvalidAmountError, InvalidValueError, shorten, show
+from capexmodel._errors import CapexModelError, DataFileError, InvalidAmountError, InvalidValueError, shorten_path, show
 from capexmodel._facts import Fact
 from capexmodel._fiscal import FiscalCalendar
 from capexmodel._money import Money
@@ -841,7 +841,7 @@ def _user_files(path: Path) -> tuple[dict[str, tuple[str, bytes]], list[Path]]:
     try:
         return _read_files(path)
     except OSError as error:
-        raise DataFileError([f"{shorten(str(path))}: cannot read it: {error.strerror or error}"]) from None
+        raise DataFileError([f"{shorten_path(path)}: cannot read it: {error.strerror or error}"]) from None
 
 
 def _read_files(path: Path) -> tuple[dict[str, tuple[str, bytes]], list[Path]]:

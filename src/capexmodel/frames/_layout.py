@@ -276,8 +276,6 @@ def facts_from_frame(frame: object, dataset: Dataset) -> tuple[Fact, ...]:
 def _input_only(row: dict[str, Any], number: int, problems: list[str]) -> bool:
     """Whether a row is there only as another's input (a null is false)."""
     value = row["input_only"]
-    if type(value).__module__ == "numpy" and type(value).__name__ in {"bool", "bool_"}:
-        value = bool(value)  # a numpy-backed pandas column
     if value is not None and not isinstance(value, bool):
         problems.append(f"table, row {number}, column 'input_only': expected true, false or null, got {show(value)}")
     return value is True

@@ -18,10 +18,13 @@ def test_all_is_sorted_and_complete():
 
 
 def test_every_name_has_one_public_location():
+    import importlib  # noqa: PLC0415
+
     for name in cm._LAZY:
         obj = getattr(cm, name)
-        assert obj.__module__ == cm._LAZY[name], name
-        assert obj.__module__.split(".")[1].startswith("_"), f"{name} lives in a public module"
+        assert vars(importlib.import_module(cm._LAZY[name]))[name] is obj, name  # written where _LAZY says
+        assert cm._LAZY[name].split(".")[1].startswith("_"), f"{name} lives in a public module"
+        assert obj.__module__ == "capexmodel", name  # and named after the package
 
 
 def test_unknown_names_are_attribute_errors():
@@ -117,3 +120,26 @@ def test_the_frames_module_documents_every_name():
         if inspect.isfunction(obj):
             assert inspect.getdoc(obj), f"capexmodel.frames.{name} has no docstring"
             assert ">>>" in (obj.__doc__ or ""), f"capexmodel.frames.{name} has no example"
+
+
+def test_public_names_belong_to_the_package():
+    import inspect  # noqa: PLC0415
+
+    from capexmodel import frames  # noqa: PLC0415
+
+    for package in (cm, frames):
+        named = [getattr(package, name) for name in package.__all__]
+        defined = [value for value in named if inspect.isclass(value) or inspect.isfunction(value)]
+        assert defined
+        assert [value for value in defined if value.__module__ != package.__name__] == []
+
+
+def test_a_pickle_never_points_into_a_private_module():
+    import pickle  # noqa: PLC0415
+
+    ds = cm.load_dataset()
+    fact = ds.fact("tencent", "capex", cm.CalendarYear(2024), basis=ds.facts[0].basis)
+    for value in (fact, ds.rates, cm.Status.DERIVED, cm.Metric.CAPEX, cm.total, cm.Currency("USD")):
+        data = pickle.dumps(value)
+        assert b"capexmodel._" not in data
+        assert pickle.loads(data) == value

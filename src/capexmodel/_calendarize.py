@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal, final, get_args
 import attrs
 
 from capexmodel._errors import CurrencyMismatchError, InvalidValueError, PeriodMismatchError, show
+from capexmodel._lazy import public
 from capexmodel._money import Money, _bounded, _divide, _intern_period, _money
 from capexmodel._period import _FIRST_INDEX, Period, _month_label, _month_runs
 from capexmodel._validators import instance_of, tuple_of
@@ -28,6 +29,7 @@ def _exact(value: Fraction, what: str) -> Decimal:
     return _bounded(quotient, lambda: what)
 
 
+@public
 @final
 @attrs.frozen
 class CalendarizedPart:
@@ -84,6 +86,7 @@ def _to_parts(value: Iterable[CalendarizedPart]) -> tuple[CalendarizedPart, ...]
     return tuple_of(value, CalendarizedPart, "parts", non_empty=True)
 
 
+@public
 @final
 @attrs.frozen
 class Calendarization:
@@ -131,6 +134,7 @@ class Calendarization:
         return f"{self.value} by {self.method} from {parts}"
 
 
+@public
 def calendarize(amounts: Iterable[Money], target: Period, *, method: Method = "months") -> Calendarization:
     """Restate amounts over their own periods (fiscal quarters, say) as one amount over `target`.
 

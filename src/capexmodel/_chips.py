@@ -13,6 +13,7 @@ import attrs
 
 from capexmodel._company import Company
 from capexmodel._errors import InvalidValueError, UndefinedIndicatorError, UnknownChipError, show
+from capexmodel._lazy import public
 from capexmodel._money import _divide, _to_decimal
 from capexmodel._period import Period
 from capexmodel._provenance import Source
@@ -45,6 +46,7 @@ def _check_name(_: object, attribute: attrs.Attribute[str], value: str) -> None:
         raise InvalidValueError(msg)
 
 
+@public
 @final
 @attrs.frozen
 class ChipModel:
@@ -115,6 +117,7 @@ _CATALOGUE: dict[str, ChipModel] = {
 }
 
 
+@public
 def chip(name: str) -> ChipModel:
     """Look a chip up in the built-in catalogue by name (case does not matter).
 
@@ -154,6 +157,7 @@ def _check_quantity(_: object, __: attrs.Attribute[int], value: int) -> None:
         raise InvalidValueError(msg)
 
 
+@public
 @final
 @attrs.frozen
 class ChipPurchase:
@@ -210,6 +214,7 @@ def _to_by_buyer(value: object) -> Mapping[str, Fraction]:
     return _read_only(value, "by_buyer")
 
 
+@public
 @final
 @attrs.frozen
 class H100Equivalents:
@@ -254,6 +259,7 @@ def _to_factor(name: str, value: object) -> Fraction:
     return factor
 
 
+@public
 def h100_equivalents(
     purchases: Iterable[ChipPurchase], basis: Precision | Mapping[str, object] = "bf16"
 ) -> H100Equivalents:

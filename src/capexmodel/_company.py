@@ -11,7 +11,7 @@ import attrs
 from capexmodel._currency import Currency
 from capexmodel._errors import InvalidValueError, show
 from capexmodel._fiscal import FiscalCalendar
-from capexmodel._lazy import load
+from capexmodel._lazy import load, public
 from capexmodel._validators import instance_of, tuple_of
 
 __all__ = ["Company", "Region"]
@@ -36,6 +36,7 @@ def _check_region_code(_: Region, __: attrs.Attribute[str], code: str) -> None:
         raise InvalidValueError(msg)
 
 
+@public
 @final
 @attrs.frozen
 class Region:
@@ -116,6 +117,7 @@ def _check_cik(_: Company, __: attrs.Attribute[int | None], value: object) -> No
         raise InvalidValueError(msg)
 
 
+@public
 @final
 @attrs.frozen(kw_only=True)
 class Company:

@@ -20,6 +20,7 @@ from capexmodel._errors import (
     PeriodMismatchError,
     show,
 )
+from capexmodel._lazy import public
 from capexmodel._money import Money, _bounded, _divide, _money, _multiply, _to_decimal
 from capexmodel._period import Period, _month_runs
 from capexmodel._provenance import Source, merge_sources
@@ -39,6 +40,7 @@ def _to_rate(value: object) -> Decimal:
     return rate
 
 
+@public
 @final
 @attrs.frozen(repr=False)
 class ExchangeRate:
@@ -88,6 +90,7 @@ class ExchangeRate:
         return f"ExchangeRate('{self.base}', '{self.quote}', '{rate}', {self.window!r}{source})"
 
 
+@public
 @final
 @attrs.frozen
 class RateUse:
@@ -141,6 +144,7 @@ def _to_uses(value: Iterable[RateUse]) -> tuple[RateUse, ...]:
     return uses
 
 
+@public
 @final
 @attrs.frozen
 class ConversionSegment:
@@ -187,6 +191,7 @@ def _to_segments(value: Iterable[ConversionSegment]) -> tuple[ConversionSegment,
 Method = Literal["identity", "direct", "inverse", "cross", "blend"]
 
 
+@public
 @final
 @attrs.frozen
 class Conversion:
@@ -333,6 +338,7 @@ def _pair(a: str, b: str) -> tuple[str, str]:
 _BLEND_HINT = "pass blend=True to accept a month-weighted blend of the rates that cover its months"
 
 
+@public
 @final
 @attrs.frozen
 class RateTable:

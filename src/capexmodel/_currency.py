@@ -6,7 +6,7 @@ import functools
 from typing import Final, final
 
 from capexmodel._errors import UnknownCurrencyError, show
-from capexmodel._lazy import load
+from capexmodel._lazy import load, public
 
 __all__ = ["Currency"]
 
@@ -20,6 +20,7 @@ def _known_codes() -> frozenset[str]:
     return frozenset(get_global("all_currencies"))
 
 
+@public
 @final
 class Currency(str):
     """An ISO 4217 currency code known to babel's CLDR data, such as ``"USD"`` or ``"CNY"``.

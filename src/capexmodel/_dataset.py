@@ -31,6 +31,7 @@ from capexmodel._errors import (
 )
 from capexmodel._facts import Fact
 from capexmodel._indicators import capex_intensity, growth
+from capexmodel._lazy import public
 from capexmodel._money import Money, _money, total
 from capexmodel._period import Period
 from capexmodel._provenance import Metric, Source, Status, merge_sources
@@ -91,6 +92,7 @@ def _check_statement_value(_: Statement, __: attrs.Attribute[Decimal], value: ob
         raise InvalidAmountError(msg)
 
 
+@public
 @final
 @attrs.frozen
 class Statement:
@@ -134,6 +136,7 @@ def _to_members(value: Iterable[str]) -> tuple[str, ...]:
     return members
 
 
+@public
 @final
 @attrs.frozen
 class Group:
@@ -173,6 +176,7 @@ def _to_missing(value: Iterable[str]) -> tuple[str, ...]:
     return tuple_of(value, str, "missing")
 
 
+@public
 @final
 @attrs.frozen
 class Aggregate:
@@ -231,6 +235,7 @@ class Aggregate:
         return text
 
 
+@public
 @final
 @_methods_in_own_context
 @attrs.frozen(eq=False)

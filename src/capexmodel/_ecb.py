@@ -29,7 +29,7 @@ from capexmodel._context import EXACT, QUOTIENT
 from capexmodel._conversion import ExchangeRate, RateTable
 from capexmodel._currency import Currency
 from capexmodel._errors import DataFileError, InvalidValueError, MissingRateError, shorten, shorten_path, show
-from capexmodel._lazy import load
+from capexmodel._lazy import load, public
 from capexmodel._period import Period, _last_day, _month_index
 from capexmodel._provenance import Source
 
@@ -99,6 +99,7 @@ _cache: dict[object, _Fixings] = {}
 _caching = threading.Lock()
 
 
+@public
 def ecb_rates(currencies: Iterable[str] | None = None, *, path: str | os.PathLike[str] | None = None) -> RateTable:
     """Average exchange rates over calendar months, quarters and years, from the ECB's daily reference rates.
 

@@ -10,6 +10,7 @@ from capexmodel._calendarize import Calendarization
 from capexmodel._company import Company, Region
 from capexmodel._conversion import Conversion
 from capexmodel._errors import InvalidValueError, show
+from capexmodel._lazy import public
 from capexmodel._money import Money
 from capexmodel._period import Period
 from capexmodel._provenance import Metric, Projection, Source, Status, merge_sources
@@ -48,6 +49,7 @@ def _check_segment(_: Fact, __: attrs.Attribute[str | None], value: object) -> N
         raise InvalidValueError(msg)
 
 
+@public
 @final
 @attrs.frozen
 class Fact:

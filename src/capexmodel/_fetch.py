@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, NoReturn
 
 from capexmodel._errors import FetchError, InvalidValueError, show
+from capexmodel._lazy import public
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -384,6 +385,7 @@ def _write(body: bytes, target: Path, cik: str, url: str) -> None:
         _failed(f"could not write the company facts of CIK {cik} from {url} to {target}: {error}", cik, url)
 
 
+@public
 def fetch_companyfacts(
     cik: int | str,
     *,

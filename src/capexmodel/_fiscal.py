@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, final
 import attrs
 
 from capexmodel._errors import InvalidPeriodError, InvalidValueError, show
+from capexmodel._lazy import public
 from capexmodel._period import _MAX_YEAR, Period, _checked_index, _date, _month_index, _part_of_year
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ def _check_year_end_month(_: FiscalCalendar, __: attrs.Attribute[int], value: in
         raise InvalidValueError(msg)
 
 
+@public
 @final
 @attrs.frozen
 class FiscalCalendar:

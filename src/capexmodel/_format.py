@@ -33,6 +33,7 @@ from capexmodel._errors import (
     shorten,
     show,
 )
+from capexmodel._lazy import public
 from capexmodel._money import _MAX_MAGNITUDE, Money, _bounded, _to_decimal
 
 if TYPE_CHECKING:
@@ -112,6 +113,7 @@ def _in_own_context(function: Callable[_P, _R]) -> Callable[_P, _R]:
     return in_own_context
 
 
+@public
 @_in_own_context
 def format_money(
     money: Money,
@@ -203,6 +205,7 @@ def format_money(
     raise InvalidValueError(msg)
 
 
+@public
 @_in_own_context
 def format_ratio(value: int | Decimal | str, locale: str | babel.Locale = "en_US", *, digits: int = 2) -> str:
     """Write a ratio (5.8 times, say) to `digits` significant digits, for `locale`.
@@ -238,6 +241,7 @@ def format_ratio(value: int | Decimal | str, locale: str | babel.Locale = "en_US
     return _format_significant(number, where.decimal_formats[None], where, _check_digits(digits))
 
 
+@public
 @_in_own_context
 def format_percent(value: int | Decimal | str, locale: str | babel.Locale = "en_US", *, digits: int = 3) -> str:
     """Write a fraction (0.1301) as a percentage to `digits` significant digits ("13.0%").
@@ -271,6 +275,7 @@ def format_percent(value: int | Decimal | str, locale: str | babel.Locale = "en_
     return _format_significant(number, where.percent_formats[None], where, _check_digits(digits))
 
 
+@public
 @_in_own_context
 def parse_money(
     text: str,
@@ -368,6 +373,7 @@ def parse_money(
     return Money(amount, code, period)
 
 
+@public
 @_in_own_context
 def parse_number(text: str, *, locale: str | babel.Locale | None = None) -> Decimal:
     """Read a number with an optional scale, exactly: "48.5万" is 485000.

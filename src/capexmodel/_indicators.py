@@ -18,6 +18,7 @@ from capexmodel._errors import (
     UndefinedIndicatorError,
     show,
 )
+from capexmodel._lazy import public
 from capexmodel._money import Money, _divide, _subtract
 
 if TYPE_CHECKING:
@@ -89,6 +90,7 @@ def _capex_over(capex: Money, denominator: Money, name: str, meaning: str) -> De
     return _quotient(capex, denominator)
 
 
+@public
 def ratio(a: Money, b: Money) -> Decimal:
     """``a / b`` for two amounts in one currency over one period.
 
@@ -108,6 +110,7 @@ def ratio(a: Money, b: Money) -> Decimal:
     return _quotient(a, b)
 
 
+@public
 def share(part: Money, whole: Money) -> Decimal:
     """``part / whole``: the share of a positive whole that `part` makes up.
 
@@ -124,6 +127,7 @@ def share(part: Money, whole: Money) -> Decimal:
     return _quotient(part, whole)
 
 
+@public
 def capex_intensity(capex: Money, revenue: Money) -> Decimal:
     """Capex intensity: ``capex / revenue``, the share of sales reinvested in assets.
 
@@ -139,6 +143,7 @@ def capex_intensity(capex: Money, revenue: Money) -> Decimal:
     return _capex_over(capex, revenue, "revenue", "capex intensity")
 
 
+@public
 def capex_to_operating_cash_flow(capex: Money, operating_cash_flow: Money) -> Decimal:
     """``capex / operating cash flow``: how much of the cash the business makes goes back into assets.
 
@@ -156,6 +161,7 @@ def capex_to_operating_cash_flow(capex: Money, operating_cash_flow: Money) -> De
     return _capex_over(capex, operating_cash_flow, "operating_cash_flow", "capex to operating cash flow")
 
 
+@public
 def capex_to_net_income(capex: Money, net_income: Money) -> Decimal:
     """``capex / net income``: capex measured in years of profit.
 
@@ -171,6 +177,7 @@ def capex_to_net_income(capex: Money, net_income: Money) -> Decimal:
     return _capex_over(capex, net_income, "net_income", "capex to net income")
 
 
+@public
 def capex_to_depreciation(capex: Money, depreciation: Money) -> Decimal:
     """``capex / depreciation and amortization``: how fast the asset base grows.
 
@@ -186,6 +193,7 @@ def capex_to_depreciation(capex: Money, depreciation: Money) -> Decimal:
     return _capex_over(capex, depreciation, "depreciation", "capex to depreciation")
 
 
+@public
 def free_cash_flow(operating_cash_flow: Money, capex: Money) -> Money:
     """Free cash flow: ``operating cash flow − capex``, exactly (it may be negative).
 
@@ -219,6 +227,7 @@ def _check_sequence(earlier: Money, earlier_name: str, later: Money, later_name:
     return earlier, later
 
 
+@public
 def growth(current: Money, previous: Money) -> Decimal:
     """Growth: ``current / previous − 1``, for periods of equal length, `previous` first.
 
@@ -236,6 +245,7 @@ def growth(current: Money, previous: Money) -> Decimal:
     return _divide(_subtract(current.amount, previous.amount), previous.amount)
 
 
+@public
 def cagr(first: Money, last: Money) -> Decimal:
     """Compound annual growth rate: ``(last / first) ** (1 / years) − 1``.
 
@@ -265,6 +275,7 @@ def cagr(first: Money, last: Money) -> Decimal:
     return QUOTIENT.plus(wide.subtract(root, 1))
 
 
+@public
 def year_over_year(amounts: Iterable[Money | Fact]) -> dict[Period, Decimal]:
     """Growth of each amount against the one over the same months a year earlier.
 

@@ -24,8 +24,11 @@ from _thread import RLock  # what threading.RLock is, without the cost of import
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import ModuleType
+    from typing import TypeVar
 
-__all__ = ["LOCK", "load"]
+    _T = TypeVar("_T")
+
+__all__ = ["LOCK", "load", "public"]
 
 LOCK = RLock()
 """Held while anything loads lazily (re-entrant: loading one module may load another)."""
@@ -47,3 +50,18 @@ def load(name: str) -> ModuleType:
         for end in range(1, len(parts) + 1):
             __import__(".".join(parts[:end]))
         return sys.modules[name]
+
+
+def public(named: _T) -> _T:
+    """Name a class or function after the package users import it from, ``capexmodel``.
+
+    Reprs, tracebacks, docs and pickles then say ``capexmodel.Money``, never the private
+    module it is written in (a pickle finds it through the package's lazy names).
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> cm.Money.__module__, cm.total.__module__
+        ('capexmodel', 'capexmodel')
+    """
+    named.__module__ = "capexmodel"
+    return named

@@ -27,6 +27,7 @@ from capexmodel._dataset import Dataset, Group, Statement
 from capexmodel._errors import CapexModelError, DataFileError, InvalidAmountError, InvalidValueError, shorten_path, show
 from capexmodel._facts import Fact
 from capexmodel._fiscal import FiscalCalendar
+from capexmodel._lazy import public
 from capexmodel._money import Money
 from capexmodel._period import Period
 from capexmodel._provenance import Metric, Source, Status, declare, forget
@@ -763,6 +764,7 @@ def _embedded_dataset() -> Dataset:
         return _embedded
 
 
+@public
 def load_dataset(path: str | os.PathLike[str] | None = None, *, replace: bool = False) -> Dataset:
     """The embedded dataset, or data read from CSV files merged into it (or replacing it).
 

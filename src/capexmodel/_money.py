@@ -21,6 +21,7 @@ from capexmodel._errors import (
     shorten,
     show,
 )
+from capexmodel._lazy import public
 from capexmodel._period import Period
 
 if TYPE_CHECKING:
@@ -132,6 +133,7 @@ def _factor(value: object) -> Decimal | None:
     return None
 
 
+@public
 @final
 @attrs.frozen(repr=False, order=False)
 class Money:
@@ -331,6 +333,7 @@ def _money(amount: Decimal, currency: Currency, period: Period) -> Money:
     return money
 
 
+@public
 def total(
     amounts: Iterable[Money],
     *,
@@ -393,6 +396,7 @@ def _check_all_money(items: list[Money] | tuple[Money, ...], caller: str) -> Non
         raise InvalidAmountError(msg)
 
 
+@public
 def combine_periods(amounts: Iterable[Money]) -> Money:
     """Add amounts over adjacent, non-overlapping periods into one amount over their union.
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, final
 import attrs
 
 from capexmodel._errors import InvalidPeriodError, show
+from capexmodel._lazy import public
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -73,6 +74,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+@public
 @final
 @attrs.frozen(cache_hash=True, repr=False)
 class Period:
@@ -300,6 +302,7 @@ def _part_of_year(first_month: int, part: str, number: object) -> Period:
     return Period._from_indices(start, start + months - 1)
 
 
+@public
 def CalendarYear(year: int) -> Period:  # noqa: N802 -- named as the period it builds
     """The calendar year `year`, January to December.
 
@@ -311,6 +314,7 @@ def CalendarYear(year: int) -> Period:  # noqa: N802 -- named as the period it b
     return _part_of_year(_checked_index(year, 1), "year", 1)
 
 
+@public
 def CalendarHalf(year: int, half: int) -> Period:  # noqa: N802 -- named as the period it builds
     """Half `half` (1 or 2) of calendar year `year`.
 
@@ -322,6 +326,7 @@ def CalendarHalf(year: int, half: int) -> Period:  # noqa: N802 -- named as the 
     return _part_of_year(_checked_index(year, 1), "half", half)
 
 
+@public
 def CalendarQuarter(year: int, quarter: int) -> Period:  # noqa: N802 -- named as the period it builds
     """Quarter `quarter` (1 to 4) of calendar year `year`.
 
@@ -333,6 +338,7 @@ def CalendarQuarter(year: int, quarter: int) -> Period:  # noqa: N802 -- named a
     return _part_of_year(_checked_index(year, 1), "quarter", quarter)
 
 
+@public
 def CalendarMonth(year: int, month: int) -> Period:  # noqa: N802 -- named as the period it builds
     """The single calendar month `month` of `year`.
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from capexmodel._context import EXACT
 from capexmodel._errors import InvalidValueError, PeriodMismatchError, UndefinedIndicatorError, show
 from capexmodel._facts import Fact
+from capexmodel._lazy import public
 from capexmodel._money import _bounded, _divide, _intern_period, _money, _multiply, _to_decimal
 from capexmodel._period import Period
 from capexmodel._provenance import Metric, Projection, Status
@@ -29,6 +30,7 @@ def _check_fact(value: object, name: str) -> Fact:
     return value
 
 
+@public
 def spread_plan(plan: Fact, periods: Sequence[Period]) -> tuple[Fact, ...]:
     """Spread a multi-year plan evenly: each period gets ``plan × its months / the plan's months``.
 
@@ -72,6 +74,7 @@ def spread_plan(plan: Fact, periods: Sequence[Period]) -> tuple[Fact, ...]:
     return tuple(results)
 
 
+@public
 def capex_from_revenue(
     revenue: Fact, *, period: Period, revenue_growth: Decimal | str | int, capex_to_revenue: Decimal | str | int
 ) -> Fact:

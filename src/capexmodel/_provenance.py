@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal, TypeVar, final
 import attrs
 
 from capexmodel._errors import InvalidValueError, UnknownMetricError, show
+from capexmodel._lazy import public
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -22,6 +23,7 @@ _T = TypeVar("_T")
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 
 
+@public
 @final
 @attrs.frozen
 class MetricDefinition:
@@ -59,6 +61,7 @@ _VOCABULARY: dict[str, MetricDefinition] = {
 _DECLARING = threading.Lock()
 
 
+@public
 @final
 class Metric(str):
     """What a number measures: capex, revenue, operating cash flow, ...
@@ -209,6 +212,7 @@ Metric.FREE_CASH_FLOW = Metric("free_cash_flow")
 Metric.REVENUE_BY_MARKET = Metric("revenue_by_market")
 
 
+@public
 @final
 class Status(enum.StrEnum):
     """How sure a number is: reported, derived, guidance or estimate (from surest to least).
@@ -284,6 +288,7 @@ def _check_date(_: Source, __: attrs.Attribute[dt.date | None], value: dt.date |
         raise InvalidValueError(msg)
 
 
+@public
 @final
 @attrs.frozen
 class Source:
@@ -324,6 +329,7 @@ def _check_projection_method(_: Projection, __: attrs.Attribute[str], value: str
         raise InvalidValueError(msg)
 
 
+@public
 @final
 @attrs.frozen
 class Projection:
@@ -353,6 +359,7 @@ def _iterate(values: Iterable[_T], caller: str, what: str) -> list[_T]:
         raise InvalidValueError(msg) from None
 
 
+@public
 def merge_sources(*groups: Iterable[Source]) -> tuple[Source, ...]:
     """The union of several groups of sources, each source once, in first-seen order.
 

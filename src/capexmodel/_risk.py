@@ -30,6 +30,7 @@ from capexmodel._indicators import (
     growth,
     share,
 )
+from capexmodel._lazy import public
 from capexmodel._money import Money, _divide, _money, _multiply, _subtract, _to_decimal, total
 from capexmodel._period import Period
 from capexmodel._provenance import Metric
@@ -75,6 +76,7 @@ def _to_ids(value: object) -> tuple[str, ...]:
     return tuple_of(value, str, "company ids")
 
 
+@public
 @final
 @attrs.frozen
 class Signal:
@@ -137,6 +139,7 @@ def _exact_sum(values: Iterable[Decimal]) -> Decimal:
         return sum(values, Decimal(0))
 
 
+@public
 @final
 @attrs.frozen
 class BubbleRisk:
@@ -269,6 +272,7 @@ def _settings(given: Mapping[str, object] | None, defaults: Mapping[str, Decimal
     return settings
 
 
+@public
 def bubble_risk(
     facts: Iterable[Fact],
     period: Period,
@@ -506,6 +510,7 @@ def _sum(amounts: list[Money], conversion: _Conversion, period: Period) -> Money
     return total(amounts)
 
 
+@public
 @final
 @attrs.frozen
 class RevenueGap:
@@ -549,6 +554,7 @@ def _fraction_in(value: object, name: str, *, low_open: bool, high_open: bool) -
     return number
 
 
+@public
 def revenue_gap(
     gpu_run_rate: Money,
     ai_revenue: Money,
@@ -584,6 +590,7 @@ def revenue_gap(
     return RevenueGap(run_rate, revenue, share, margin, required, required - revenue)
 
 
+@public
 @final
 @attrs.frozen
 class DepreciationGap:
@@ -615,6 +622,7 @@ class DepreciationGap:
     """``after - before``: positive when the life gets shorter (Amazon, six to five years from 2025)."""
 
 
+@public
 def depreciation_gap(cost: Money, *, from_years: object, to_years: object) -> DepreciationGap:
     """A year's straight-line depreciation of `cost` over two useful lives, and the change.
 

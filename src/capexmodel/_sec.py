@@ -39,6 +39,7 @@ from capexmodel._dataset import Dataset
 from capexmodel._errors import CapexModelError, DataFileError, InvalidValueError, shorten, show
 from capexmodel._facts import Fact
 from capexmodel._fiscal import FiscalCalendar
+from capexmodel._lazy import public
 from capexmodel._loading import load_dataset
 from capexmodel._money import Money
 from capexmodel._period import Period, _days_in_month, _month_index
@@ -598,6 +599,7 @@ def _check_arguments(path: object, company: object, currency: object) -> Currenc
     return Currency(currency)
 
 
+@public
 def read_companyfacts(
     path: str | os.PathLike[str], company: Company | str | None = None, *, currency: str = "USD"
 ) -> Dataset:

@@ -54,17 +54,20 @@ def rates() -> Any:  # noqa: ANN401 -- a capexmodel.RateTable
     import capexmodel as cm  # noqa: PLC0415
 
     years = range(FIRST_YEAR, FIRST_YEAR + QUARTERS // 4 + 2)
-    return cm.RateTable([cm.ExchangeRate("USD", "CNY", f"{6 + (year % 7) / 10:.4f}", cm.CalendarYear(year))
-                         for year in years])
+    return cm.RateTable(
+        [cm.ExchangeRate("USD", "CNY", f"{6 + (year % 7) / 10:.4f}", cm.CalendarYear(year)) for year in years]
+    )
 
 
 def panel(companies: int) -> Any:  # noqa: ANN401 -- a polars DataFrame in the facts table layout
     """The synthetic panel, built with polars expressions."""
     import polars as pl  # noqa: PLC0415
 
-    grid = (pl.DataFrame({"c": pl.int_range(companies, eager=True)})
-            .join(pl.DataFrame({"q": pl.int_range(QUARTERS, eager=True)}), how="cross")
-            .join(pl.DataFrame({"m": pl.int_range(len(METRICS), eager=True)}), how="cross"))
+    grid = (
+        pl.DataFrame({"c": pl.int_range(companies, eager=True)})
+        .join(pl.DataFrame({"q": pl.int_range(QUARTERS, eager=True)}), how="cross")
+        .join(pl.DataFrame({"m": pl.int_range(len(METRICS), eager=True)}), how="cross")
+    )
     first = FIRST_YEAR * 12 + pl.col("q") * 3 + pl.col("c") % 3
     last = first + 2
     size = (pl.col("c") * 7919 + pl.col("q") * 104_729 + pl.col("m") * 1_299_709) % 1_000_000 + 1
@@ -98,31 +101,47 @@ def polars_path(facts: Any, table: Any) -> tuple[Any, Any]:  # noqa: ANN401
     end = pl.col("period_end").dt.year().cast(pl.Int64) * 12 + pl.col("period_end").dt.month() - 1
     indexed = facts.lazy().with_columns(first=month, last=end)
     pairs = indexed.select("currency", "first", "last").unique().collect()
-    factors = [table.conversion(currency, "USD", Period._from_indices(first, last), blend=True).factor
-               for currency, first, last in pairs.iter_rows()]
-    pairs = pairs.with_columns(top=pl.Series([f.numerator for f in factors], dtype=whole),
-                               bottom=pl.Series([f.denominator for f in factors], dtype=whole))
+    factors = [
+        table.conversion(currency, "USD", Period._from_indices(first, last), blend=True).factor
+        for currency, first, last in pairs.iter_rows()
+    ]
+    pairs = pairs.with_columns(
+        top=pl.Series([f.numerator for f in factors], dtype=whole),
+        bottom=pl.Series([f.denominator for f in factors], dtype=whole),
+    )
     usd = indexed.join(pairs.lazy(), on=["currency", "first", "last"]).with_columns(
-        amount=pl.col("amount").cast(exact) * pl.col("top") / pl.col("bottom"))
+        amount=pl.col("amount").cast(exact) * pl.col("top") / pl.col("bottom")
+    )
     length = pl.col("last") - pl.col("first") + 1
     y0, y1 = pl.col("first") // 12, pl.col("last") // 12
-    head = usd.select("company", "metric", year=y0, months=pl.min_horizontal("last", y0 * 12 + 11) - pl.col("first")
-                      + 1, amount="amount", length=length)
-    tail = usd.filter(y1 > y0).select("company", "metric", year=y1, months=pl.col("last") - y1 * 12 + 1,
-                                      amount="amount", length=length)
-    years = (pl.concat([head, tail])
-             .with_columns(value=pl.col("amount") * (pl.col("months") * (27720 // pl.col("length"))).cast(whole))
-             .group_by("company", "metric", "year").agg(pl.col("value").sum(), pl.col("months").sum())
-             .filter(pl.col("months") == 12)  # noqa: PLR2004 -- a whole year
-             .select("company", "metric", "year", amount=pl.col("value") / pl.lit(27720, whole)))
+    head = usd.select(
+        "company",
+        "metric",
+        year=y0,
+        months=pl.min_horizontal("last", y0 * 12 + 11) - pl.col("first") + 1,
+        amount="amount",
+        length=length,
+    )
+    tail = usd.filter(y1 > y0).select(
+        "company", "metric", year=y1, months=pl.col("last") - y1 * 12 + 1, amount="amount", length=length
+    )
+    years = (
+        pl.concat([head, tail])
+        .with_columns(value=pl.col("amount") * (pl.col("months") * (27720 // pl.col("length"))).cast(whole))
+        .group_by("company", "metric", "year")
+        .agg(pl.col("value").sum(), pl.col("months").sum())
+        .filter(pl.col("months") == 12)  # noqa: PLR2004 -- a whole year
+        .select("company", "metric", "year", amount=pl.col("value") / pl.lit(27720, whole))
+    )
     capex = years.filter(metric="capex").select("company", "year", capex="amount")
     revenue = years.filter(metric="revenue").select("company", "year", revenue="amount")
     intensity = capex.join(revenue, on=["company", "year"]).filter(pl.col("capex") >= 0, pl.col("revenue") > 0)
     intensity = intensity.select("company", "year", capex_intensity=pl.col("capex") / pl.col("revenue"))
     before = years.select("company", "metric", pl.col("year") + 1, previous="amount")
     growth = years.join(before, on=["company", "metric", "year"]).filter(pl.col("previous") > 0)
-    growth = growth.select("company", "metric", "year", growth=(pl.col("amount") - pl.col("previous"))
-                           / pl.col("previous"))
+    growth = growth.select(
+        "company", "metric", "year", growth=(pl.col("amount") - pl.col("previous")) / pl.col("previous")
+    )
     return tuple(pl.collect_all([intensity, growth]))  # type: ignore[return-value]
 
 
@@ -132,7 +151,8 @@ def scalar_path(facts: Any, table: Any) -> int:  # noqa: ANN401
 
     series: dict[tuple[str, str], list[cm.Money]] = {}
     for company, metric, start, end, currency, amount in facts.select(
-            "company", "metric", "period_start", "period_end", "currency", "amount").iter_rows():
+        "company", "metric", "period_start", "period_end", "currency", "amount"
+    ).iter_rows():
         money = table.convert(cm.Money(amount, currency, cm.Period(start, end)), "USD", blend=True)
         series.setdefault((company, metric), []).append(money)
     years: dict[tuple[str, str], dict[int, cm.Money]] = {}
@@ -182,11 +202,14 @@ def child(path: str, companies: int) -> None:
         intensity, growth = result
         if path == "frames":
             intensity = intensity.filter(pl.col("capex_intensity").is_not_null()).select(
-                "company", year=pl.col("period_start").dt.year().cast(pl.Int64), capex_intensity="capex_intensity")
+                "company", year=pl.col("period_start").dt.year().cast(pl.Int64), capex_intensity="capex_intensity"
+            )
             growth = growth.filter(pl.col("growth").is_not_null()).select(
-                "company", "metric", year=pl.col("period_start").dt.year().cast(pl.Int64), growth="growth")
-        summary["intensity"] = sorted(map(str, intensity.sort("company", "year").rows()))[:: max(1, intensity.height
-                                                                                                 // 2000)]
+                "company", "metric", year=pl.col("period_start").dt.year().cast(pl.Int64), growth="growth"
+            )
+        summary["intensity"] = sorted(map(str, intensity.sort("company", "year").rows()))[
+            :: max(1, intensity.height // 2000)
+        ]
         summary["intensity_rows"] = intensity.height
         summary["growth_rows"] = growth.height
         summary["growth_sum"] = str(growth["growth"].cast(pl.Decimal(38, 18)).sum())
@@ -195,8 +218,12 @@ def child(path: str, companies: int) -> None:
 
 def run(path: str, companies: int) -> dict[str, Any]:
     """Run one path in a fresh interpreter and read its report."""
-    process = subprocess.run([sys.executable, __file__, "--child", path, "--companies", str(companies)],
-                             capture_output=True, text=True, check=False)
+    process = subprocess.run(
+        [sys.executable, __file__, "--child", path, "--companies", str(companies)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if process.returncode:
         sys.stderr.write(process.stderr)
         msg = f"the {path} run failed"
@@ -217,18 +244,25 @@ def main() -> None:
     print(f"capexmodel frames benchmark, {dt.datetime.now(tz=dt.UTC):%Y-%m-%d %H:%M} UTC")
     frames_run, polars_run = run("frames", arguments.companies), run("polars", arguments.companies)
     scalar_run = run("scalar", arguments.companies)
-    same = all(frames_run[key] == polars_run[key] for key in ("intensity", "intensity_rows", "growth_rows",
-                                                               "growth_sum"))
+    same = all(
+        frames_run[key] == polars_run[key] for key in ("intensity", "intensity_rows", "growth_rows", "growth_sum")
+    )
     ratio = frames_run["seconds"] / polars_run["seconds"]
     per_fact = (scalar_run["seconds"] / scalar_run["facts"]) / (frames_run["seconds"] / frames_run["facts"])
     rows = [
-        ("frames on polars", frames_run), ("hand-written polars", polars_run), ("scalar API", scalar_run),
+        ("frames on polars", frames_run),
+        ("hand-written polars", polars_run),
+        ("scalar API", scalar_run),
     ]
     for name, result in rows:
-        print(f"{name:<22} {result['facts']:>9,} facts  {result['seconds']:8.3f} s"
-              f"  {result['seconds'] / result['facts'] * 1e6:8.2f} us/fact  peak +{result['peak_mib']:7.1f} MiB")
-    print(f"same results (intensity {frames_run['intensity_rows']:,} rows, growth {frames_run['growth_rows']:,}"
-          f" rows): {'yes' if same else 'NO'}")
+        print(
+            f"{name:<22} {result['facts']:>9,} facts  {result['seconds']:8.3f} s"
+            f"  {result['seconds'] / result['facts'] * 1e6:8.2f} us/fact  peak +{result['peak_mib']:7.1f} MiB"
+        )
+    print(
+        f"same results (intensity {frames_run['intensity_rows']:,} rows, growth {frames_run['growth_rows']:,}"
+        f" rows): {'yes' if same else 'NO'}"
+    )
     print(f"scalar API per fact / frames per fact: {per_fact:,.0f}x")
     met = ratio <= TARGET and same
     print(f"frames / hand-written polars: {ratio:.2f} (target <= {TARGET}): {'met' if met else 'NOT met'}")

@@ -308,7 +308,9 @@ TABLE_METRICS = ("capex", "revenue", "operating_cash_flow", "net_income", "depre
 
 #: Periods of facts tables: years and quarters the rate tables of the tests cover, and seven months.
 TABLE_PERIODS = (
-    cm.CalendarYear(2022), cm.CalendarYear(2023), cm.CalendarYear(2024),
+    cm.CalendarYear(2022),
+    cm.CalendarYear(2023),
+    cm.CalendarYear(2024),
     *(cm.CalendarQuarter(2024, quarter) for quarter in (1, 2, 3, 4)),
     cm.Period.parse("2024-02/2024-08"),
 )
@@ -330,19 +332,53 @@ CELLS: dict[str, st.SearchStrategy[object]] = {
     "date": st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 12, 31)),
     "datetime": st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2100, 12, 31)),  # noqa: DTZ001
     "decimal": st.decimals(min_value=-(10**22), max_value=10**22, places=4, allow_nan=False, allow_infinity=False),
-    "numeric text": st.sampled_from(["1", "-2.5", " 7 ", "1e3", "1E-19", "0.0000000000000000001", "abc", "NaN",
-                                     "-Infinity", "1_000", "١٢٣", "", "99999999999999999999999"]),
+    "numeric text": st.sampled_from(
+        [
+            "1",
+            "-2.5",
+            " 7 ",
+            "1e3",
+            "1E-19",
+            "0.0000000000000000001",
+            "abc",
+            "NaN",
+            "-Infinity",
+            "1_000",
+            "١٢٣",
+            "",
+            "99999999999999999999999",
+        ]
+    ),
     "null": st.none(),
 }
 
 #: The kind of values each column of the layout holds when it is right.
-RIGHT_KINDS = {"company": "company", "metric": "metric", "period_start": "date", "period_end": "date",
-               "currency": "currency", "amount": "decimal", "basis": "basis", "market": "market",
-               "status": "status"}
+RIGHT_KINDS = {
+    "company": "company",
+    "metric": "metric",
+    "period_start": "date",
+    "period_end": "date",
+    "currency": "currency",
+    "amount": "decimal",
+    "basis": "basis",
+    "market": "market",
+    "status": "status",
+}
 
 #: The kinds a column can be made of by mistake.
-WRONG_KINDS = ("misspelt", "text", "int", "bigint", "float", "bool", "date", "datetime", "decimal", "numeric text",
-               "null")
+WRONG_KINDS = (
+    "misspelt",
+    "text",
+    "int",
+    "bigint",
+    "float",
+    "bool",
+    "date",
+    "datetime",
+    "decimal",
+    "numeric text",
+    "null",
+)
 
 #: How a column of a hostile table is spoilt ("null type": all null, of arrow's and polars' null type, the
 #: type a column with no value may come with).
@@ -383,7 +419,15 @@ def hostile_tables(draw: st.DrawFn, max_rows: int = 6) -> dict[str, tuple[str, l
 
 #: Any cell of a pandas object column.
 object_cells = st.one_of(
-    st.none(), st.just(float("nan")), st.text(max_size=3), st.integers(), st.floats(), st.booleans(),
-    st.decimals(allow_nan=True), st.dates(), st.datetimes(), st.binary(max_size=3),
+    st.none(),
+    st.just(float("nan")),
+    st.text(max_size=3),
+    st.integers(),
+    st.floats(),
+    st.booleans(),
+    st.decimals(allow_nan=True),
+    st.dates(),
+    st.datetimes(),
+    st.binary(max_size=3),
     st.sampled_from(["USD", "usd", "capex", "a", "2024-01-01", "1.5"]),
 )

@@ -55,7 +55,10 @@ def test_oracle_by_quarter_end_sums_the_quarters_ending_in_2024():
     result = cm.calendarize(ORACLE_QUARTERS, Y24, method="quarter-end")
     assert result.value == usd(1674 + 2798 + 2303 + 3970, Y24)
     assert [str(part.amount.period) for part in result.parts] == [
-        "2023-12/2024-02", "2024-03/2024-05", "2024-06/2024-08", "2024-09/2024-11",
+        "2023-12/2024-02",
+        "2024-03/2024-05",
+        "2024-06/2024-08",
+        "2024-09/2024-11",
     ]
     assert all(part.counted == part.amount.period for part in result.parts)
 
@@ -102,8 +105,10 @@ def test_a_missing_quarter_by_quarter_end_is_an_error_not_a_zero():
         (["2024-Q3", "2024-Q4"], "missing: 2024-H1"),  # two quarters' room before, none after
         (["2024-02/2024-06", "2024-07/2024-11"], "missing: 2 months, before 2024-02 and/or after 2024-11"),
         # lengths 2 and 4: no one length to assume, so the month after could hold a missing amount
-        (["2024-04/2024-05", "2024-06/2024-07", "2024-08/2024-11"],
-         "missing: 4 months, before 2024-04 and/or after 2024-11"),
+        (
+            ["2024-04/2024-05", "2024-06/2024-07", "2024-08/2024-11"],
+            "missing: 4 months, before 2024-04 and/or after 2024-11",
+        ),
         # the span starts before the target: nothing missing can end inside it before the span
         (["2023-12/2024-02", "2024-03/2024-04"], "missing: 2024-05/2024-11"),
     ],

@@ -20,8 +20,14 @@ HOPPER_2024 = [
 class TestCatalogue:
     @pytest.mark.parametrize(
         ("name", "bf16", "fp8", "family"),
-        [("H100", 989, 1979, "Hopper"), ("H200", 989, 1979, "Hopper"), ("H800", 989, 1979, "Hopper"),
-         ("H20", 148, 296, "Hopper"), ("A100", 312, None, "Ampere"), ("B200", 2250, 4500, "Blackwell")],
+        [
+            ("H100", 989, 1979, "Hopper"),
+            ("H200", 989, 1979, "Hopper"),
+            ("H800", 989, 1979, "Hopper"),
+            ("H20", 148, 296, "Hopper"),
+            ("A100", 312, None, "Ampere"),
+            ("B200", 2250, 4500, "Blackwell"),
+        ],
     )
     def test_datasheet_peaks(self, name, bf16, fp8, family):
         model = cm.chip(name.lower())
@@ -112,10 +118,13 @@ class TestH100Equivalents:
 
     @pytest.mark.parametrize(
         ("basis", "message"),
-        [("fp16", "basis must be 'bf16', 'fp8' or a mapping"), (3, "basis must be"),
-         ({"H20": 0.33}, "the factor for H20 must be .* not the float 0.33"),
-         ({"H20": -1}, "the factor for H20 must not be negative, got -1"),
-         ({1: 1}, "maps chip names to factors, got the key 1")],
+        [
+            ("fp16", "basis must be 'bf16', 'fp8' or a mapping"),
+            (3, "basis must be"),
+            ({"H20": 0.33}, "the factor for H20 must be .* not the float 0.33"),
+            ({"H20": -1}, "the factor for H20 must not be negative, got -1"),
+            ({1: 1}, "maps chip names to factors, got the key 1"),
+        ],
     )
     def test_bad_bases(self, basis, message):
         with pytest.raises(cm.InvalidValueError, match=message):

@@ -72,8 +72,14 @@ def test_markdown_and_csv(capsys):
 
 def test_every_section_is_there(capsys):
     out = run(capsys, "report", "--locale", "en_US")[1]
-    for title in ("2024 capex by company", "2024 capex by region", "Nvidia Hopper purchases, 2024",
-                  "2024 capex intensity", "2025 capex projections", "Bubble-risk signals, 2024"):
+    for title in (
+        "2024 capex by company",
+        "2024 capex by region",
+        "Nvidia Hopper purchases, 2024",
+        "2024 capex intensity",
+        "2025 capex projections",
+        "Bubble-risk signals, 2024",
+    ):
         assert title in out
     assert re.search(r"Tencent\s+CN¥87.2B", out)
 
@@ -81,7 +87,9 @@ def test_every_section_is_there(capsys):
 def test_the_users_data_is_merged(capsys, tmp_path):
     (tmp_path / "facts.csv").write_text(
         "company,metric,period,amount,unit,currency,basis,status,sources,market\n"
-        "meta,revenue,2024,1,亿,USD,a test,reported,caijing,\n", encoding="utf-8")
+        "meta,revenue,2024,1,亿,USD,a test,reported,caijing,\n",
+        encoding="utf-8",
+    )
     status, _, err = run(capsys, "report", "--data", str(tmp_path), "--format", "json")
     assert status == 0, err
 
@@ -90,7 +98,9 @@ def test_bad_data_is_reported_line_by_line_without_a_traceback(capsys, tmp_path)
     (tmp_path / "facts.csv").write_text(
         "company,metric,period,amount,unit,currency,basis,status,sources,market\n"
         "openai,capex,2024,10,亿,USD,,estimate,caijing,\n"
-        "meta,capex,2024,x,亿,USD,,reported,caijing,\n", encoding="utf-8")
+        "meta,capex,2024,x,亿,USD,,reported,caijing,\n",
+        encoding="utf-8",
+    )
     status, out, err = run(capsys, "report", "--data", str(tmp_path))
     assert status == 1
     assert out == ""
@@ -120,8 +130,11 @@ def test_charts_are_written(capsys, tmp_path):
     status, _, err = run(capsys, "report", "--locale", "en_US", "--chart", str(tmp_path))
     assert status == 0
     names = sorted(path.name for path in tmp_path.iterdir())
-    assert names == [f"figure-{n}.{suffix}" for n in ("1-capex-2024", "2-hopper-2024", "5-intensity-2024")
-                     for suffix in ("png", "svg")]
+    assert names == [
+        f"figure-{n}.{suffix}"
+        for n in ("1-capex-2024", "2-hopper-2024", "5-intensity-2024")
+        for suffix in ("png", "svg")
+    ]
     assert all((tmp_path / name).stat().st_size > 1000 for name in names)
     assert err.count("capexmodel: wrote") == 3
 
@@ -157,16 +170,17 @@ def test_usage(capsys):
 
 
 def test_python_dash_m():
-    done = subprocess.run([sys.executable, "-m", "capexmodel", "report", "--locale", "en_US"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "capexmodel", "report", "--locale", "en_US"], capture_output=True, text=True, check=True
+    )
     assert "$258B" in done.stdout
 
 
 def test_rows_left_out_are_noted(capsys, tmp_path):
     (tmp_path / "purchases.csv").write_text(
-        "buyer,chip,quantity,unit,period,source\n"
-        "meta,B200,1,万,2025,omdia\n"
-        "meta,H100,1,万,2023,omdia\n", encoding="utf-8")
+        "buyer,chip,quantity,unit,period,source\nmeta,B200,1,万,2025,omdia\nmeta,H100,1,万,2023,omdia\n",
+        encoding="utf-8",
+    )
     status, out, _ = run(capsys, "report", "--data", str(tmp_path), "--format", "json", "--locale", "en_US")
     assert status == 0
     sections = {section["key"]: section for section in json.loads(out)["sections"]}
@@ -189,7 +203,9 @@ def test_projection_and_risk_problems_become_notes(capsys, tmp_path):
     (tmp_path / "facts.csv").write_text(
         "company,metric,period,amount,unit,currency,basis,status,sources,market\n"
         "tencent,capex,2025,1,亿,EUR,in euros,estimate,caijing,\n"
-        "tencent,revenue,2024,1,亿,CNY,another basis,reported,caijing,\n", encoding="utf-8")
+        "tencent,revenue,2024,1,亿,CNY,another basis,reported,caijing,\n",
+        encoding="utf-8",
+    )
     status, out, _ = run(capsys, "report", "--data", str(tmp_path), "--format", "json", "--locale", "en_US")
     assert status == 0
     sections = {section["key"]: section for section in json.loads(out)["sections"]}
@@ -206,15 +222,20 @@ def test_a_missing_revenue_for_the_tencent_rule_is_a_note(tmp_path):
     (folder / "sources.csv").write_text("id,publisher,title,date,note,preferred\nme,Me,Mine,,,yes\n", encoding="utf-8")
     (folder / "companies.csv").write_text(
         "id,name_en,name_zh,region,currency,fiscal_year_end_month,tickers\n"
-        "tencent,Tencent,腾讯,CN,CNY,12,\nacme,Acme,阿克米,US,USD,12,\n", encoding="utf-8")
+        "tencent,Tencent,腾讯,CN,CNY,12,\nacme,Acme,阿克米,US,USD,12,\n",
+        encoding="utf-8",
+    )
     (folder / "facts.csv").write_text(
         "company,metric,period,amount,unit,currency,basis,status,sources,market\n"
         "acme,capex,2024,1,亿,USD,,reported,me,\nacme,capex,2024,2,亿,USD,other,reported,me,\n"
-        "tencent,capex,2024,1,亿,CNY,,reported,me,\n", encoding="utf-8")
+        "tencent,capex,2024,1,亿,CNY,,reported,me,\n",
+        encoding="utf-8",
+    )
     (folder / "statements.csv").write_text(
         "key,value,unit,text_en,text_zh,source\n"
         "tencent_2025_capex_to_revenue,0.12,share,rule,规则,me\ntencent_2025_revenue_growth,0.1,share,rule,规则,me\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     from capexmodel._report import build_report  # noqa: PLC0415
 
     report = build_report(cm.load_dataset(folder, replace=True), "en_US")
@@ -226,8 +247,9 @@ def test_a_missing_revenue_for_the_tencent_rule_is_a_note(tmp_path):
         in notes["capex_2024"]
     )
     with_revenue = folder / "facts.csv"
-    with_revenue.write_text(with_revenue.read_text(encoding="utf-8") + "tencent,revenue,2024,10,亿,CNY,,reported,me,\n",
-                            encoding="utf-8")
+    with_revenue.write_text(
+        with_revenue.read_text(encoding="utf-8") + "tencent,revenue,2024,10,亿,CNY,,reported,me,\n", encoding="utf-8"
+    )
     report = build_report(cm.load_dataset(folder, replace=True), "en_US")
     notes = {section.key: section.notes for section in report.sections}
     # One company's signals are computed in its own currency: no rate is needed for Tencent's.
@@ -262,7 +284,9 @@ def test_the_fourth_quarter_ranking_notes_what_it_cannot_rank(tmp_path):
         "company,metric,period,amount,unit,currency,basis,status,sources,market\n"
         "meta,capex,2024-Q4,1,亿,USD,one,reported,zheshang,\n"
         "meta,capex,2024-Q4,2,亿,USD,two,reported,zheshang,\n"
-        "meta,capex,2023-Q4,1,亿,USD,,reported,zheshang,\n", encoding="utf-8")
+        "meta,capex,2023-Q4,1,亿,USD,,reported,zheshang,\n",
+        encoding="utf-8",
+    )
     from capexmodel._report import build_report  # noqa: PLC0415
 
     report = build_report(cm.load_dataset(tmp_path), "en_US")
@@ -283,7 +307,9 @@ def test_the_fourth_quarter_growth_is_of_the_figures_shown(tmp_path):
         "company,metric,period,amount,unit,currency,basis,status,sources,market,segment\n"
         "china-mobile,capex,2024-Q4,100,亿,CNY,compute,reported,caijing,,compute\n"
         "china-mobile,capex,2024-Q4,500,亿,CNY,total,reported,zheshang,,\n"
-        "china-mobile,capex,2023-Q4,400,亿,CNY,total,reported,zheshang,,\n", encoding="utf-8")
+        "china-mobile,capex,2023-Q4,400,亿,CNY,total,reported,zheshang,,\n",
+        encoding="utf-8",
+    )
     from capexmodel._report import build_report  # noqa: PLC0415
 
     report = build_report(cm.load_dataset(tmp_path), "en_US")
@@ -307,8 +333,10 @@ def test_the_articles_chip_basis_needs_its_stated_ratio(ratio):
     bytedance = next(row for row in chips.rows if row["buyer"] == "ByteDance")
     assert bytedance["article"] == "-"  # never an H20 counted as a whole H100 under a title that says a third
     assert bytedance["bf16"] == "34,419"
-    assert any(note.startswith("the article's basis (H20 = 1/3) needs the statement h20_per_h100,"
-                               " a number of H20s above zero") for note in chips.notes)
+    assert any(
+        note.startswith("the article's basis (H20 = 1/3) needs the statement h20_per_h100, a number of H20s above zero")
+        for note in chips.notes
+    )
 
 
 def test_the_articles_chip_basis_says_the_ratio_it_used():
@@ -323,7 +351,8 @@ def test_the_articles_chip_basis_says_the_ratio_it_used():
     assert next(row for row in chips.rows if row["buyer"] == "ByteDance")["article"] == "115,000"
     zh = build_report(ds, "zh_CN")
     assert dict(next(s for s in zh.sections if s.key == "hopper_2024").columns)["article"] == (
-        "折合H100(H20按三分之一,文章口径)")
+        "折合H100(H20按三分之一,文章口径)"
+    )
 
 
 def test_the_chip_basis_title_is_written_in_the_librarys_context():
@@ -347,8 +376,9 @@ def test_the_report_converts_at_ecb_averages_and_says_so(capsys):
     totals = next(s for s in json.loads(out)["sections"] if s["key"] == "capex_by_region")
     china = Decimal(next(v for v in totals["values"] if v["region"] == "china-seven")["total"])
     ds = cm.load_dataset()
-    yuan = ds.rates.convert(ds.total("capex", period=cm.CalendarYear(2024), group="china-seven",
-                                     currency="USD").value, "CNY")  # back to the yuan the article's inputs hold
+    yuan = ds.rates.convert(
+        ds.total("capex", period=cm.CalendarYear(2024), group="china-seven", currency="USD").value, "CNY"
+    )  # back to the yuan the article's inputs hold
     ecb = cm.ecb_rates().conversion("USD", "CNY", cm.CalendarYear(2024)).rate
     assert abs(china - yuan.amount / ecb) < 1  # the same yuan, at the ECB's 7.1956 instead of 7.230
     assert round(china / 10**8) == 448

@@ -37,8 +37,16 @@ ALIBABA = cm.Company(id="alibaba", name_en="Alibaba", name_zh="阿里巴巴", re
 
 def state(context):
     """Everything about a context that a library could change."""
-    return (context.prec, context.rounding, context.Emin, context.Emax, context.capitals, context.clamp,
-            dict(context.traps), dict(context.flags))
+    return (
+        context.prec,
+        context.rounding,
+        context.Emin,
+        context.Emax,
+        context.capitals,
+        context.clamp,
+        dict(context.traps),
+        dict(context.flags),
+    )
 
 
 def outcome(call):
@@ -71,48 +79,84 @@ def operations(a, b, k, rate, period):
     table = cm.RateTable([cm.ExchangeRate(currency, other, rate, window)])
     later, three_years_on = shifted(period, 12), shifted(period, 36)
     odd_months_on = shifted(period, period.month_count + 5)  # a root that is not a whole number of years
-    quarters = [cm.Money(amount, currency, cm.CalendarQuarter(year, q)) for q, amount in
-                enumerate((a.amount, b.amount, a.amount * 3, b.amount + 1), start=1)]
+    quarters = [
+        cm.Money(amount, currency, cm.CalendarQuarter(year, q))
+        for q, amount in enumerate((a.amount, b.amount, a.amount * 3, b.amount + 1), start=1)
+    ]
     straddling = [  # quarters of a year that ends in February, as Oracle's ends in May
         cm.Money(amount, currency, cm.Period.from_months(cms.divmod_month(first), cms.divmod_month(first + 2)))
-        for first, amount in zip(range(year * 12 - 1, year * 12 + 12, 3), (a.amount, b.amount, a.amount, k, b.amount),
-                                 strict=True)
+        for first, amount in zip(
+            range(year * 12 - 1, year * 12 + 12, 3), (a.amount, b.amount, a.amount, k, b.amount), strict=True
+        )
     ]
     # capex and revenue are never negative
     plan = cm.Fact(ALIBABA, "capex", cm.Money(abs(a.amount), "CNY", cm.Period.from_months((year, 1), (year + 2, 12))))
     revenue = cm.Fact(ALIBABA, "revenue", cm.Money(abs(b.amount), "CNY", cm.CalendarYear(year)))
     purchases = [cm.ChipPurchase("meta", "H20", 7, period), cm.ChipPurchase("xai", "H100", 3, period)]
-    signals = tuple(cm.Signal(name, None, 1, "above", fires, weight, "reason", "note") for name, fires, weight in
-                    [("a", True, abs(k)), ("b", False, rate), ("c", None, 3), ("d", True, Decimal("0.123456789"))])
+    signals = tuple(
+        cm.Signal(name, None, 1, "above", fires, weight, "reason", "note")
+        for name, fires, weight in [
+            ("a", True, abs(k)),
+            ("b", False, rate),
+            ("c", None, 3),
+            ("d", True, Decimal("0.123456789")),
+        ]
+    )
     amount_text = str(a.amount)
     return [
         lambda: cm.Money(amount_text, currency, period),
-        lambda: a + b, lambda: a - b, lambda: -a, lambda: abs(a), lambda: +a,
-        lambda: a * k, lambda: k * a, lambda: a / k, lambda: a / 7, lambda: a / b,
-        lambda: round(a), lambda: round(a, 2), lambda: round(a, -3), lambda: round(a, 30),
-        lambda: (a < b, a <= b, a > b, a >= b, a == b), lambda: hash(a) == hash(cm.Money(a.amount, currency, period)),
-        lambda: cm.total([a, b, a]), lambda: sum([a, b]),
+        lambda: a + b,
+        lambda: a - b,
+        lambda: -a,
+        lambda: abs(a),
+        lambda: +a,
+        lambda: a * k,
+        lambda: k * a,
+        lambda: a / k,
+        lambda: a / 7,
+        lambda: a / b,
+        lambda: round(a),
+        lambda: round(a, 2),
+        lambda: round(a, -3),
+        lambda: round(a, 30),
+        lambda: (a < b, a <= b, a > b, a >= b, a == b),
+        lambda: hash(a) == hash(cm.Money(a.amount, currency, period)),
+        lambda: cm.total([a, b, a]),
+        lambda: sum([a, b]),
         lambda: cm.combine_periods([a, cm.Money(b.amount, currency, shifted(period, period.month_count))]),
         lambda: (str(a), repr(a), str(a / 7), repr(a / 7)),
-        lambda: table.convert(a, other), lambda: table.convert(table.convert(a, other), currency),
-        lambda: table.conversion(other, currency, period).rate, lambda: table.conversion(currency, other, period).rate,
+        lambda: table.convert(a, other),
+        lambda: table.convert(table.convert(a, other), currency),
+        lambda: table.conversion(other, currency, period).rate,
+        lambda: table.conversion(currency, other, period).rate,
         lambda: (str(table.rates[0]), repr(table.rates[0])),
         lambda: cm.calendarize(quarters, cm.CalendarYear(year)).value,
         lambda: cm.calendarize(straddling, cm.CalendarYear(year)).value,
         lambda: [part.contribution for part in cm.calendarize(straddling, cm.CalendarYear(year)).parts],
         lambda: cm.calendarize(straddling, cm.CalendarYear(year), method="quarter-end").value,
-        lambda: cm.ratio(a, b), lambda: cm.share(a, b), lambda: cm.capex_intensity(a, b),
-        lambda: cm.capex_to_operating_cash_flow(a, b), lambda: cm.capex_to_net_income(a, b),
-        lambda: cm.capex_to_depreciation(a, b), lambda: cm.free_cash_flow(a, b),
+        lambda: cm.ratio(a, b),
+        lambda: cm.share(a, b),
+        lambda: cm.capex_intensity(a, b),
+        lambda: cm.capex_to_operating_cash_flow(a, b),
+        lambda: cm.capex_to_net_income(a, b),
+        lambda: cm.capex_to_depreciation(a, b),
+        lambda: cm.free_cash_flow(a, b),
         lambda: cm.growth(cm.Money(b.amount, currency, later), a),
         lambda: cm.cagr(a, cm.Money(b.amount, currency, three_years_on)),
         lambda: cm.cagr(a, cm.Money(b.amount, currency, odd_months_on)),
         lambda: cm.year_over_year([a, cm.Money(b.amount, currency, later)]),
         lambda: [fact.value for fact in cm.spread_plan(plan, [cm.CalendarYear(year + i) for i in range(3)])],
-        lambda: [fact.value for fact in cm.spread_plan(plan, [cm.Period.from_months((year, 1), (year, 5)),
-                                                               cm.Period.from_months((year, 6), (year + 2, 12))])],
-        lambda: cm.capex_from_revenue(revenue, period=cm.CalendarYear(year + 1), revenue_growth=k,
-                                      capex_to_revenue=rate).value,
+        lambda: [
+            fact.value
+            for fact in cm.spread_plan(
+                plan, [cm.Period.from_months((year, 1), (year, 5)), cm.Period.from_months((year, 6), (year + 2, 12))]
+            )
+        ],
+        lambda: (
+            cm.capex_from_revenue(
+                revenue, period=cm.CalendarYear(year + 1), revenue_growth=k, capex_to_revenue=rate
+            ).value
+        ),
         lambda: cm.h100_equivalents(purchases).value,
         lambda: cm.h100_equivalents(purchases, basis={"H20": Fraction(1, 3)}).value,
         lambda: cm.h100_equivalents(purchases, basis={"H20": rate}).value,
@@ -123,8 +167,12 @@ def operations(a, b, k, rate, period):
 @settings(max_examples=min(settings().max_examples, 150))
 @given(
     data=st.data(),
-    a=cms.amounts, b=cms.amounts, k=cms.factors, rate=cms.rates,
-    currency=cms.currencies, period=cms.periods(max_months=12),
+    a=cms.amounts,
+    b=cms.amounts,
+    k=cms.factors,
+    rate=cms.rates,
+    currency=cms.currencies,
+    period=cms.periods(max_months=12),
 )
 def test_every_operation_gives_the_same_result_in_any_context(data, a, b, k, rate, currency, period):  # noqa: PLR0917
     a, b = cm.Money(a, currency, period), cm.Money(b, currency, period)
@@ -145,8 +193,10 @@ def test_the_article_in_a_hostile_context(name):
     y24 = cm.CalendarYear(2024)
     plan = cm.Fact(ALIBABA, "capex", cm.Money("1000003", "CNY", cm.Period.parse("2025-01/2027-12")))
     rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.230", y24)])
-    signals = (cm.Signal("a", None, 1, "above", True, 1, "r", "n"),
-               cm.Signal("b", None, 1, "above", False, 2, "r", "n"))
+    signals = (
+        cm.Signal("a", None, 1, "above", True, 1, "r", "n"),
+        cm.Signal("b", None, 1, "above", False, 2, "r", "n"),
+    )
     with decimal.localcontext(CONTEXTS[name]) as caller:
         parts = [fact.value.amount for fact in cm.spread_plan(plan, [cm.CalendarYear(y) for y in (2025, 2026, 2027)])]
         usd = rates.convert(cm.Money("80000000000", "CNY", y24), "USD")

@@ -137,11 +137,13 @@ class TestMissingRates:
 
 
 class TestBlend:
-    RATES = cm.RateTable([
-        cm.ExchangeRate("USD", "CNY", "7.1", Y23),
-        cm.ExchangeRate("USD", "CNY", "7.2", Y24),
-        cm.ExchangeRate("CNY", "USD", "0.125", Y25),  # stored the other way round
-    ])
+    RATES = cm.RateTable(
+        [
+            cm.ExchangeRate("USD", "CNY", "7.1", Y23),
+            cm.ExchangeRate("USD", "CNY", "7.2", Y24),
+            cm.ExchangeRate("CNY", "USD", "0.125", Y25),  # stored the other way round
+        ]
+    )
 
     def test_alibabas_fiscal_year_from_two_calendar_years(self):
         fy2025 = cm.FiscalCalendar(year_end_month=3).year(2025)  # 9 months of 2024, 3 of 2025
@@ -172,8 +174,12 @@ class TestBlend:
             self.RATES.conversion("USD", "CNY", span, blend=True)
 
     def test_every_uncovered_run_of_months_is_named(self):
-        rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.1", cm.CalendarQuarter(2024, 1)),
-                              cm.ExchangeRate("USD", "CNY", "7.2", cm.CalendarQuarter(2024, 3))])
+        rates = cm.RateTable(
+            [
+                cm.ExchangeRate("USD", "CNY", "7.1", cm.CalendarQuarter(2024, 1)),
+                cm.ExchangeRate("USD", "CNY", "7.2", cm.CalendarQuarter(2024, 3)),
+            ]
+        )
         message = "; no blend of USD/CNY rates covers 2024: they leave out 2024-Q2, 2024-Q4$"
         with pytest.raises(cm.MissingRateError, match=message):
             rates.conversion("USD", "CNY", Y24, blend=True)
@@ -206,8 +212,14 @@ class TestCross:
         assert str(back).startswith("CNY to EUR over 2024 (cross): the inverse of 1 USD = 7.230 CNY")
 
     def test_several_routes_need_via(self):
-        rates = cm.RateTable([*self.RATES.rates, cm.ExchangeRate("HKD", "USD", "0.128", Y24),
-                              cm.ExchangeRate("EUR", "HKD", "8.45", Y24), cm.ExchangeRate("HKD", "CNY", "0.92", Y24)])
+        rates = cm.RateTable(
+            [
+                *self.RATES.rates,
+                cm.ExchangeRate("HKD", "USD", "0.128", Y24),
+                cm.ExchangeRate("EUR", "HKD", "8.45", Y24),
+                cm.ExchangeRate("HKD", "CNY", "0.92", Y24),
+            ]
+        )
         with pytest.raises(cm.AmbiguousRateError, match="EUR converts to CNY over 2024 through HKD, USD: pass via="):
             rates.conversion("EUR", "CNY", Y24)
         assert rates.conversion("EUR", "CNY", Y24, via="HKD").factor == Fraction("8.45") * Fraction("0.92")
@@ -225,7 +237,7 @@ class TestCross:
         assert rates.convert(money, "CNY", via="EUR") == cm.Money("7800", "CNY", Y24)
 
     def test_a_cross_segment_describes_both_legs(self):
-        segment, = self.RATES.conversion("EUR", "CNY", Y24).segments
+        (segment,) = self.RATES.conversion("EUR", "CNY", Y24).segments
         assert str(segment) == "1 EUR = 1.082 USD, average over 2024; then 1 USD = 7.230 CNY, average over 2024"
 
     def test_via_must_be_a_third_currency(self):
@@ -310,11 +322,13 @@ class TestBlendedCross:
 
 class TestFallbacks:
     def test_a_covering_cross_route_beats_a_direct_pair_that_does_not_cover(self):
-        rates = cm.RateTable([
-            cm.ExchangeRate("EUR", "USD", "1.08", Y24),
-            cm.ExchangeRate("EUR", "CNY", "7.8", Y24),
-            cm.ExchangeRate("USD", "CNY", "7.1", Y23),
-        ])
+        rates = cm.RateTable(
+            [
+                cm.ExchangeRate("EUR", "USD", "1.08", Y24),
+                cm.ExchangeRate("EUR", "CNY", "7.8", Y24),
+                cm.ExchangeRate("USD", "CNY", "7.1", Y23),
+            ]
+        )
         conversion = rates.conversion("USD", "CNY", Y24)
         assert conversion.method == "cross"
         assert conversion.via == "EUR"
@@ -330,8 +344,13 @@ class TestFallbacks:
             rates.conversion("USD", "CNY", cm.Period.parse("2024-04/2025-03"), blend=True)
 
     def test_every_run_of_equally_narrow_rates_in_a_blend_is_named(self):
-        rates = cm.RateTable([USD_CNY_2024, cm.ExchangeRate("USD", "CNY", "7.2", cm.Period.parse("2024-07/2025-06")),
-                              cm.ExchangeRate("USD", "CNY", "7.1", cm.Period.parse("2024-09/2024-10"))])
+        rates = cm.RateTable(
+            [
+                USD_CNY_2024,
+                cm.ExchangeRate("USD", "CNY", "7.2", cm.Period.parse("2024-07/2025-06")),
+                cm.ExchangeRate("USD", "CNY", "7.1", cm.Period.parse("2024-09/2024-10")),
+            ]
+        )
         message = "^several USD/CNY rates fit 2024-07/2024-08, 2024-11/2024-12 equally well$"
         with pytest.raises(cm.AmbiguousRateError, match=message):
             rates.conversion("USD", "CNY", cm.Period.parse("2024-04/2025-03"), blend=True)
@@ -391,8 +410,12 @@ def test_a_blend_takes_the_narrowest_rate_for_each_month():
     rates = cm.RateTable([quarterly, USD_CNY_2024, cm.ExchangeRate("USD", "CNY", "7.19", Y25)])
     conversion = rates.conversion("USD", "CNY", cm.Period.parse("2024-04/2025-03"), blend=True)
     runs = [(str(segment.months), segment.uses[0].rate.rate) for segment in conversion.segments]
-    assert runs == [("2024-Q2", Decimal("7.230")), ("2024-Q3", Decimal("7.1")), ("2024-Q4", Decimal("7.230")),
-                    ("2025-Q1", Decimal("7.19"))]
+    assert runs == [
+        ("2024-Q2", Decimal("7.230")),
+        ("2024-Q3", Decimal("7.1")),
+        ("2024-Q4", Decimal("7.230")),
+        ("2025-Q1", Decimal("7.19")),
+    ]
     assert conversion.factor == (Fraction("7.230") * 2 + Fraction("7.1") + Fraction("7.19")) / 4
 
 
@@ -400,12 +423,14 @@ class TestTheLastPeriods:
     """Periods end as late as December 9999: converting over them works like any other."""
 
     LAST_YEAR = cm.CalendarYear(9999)
-    RATES = cm.RateTable([
-        cm.ExchangeRate("USD", "CNY", "7", LAST_YEAR),
-        cm.ExchangeRate("EUR", "USD", "2", LAST_YEAR),
-        cm.ExchangeRate("USD", "HKD", "8", cm.Period.parse("9999-01/9999-06")),
-        cm.ExchangeRate("USD", "HKD", "9", cm.Period.parse("9999-07/9999-12")),
-    ])
+    RATES = cm.RateTable(
+        [
+            cm.ExchangeRate("USD", "CNY", "7", LAST_YEAR),
+            cm.ExchangeRate("EUR", "USD", "2", LAST_YEAR),
+            cm.ExchangeRate("USD", "HKD", "8", cm.Period.parse("9999-01/9999-06")),
+            cm.ExchangeRate("USD", "HKD", "9", cm.Period.parse("9999-07/9999-12")),
+        ]
+    )
 
     @pytest.mark.parametrize(
         ("base", "quote", "period", "expected"),

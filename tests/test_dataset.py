@@ -52,8 +52,12 @@ class TestTheArticle:
         assert cm.format_money(first.value, locale="zh_CN") == "1270亿元"
         revenue = DS.fact("tencent", "revenue", Y24)
         rule = {s.key: s.value for s in DS.statements}
-        tencent = cm.capex_from_revenue(revenue, period=Y25, revenue_growth=rule["tencent_2025_revenue_growth"],
-                                        capex_to_revenue=rule["tencent_2025_capex_to_revenue"])
+        tencent = cm.capex_from_revenue(
+            revenue,
+            period=Y25,
+            revenue_growth=rule["tencent_2025_revenue_growth"],
+            capex_to_revenue=rule["tencent_2025_capex_to_revenue"],
+        )
         assert tencent.value == cm.Money(Decimal(660257) * 10**6 * Decimal("1.1") * Decimal("0.12"), "CNY", Y25)
 
     def test_hopper_purchases_on_both_bases(self):
@@ -76,7 +80,14 @@ class TestQueries:
     def test_companies(self):
         assert DS.company("tencent").name_zh == "腾讯"
         assert [c.id for c in DS.companies_in(cm.Region("US"))] == [
-            "amazon", "microsoft", "alphabet", "meta", "oracle", "nvidia", "xai"]
+            "amazon",
+            "microsoft",
+            "alphabet",
+            "meta",
+            "oracle",
+            "nvidia",
+            "xai",
+        ]
         with pytest.raises(cm.UnknownCompanyError, match="unknown company 'openai': the dataset knows alibaba"):
             DS.company("openai")
 
@@ -93,13 +104,24 @@ class TestQueries:
 
     def test_select(self):
         fiscal = DS.select(company="microsoft", period=cm.FiscalCalendar(year_end_month=6).year(2024))
-        assert {fact.metric for fact in fiscal} == {"revenue", "net_income", "operating_cash_flow", "capex",
-                                                    "depreciation_and_amortization"}
+        assert {fact.metric for fact in fiscal} == {
+            "revenue",
+            "net_income",
+            "operating_cash_flow",
+            "capex",
+            "depreciation_and_amortization",
+        }
         assert all(fact.status is cm.Status.ESTIMATE for fact in DS.select(source="zheshang"))
         assert len(DS.select(market="CN")) == 1
         derived = DS.select(region="CN", metric="capex", period=Y24, status="derived")
         assert {fact.company.id for fact in derived} == {
-            "alibaba", "tencent", "baidu", "china-mobile", "china-telecom", "china-unicom"}
+            "alibaba",
+            "tencent",
+            "baidu",
+            "china-mobile",
+            "china-telecom",
+            "china-unicom",
+        }
 
     def test_totals_name_what_is_missing_and_convert_with_given_rates(self):
         rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7", Y24)])
@@ -151,11 +173,15 @@ class TestFiguresAsReported:
         assert at_six.value / at_article.value == Decimal("7.230") / Decimal("6.0")
         assert all(fact.derivation.rates == other.rates for fact in at_six.facts)  # type: ignore[union-attr]
 
-    @given(st.decimals(min_value=Decimal("0.5"), max_value=Decimal(50), places=4),
-           st.sampled_from(["direct", "inverse"]))
+    @given(
+        st.decimals(min_value=Decimal("0.5"), max_value=Decimal(50), places=4), st.sampled_from(["direct", "inverse"])
+    )
     def test_for_any_rate_the_china_total_is_the_yuan_inputs_converted(self, rate, direction):
-        exchange = (cm.ExchangeRate("USD", "CNY", rate, Y24) if direction == "direct"
-                    else cm.ExchangeRate("CNY", "USD", rate, Y24))
+        exchange = (
+            cm.ExchangeRate("USD", "CNY", rate, Y24)
+            if direction == "direct"
+            else cm.ExchangeRate("CNY", "USD", rate, Y24)
+        )
         table = cm.RateTable([exchange])
         china = DS.total("capex", period=Y24, group="china-seven", currency="USD", rates=table)
         yuan = []
@@ -186,7 +212,11 @@ class TestFiguresAsReported:
         assert oracle.counted_as == Y24
         assert isinstance(oracle.derivation, cm.Calendarization)
         assert [str(item.value.period) for item in oracle.inputs] == [
-            "2024-03/2024-05", "2024-06/2024-08", "2024-09/2024-11", "2024-12/2025-02"]
+            "2024-03/2024-05",
+            "2024-06/2024-08",
+            "2024-09/2024-11",
+            "2024-12/2025-02",
+        ]
         assert DS.recompute(oracle).value.amount == 14933 * 10**6
         by_quarter_end = DS.recompute(oracle, method="quarter-end")
         assert by_quarter_end.value.amount == 14933 * 10**6  # the quarters tile the window either way
@@ -320,7 +350,9 @@ class TestDatasetAnalyses:
         (tmp_path / "facts.csv").write_text(
             "company,metric,period,amount,unit,currency,basis,status,sources,market\n"
             "meta,revenue,2024,1,亿,USD,one,reported,zheshang,\n"
-            "meta,revenue,2024,2,亿,USD,two,reported,zheshang,\n", encoding="utf-8")
+            "meta,revenue,2024,2,亿,USD,two,reported,zheshang,\n",
+            encoding="utf-8",
+        )
         doubled = cm.load_dataset(tmp_path)
         with pytest.raises(cm.AmbiguousFactError, match="several revenue facts for meta over 2024"):
             doubled.bubble_risk(Y24, company="meta")
@@ -343,30 +375,39 @@ class TestDatasetAnalyses:
     def test_growth_and_the_fourth_quarter_ranking(self):
         money = cm.Money
         assert DS.growth("alphabet", "capex", "2024") == cm.growth(
-            money(52500 * 10**6, "USD", Y24), money(32251 * 10**6, "USD", cm.CalendarYear(2023)))
+            money(52500 * 10**6, "USD", Y24), money(32251 * 10**6, "USD", cm.CalendarYear(2023))
+        )
         tencent = DS.growth("tencent", "capex", "2024-Q4")
         assert round(tencent, 4) == Decimal("3.8600")
         ranking = sorted(
-            (company for company in DS.group("us-five").members + DS.group("china-seven").members
-             if DS.select(company=company, metric="capex", period="2023-Q4")),
-            key=lambda company: DS.growth(company, "capex", "2024-Q4"), reverse=True)
+            (
+                company
+                for company in DS.group("us-five").members + DS.group("china-seven").members
+                if DS.select(company=company, metric="capex", period="2023-Q4")
+            ),
+            key=lambda company: DS.growth(company, "capex", "2024-Q4"),
+            reverse=True,
+        )
         assert ranking[0] == "tencent"
         # Tencent's 2024 capex is the article's dollar figure; its 2023 is in yuan: growth in constant currency.
         assert DS.growth("tencent", "capex", Y24) == cm.growth(
-            money(77361 * 10**6, "CNY", Y24), money(23893 * 10**6, "CNY", cm.CalendarYear(2023)))
+            money(77361 * 10**6, "CNY", Y24), money(23893 * 10**6, "CNY", cm.CalendarYear(2023))
+        )
         with pytest.raises(cm.FactNotFoundError):
             DS.growth("meta", "capex", "2024-Q4")
 
     def test_growth_across_currencies_converts_the_earlier_year_at_the_later_rates(self, tmp_path):
         (tmp_path / "companies.csv").write_text(
             "id,name_en,name_zh,region,currency,fiscal_year_end_month,tickers\nacme,Acme,阿克米,CN,CNY,12,\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
         (tmp_path / "facts.csv").write_text(
             "company,metric,period,amount,unit,currency,basis,status,sources,market\n"
             "acme,capex,2024,100,亿,USD,,reported,caijing,\n"
-            "acme,capex,2023,723,亿,CNY,,reported,caijing,\n", encoding="utf-8")
-        (tmp_path / "rates.csv").write_text("base,quote,rate,window,source\nUSD,CNY,6,2023,caijing\n",
-                                            encoding="utf-8")
+            "acme,capex,2023,723,亿,CNY,,reported,caijing,\n",
+            encoding="utf-8",
+        )
+        (tmp_path / "rates.csv").write_text("base,quote,rate,window,source\nUSD,CNY,6,2023,caijing\n", encoding="utf-8")
         ds = cm.load_dataset(tmp_path)
         # 723亿元 at 2024's 7.230 is 100亿美元: no growth (at 2023's rate of 6 it would look like a fall).
         assert ds.growth("acme", "capex", Y24) == 0
@@ -389,8 +430,9 @@ def with_facts(tmp_path, *rows, sources=""):
     """The embedded dataset with these facts.csv rows (and sources.csv rows) added."""
     (tmp_path / "facts.csv").write_text(FACTS_HEADER + "".join(row + "\n" for row in rows), encoding="utf-8")
     if sources:
-        (tmp_path / "sources.csv").write_text("id,publisher,title,date,note,preferred\n" + sources + "\n",
-                                              encoding="utf-8")
+        (tmp_path / "sources.csv").write_text(
+            "id,publisher,title,date,note,preferred\n" + sources + "\n", encoding="utf-8"
+        )
     return cm.load_dataset(tmp_path)
 
 
@@ -399,31 +441,43 @@ class TestReviewedQueries:
 
     def test_growth_compares_the_same_part_of_the_company(self):
         # 2024 is China Mobile's compute capex (371亿元); 2023 its total capex (1803亿元): not a fall of 79%.
-        with pytest.raises(cm.FactNotFoundError, match="no capex fact for china-mobile over 2023 that covers"
-                           " compute \\(算力口径\\), as the figure over 2024 does"):
+        with pytest.raises(
+            cm.FactNotFoundError,
+            match="no capex fact for china-mobile over 2023 that covers"
+            " compute \\(算力口径\\), as the figure over 2024 does",
+        ):
             DS.growth("china-mobile", "capex", "2024")
         assert DS.growth("china-mobile", "capex", "2024", whole_company=True) == cm.growth(
-            cm.Money(1640 * 10**8, "CNY", Y24), cm.Money(1803 * 10**8, "CNY", cm.CalendarYear(2023)))
+            cm.Money(1640 * 10**8, "CNY", Y24), cm.Money(1803 * 10**8, "CNY", cm.CalendarYear(2023))
+        )
         assert DS.growth("china-mobile", "capex", "2025") == cm.growth(  # compute on compute
-            cm.Money(373 * 10**8, "CNY", Y25), cm.Money(371 * 10**8, "CNY", Y24))
+            cm.Money(373 * 10**8, "CNY", Y25), cm.Money(371 * 10**8, "CNY", Y24)
+        )
 
     def test_growth_compares_the_same_months_a_year_apart(self, tmp_path):
         # Oracle's "2024" is March 2024 - February 2025; its calendar 2023, or a fiscal year counted as 2023,
         # are not the same months a year earlier.
-        ds = with_facts(tmp_path, "oracle,capex,2023,70,亿,USD,calendar,reported,caijing,,",
-                        "oracle,capex,2022-06/2023-05,40,亿,USD,fiscal,reported,caijing,,2023")
+        ds = with_facts(
+            tmp_path,
+            "oracle,capex,2023,70,亿,USD,calendar,reported,caijing,,",
+            "oracle,capex,2022-06/2023-05,40,亿,USD,fiscal,reported,caijing,,2023",
+        )
         with pytest.raises(cm.FactNotFoundError, match="no capex fact for oracle over 2023-03/2024-02"):
             ds.growth("oracle", "capex", "2024")
         ds = with_facts(tmp_path, "oracle,capex,2023-03/2024-02,70,亿,USD,,reported,caijing,,2023")
         window = cm.Period.parse("2024-03/2025-02")
         assert ds.growth("oracle", "capex", "2024") == cm.growth(
-            cm.Money(149 * 10**8, "USD", window), cm.Money(70 * 10**8, "USD", cm.Period.parse("2023-03/2024-02")))
+            cm.Money(149 * 10**8, "USD", window), cm.Money(70 * 10**8, "USD", cm.Period.parse("2023-03/2024-02"))
+        )
 
     def test_a_tie_in_the_most_preferred_source_is_ambiguous(self, tmp_path):
-        ds = with_facts(tmp_path, "meta,capex,2023,28100,million,USD,gross,reported,mine,,",
-                        "meta,capex,2023,27266,million,USD,net,reported,mine,,",
-                        "meta,capex,2023,100,亿,USD,article,reported,caijing,,",
-                        sources="mine,Me,My sheet,,,yes")
+        ds = with_facts(
+            tmp_path,
+            "meta,capex,2023,28100,million,USD,gross,reported,mine,,",
+            "meta,capex,2023,27266,million,USD,net,reported,mine,,",
+            "meta,capex,2023,100,亿,USD,article,reported,caijing,,",
+            sources="mine,Me,My sheet,,,yes",
+        )
         with pytest.raises(cm.AmbiguousFactError, match="several capex facts for meta over 2023"):
             ds.fact("meta", "capex", "2023")
         with pytest.raises(cm.AmbiguousFactError):
@@ -433,8 +487,9 @@ class TestReviewedQueries:
     def test_a_total_of_revenue_by_market_names_its_market(self):
         us = DS.total("revenue_by_market", period=Y24, companies=["nvidia"], market="US")
         assert us.value == cm.Money(613 * 10**8, "USD", Y24)
-        with pytest.raises(cm.FactNotFoundError, match="nvidia has revenue_by_market for the markets CN, US:"
-                           " pass market="):
+        with pytest.raises(
+            cm.FactNotFoundError, match="nvidia has revenue_by_market for the markets CN, US: pass market="
+        ):
             DS.total("revenue_by_market", period=Y24, companies=["nvidia"])
         with pytest.raises(cm.FactNotFoundError, match="nvidia has revenue_by_market for the markets CN, US"):
             DS.fact("nvidia", "revenue_by_market", Y24)
@@ -443,11 +498,14 @@ class TestReviewedQueries:
     def test_an_empty_scope_is_refused_naming_it(self):
         with pytest.raises(cm.InvalidValueError, match="companies= names no company"):
             DS.total("capex", period=Y24, companies=[])
-        for call in (lambda: DS.total("capex", period=Y24, region="JP"),
-                     lambda: DS.bubble_risk(Y24, region="JP"),
-                     lambda: DS.h100_equivalents(region="JP")):
-            with pytest.raises(cm.UnknownNameError, match="the dataset has no company in region JP: its regions"
-                               " are CN, US") as caught:
+        for call in (
+            lambda: DS.total("capex", period=Y24, region="JP"),
+            lambda: DS.bubble_risk(Y24, region="JP"),
+            lambda: DS.h100_equivalents(region="JP"),
+        ):
+            with pytest.raises(
+                cm.UnknownNameError, match="the dataset has no company in region JP: its regions are CN, US"
+            ) as caught:
                 call()
             assert (caught.value.kind, caught.value.name) == ("region", "JP")
 
@@ -458,8 +516,11 @@ class TestReviewedQueries:
     def test_a_market_asked_for_is_named_when_nothing_is_found(self):
         with pytest.raises(cm.FactNotFoundError, match="no revenue_by_market fact for nvidia over 2024 with market=JP"):
             DS.fact("nvidia", "revenue_by_market", Y24, market="JP")
-        with pytest.raises(cm.FactNotFoundError, match="none of nvidia has a revenue_by_market fact over 2024"
-                           " with market=JP; nvidia has revenue_by_market for the markets CN, US"):
+        with pytest.raises(
+            cm.FactNotFoundError,
+            match="none of nvidia has a revenue_by_market fact over 2024"
+            " with market=JP; nvidia has revenue_by_market for the markets CN, US",
+        ):
             DS.total("revenue_by_market", period=Y24, companies=["nvidia"], market="JP")
 
 
@@ -469,8 +530,10 @@ class TestReviewedData:
     def test_the_operators_combined_figures_are_statements(self):
         total = DS.statement("operators_2024_total_capex")
         assert (total.value, total.unit) == (Decimal(3189), "亿 CNY")
-        whole = [DS.fact(company, "capex", Y24, whole_company=True).value.amount
-                 for company in ("china-mobile", "china-telecom", "china-unicom")]
+        whole = [
+            DS.fact(company, "capex", Y24, whole_company=True).value.amount
+            for company in ("china-mobile", "china-telecom", "china-unicom")
+        ]
         assert round(sum(whole) / 10**8) == total.value  # 1640 + 935 + 613.7, the first two unconfirmed
         plans = DS.statement("operators_2025_capex_plans")
         assert (plans.value, plans.unit, plans.source) == (Decimal(2898), "亿 CNY", DS.sources["guidance-2025"])
@@ -483,24 +546,36 @@ class TestReviewedData:
 
 
 class TestReviewedValues:
-    @pytest.mark.parametrize(("fields", "message"), [
-        ({"key": ""}, "key must be a non-empty string, got ''"),
-        ({"unit": 5}, "unit must be a string, got 5"),
-        ({"text_en": None}, "text_en must be a string, got None"),
-        ({"source": "caijing"}, "source must be a capexmodel.Source, got 'caijing'"),
-    ])
+    @pytest.mark.parametrize(
+        ("fields", "message"),
+        [
+            ({"key": ""}, "key must be a non-empty string, got ''"),
+            ({"unit": 5}, "unit must be a string, got 5"),
+            ({"text_en": None}, "text_en must be a string, got None"),
+            ({"source": "caijing"}, "source must be a capexmodel.Source, got 'caijing'"),
+        ],
+    )
     def test_a_statement_is_checked(self, fields, message):
-        valid = {"key": "k", "value": Decimal(1), "unit": "share", "text_en": "a", "text_zh": "b",
-                 "source": DS.sources["caijing"]}
+        valid = {
+            "key": "k",
+            "value": Decimal(1),
+            "unit": "share",
+            "text_en": "a",
+            "text_zh": "b",
+            "source": DS.sources["caijing"],
+        }
         with pytest.raises(cm.InvalidValueError, match=message):
             cm.Statement(**(valid | fields))
 
-    @pytest.mark.parametrize(("fields", "message"), [
-        ({"id": 5}, "id must be a non-empty string, got 5"),
-        ({"name_en": None}, "name_en must be a string, got None"),
-        ({"source": "caijing"}, "source must be a capexmodel.Source or None, got 'caijing'"),
-        ({"members": "amazon"}, "a group's members are one or more company ids, got 'amazon'"),
-    ])
+    @pytest.mark.parametrize(
+        ("fields", "message"),
+        [
+            ({"id": 5}, "id must be a non-empty string, got 5"),
+            ({"name_en": None}, "name_en must be a string, got None"),
+            ({"source": "caijing"}, "source must be a capexmodel.Source or None, got 'caijing'"),
+            ({"members": "amazon"}, "a group's members are one or more company ids, got 'amazon'"),
+        ],
+    )
     def test_a_group_is_checked(self, fields, message):
         valid = {"id": "g", "name_en": "G", "name_zh": "G", "members": ["amazon"], "source": None}
         with pytest.raises(cm.InvalidValueError, match=message):

@@ -18,15 +18,24 @@ ACME = cm.Company(id="acme", name_en="Acme", name_zh="阿克米", region="CN", c
 BETA = cm.Company(id="beta", name_en="Beta", name_zh="贝塔", region="US", currency="USD")
 GAMMA = cm.Company(id="gamma", name_en="Gamma", name_zh="伽马", region="CN", currency="CNY")
 GROUPS = (cm.Group("both", "Both", "两家", ["acme", "beta"]), cm.Group("one", "One", "一家", ["acme"]))
-STATEMENTS = (cm.Statement("share", Decimal("0.5"), "share", "half", "一半", ARTICLE),
-              cm.Statement("rank", Decimal(1), "rank", "first", "第一", ARTICLE))
+STATEMENTS = (
+    cm.Statement("share", Decimal("0.5"), "share", "half", "一半", ARTICLE),
+    cm.Statement("rank", Decimal(1), "rank", "first", "第一", ARTICLE),
+)
 
 
 def dataset(*facts, companies=(ACME, BETA, GAMMA), preferred=(ARTICLE,), rates=(USD_CNY,), groups=GROUPS):
     """A dataset of these facts, with the companies, sources, rates, groups and statements above."""
-    return cm.Dataset(companies=companies, sources={"caijing": ARTICLE, "zheshang": BROKER, "acme-ar": FILING},
-                      facts=facts, rates=cm.RateTable(rates), purchases=(), statements=STATEMENTS,
-                      preferred_sources=preferred, groups=groups)
+    return cm.Dataset(
+        companies=companies,
+        sources={"caijing": ARTICLE, "zheshang": BROKER, "acme-ar": FILING},
+        facts=facts,
+        rates=cm.RateTable(rates),
+        purchases=(),
+        statements=STATEMENTS,
+        preferred_sources=preferred,
+        groups=groups,
+    )
 
 
 def fact(company, metric, amount, period, *, currency=None, basis="", sources=(ARTICLE,), **fields):
@@ -75,8 +84,12 @@ class TestLookups:
             dataset().select(source=["caijing"])
 
     def test_an_unknown_basis_lists_the_bases(self):
-        ds = dataset(fact(ACME, "capex", 1, Y24, basis="gross"), fact(ACME, "capex", 2, Y23),
-                     fact(ACME, "revenue", 3, Y24, basis="net"), fact(BETA, "capex", 4, Y24, basis="gross"))
+        ds = dataset(
+            fact(ACME, "capex", 1, Y24, basis="gross"),
+            fact(ACME, "capex", 2, Y23),
+            fact(ACME, "revenue", 3, Y24, basis="net"),
+            fact(BETA, "capex", 4, Y24, basis="gross"),
+        )
         message = "^no fact has the basis 'total': the bases are 'gross'; 'net'$"
         with pytest.raises(cm.UnknownNameError, match=message) as caught:
             ds.select(basis="total")
@@ -115,9 +128,11 @@ class TestFact:
             ds.fact("acme", "capex", Y24, source="zheshang")
 
     def test_a_tie_lists_every_candidate_with_its_basis(self):
-        ds = dataset(fact(ACME, "capex", 1, Y24, basis="gross"),
-                     fact(ACME, "capex", 3, cm.Period.parse("2024-04/2025-03"), counted_as=Y24),
-                     fact(ACME, "capex", 2, Y24))
+        ds = dataset(
+            fact(ACME, "capex", 1, Y24, basis="gross"),
+            fact(ACME, "capex", 3, cm.Period.parse("2024-04/2025-03"), counted_as=Y24),
+            fact(ACME, "capex", 2, Y24),
+        )
         message = (  # over the period of the first, which is the one asked about
             "several capex facts for acme over 2024: 1 CNY (gross); 3 CNY (no basis); 2 CNY (no basis);"
             " pass basis= or source= to choose one"
@@ -146,8 +161,12 @@ class TestFact:
 
 class TestTotal:
     def test_basis_and_source_choose_the_facts_added(self):
-        ds = dataset(fact(ACME, "capex", 1, Y24, basis="gross"), fact(ACME, "capex", 2, Y24, basis="net"),
-                     fact(BETA, "capex", 3, Y24), fact(BETA, "capex", 4, Y24, sources=(BROKER,)))
+        ds = dataset(
+            fact(ACME, "capex", 1, Y24, basis="gross"),
+            fact(ACME, "capex", 2, Y24, basis="net"),
+            fact(BETA, "capex", 3, Y24),
+            fact(BETA, "capex", 4, Y24, sources=(BROKER,)),
+        )
         assert ds.total("capex", period=Y24, companies=["acme"], basis="gross").value == cm.Money(1, "CNY", Y24)
         assert ds.total("capex", period=Y24, companies=["beta"], source="zheshang").value == cm.Money(4, "USD", Y24)
 
@@ -165,8 +184,9 @@ class TestTotal:
         assert (caught.value.metric, caught.value.period) == ("capex", Y22)
 
     def test_the_companies_with_figures_by_market_are_named(self):
-        ds = dataset(fact(ACME, "revenue_by_market", 1, Y24, market="US"),
-                     fact(BETA, "revenue_by_market", 2, Y24, market="CN"))
+        ds = dataset(
+            fact(ACME, "revenue_by_market", 1, Y24, market="US"), fact(BETA, "revenue_by_market", 2, Y24, market="CN")
+        )
         message = (
             "^none of acme, beta has a revenue_by_market fact over 2024; acme, beta has revenue_by_market"
             " for the markets CN, US: pass market= to choose one$"
@@ -259,16 +279,18 @@ class TestRecompute:
         message = r"it is not derived from facts of the dataset \(from the annual report\)$"
         with pytest.raises(cm.InvalidValueError, match=message):
             ds.recompute(attrs.evolve(ds.facts[0], note="from the annual report"))
-        projected = cm.capex_from_revenue(fact(ACME, "revenue", 100, Y24), period=Y25, revenue_growth="0.1",
-                                          capex_to_revenue="0.2")
+        projected = cm.capex_from_revenue(
+            fact(ACME, "revenue", 100, Y24), period=Y25, revenue_growth="0.1", capex_to_revenue="0.2"
+        )
         with pytest.raises(cm.InvalidValueError, match="it is not derived from facts of the dataset$"):
             ds.recompute(projected)
         with pytest.raises(cm.InvalidValueError, match="^rates must be a capexmodel.RateTable, got '7.2'$"):
             ds.recompute(converted(ds.facts[0], "USD"), rates="7.2")
 
     def test_an_input_that_is_not_a_conversion_or_a_calendarization_is_kept(self):
-        projected = cm.capex_from_revenue(fact(ACME, "revenue", 100, Y24), period=Y25, revenue_growth="0.1",
-                                          capex_to_revenue="0.2")
+        projected = cm.capex_from_revenue(
+            fact(ACME, "revenue", 100, Y24), period=Y25, revenue_growth="0.1", capex_to_revenue="0.2"
+        )
         rates = (cm.ExchangeRate("USD", "CNY", "7.2", Y25),)
         in_dollars = converted(projected, "USD", rates=rates)
         assert dataset(in_dollars, rates=rates).recompute(in_dollars).value == in_dollars.value
@@ -282,9 +304,16 @@ class TestRecompute:
         assert recomputed.inputs[0].value == cm.Money(964, "USD", Y24)
 
     def test_derived_inputs_are_recalendarized_by_the_method_given(self):
-        quarters = [fact(BETA, "capex", amount, cm.Period.parse(span)) for amount, span in [
-            ("1674", "2023-12/2024-02"), ("2798", "2024-03/2024-05"), ("2303", "2024-06/2024-08"),
-            ("3970", "2024-09/2024-11"), ("5862", "2024-12/2025-02")]]
+        quarters = [
+            fact(BETA, "capex", amount, cm.Period.parse(span))
+            for amount, span in [
+                ("1674", "2023-12/2024-02"),
+                ("2798", "2024-03/2024-05"),
+                ("2303", "2024-06/2024-08"),
+                ("3970", "2024-09/2024-11"),
+                ("5862", "2024-12/2025-02"),
+            ]
+        ]
         by_months = calendarized(quarters, Y24)
         assert by_months.value == cm.Money(12141, "USD", Y24)
         ds = dataset(by_months)
@@ -294,8 +323,10 @@ class TestRecompute:
 
     def test_a_recomputed_fact_keeps_its_basis_and_the_period_it_is_counted_as(self):
         window = cm.Period.parse("2024-03/2025-02")
-        quarters = [fact(BETA, "capex", 1, cm.Period.parse(span))
-                    for span in ("2024-03/2024-05", "2024-06/2024-08", "2024-09/2024-11", "2024-12/2025-02")]
+        quarters = [
+            fact(BETA, "capex", 1, cm.Period.parse(span))
+            for span in ("2024-03/2024-05", "2024-06/2024-08", "2024-09/2024-11", "2024-12/2025-02")
+        ]
         published = attrs.evolve(calendarized(quarters, window), basis="four quarters", counted_as=Y24)
         again = dataset(published).recompute(published)
         assert (again.value, again.basis, again.counted_as) == (published.value, "four quarters", Y24)
@@ -316,8 +347,11 @@ COMPUTE = "compute"
 
 class TestAnalyses:
     def test_intensity_takes_the_whole_companys_revenue(self):
-        ds = dataset(fact(ACME, "capex", 10, Y24), fact(ACME, "revenue", 100, Y24, sources=(FILING,)),
-                     fact(ACME, "revenue", 40, Y24, segment=COMPUTE))
+        ds = dataset(
+            fact(ACME, "capex", 10, Y24),
+            fact(ACME, "revenue", 100, Y24, sources=(FILING,)),
+            fact(ACME, "revenue", 40, Y24, segment=COMPUTE),
+        )
         assert ds.fact("acme", "revenue", Y24).segment == COMPUTE  # the preferred source's, were it asked
         assert ds.intensity("acme", Y24) == Decimal("0.1")
 
@@ -334,8 +368,11 @@ class TestAnalyses:
         assert (caught.value.company, caught.value.metric, caught.value.period) == ("acme", "capex", Y23)
 
     def test_growth_names_the_parts_of_the_company_the_earlier_figures_cover(self):
-        ds = dataset(fact(ACME, "capex", 2, Y24), fact(ACME, "capex", 1, Y23, segment=COMPUTE),
-                     fact(ACME, "capex", 1, Y23, segment="cloud", sources=(BROKER,)))
+        ds = dataset(
+            fact(ACME, "capex", 2, Y24),
+            fact(ACME, "capex", 1, Y23, segment=COMPUTE),
+            fact(ACME, "capex", 1, Y23, segment="cloud", sources=(BROKER,)),
+        )
         message = (
             "^no capex fact for acme over 2023 that covers the whole company, as the figure over 2024 does;"
             " its figures over 2023 cover compute, cloud$"
@@ -345,9 +382,14 @@ class TestAnalyses:
         assert (caught.value.company, caught.value.metric, caught.value.period) == ("acme", "capex", Y23)
 
     def test_bubble_risk_compares_with_the_year_before_and_the_whole_company(self):
-        ds = dataset(fact(ACME, "capex", 30, Y24, sources=(FILING,)), fact(ACME, "capex", 3, Y24, segment=COMPUTE),
-                     fact(ACME, "revenue", 100, Y24), fact(ACME, "capex", 20, Y23), fact(ACME, "revenue", 80, Y23),
-                     fact(GAMMA, "capex", 5, Y23))
+        ds = dataset(
+            fact(ACME, "capex", 30, Y24, sources=(FILING,)),
+            fact(ACME, "capex", 3, Y24, segment=COMPUTE),
+            fact(ACME, "revenue", 100, Y24),
+            fact(ACME, "capex", 20, Y23),
+            fact(ACME, "revenue", 80, Y23),
+            fact(GAMMA, "capex", 5, Y23),
+        )
         risk = ds.bubble_risk(Y24, company="acme")
         assert risk.signal("capex_intensity").value == Decimal("0.3")
         assert risk.signal("capex_growth_minus_revenue_growth").value == Decimal("0.5") - Decimal("0.25")

@@ -22,10 +22,22 @@ def capex(amount, status=cm.Status.REPORTED, sources=(FILING,), period=Y24, basi
 class TestMetric:
     def test_builtin_metrics(self):
         assert cm.Metric("capex") == cm.Metric.CAPEX
-        assert [str(m) for m in (cm.Metric.REVENUE, cm.Metric.OPERATING_CASH_FLOW, cm.Metric.NET_INCOME,
-                                 cm.Metric.DEPRECIATION_AND_AMORTIZATION, cm.Metric.FREE_CASH_FLOW,
-                                 cm.Metric.REVENUE_BY_MARKET)] == [
-            "revenue", "operating_cash_flow", "net_income", "depreciation_and_amortization", "free_cash_flow",
+        assert [
+            str(m)
+            for m in (
+                cm.Metric.REVENUE,
+                cm.Metric.OPERATING_CASH_FLOW,
+                cm.Metric.NET_INCOME,
+                cm.Metric.DEPRECIATION_AND_AMORTIZATION,
+                cm.Metric.FREE_CASH_FLOW,
+                cm.Metric.REVENUE_BY_MARKET,
+            )
+        ] == [
+            "revenue",
+            "operating_cash_flow",
+            "net_income",
+            "depreciation_and_amortization",
+            "free_cash_flow",
             "revenue_by_market",
         ]
 
@@ -59,10 +71,18 @@ class TestMetric:
         with pytest.raises(cm.InvalidValueError):
             cm.Metric.declare(*arguments, **message)
 
-    @pytest.mark.parametrize(("typo", "meant"), [("capx", "capex"), ("revenues", "revenue"), ("Revenue", "revenue"),
-                                                 ("net income", "net_income"),
-                                                 ("depreciation", "depreciation_and_amortization"),
-                                                 ("xyzzy", None), ("Xyzzy", None)])
+    @pytest.mark.parametrize(
+        ("typo", "meant"),
+        [
+            ("capx", "capex"),
+            ("revenues", "revenue"),
+            ("Revenue", "revenue"),
+            ("net income", "net_income"),
+            ("depreciation", "depreciation_and_amortization"),
+            ("xyzzy", None),
+            ("Xyzzy", None),
+        ],
+    )
     def test_a_near_miss_names_the_metric_meant(self, typo, meant):
         with pytest.raises(cm.InvalidValueError) as caught:
             cm.Metric(typo)
@@ -76,7 +96,8 @@ class TestMetric:
     def test_the_vocabulary_has_sign_rules(self):
         rules = {definition.name: definition.may_be_negative for definition in cm.Metric.vocabulary()}
         assert {name: rules[name] for name in ("capex", "revenue", "depreciation_and_amortization")} == dict.fromkeys(
-            ("capex", "revenue", "depreciation_and_amortization"), False)
+            ("capex", "revenue", "depreciation_and_amortization"), False
+        )
         assert all(rules[name] for name in ("net_income", "operating_cash_flow", "free_cash_flow"))
 
     def test_metrics_pickle(self):
@@ -127,9 +148,14 @@ class TestStatusAndSource:
     def test_merge_sources_keeps_each_once_in_order(self):
         assert cm.merge_sources([FILING, BROKER], [BROKER, ARTICLE], []) == (FILING, BROKER, ARTICLE)
 
-    @pytest.mark.parametrize(("groups", "message"), [((5,), "takes an iterable of Source, got 5"),
-                                                     (([[1]],), "merges Source values, got \\[1\\]"),
-                                                     (("Omdia",), "got the string 'Omdia'")])
+    @pytest.mark.parametrize(
+        ("groups", "message"),
+        [
+            ((5,), "takes an iterable of Source, got 5"),
+            (([[1]],), "merges Source values, got \\[1\\]"),
+            (("Omdia",), "got the string 'Omdia'"),
+        ],
+    )
     def test_merge_sources_checks_its_input(self, groups, message):
         with pytest.raises(cm.InvalidValueError, match=message):
             cm.merge_sources(*groups)
@@ -224,8 +250,11 @@ class TestDerive:
 
     def test_inputs_of_different_parts_of_the_company_need_the_part_said(self):
         mixed = [capex(1), attrs.evolve(capex(2), segment="cloud")]
-        with pytest.raises(cm.InvalidValueError, match="the inputs differ in segment \\(the whole company, cloud\\):"
-                           " pass segment= \\('' for the whole company\\)"):
+        with pytest.raises(
+            cm.InvalidValueError,
+            match="the inputs differ in segment \\(the whole company, cloud\\):"
+            " pass segment= \\('' for the whole company\\)",
+        ):
             cm.Fact.derive(cm.Money(3, "CNY", Y24), mixed)
         assert cm.Fact.derive(cm.Money(3, "CNY", Y24), mixed, segment="").segment is None
         assert cm.Fact.derive(cm.Money(3, "CNY", Y24), mixed, segment="cloud and more").segment == "cloud and more"

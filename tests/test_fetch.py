@@ -165,8 +165,12 @@ def test_the_company_facts_are_downloaded_as_served_with_the_declared_user_agent
 
 def test_a_body_sent_without_compression_or_deflated_is_read_too(server, fake, tmp_path):
     body = company_facts(ALPHABET)
-    server.script(ALPHABET, Reply(200, body), Reply(200, zlib.compress(body), {"Content-Encoding": "Deflate"}),
-                  Reply(200, body, {"Content-Encoding": "identity"}))
+    server.script(
+        ALPHABET,
+        Reply(200, body),
+        Reply(200, zlib.compress(body), {"Content-Encoding": "Deflate"}),
+        Reply(200, body, {"Content-Encoding": "identity"}),
+    )
     for _ in range(3):
         path, downloaded = fetcher(server, fake).fetch(ALPHABET, tmp_path, refresh=True)
         assert downloaded
@@ -246,8 +250,12 @@ def test_a_server_still_busy_is_asked_a_few_times_with_backoff_then_given_up(ser
 
 def test_a_retry_after_given_as_a_date_is_waited_until(server, fake, tmp_path):
     soon = email.utils.formatdate(time.time() + 30, usegmt=True)
-    server.script(APPLE, Reply(429, headers={"Retry-After": soon}), Reply(429, headers={"Retry-After": "soon"}),
-                  Reply(200, company_facts(APPLE)))
+    server.script(
+        APPLE,
+        Reply(429, headers={"Retry-After": soon}),
+        Reply(429, headers={"Retry-After": "soon"}),
+        Reply(200, company_facts(APPLE)),
+    )
     fetcher(server, fake).fetch(APPLE, tmp_path)
     first, second = fake.sleeps
     assert 25 < first <= 30
@@ -284,18 +292,21 @@ def test_a_compressed_body_cut_short_or_corrupt_is_refused(server, fake, tmp_pat
     fails(server, fake, tmp_path, APPLE, "came in an encoding not asked for: 'br'")
 
 
-@pytest.mark.parametrize(("body", "match"), [
-    (b'{"cik": 320193, "facts": {"us-gaap": {', "are not valid JSON \\(cut short\\?\\)"),
-    (b"<html>Service Unavailable</html>", "are not valid JSON"),
-    (b'{"cik": 320193, "facts": {"x": NaN}}', "are not valid JSON"),
-    (b'{"cik": 320193, "entityName": "\xff", "facts": {}}', "are not valid JSON"),
-    (b"[1, 2]", "is not the company facts of CIK 0000320193: expected a JSON object, got a list"),
-    (b'{"cik": 1652044, "facts": {}}', '"cik" should be 320193, got 1652044'),
-    (b'{"cik": "320193", "facts": {}}', "\"cik\" should be 320193, got '320193'"),
-    (b'{"cik": true, "facts": {}}', '"cik" should be 320193, got True'),
-    (b'{"cik": 320193}', 'it has no "facts" object'),
-    (b'{"cik": 320193, "facts": []}', 'it has no "facts" object'),
-])
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        (b'{"cik": 320193, "facts": {"us-gaap": {', "are not valid JSON \\(cut short\\?\\)"),
+        (b"<html>Service Unavailable</html>", "are not valid JSON"),
+        (b'{"cik": 320193, "facts": {"x": NaN}}', "are not valid JSON"),
+        (b'{"cik": 320193, "entityName": "\xff", "facts": {}}', "are not valid JSON"),
+        (b"[1, 2]", "is not the company facts of CIK 0000320193: expected a JSON object, got a list"),
+        (b'{"cik": 1652044, "facts": {}}', '"cik" should be 320193, got 1652044'),
+        (b'{"cik": "320193", "facts": {}}', "\"cik\" should be 320193, got '320193'"),
+        (b'{"cik": true, "facts": {}}', '"cik" should be 320193, got True'),
+        (b'{"cik": 320193}', 'it has no "facts" object'),
+        (b'{"cik": 320193, "facts": []}', 'it has no "facts" object'),
+    ],
+)
 def test_a_body_that_is_not_the_company_facts_asked_for_is_refused(server, fake, tmp_path, body, match):
     server.script(APPLE, Reply(200, body))
     assert fails(server, fake, tmp_path, APPLE, match).status is None
@@ -362,11 +373,32 @@ def test_a_folder_that_cannot_be_made_is_a_fetch_error(server, fake, tmp_path):
 # Input refused before any request
 
 
-@pytest.mark.parametrize("cik", [
-    "", "abc", "0", "00000000000", "12345678901", "320193 ", "+320193", "-1", "1_000",
-    FULLWIDTH, "\uff1320193", "\u0663\u0662\u0660\u0661\u0669\u0663", "32019\u00b3",  # Unicode digits
-    "CIK0000320193", 0, -1, 10**10, True, 320193.0, None, b"320193",
-])
+@pytest.mark.parametrize(
+    "cik",
+    [
+        "",
+        "abc",
+        "0",
+        "00000000000",
+        "12345678901",
+        "320193 ",
+        "+320193",
+        "-1",
+        "1_000",
+        FULLWIDTH,
+        "\uff1320193",
+        "\u0663\u0662\u0660\u0661\u0669\u0663",
+        "32019\u00b3",  # Unicode digits
+        "CIK0000320193",
+        0,
+        -1,
+        10**10,
+        True,
+        320193.0,
+        None,
+        b"320193",
+    ],
+)
 def test_a_malformed_cik_is_refused_before_any_request(server, tmp_path, cik):
     with pytest.raises(cm.InvalidValueError, match="a CIK is the SEC's Central Index Key, a whole number from 1 to"):
         cm.fetch_companyfacts(cik, user_agent=AGENT, to=tmp_path, base_url=server.url)
@@ -375,23 +407,47 @@ def test_a_malformed_cik_is_refused_before_any_request(server, tmp_path, cik):
 
 def test_the_cik_is_zero_padded_to_ten_digits():
     assert [_fetch.check_cik(cik) for cik in (1, "1", "0000000001", 9_999_999_999, "9999999999")] == [
-        "0000000001", "0000000001", "0000000001", "9999999999", "9999999999"]
+        "0000000001",
+        "0000000001",
+        "0000000001",
+        "9999999999",
+        "9999999999",
+    ]
 
 
-@pytest.mark.parametrize("agent", [
-    "", "   ", "Jane Doe", "jane@example", "Jane Doe jane@example.com\r\nX-Injected: 1", "José jose@example.com",
-    None, b"Jane Doe jane@example.com",
-])
+@pytest.mark.parametrize(
+    "agent",
+    [
+        "",
+        "   ",
+        "Jane Doe",
+        "jane@example",
+        "Jane Doe jane@example.com\r\nX-Injected: 1",
+        "José jose@example.com",
+        None,
+        b"Jane Doe jane@example.com",
+    ],
+)
 def test_a_user_agent_without_an_email_address_is_refused_before_any_request(server, tmp_path, agent):
     with pytest.raises(cm.InvalidValueError, match="the SEC asks every client to declare who it is"):
         cm.fetch_companyfacts(APPLE, user_agent=agent, to=tmp_path, base_url=server.url)
     assert server.requests == []
 
 
-@pytest.mark.parametrize("url", [
-    "http://data.sec.gov", "ftp://data.sec.gov", "file:///etc", "https://", "https://data.sec.gov?q=1",
-    "https://data.sec.gov#top", "data.sec.gov", "http://127.0.0.2:8080", None,
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://data.sec.gov",
+        "ftp://data.sec.gov",
+        "file:///etc",
+        "https://",
+        "https://data.sec.gov?q=1",
+        "https://data.sec.gov#top",
+        "data.sec.gov",
+        "http://127.0.0.2:8080",
+        None,
+    ],
+)
 def test_a_base_url_that_is_not_https_is_refused(tmp_path, url):
     with pytest.raises(cm.InvalidValueError, match="the base URL is an https:// address"):
         cm.fetch_companyfacts(APPLE, user_agent=AGENT, to=tmp_path, base_url=url)
@@ -422,7 +478,8 @@ def test_the_base_url_may_be_a_mirror_or_this_machine():
     assert _fetch.check_base_url("https://mirror.example.org/sec/") == "https://mirror.example.org/sec"
     assert _fetch.check_base_url("http://localhost:8000") == "http://localhost:8000"
     assert _fetch.companyfacts_url(APPLE, "https://mirror.example.org/sec") == (
-        f"https://mirror.example.org/sec{PREFIX}CIK{APPLE}.json")
+        f"https://mirror.example.org/sec{PREFIX}CIK{APPLE}.json"
+    )
     assert _fetch.companyfacts_url(APPLE) == f"https://data.sec.gov{PREFIX}CIK{APPLE}.json"
 
 
@@ -493,28 +550,53 @@ def run(capsys, *arguments):
 
 
 def test_the_command_downloads_each_cik_once(server, capsys, tmp_path):
-    status, out, err = run(capsys, "fetch", "sec", "320193", "1652044", "0000320193", "--user-agent", AGENT,
-                           "--to", str(tmp_path), "--base-url", server.url)
+    status, out, err = run(
+        capsys,
+        "fetch",
+        "sec",
+        "320193",
+        "1652044",
+        "0000320193",
+        "--user-agent",
+        AGENT,
+        "--to",
+        str(tmp_path),
+        "--base-url",
+        server.url,
+    )
     assert (status, err) == (0, "")
     assert out.splitlines() == [str(tmp_path / f"CIK{APPLE}.json"), str(tmp_path / f"CIK{ALPHABET}.json")]
     assert (tmp_path / f"CIK{ALPHABET}.json").read_bytes() == fixture(ALPHABET)
     assert len(server.requests) == 2
     assert {headers["User-Agent"] for _, headers in server.requests} == {AGENT}
-    status, out, err = run(capsys, "fetch", "sec", "320193", "--user-agent", AGENT, "--to", str(tmp_path),
-                           "--base-url", server.url)
+    status, out, err = run(
+        capsys, "fetch", "sec", "320193", "--user-agent", AGENT, "--to", str(tmp_path), "--base-url", server.url
+    )
     assert status == 0
     assert out == f"{tmp_path / f'CIK{APPLE}.json'}\n"
     assert err == f"capexmodel: kept {tmp_path / f'CIK{APPLE}.json'}, already there (--refresh downloads it again)\n"
     assert len(server.requests) == 2
-    status, _, err = run(capsys, "fetch", "sec", "320193", "--user-agent", AGENT, "--to", str(tmp_path),
-                         "--base-url", server.url, "--refresh")
+    status, _, err = run(
+        capsys,
+        "fetch",
+        "sec",
+        "320193",
+        "--user-agent",
+        AGENT,
+        "--to",
+        str(tmp_path),
+        "--base-url",
+        server.url,
+        "--refresh",
+    )
     assert (status, err) == (0, "")
     assert len(server.requests) == 3
 
 
 def test_the_command_fails_in_one_line(server, capsys, tmp_path):
-    status, out, err = run(capsys, "fetch", "sec", "320193", "1", "--user-agent", AGENT, "--to", str(tmp_path),
-                           "--base-url", server.url)
+    status, out, err = run(
+        capsys, "fetch", "sec", "320193", "1", "--user-agent", AGENT, "--to", str(tmp_path), "--base-url", server.url
+    )
     assert status == 1
     assert out == f"{tmp_path / f'CIK{APPLE}.json'}\n"  # what came before the failure stays
     assert err.startswith("capexmodel: no company facts for CIK 0000000001 at http://127.0.0.1:")
@@ -522,12 +604,15 @@ def test_the_command_fails_in_one_line(server, capsys, tmp_path):
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize(("arguments", "match"), [
-    (["320193", FULLWIDTH], "a CIK is the SEC's Central Index Key"),
-    (["320193", "12345678901"], "a CIK is the SEC's Central Index Key"),
-    (["320193", "--user-agent", "Jane Doe"], "the SEC asks every client to declare who it is"),
-    (["320193", "--base-url", "http://data.sec.gov"], "the base URL is an https:// address"),
-])
+@pytest.mark.parametrize(
+    ("arguments", "match"),
+    [
+        (["320193", FULLWIDTH], "a CIK is the SEC's Central Index Key"),
+        (["320193", "12345678901"], "a CIK is the SEC's Central Index Key"),
+        (["320193", "--user-agent", "Jane Doe"], "the SEC asks every client to declare who it is"),
+        (["320193", "--base-url", "http://data.sec.gov"], "the base URL is an https:// address"),
+    ],
+)
 def test_the_command_checks_every_argument_before_any_request(server, capsys, tmp_path, arguments, match):
     defaults = ["--user-agent", AGENT, "--base-url", server.url]
     status, out, err = run(capsys, "fetch", "sec", *defaults, *arguments, "--to", str(tmp_path))
@@ -592,4 +677,9 @@ def test_a_fetch_error_pickles_with_what_went_wrong():
     error = cm.FetchError("no company facts", cik=APPLE, url="https://data.sec.gov/x", status=404)
     copied = pickle.loads(pickle.dumps(error))
     assert (type(copied), str(copied), copied.cik, copied.url, copied.status) == (
-        cm.FetchError, "no company facts", APPLE, "https://data.sec.gov/x", 404)
+        cm.FetchError,
+        "no company facts",
+        APPLE,
+        "https://data.sec.gov/x",
+        404,
+    )

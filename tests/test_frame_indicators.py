@@ -21,8 +21,13 @@ from capexmodel._context import QUOTIENT
 from tests import strategies as cms
 
 INPUTS = ("capex", "revenue", "operating_cash_flow", "net_income", "depreciation_and_amortization")
-PERIODS = (cm.CalendarYear(2022), cm.CalendarYear(2023), cm.CalendarYear(2024), cm.CalendarQuarter(2023, 4),
-           cm.CalendarQuarter(2024, 4))
+PERIODS = (
+    cm.CalendarYear(2022),
+    cm.CalendarYear(2023),
+    cm.CalendarYear(2024),
+    cm.CalendarQuarter(2023, 4),
+    cm.CalendarQuarter(2024, 4),
+)
 EIGHTEEN = Decimal("1e-18")
 BACKENDS = ["polars", "pandas"]
 #: A table function on pandas runs a few hundred pandas operations, so these tests draw fewer panels than
@@ -56,15 +61,30 @@ def exact(function, *args):
 
 
 def row(company, metric, period, currency, amount, basis=""):  # noqa: PLR0917 -- a table row, in column order
-    return {"company": company, "metric": metric, "period_start": period.start, "period_end": period.end,
-            "currency": currency, "amount": amount, "basis": basis}
+    return {
+        "company": company,
+        "metric": metric,
+        "period_start": period.start,
+        "period_end": period.end,
+        "currency": currency,
+        "amount": amount,
+        "basis": basis,
+    }
 
 
 def table(rows):
     """The rows as a facts table (pyarrow), with exact decimal amounts."""
-    schema = pa.schema([("company", pa.string()), ("metric", pa.string()), ("period_start", pa.date32()),
-                        ("period_end", pa.date32()), ("currency", pa.string()), ("amount", pa.decimal128(38, 4)),
-                        ("basis", pa.string())])
+    schema = pa.schema(
+        [
+            ("company", pa.string()),
+            ("metric", pa.string()),
+            ("period_start", pa.date32()),
+            ("period_end", pa.date32()),
+            ("currency", pa.string()),
+            ("amount", pa.decimal128(38, 4)),
+            ("basis", pa.string()),
+        ]
+    )
     return pa.Table.from_pylist(rows, schema=schema)
 
 
@@ -85,8 +105,13 @@ def records(result):
         return result.to_pylist()
     if hasattr(result, "compute"):
         result = result.compute()
-    return [{key: None if value is pd.NA or (isinstance(value, float) and math.isnan(value)) else value
-             for key, value in record.items()} for record in result.to_dict("records")]
+    return [
+        {
+            key: None if value is pd.NA or (isinstance(value, float) and math.isnan(value)) else value
+            for key, value in record.items()
+        }
+        for record in result.to_dict("records")
+    ]
 
 
 @st.composite
@@ -113,8 +138,9 @@ def panels(draw, *, duplicates=True, mixed=True, periods=PERIODS, metrics=INPUTS
                 if draw(st.integers(min_value=0, max_value=9)) == 0:
                     rows.append(row(company, metric, period, draw(cms.spelt(other)), None))
                 if duplicates and how == 4:
-                    rows.append(row(company, metric, period, draw(cms.spelt(currency)), sign(draw(amounts)),
-                                    basis="restated"))
+                    rows.append(
+                        row(company, metric, period, draw(cms.spelt(currency)), sign(draw(amounts)), basis="restated")
+                    )
     return rows
 
 
@@ -167,8 +193,10 @@ RATIOS = {
 @PANELS
 @given(panel=panels(), lazy=st.booleans())
 def test_ratios_agree_with_the_scalar_functions(backend, panel, lazy):
-    result = {(item["company"], item["period_start"]): item
-              for item in computed(frames.ratios(given_as(backend, panel, lazy)))}
+    result = {
+        (item["company"], item["period_start"]): item
+        for item in computed(frames.ratios(given_as(backend, panel, lazy)))
+    }
     panel = known(panel)
     facts = by_key(panel, "company", "period_start", "metric")
     assert set(result) == {(item["company"], item["period_start"]) for item in panel}
@@ -190,8 +218,10 @@ def test_year_over_year_agrees_with_growth(backend, panel, lazy):
     result = computed(frames.year_over_year(given_as(backend, panel, lazy)))
     panel = known(panel)
     series = by_key(canonical(panel), "company", "metric", "basis", "currency", "period_start", "period_end")
-    assert {(item["company"], item["metric"], item["basis"], item["currency"], item["period_start"],
-             item["period_end"]) for item in result} == set(series)
+    assert {
+        (item["company"], item["metric"], item["basis"], item["currency"], item["period_start"], item["period_end"])
+        for item in result
+    } == set(series)
     for got in result:
         key = (got["company"], got["metric"], got["basis"], got["currency"])
         period = cm.Period(got["period_start"], got["period_end"])
@@ -229,21 +259,28 @@ def test_calendarize_agrees_with_the_scalar_calendarize(backend, panel, lazy):
     result = computed(frames.calendarize(given_as(backend, panel, lazy)))
     panel = known(panel)
     for got in result:
-        assert (got["period_start"], got["period_end"]) == (cm.CalendarYear(got["period_start"].year).start,
-                                                            cm.CalendarYear(got["period_start"].year).end)
+        assert (got["period_start"], got["period_end"]) == (
+            cm.CalendarYear(got["period_start"].year).start,
+            cm.CalendarYear(got["period_start"].year).end,
+        )
         year = cm.CalendarYear(got["period_start"].year)
         amounts_ = [money(item) for item in panel if item["company"] == got["company"]]
         overlapping = [item for item in amounts_ if item.period.overlaps(year)]
-        assert got["months"] == sum(len(range(max(item.period._first, year._first),
-                                              min(item.period._last, year._last) + 1)) for item in overlapping)
+        assert got["months"] == sum(
+            len(range(max(item.period._first, year._first), min(item.period._last, year._last) + 1))
+            for item in overlapping
+        )
         try:
             expected = exact(cm.calendarize, amounts_, year)
         except cm.PeriodMismatchError:
             expected = None
         assert got["amount"] == expected
         assert (got["reason"] is None) == (expected is not None)
-    years = {(item["company"], year) for item in panel
-             for year in range(item["period_start"].year, item["period_end"].year + 1)}
+    years = {
+        (item["company"], year)
+        for item in panel
+        for year in range(item["period_start"].year, item["period_end"].year + 1)
+    }
     assert {(got["company"], got["period_start"].year) for got in result} == years
 
 
@@ -259,14 +296,20 @@ def rate_tables(draw):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @PANELS
-@given(panel=panels(duplicates=False), rates=rate_tables(), target=st.sampled_from(["USD", "CNY", "EUR"]),
-       lazy=st.booleans())
+@given(
+    panel=panels(duplicates=False),
+    rates=rate_tables(),
+    target=st.sampled_from(["USD", "CNY", "EUR"]),
+    lazy=st.booleans(),
+)
 def test_convert_agrees_with_the_rate_table(backend, panel, rates, target, lazy):
     result = computed(frames.convert(given_as(backend, panel, lazy), rates, target))
     panel = known(panel)
     assert len(result) == len(panel)
-    expected = sorted((item["company"], item["metric"], item["period_start"], exact(rates.convert, money(item), target))
-                      for item in panel)
+    expected = sorted(
+        (item["company"], item["metric"], item["period_start"], exact(rates.convert, money(item), target))
+        for item in panel
+    )
     assert sorted((got["company"], got["metric"], got["period_start"], got["amount"]) for got in result) == expected
     assert {got["currency"] for got in result} <= {target}
 
@@ -281,8 +324,9 @@ SIGNAL_INPUTS = {
     "free_cash_flow_margin": ("capex", "operating_cash_flow", "revenue"),
 }
 REGIONS = {"a": "US", "b": "CN", "c": "US"}
-COMPANIES = [cm.Company(id=key, name_en=key, name_zh=key, region=region, currency="USD")
-             for key, region in REGIONS.items()]
+COMPANIES = [
+    cm.Company(id=key, name_en=key, name_zh=key, region=region, currency="USD") for key, region in REGIONS.items()
+]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -295,8 +339,9 @@ def test_totals_agree_with_total(backend, panel, lazy):
     groups = defaultdict(list)
     for item in panel:
         groups[(REGIONS[item["company"]], item["metric"], item["period_start"])].append(money(item))
-    assert {(got["region"], got["metric"], got["period_start"]): (got["amount"], got["facts"])
-            for got in result} == {key: (cm.total(amounts_).amount, len(amounts_)) for key, amounts_ in groups.items()}
+    assert {(got["region"], got["metric"], got["period_start"]): (got["amount"], got["facts"]) for got in result} == {
+        key: (cm.total(amounts_).amount, len(amounts_)) for key, amounts_ in groups.items()
+    }
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -305,8 +350,12 @@ def test_totals_agree_with_total(backend, panel, lazy):
 def test_bubble_signals_agree_with_bubble_risk(backend, panel, lazy):
     result = by_key(computed(frames.bubble_signals(given_as(backend, panel, lazy))), "company", "period_start")
     panel = known(panel)
-    facts = [cm.Fact(company, item["metric"], money(item), item["basis"]) for item in panel
-             for company in COMPANIES if company.id == item["company"]]
+    facts = [
+        cm.Fact(company, item["metric"], money(item), item["basis"])
+        for item in panel
+        for company in COMPANIES
+        if company.id == item["company"]
+    ]
     assert set(result) == {(item["company"], item["period_start"]) for item in panel}
     for (company, start), rows in result.items():
         period = next(period for period in PERIODS if period.start == start and period.end == rows[0]["period_end"])
@@ -316,8 +365,11 @@ def test_bubble_signals_agree_with_bubble_risk(backend, panel, lazy):
         with decimal.localcontext(prec=100), wide_quotients():
             risk = cm.bubble_risk(single, period, company=company)
         for got in rows:
-            needed = [(cm.Metric(metric), when) for metric in SIGNAL_INPUTS[got["signal"]]
-                      for when in ((period, before) if got["signal"] == GROWTH else (period,))]
+            needed = [
+                (cm.Metric(metric), when)
+                for metric in SIGNAL_INPUTS[got["signal"]]
+                for when in ((period, before) if got["signal"] == GROWTH else (period,))
+            ]
             if any(counts[key] > 1 for key in needed):  # the scalar function refuses two facts; the table says why
                 assert got["fires"] is None, (got, counts)
                 assert got["value"] is None
@@ -330,8 +382,9 @@ def test_bubble_signals_agree_with_bubble_risk(backend, panel, lazy):
                 # the difference of the two growths, each rounded to 18 places
                 inputs = by_key([item for item in panel if item["company"] == company], "metric", "period_start")
                 capex = exact(cm.growth, money(inputs["capex", start][0]), money(inputs["capex", before.start][0]))
-                revenue = exact(cm.growth, money(inputs["revenue", start][0]),
-                                money(inputs["revenue", before.start][0]))
+                revenue = exact(
+                    cm.growth, money(inputs["revenue", start][0]), money(inputs["revenue", before.start][0])
+                )
                 with decimal.localcontext(prec=100):  # exact: the difference may need more than 28 digits
                     assert got["value"] == capex - revenue
             else:
@@ -342,8 +395,29 @@ def test_bubble_signals_agree_with_bubble_risk(backend, panel, lazy):
 
 def fixed_panel():
     """A deterministic panel with gaps, doubles, zeros, negatives and two currencies."""
-    numbers = iter([Decimal(value) for value in ("37256", "164501", "0", "-5", "91328.25", "62360", "15498.5", "7",
-                                                 "1", "3", "27266", "134902", "0.0001", "99", "12345.6789")] * 40)
+    numbers = iter(
+        [
+            Decimal(value)
+            for value in (
+                "37256",
+                "164501",
+                "0",
+                "-5",
+                "91328.25",
+                "62360",
+                "15498.5",
+                "7",
+                "1",
+                "3",
+                "27266",
+                "134902",
+                "0.0001",
+                "99",
+                "12345.6789",
+            )
+        ]
+        * 40
+    )
     rows = []
     for index, company in enumerate(["a", "b", "c"]):
         currency = "USD" if index != 1 else "CNY"
@@ -367,11 +441,15 @@ def test_the_same_code_gives_the_same_tables_on_dask_partitions():
     rows = fixed_panel()
     single = [item for item in rows if item["basis"] == ""]
     usd = [{**item, "currency": "USD"} for item in single]
-    rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.2301", cm.CalendarYear(year))
-                          for year in (2022, 2023, 2024)])
+    rates = cm.RateTable(
+        [cm.ExchangeRate("USD", "CNY", "7.2301", cm.CalendarYear(year)) for year in (2022, 2023, 2024)]
+    )
     calls = [
-        (rows, frames.ratios), (rows, frames.year_over_year), (rows, frames.bubble_signals),
-        (rows, frames.calendarize), (rows, lambda frame: frames.convert(frame, rates, "USD")),
+        (rows, frames.ratios),
+        (rows, frames.year_over_year),
+        (rows, frames.bubble_signals),
+        (rows, frames.calendarize),
+        (rows, lambda frame: frames.convert(frame, rates, "USD")),
         (usd, lambda frame: frames.totals(frame, COMPANIES)),
     ]
     for data, function in calls:
@@ -391,8 +469,9 @@ def test_every_engine_gives_back_its_own_kind_of_table():
     assert isinstance(frames.ratios(on("pyarrow", rows)), pa.Table)
     lazy = frames.ratios(on("polars", rows).lazy())
     assert isinstance(lazy, pl.LazyFrame)
-    assert sorted(records(lazy.collect()), key=sort_key) == sorted(records(frames.ratios(on("polars", rows))),
-                                                                   key=sort_key)
+    assert sorted(records(lazy.collect()), key=sort_key) == sorted(
+        records(frames.ratios(on("polars", rows))), key=sort_key
+    )
     assert isinstance(frames.ratios(on("pandas", rows)), pd.DataFrame)
     assert frames.ratios(on("pandas", rows))["capex_intensity"].dtype == pd.ArrowDtype(pa.decimal128(38, 18))
     assert frames.bubble_signals(on("pandas", rows))["fires"].dtype == pd.ArrowDtype(pa.bool_())
@@ -409,8 +488,12 @@ def test_pyarrow_tables_are_computed_by_pandas_without_polars(monkeypatch):
 
 def test_reasons_say_what_the_scalar_function_would_have_raised():
     year = cm.CalendarYear(2024)
-    rows = [row("a", "capex", year, "USD", Decimal(-5)), row("a", "revenue", year, "USD", Decimal(10)),
-            row("a", "net_income", year, "CNY", Decimal(10)), row("a", "operating_cash_flow", year, "USD", Decimal(0))]
+    rows = [
+        row("a", "capex", year, "USD", Decimal(-5)),
+        row("a", "revenue", year, "USD", Decimal(10)),
+        row("a", "net_income", year, "CNY", Decimal(10)),
+        row("a", "operating_cash_flow", year, "USD", Decimal(0)),
+    ]
     got = records(frames.ratios(on("polars", rows)))[0]
     assert got["capex_intensity_reason"] == "capex is negative; capex is a positive outflow"
     assert got["capex_to_net_income_reason"] == "capex and net income are in different currencies; convert first"
@@ -466,10 +549,27 @@ def test_bad_tables_are_refused_with_what_is_wrong():
     with pytest.raises(cm.InvalidValueError, match=r"ratios\(\) reads a polars, pandas, pyarrow or Dask table, got 5"):
         frames.ratios(5)
     with pytest.raises(cm.InvalidValueError, match="the table has no amount column"):
-        frames.ratios(pl.DataFrame({"company": ["a"], "metric": ["capex"], "period_start": [year.start],
-                                    "period_end": [year.end], "currency": ["USD"]}))
-    floats = pl.DataFrame({"company": ["a"], "metric": ["capex"], "period_start": [year.start],
-                           "period_end": [year.end], "currency": ["USD"], "amount": [1.5]})
+        frames.ratios(
+            pl.DataFrame(
+                {
+                    "company": ["a"],
+                    "metric": ["capex"],
+                    "period_start": [year.start],
+                    "period_end": [year.end],
+                    "currency": ["USD"],
+                }
+            )
+        )
+    floats = pl.DataFrame(
+        {
+            "company": ["a"],
+            "metric": ["capex"],
+            "period_start": [year.start],
+            "period_end": [year.end],
+            "currency": ["USD"],
+            "amount": [1.5],
+        }
+    )
     with pytest.raises(cm.InvalidValueError, match="amount must hold exact decimals, got a Float64 column"):
         frames.ratios(floats)
     with pytest.raises(cm.InvalidValueError, match="amount must hold exact decimals, got a float64 column"):
@@ -496,10 +596,13 @@ def test_amounts_beyond_decimal_38_18_raise_on_every_engine():
 
 
 def test_bubble_thresholds_can_be_set():
-    rows = [row("a", "capex", cm.CalendarYear(2024), "USD", Decimal(1)),
-            row("a", "revenue", cm.CalendarYear(2024), "USD", Decimal(4))]
-    signals = {item["signal"]: item for item in records(frames.bubble_signals(on("polars", rows),
-                                                                            {"capex_intensity": "0.3"}))}
+    rows = [
+        row("a", "capex", cm.CalendarYear(2024), "USD", Decimal(1)),
+        row("a", "revenue", cm.CalendarYear(2024), "USD", Decimal(4)),
+    ]
+    signals = {
+        item["signal"]: item for item in records(frames.bubble_signals(on("polars", rows), {"capex_intensity": "0.3"}))
+    }
     assert (signals["capex_intensity"]["threshold"], signals["capex_intensity"]["fires"]) == (Decimal("0.3"), False)
     with pytest.raises(cm.InvalidValueError, match="no signal called 'nope'"):
         frames.bubble_signals(on("polars", rows), {"nope": 1})
@@ -519,23 +622,33 @@ def test_the_embedded_facts_keep_their_markets_and_null_amounts_are_left_out():
     assert {"US", "CN"} <= markets
     years = frames.calendarize(frames.to_frame(dataset, "pandas").query("company != 'alibaba'"))
     assert set(years["market"].dropna()) == {"US", "CN"}
-    rows = [row("a", "capex", cm.CalendarYear(2023), "USD", Decimal(1)),
-            row("a", "capex", cm.CalendarYear(2024), "USD", None)]
+    rows = [
+        row("a", "capex", cm.CalendarYear(2023), "USD", Decimal(1)),
+        row("a", "capex", cm.CalendarYear(2024), "USD", None),
+    ]
     for backend in BACKENDS:
         got = records(frames.year_over_year(on(backend, rows)))
         assert [(item["period_start"], item["reason"]) for item in got] == [
-            (cm.CalendarYear(2023).start, "no amount a year earlier")]
+            (cm.CalendarYear(2023).start, "no amount a year earlier")
+        ]
 
 
 ENGINES = ["polars", "pandas", "pyarrow"]
 
 
 @PANELS
-@given(amount=st.decimals(min_value=-(10**12), max_value=10**12, places=4, allow_nan=False, allow_infinity=False),
-       rates=st.lists(rate_values, min_size=2, max_size=2), start=st.integers(min_value=7, max_value=12))
+@given(
+    amount=st.decimals(min_value=-(10**12), max_value=10**12, places=4, allow_nan=False, allow_infinity=False),
+    rates=st.lists(rate_values, min_size=2, max_size=2),
+    start=st.integers(min_value=7, max_value=12),
+)
 def test_blended_conversions_agree_on_every_engine(amount, rates, start):
-    table = cm.RateTable([cm.ExchangeRate("USD", "CNY", rate, cm.CalendarYear(year))
-                          for rate, year in zip(rates, (2023, 2024), strict=True)])
+    table = cm.RateTable(
+        [
+            cm.ExchangeRate("USD", "CNY", rate, cm.CalendarYear(year))
+            for rate, year in zip(rates, (2023, 2024), strict=True)
+        ]
+    )
     period = cm.Period.from_months((2023, start), (2024, start - 1))
     expected = exact(lambda: table.convert(cm.Money(amount, "CNY", period), "USD", blend=True))
     for engine in ENGINES:
@@ -547,23 +660,34 @@ def test_conversions_by_long_rates_do_not_overflow():
     year = cm.CalendarYear(2024)
     table = cm.RateTable([cm.ExchangeRate("CNY", "USD", "0.138310225797805885", year)])
     expected = exact(table.convert, cm.Money(76_760_000_000, "CNY", year), "USD")
-    monthly = cm.RateTable([cm.ExchangeRate("USD", "CNY", f"7.{1012 + 222 * month}", cm.CalendarMonth(2024, month))
-                            for month in range(1, 13)])
+    monthly = cm.RateTable(
+        [
+            cm.ExchangeRate("USD", "CNY", f"7.{1012 + 222 * month}", cm.CalendarMonth(2024, month))
+            for month in range(1, 13)
+        ]
+    )
     blended = exact(lambda: monthly.convert(cm.Money(1000, "CNY", year), "USD", blend=True))
     for engine in ENGINES:
-        got = records(frames.convert(on(engine, [row("a", "capex", year, "CNY", Decimal(76_760_000_000))]), table,
-                                     "USD"))
+        got = records(
+            frames.convert(on(engine, [row("a", "capex", year, "CNY", Decimal(76_760_000_000))]), table, "USD")
+        )
         assert got[0]["amount"] == expected == Decimal("10616692932.2395797326")
-        got = records(frames.convert(on(engine, [row("a", "capex", year, "CNY", Decimal(1000))]), monthly, "USD",
-                                     blend=True))
+        got = records(
+            frames.convert(on(engine, [row("a", "capex", year, "CNY", Decimal(1000))]), monthly, "USD", blend=True)
+        )
         assert got[0]["amount"] == blended
 
 
 def test_conversion_keeps_rows_in_order_and_markets_as_they_were():
     dataset = cm.load_dataset()
     table = frames.to_frame(dataset, "polars").filter(pl.col("period_end") <= dt.date(2024, 12, 31))
-    monthly = cm.RateTable([cm.ExchangeRate("USD", "CNY", f"7.{1012 + 222 * month}", cm.CalendarMonth(year, month))
-                            for year in (2023, 2024) for month in range(1, 13)])
+    monthly = cm.RateTable(
+        [
+            cm.ExchangeRate("USD", "CNY", f"7.{1012 + 222 * month}", cm.CalendarMonth(year, month))
+            for year in (2023, 2024)
+            for month in range(1, 13)
+        ]
+    )
     converted = frames.convert(table, monthly, "USD", blend=True)
     assert converted["company"].to_list() == table["company"].to_list()
     assert converted["market"].to_list() == table["market"].to_list()
@@ -571,28 +695,44 @@ def test_conversion_keeps_rows_in_order_and_markets_as_they_were():
 
 
 def test_growth_signal_needs_one_currency_across_the_years():
-    rows = [row("a", "capex", cm.CalendarYear(2023), "CNY", Decimal(50)),
-            row("a", "capex", cm.CalendarYear(2024), "USD", Decimal(100)),
-            row("a", "revenue", cm.CalendarYear(2023), "USD", Decimal(1000)),
-            row("a", "revenue", cm.CalendarYear(2024), "USD", Decimal(1000))]
+    rows = [
+        row("a", "capex", cm.CalendarYear(2023), "CNY", Decimal(50)),
+        row("a", "capex", cm.CalendarYear(2024), "USD", Decimal(100)),
+        row("a", "revenue", cm.CalendarYear(2023), "USD", Decimal(1000)),
+        row("a", "revenue", cm.CalendarYear(2024), "USD", Decimal(1000)),
+    ]
     for backend in BACKENDS:
-        signals = {item["signal"]: item for item in records(frames.bubble_signals(on(backend, rows)))
-                   if item["period_start"] == cm.CalendarYear(2024).start}
+        signals = {
+            item["signal"]: item
+            for item in records(frames.bubble_signals(on(backend, rows)))
+            if item["period_start"] == cm.CalendarYear(2024).start
+        }
         growth = signals["capex_growth_minus_revenue_growth"]
         assert (growth["value"], growth["fires"]) == (None, None)
         assert growth["reason"] == "capex a year earlier is in another currency; convert first"
-        yoy = [item for item in records(frames.year_over_year(on(backend, rows)))
-               if item["metric"] == "capex" and item["period_start"] == cm.CalendarYear(2024).start]
+        yoy = [
+            item
+            for item in records(frames.year_over_year(on(backend, rows)))
+            if item["metric"] == "capex" and item["period_start"] == cm.CalendarYear(2024).start
+        ]
         assert yoy[0]["reason"] == "the amount a year earlier is in another currency; convert first"
 
 
 def test_string_amounts_are_checked_never_rounded():
     year = cm.CalendarYear(2024)
-    base = {"company": ["a"], "metric": ["capex"], "period_start": [year.start], "period_end": [year.end],
-            "currency": ["USD"]}
-    for text, message in [("0.1234567890123456789", "more than 18 decimal places"), ("1E-19", "more than 18"),
-                          ("abc", "row 1, column 'amount': amount must be a number, got the string 'abc'"),
-                          ("Infinity", "amount must be finite")]:
+    base = {
+        "company": ["a"],
+        "metric": ["capex"],
+        "period_start": [year.start],
+        "period_end": [year.end],
+        "currency": ["USD"],
+    }
+    for text, message in [
+        ("0.1234567890123456789", "more than 18 decimal places"),
+        ("1E-19", "more than 18"),
+        ("abc", "row 1, column 'amount': amount must be a number, got the string 'abc'"),
+        ("Infinity", "amount must be finite"),
+    ]:
         for table in (pl.DataFrame({**base, "amount": [text]}), pd.DataFrame({**base, "amount": [text]})):
             with pytest.raises(cm.InvalidValueError, match=message):
                 frames.ratios(table)
@@ -602,52 +742,82 @@ def test_string_amounts_are_checked_never_rounded():
 
 def test_large_amounts_calendarize_and_grow_as_the_scalar_functions_do():
     year = cm.CalendarYear(2024)
-    rows = [row("a", "capex", quarter, "KRW", Decimal(4000000000000000)) for quarter in
-            (cm.CalendarQuarter(2024, q) for q in range(1, 5))]
+    rows = [
+        row("a", "capex", quarter, "KRW", Decimal(4000000000000000))
+        for quarter in (cm.CalendarQuarter(2024, q) for q in range(1, 5))
+    ]
     expected = exact(cm.calendarize, [money(item) for item in rows], year)
-    big = [row("b", "net_income", cm.CalendarYear(2023), "USD", Decimal(60000000000000000000)),
-           row("b", "net_income", year, "USD", Decimal(-60000000000000000000)),
-           row("c", "net_income", cm.CalendarYear(2023), "USD", Decimal("-0.5")),
-           row("c", "net_income", year, "USD", Decimal(99999999999999999999))]
+    big = [
+        row("b", "net_income", cm.CalendarYear(2023), "USD", Decimal(60000000000000000000)),
+        row("b", "net_income", year, "USD", Decimal(-60000000000000000000)),
+        row("c", "net_income", cm.CalendarYear(2023), "USD", Decimal("-0.5")),
+        row("c", "net_income", year, "USD", Decimal(99999999999999999999)),
+    ]
     for engine in ENGINES:
         assert records(frames.calendarize(on(engine, rows)))[0]["amount"] == expected == Decimal("1.6E16")
-        growth = {item["company"]: item for item in records(frames.year_over_year(on(engine, big)))
-                  if item["period_start"] == year.start}
+        growth = {
+            item["company"]: item
+            for item in records(frames.year_over_year(on(engine, big)))
+            if item["period_start"] == year.start
+        }
         assert growth["b"]["growth"] == Decimal(-2)
         assert growth["c"]["reason"] == "the amount a year earlier is not positive"
 
 
 def test_two_facts_for_one_period_are_not_added_up_by_year_over_year():
-    rows = [row("a", "capex", cm.CalendarYear(2023), "USD", Decimal(100)),
-            row("a", "capex", cm.CalendarYear(2024), "USD", Decimal(120)),
-            row("a", "capex", cm.CalendarYear(2024), "USD", Decimal(130))]
+    rows = [
+        row("a", "capex", cm.CalendarYear(2023), "USD", Decimal(100)),
+        row("a", "capex", cm.CalendarYear(2024), "USD", Decimal(120)),
+        row("a", "capex", cm.CalendarYear(2024), "USD", Decimal(130)),
+    ]
     for backend in BACKENDS:
-        latest = [item for item in records(frames.year_over_year(on(backend, rows)))
-                  if item["period_start"] == cm.CalendarYear(2024).start]
+        latest = [
+            item
+            for item in records(frames.year_over_year(on(backend, rows)))
+            if item["period_start"] == cm.CalendarYear(2024).start
+        ]
         assert [(item["amount"], item["growth"]) for item in latest] == [(None, None)]
         assert latest[0]["reason"].startswith("more than one amount")
 
 
 def test_currency_codes_are_read_as_money_reads_them():
     year = cm.CalendarYear(2024)
-    rows = [row("a", "capex", year, "usd", Decimal(100)), row("a", "revenue", year, "USD", Decimal(1000)),
-            row("c", "capex", year, "Usd", Decimal(5))]
+    rows = [
+        row("a", "capex", year, "usd", Decimal(100)),
+        row("a", "revenue", year, "USD", Decimal(1000)),
+        row("c", "capex", year, "Usd", Decimal(5)),
+    ]
     for backend in BACKENDS:
         got = records(frames.ratios(on(backend, rows)))
         assert {item["company"]: item["capex_intensity"] for item in got}["a"] == Decimal("0.1")
         totals = records(frames.totals(on(backend, rows), COMPANIES))
         assert [(item["currency"], item["amount"]) for item in totals if item["metric"] == "capex"] == [
-            ("USD", Decimal(105))]
+            ("USD", Decimal(105))
+        ]
     with pytest.raises(cm.UnknownCurrencyError, match="XYZ"):
         frames.ratios(on("polars", [row("a", "capex", year, "XYZ", Decimal(1))]))
 
 
 def test_periods_must_be_whole_months_on_every_function():
-    bad = [{"company": "a", "metric": "capex", "period_start": dt.date(2024, 1, 15),
-            "period_end": dt.date(2024, 12, 31), "currency": "USD", "amount": Decimal(1), "basis": ""}]
+    bad = [
+        {
+            "company": "a",
+            "metric": "capex",
+            "period_start": dt.date(2024, 1, 15),
+            "period_end": dt.date(2024, 12, 31),
+            "currency": "USD",
+            "amount": Decimal(1),
+            "basis": "",
+        }
+    ]
     backwards = [{**bad[0], "period_start": dt.date(2024, 12, 1), "period_end": dt.date(2024, 2, 29)}]
-    for function in (frames.ratios, frames.year_over_year, frames.calendarize, frames.bubble_signals,
-                     lambda table: frames.totals(table, COMPANIES)):
+    for function in (
+        frames.ratios,
+        frames.year_over_year,
+        frames.calendarize,
+        frames.bubble_signals,
+        lambda table: frames.totals(table, COMPANIES),
+    ):
         for rows in (bad, backwards):
             with pytest.raises(cm.InvalidPeriodError, match="is not whole months"):
                 function(on("polars", rows))
@@ -687,8 +857,9 @@ def computed(result):
     return records(result.collect() if isinstance(result, pl.LazyFrame) else result)
 
 
-YEAR_2024_RATES = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.23", cm.CalendarYear(year))
-                                for year in (2022, 2023, 2024)])
+YEAR_2024_RATES = cm.RateTable(
+    [cm.ExchangeRate("USD", "CNY", "7.23", cm.CalendarYear(year)) for year in (2022, 2023, 2024)]
+)
 FUNCTIONS = {
     "convert": lambda table: frames.convert(table, YEAR_2024_RATES, "CNY"),
     "calendarize": frames.calendarize,
@@ -702,18 +873,22 @@ ALL_ENGINES = ["polars", "lazy", "pandas", "pyarrow", "dask"]
 
 def spelled(rows, spellings):
     """The rows with each USD code spelt in turn as one of `spellings`."""
-    return [{**item, "currency": spellings[index % len(spellings)]} if item["currency"] == "USD" else item
-            for index, item in enumerate(rows)]
+    return [
+        {**item, "currency": spellings[index % len(spellings)]} if item["currency"] == "USD" else item
+        for index, item in enumerate(rows)
+    ]
 
 
 @pytest.mark.parametrize("engine", ["polars", "pandas", "pyarrow"])
 @pytest.mark.parametrize("name", list(FUNCTIONS))
 def test_each_function_reads_usd_and_usd_in_lower_case_as_one_currency(engine, name):
     year = cm.CalendarYear(2024)
-    rows = [row(company, metric, period, "USD", Decimal(amount))
-            for company, amount in (("a", 10), ("c", 30))
-            for metric in INPUTS
-            for period in (cm.CalendarYear(2023), year)]
+    rows = [
+        row(company, metric, period, "USD", Decimal(amount))
+        for company, amount in (("a", 10), ("c", 30))
+        for metric in INPUTS
+        for period in (cm.CalendarYear(2023), year)
+    ]
     function = FUNCTIONS[name]
     expected = sorted(computed(function(on(engine, rows))), key=sort_key)
     got = sorted(computed(function(on(engine, spelled(rows, ["usd", "USD", "Usd"])))), key=sort_key)
@@ -727,7 +902,9 @@ def test_convert_gives_one_row_per_row_when_a_period_spells_a_code_two_ways():
     for engine in ENGINES:
         got = records(frames.convert(on(engine, rows), YEAR_2024_RATES, "CNY"))
         assert [(item["company"], item["currency"], item["amount"]) for item in got] == [
-            ("a", "CNY", Decimal("5227.29")), ("c", "CNY", Decimal("10454.58"))], engine
+            ("a", "CNY", Decimal("5227.29")),
+            ("c", "CNY", Decimal("10454.58")),
+        ], engine
 
 
 def run_fully(function, table):
@@ -739,8 +916,11 @@ def run_fully(function, table):
 @pytest.mark.parametrize("column", ["company", "metric", "period_start", "period_end", "currency"])
 def test_a_null_in_a_key_column_is_refused_naming_its_row_and_column(engine, column):
     year = cm.CalendarYear(2024)
-    rows = [row("a", "capex", year, "USD", Decimal(1)), row("c", "revenue", year, "USD", Decimal(2)),
-            row("a", "revenue", year, "USD", Decimal(3))]
+    rows = [
+        row("a", "capex", year, "USD", Decimal(1)),
+        row("c", "revenue", year, "USD", Decimal(2)),
+        row("a", "revenue", year, "USD", Decimal(3)),
+    ]
     rows[1][column] = None
     for name, function in FUNCTIONS.items():
         with pytest.raises(cm.DataFileError, match=rf"table, row 2, column '{column}': missing") as caught:
@@ -812,19 +992,42 @@ def dd_of(frame):
 
 def hostile_context():
     """A caller's context that traps rounding of any kind and keeps five digits."""
-    return decimal.Context(prec=5, rounding=decimal.ROUND_DOWN, Emin=-30, Emax=30,
-                           traps=[decimal.Inexact, decimal.Rounded, decimal.InvalidOperation, decimal.Overflow,
-                                  decimal.Underflow, decimal.Subnormal, decimal.Clamped, decimal.FloatOperation])
+    return decimal.Context(
+        prec=5,
+        rounding=decimal.ROUND_DOWN,
+        Emin=-30,
+        Emax=30,
+        traps=[
+            decimal.Inexact,
+            decimal.Rounded,
+            decimal.InvalidOperation,
+            decimal.Overflow,
+            decimal.Underflow,
+            decimal.Subnormal,
+            decimal.Clamped,
+            decimal.FloatOperation,
+        ],
+    )
 
 
 CONTEXT_CALLS = {
     **FUNCTIONS,
     "convert by a rate that does not terminate": lambda table: frames.convert(table, YEAR_2024_RATES, "USD"),
     "convert by a blend": lambda table: frames.convert(
-        table, cm.RateTable([cm.ExchangeRate("USD", "CNY", f"7.{1012 + 222 * month}", cm.CalendarMonth(year, month))
-                             for year in (2022, 2023, 2024) for month in range(1, 13)]), "USD", blend=True),
+        table,
+        cm.RateTable(
+            [
+                cm.ExchangeRate("USD", "CNY", f"7.{1012 + 222 * month}", cm.CalendarMonth(year, month))
+                for year in (2022, 2023, 2024)
+                for month in range(1, 13)
+            ]
+        ),
+        "USD",
+        blend=True,
+    ),
     "bubble_signals with thresholds": lambda table: frames.bubble_signals(
-        table, {"capex_intensity": "0.123456789012345678", "capex_to_depreciation": "123456789.5"}),
+        table, {"capex_intensity": "0.123456789012345678", "capex_to_depreciation": "123456789.5"}
+    ),
 }
 
 
@@ -832,9 +1035,12 @@ DASK_CONTEXT_CALLS = ["convert by a rate that does not terminate"]
 
 
 def context_rows():
-    rows = [row(company, metric, period, currency, Decimal(amount))
-            for company, currency, amount in (("a", "CNY", "1234567.891"), ("b", "cny", "7"), ("c", "CNY", "-3.5"))
-            for metric in INPUTS for period in PERIODS]
+    rows = [
+        row(company, metric, period, currency, Decimal(amount))
+        for company, currency, amount in (("a", "CNY", "1234567.891"), ("b", "cny", "7"), ("c", "CNY", "-3.5"))
+        for metric in INPUTS
+        for period in PERIODS
+    ]
     return [*rows, row("b", "capex", cm.Period.parse("2024-02/2024-08"), "CNY", Decimal("99999999999.1234"))]
 
 
@@ -857,19 +1063,24 @@ def test_every_table_function_leaves_the_callers_context_alone(engine):
         assert not any(caller.flags.values()), (name, caller.flags)
         assert (caller.prec, caller.rounding, caller.Emin, caller.Emax) == (5, decimal.ROUND_DOWN, -30, 30)
         assert [trap for trap, on_ in caller.traps.items() if on_] == [
-            trap for trap, on_ in hostile_context().traps.items() if on_]
+            trap for trap, on_ in hostile_context().traps.items() if on_
+        ]
 
 
 def test_thresholds_beyond_64_bit_units_compare_exactly_on_dask():
     year = cm.CalendarYear(2024)
-    rows = [row(company, metric, year, "USD", Decimal(amount))
-            for company, capex, depreciation in (("a", 10**12, 1), ("c", 100, 20))
-            for metric, amount in (("capex", capex), ("depreciation_and_amortization", depreciation))]
+    rows = [
+        row(company, metric, year, "USD", Decimal(amount))
+        for company, capex, depreciation in (("a", 10**12, 1), ("c", 100, 20))
+        for metric, amount in (("capex", capex), ("depreciation_and_amortization", depreciation))
+    ]
     thresholds = {"capex_to_depreciation": "123456789.5"}  # more units of 10⁻¹⁸ than 64 bits hold
     for engine in ("pandas", "dask"):  # Dask made a string of the threshold, and compared ints with it
-        got = {item["company"]: (item["fires"], item["threshold"])
-               for item in records(frames.bubble_signals(on_any(engine, rows), thresholds))
-               if item["signal"] == "capex_to_depreciation"}
+        got = {
+            item["company"]: (item["fires"], item["threshold"])
+            for item in records(frames.bubble_signals(on_any(engine, rows), thresholds))
+            if item["signal"] == "capex_to_depreciation"
+        }
         assert got == {"a": (True, Decimal("123456789.5")), "c": (False, Decimal("123456789.5"))}, engine
 
 
@@ -892,12 +1103,15 @@ def test_object_columns_of_dates_and_midnight_datetimes_are_read_as_dates():
     mixed = on("pandas", rows).astype({"period_start": object, "period_end": object})
     mixed.loc[1, "period_start"] = dt.datetime(2024, 1, 1)  # noqa: DTZ001
     mixed.loc[1, "period_end"] = dt.datetime(2024, 12, 31)  # noqa: DTZ001
-    stamps = mixed.assign(period_start=[dt.datetime(2024, 1, 1)] * 2,  # noqa: DTZ001
-                          period_end=[dt.datetime(2024, 12, 31)] * 2).astype(  # noqa: DTZ001
-        {"period_start": object, "period_end": object})
+    stamps = mixed.assign(
+        period_start=[dt.datetime(2024, 1, 1)] * 2,  # noqa: DTZ001
+        period_end=[dt.datetime(2024, 12, 31)] * 2,  # noqa: DTZ001
+    ).astype({"period_start": object, "period_end": object})
     for table in (mixed, stamps, dd_of(mixed)):
-        assert [(item["region"], item["period_start"], item["amount"], item["facts"])
-                for item in records(frames.totals(table, COMPANIES))] == [("US", year.start, Decimal(3), 2)]
+        assert [
+            (item["region"], item["period_start"], item["amount"], item["facts"])
+            for item in records(frames.totals(table, COMPANIES))
+        ] == [("US", year.start, Decimal(3), 2)]
 
 
 def test_tables_that_are_not_dask_need_no_dask(monkeypatch):
@@ -926,16 +1140,27 @@ def test_dask_partitions_are_numbered_into_the_tables_rows():
     assert table_.npartitions == 3
     with pytest.raises(cm.DataFileError) as caught:
         frames.ratios(table_)
-    assert caught.value.problems == ("table, row 4, column 'company': missing (and in 1 more rows)",
-                                     "table, row 2, column 'metric': missing (and in 1 more rows)")
+    assert caught.value.problems == (
+        "table, row 4, column 'company': missing (and in 1 more rows)",
+        "table, row 2, column 'metric': missing (and in 1 more rows)",
+    )
 
 
 def test_amounts_polars_cannot_hold_are_refused_naming_their_row():
     year = cm.CalendarYear(2024)
-    base = pl.DataFrame({"company": ["a", "c", "a"], "metric": ["capex", "capex", "revenue"],
-                         "period_start": [year.start] * 3, "period_end": [year.end] * 3, "currency": ["USD"] * 3})
-    wide = [base.with_columns(amount=pl.Series([1, -(10**25), 3], dtype=pl.Int128)),
-            base.with_columns(amount=pl.Series([Decimal(1), Decimal(-(10**25)), Decimal(3)], dtype=pl.Decimal(38, 2)))]
+    base = pl.DataFrame(
+        {
+            "company": ["a", "c", "a"],
+            "metric": ["capex", "capex", "revenue"],
+            "period_start": [year.start] * 3,
+            "period_end": [year.end] * 3,
+            "currency": ["USD"] * 3,
+        }
+    )
+    wide = [
+        base.with_columns(amount=pl.Series([1, -(10**25), 3], dtype=pl.Int128)),
+        base.with_columns(amount=pl.Series([Decimal(1), Decimal(-(10**25)), Decimal(3)], dtype=pl.Decimal(38, 2))),
+    ]
     for table_ in wide:
         for native in (table_, table_.lazy()):
             with pytest.raises(cm.InvalidValueError, match=r"table, row 2, column 'amount': -10{25}(\.00)? does not"):

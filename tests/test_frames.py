@@ -30,12 +30,27 @@ def test_the_layout():
     assert table.schema.field("amount").type == pa.decimal128(38, 0)
     assert table.schema.field("period_start").type == pa.date32()
     first = table.slice(0, 1).to_pylist()[0]
-    assert first == {"company": "amazon", "metric": "capex", "period_start": cm.CalendarYear(2024).start,
-                     "period_end": cm.CalendarYear(2024).end, "currency": "USD", "amount": Decimal(77700000000),
-                     "basis": "as the article gives it", "status": "reported", "sources": "caijing", "market": None,
-                     "id": 1, "inputs": "", "derivation": None, "rule": None,
-                     "note": "the 10-K's purchases of property and equipment net of proceeds, 77,658 million, rounded",
-                     "counted_as_start": None, "counted_as_end": None, "segment": None, "input_only": False}
+    assert first == {
+        "company": "amazon",
+        "metric": "capex",
+        "period_start": cm.CalendarYear(2024).start,
+        "period_end": cm.CalendarYear(2024).end,
+        "currency": "USD",
+        "amount": Decimal(77700000000),
+        "basis": "as the article gives it",
+        "status": "reported",
+        "sources": "caijing",
+        "market": None,
+        "id": 1,
+        "inputs": "",
+        "derivation": None,
+        "rule": None,
+        "note": "the 10-K's purchases of property and equipment net of proceeds, 77,658 million, rounded",
+        "counted_as_start": None,
+        "counted_as_end": None,
+        "segment": None,
+        "input_only": False,
+    }
     polars = frames.to_frame(DS, "polars")
     assert polars.schema["amount"] == pl.Decimal(38, 0)
     pandas = frames.to_frame(DS, "pandas")
@@ -45,8 +60,10 @@ def test_the_layout():
 @given(st.lists(cms.amounts, min_size=1, max_size=20), st.sampled_from(["pyarrow", "pandas", "polars"]))
 def test_any_exact_amounts_round_trip(amounts, backend):
     tencent = DS.company("tencent")
-    facts = tuple(cm.Fact(tencent, "net_income", cm.Money(amount, "CNY", cm.CalendarMonth(2000 + i // 12, i % 12 + 1)))
-                  for i, amount in enumerate(amounts))
+    facts = tuple(
+        cm.Fact(tencent, "net_income", cm.Money(amount, "CNY", cm.CalendarMonth(2000 + i // 12, i % 12 + 1)))
+        for i, amount in enumerate(amounts)
+    )
     dataset = attrs.evolve(DS, facts=facts)
     back = frames.from_frame(frames.to_frame(dataset, backend), DS)
     assert [fact.value for fact in back.facts] == [fact.value for fact in facts]
@@ -62,10 +79,14 @@ def test_amounts_too_wide_for_a_decimal_column_are_exact_strings():
 
 
 def test_malformed_rows_are_reported_by_row_and_column():
-    table = frames.to_frame(DS, "polars").head(4).with_columns(
-        pl.Series("company", ["amazon", "openai", "amazon", "amazon"]),
-        pl.Series("sources", ["caijing", "caijing", "sec", "caijing"]),
-        pl.Series("status", ["reported", "reported", "reported", "rumour"]),
+    table = (
+        frames.to_frame(DS, "polars")
+        .head(4)
+        .with_columns(
+            pl.Series("company", ["amazon", "openai", "amazon", "amazon"]),
+            pl.Series("sources", ["caijing", "caijing", "sec", "caijing"]),
+            pl.Series("status", ["reported", "reported", "reported", "rumour"]),
+        )
     )
     with pytest.raises(cm.DataFileError) as caught:
         frames.from_frame(table, DS)
@@ -92,9 +113,14 @@ def test_floats_dates_and_columns_are_checked():
         frames.to_frame(DS, "dask")  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("module", "backend", "message"), [
-    ("pyarrow", "pyarrow", "frames extra"), ("polars", "polars", "needs polars"), ("pandas", "pandas", "needs pandas"),
-])
+@pytest.mark.parametrize(
+    ("module", "backend", "message"),
+    [
+        ("pyarrow", "pyarrow", "frames extra"),
+        ("polars", "polars", "needs polars"),
+        ("pandas", "pandas", "needs pandas"),
+    ],
+)
 def test_missing_engines_say_what_to_install(monkeypatch, module, backend, message):
     monkeypatch.setitem(sys.modules, module, None)
     with pytest.raises(cm.InvalidValueError, match=message):
@@ -115,8 +141,10 @@ def test_derived_facts_bring_their_inputs_and_derivations():
     spread = cm.spread_plan(plan, [cm.CalendarYear(2025), cm.CalendarYear(2026), cm.CalendarYear(2027)])[0]
     converted = DS.convert(DS.fact("bytedance", "capex", y24), "USD")
     oracle = DS.fact("oracle", "capex", y24)
-    quarter_end = attrs.evolve(oracle, derivation=cm.calendarize([item.value for item in oracle.inputs],
-                                                                 oracle.value.period, method="quarter-end"))
+    quarter_end = attrs.evolve(
+        oracle,
+        derivation=cm.calendarize([item.value for item in oracle.inputs], oracle.value.period, method="quarter-end"),
+    )
     facts = (tencent, spread, converted, quarter_end)
     table = frames.facts_table(facts, {source: key for key, source in DS.sources.items()})
     rows = table.to_pylist()
@@ -146,27 +174,39 @@ def test_malformed_derivations_are_reported_by_row_and_column():
     rows = _rows_of(tencent)
 
     def problems(*changed):
-        table = pa.Table.from_pylist(list(changed), schema=frames.facts_table([tencent], {
-            source: key for key, source in DS.sources.items()}).schema)
+        table = pa.Table.from_pylist(
+            list(changed),
+            schema=frames.facts_table([tencent], {source: key for key, source in DS.sources.items()}).schema,
+        )
         with pytest.raises(cm.DataFileError) as caught:
             frames.facts_from_frame(table, DS)
         return caught.value.problems
 
-    assert problems({**rows[0], "inputs": "9"}, rows[1]) == (
-        "table, row 1, column 'inputs': no row has the id '9'",)
+    assert problems({**rows[0], "inputs": "9"}, rows[1]) == ("table, row 1, column 'inputs': no row has the id '9'",)
     assert problems({**rows[0], "inputs": "2"}, {**rows[1], "inputs": "1", "derivation": "convert"}) == (
         "table, row 1, column 'inputs': the inputs go round in a circle",
         "table, row 2, column 'inputs': its input 1 cannot be read",
     )
     assert problems({**rows[0], "derivation": "sum"}, rows[1])[0].startswith(
-        "table, row 1, column 'derivation': expected convert (one input), calendarize")
+        "table, row 1, column 'derivation': expected convert (one input), calendarize"
+    )
     assert problems({**rows[0], "derivation": "spread", "rule": None}, rows[1])[0].startswith(
-        "table, row 1, column 'derivation': rule must be a non-empty string")
+        "table, row 1, column 'derivation': rule must be a non-empty string"
+    )
     assert problems({**rows[1], "counted_as_start": cm.CalendarYear(2024).start})[0] == (
-        "table, row 1, column 'counted_as_start': expected dates or nulls, got datetime.date(2024, 1, 1) and None")
+        "table, row 1, column 'counted_as_start': expected dates or nulls, got datetime.date(2024, 1, 1) and None"
+    )
     undeclared = {**rows[0], "derivation": None}
-    assert frames.facts_from_frame(pa.Table.from_pylist([undeclared, rows[1]], schema=frames.facts_table(
-        [tencent], {source: key for key, source in DS.sources.items()}).schema), DS)[0].inputs == tencent.inputs
+    assert (
+        frames.facts_from_frame(
+            pa.Table.from_pylist(
+                [undeclared, rows[1]],
+                schema=frames.facts_table([tencent], {source: key for key, source in DS.sources.items()}).schema,
+            ),
+            DS,
+        )[0].inputs
+        == tencent.inputs
+    )
 
 
 def test_a_table_without_provenance_columns_still_reads():
@@ -183,8 +223,7 @@ def test_cells_of_the_wrong_type_are_reported_by_row_and_column():
         frames.from_frame(numbered, DS)
     assert caught.value.problems[0] == "table, row 1, column 'sources': expected a string, got 1"
     assert len(caught.value.problems) == 3
-    for column, value in [("company", 7), ("metric", 7), ("currency", 840), ("basis", 1), ("status", 2),
-                          ("market", 3)]:
+    for column, value in [("company", 7), ("metric", 7), ("currency", 840), ("basis", 1), ("status", 2), ("market", 3)]:
         bad = table.to_pandas().astype({column: object})
         bad.loc[1, column] = value
         with pytest.raises(cm.DataFileError, match=rf"table, row 2, column '{column}': expected a string, got"):
@@ -217,8 +256,10 @@ def test_pandas_cells_are_read_as_they_are_not_as_pyarrow_would_make_them():
     assert caught.value.problems == ("table, row 2, column 'company': expected a string, got b'microsoft'",)
     noted = table.assign(comment=pd.Series([1, "a"], dtype=object))  # a column the layout does not read
     assert frames.from_frame(noted, DS).facts == DS.facts[:2]
-    for amount, message in [(b"2", "amount must be an int, a Decimal or a numeric string, got b'2'"),
-                            (True, "amount must be an int, a Decimal or a numeric string, got True")]:
+    for amount, message in [
+        (b"2", "amount must be an int, a Decimal or a numeric string, got b'2'"),
+        (True, "amount must be an int, a Decimal or a numeric string, got True"),
+    ]:
         spoilt = table.assign(amount=pd.Series([Decimal(1), amount], dtype=object))
         with pytest.raises(cm.DataFileError, match=f"table, row 2: {message}"):
             frames.from_frame(spoilt, DS)
@@ -229,8 +270,9 @@ def test_pandas_cells_are_read_as_they_are_not_as_pyarrow_would_make_them():
 
 def test_a_conversion_at_rates_other_than_the_datasets_is_refused_not_rebuilt_wrong():
     y24 = cm.CalendarYear(2024)
-    at_six = DS.convert(DS.fact("bytedance", "capex", y24), "USD",
-                        rates=cm.RateTable([cm.ExchangeRate("USD", "CNY", "6.0", y24)]))
+    at_six = DS.convert(
+        DS.fact("bytedance", "capex", y24), "USD", rates=cm.RateTable([cm.ExchangeRate("USD", "CNY", "6.0", y24)])
+    )
     dataset = attrs.evolve(DS, facts=(*DS.facts, at_six))
     table = frames.to_frame(dataset, "polars")
     assert table["rule"].to_list()[-1] == "1/6"
@@ -241,8 +283,12 @@ def test_a_conversion_at_rates_other_than_the_datasets_is_refused_not_rebuilt_wr
 
 
 def test_a_blended_conversion_is_rebuilt_as_a_blend():
-    rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.0", cm.CalendarYear(2024)),
-                          cm.ExchangeRate("USD", "CNY", "7.5", cm.CalendarYear(2025))])
+    rates = cm.RateTable(
+        [
+            cm.ExchangeRate("USD", "CNY", "7.0", cm.CalendarYear(2024)),
+            cm.ExchangeRate("USD", "CNY", "7.5", cm.CalendarYear(2025)),
+        ]
+    )
     dataset = attrs.evolve(DS, rates=rates)
     fiscal = dataset.fact("alibaba", "capex", "2024-04/2025-03")
     blended = dataset.convert(fiscal, "USD", blend=True)

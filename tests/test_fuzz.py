@@ -76,15 +76,19 @@ def test_region(code, text):
     succeeds_or_raises_our_error(cm.Region, text)
 
 
-@given(st.fixed_dictionaries({
-    "id": st.one_of(cms.anything, cms.company_ids),
-    "name_en": st.one_of(cms.anything, cms.names),
-    "name_zh": st.one_of(cms.anything, cms.names),
-    "region": st.one_of(cms.anything, st.text(max_size=3)),
-    "fiscal_calendar": st.one_of(cms.anything, cms.fiscal_calendars),
-    "currency": cms.anything,
-    "tickers": st.one_of(cms.anything, st.lists(cms.anything, max_size=3), cms.tickers),
-}))
+@given(
+    st.fixed_dictionaries(
+        {
+            "id": st.one_of(cms.anything, cms.company_ids),
+            "name_en": st.one_of(cms.anything, cms.names),
+            "name_zh": st.one_of(cms.anything, cms.names),
+            "region": st.one_of(cms.anything, st.text(max_size=3)),
+            "fiscal_calendar": st.one_of(cms.anything, cms.fiscal_calendars),
+            "currency": cms.anything,
+            "tickers": st.one_of(cms.anything, st.lists(cms.anything, max_size=3), cms.tickers),
+        }
+    )
+)
 def test_company(fields):
     succeeds_or_raises_our_error(cm.Company, **fields)
 
@@ -160,16 +164,20 @@ def test_provenance(publisher, title, date, note):
     succeeds_or_raises_our_error(cm.Metric, publisher)
 
 
-@given(st.fixed_dictionaries({
-    "company": st.one_of(cms.anything, cms.companies()),
-    "metric": st.one_of(cms.anything, st.just("capex")),
-    "value": st.one_of(cms.anything, cms.money()),
-    "basis": cms.anything,
-    "status": st.one_of(cms.anything, cms.statuses),
-    "sources": st.one_of(cms.anything, st.lists(st.one_of(cms.anything, cms.sources), max_size=2)),
-    "market": st.one_of(cms.anything, st.just("US")),
-    "derivation": cms.anything,
-}))
+@given(
+    st.fixed_dictionaries(
+        {
+            "company": st.one_of(cms.anything, cms.companies()),
+            "metric": st.one_of(cms.anything, st.just("capex")),
+            "value": st.one_of(cms.anything, cms.money()),
+            "basis": cms.anything,
+            "status": st.one_of(cms.anything, cms.statuses),
+            "sources": st.one_of(cms.anything, st.lists(st.one_of(cms.anything, cms.sources), max_size=2)),
+            "market": st.one_of(cms.anything, st.just("US")),
+            "derivation": cms.anything,
+        }
+    )
+)
 def test_fact(fields):
     succeeds_or_raises_our_error(cm.Fact, **fields)
 
@@ -199,8 +207,17 @@ def test_result_records(first, second, third, fourth):
     succeeds_or_raises_our_error(cm.Calendarization, first, second, third, fourth)
 
 
-INDICATORS = [cm.ratio, cm.share, cm.capex_intensity, cm.capex_to_operating_cash_flow, cm.capex_to_net_income,
-              cm.capex_to_depreciation, cm.free_cash_flow, cm.growth, cm.cagr]
+INDICATORS = [
+    cm.ratio,
+    cm.share,
+    cm.capex_intensity,
+    cm.capex_to_operating_cash_flow,
+    cm.capex_to_net_income,
+    cm.capex_to_depreciation,
+    cm.free_cash_flow,
+    cm.growth,
+    cm.cagr,
+]
 
 
 @given(st.one_of(cms.anything, cms.money()), st.one_of(cms.anything, cms.money()), st.sampled_from(INDICATORS))
@@ -225,10 +242,17 @@ def test_chips(buyer, name, quantity, period, basis):
 def test_risk(facts, period, thresholds, weights):
     succeeds_or_raises_our_error(cm.bubble_risk, facts, period, company=thresholds)
     succeeds_or_raises_our_error(cm.bubble_risk, [], cm.CalendarYear(2024), region=weights)
-    succeeds_or_raises_our_error(cm.bubble_risk, [], cm.CalendarYear(2024), company="acme", thresholds=thresholds,
-                                 weights=weights)
-    succeeds_or_raises_our_error(cm.bubble_risk, [], cm.CalendarYear(2024), company="acme",
-                                 thresholds={"capex_intensity": period}, weights={"capex_intensity": facts})
+    succeeds_or_raises_our_error(
+        cm.bubble_risk, [], cm.CalendarYear(2024), company="acme", thresholds=thresholds, weights=weights
+    )
+    succeeds_or_raises_our_error(
+        cm.bubble_risk,
+        [],
+        cm.CalendarYear(2024),
+        company="acme",
+        thresholds={"capex_intensity": period},
+        weights={"capex_intensity": facts},
+    )
     money = cm.Money(1, "USD", cm.CalendarYear(2024))
     succeeds_or_raises_our_error(cm.revenue_gap, facts, money)
     succeeds_or_raises_our_error(cm.revenue_gap, money, money, gpu_share_of_cost=period, end_user_margin=weights)
@@ -242,8 +266,10 @@ def test_projections(plan, periods, growth, rate):
     fact = cm.Fact(company, "revenue", cm.Money(1, "CNY", cm.CalendarYear(2024)))
     succeeds_or_raises_our_error(cm.spread_plan, plan, periods)
     succeeds_or_raises_our_error(cm.spread_plan, fact, periods)
-    succeeds_or_raises_our_error(cm.capex_from_revenue, plan, period=periods, revenue_growth=growth,
-                                 capex_to_revenue=rate)
-    succeeds_or_raises_our_error(cm.capex_from_revenue, fact, period=cm.CalendarYear(2025), revenue_growth=growth,
-                                 capex_to_revenue=rate)
+    succeeds_or_raises_our_error(
+        cm.capex_from_revenue, plan, period=periods, revenue_growth=growth, capex_to_revenue=rate
+    )
+    succeeds_or_raises_our_error(
+        cm.capex_from_revenue, fact, period=cm.CalendarYear(2025), revenue_growth=growth, capex_to_revenue=rate
+    )
     succeeds_or_raises_our_error(cm.Projection, plan, periods)

@@ -31,21 +31,34 @@ FEW = settings(max_examples=min(settings().max_examples, 100))
 SMOKE = settings(max_examples=min(settings().max_examples, 6))
 
 POLARS_TYPES: dict[str, pl.DataType | type[pl.DataType]] = {
-    **dict.fromkeys(("company", "metric", "currency", "basis", "market", "status", "misspelt", "text", "numeric text"),
-                    pl.String),
-    "int": pl.Int64, "bigint": pl.Int128, "float": pl.Float64, "bool": pl.Boolean, "date": pl.Date,
-    "datetime": pl.Datetime("us"), "decimal": pl.Decimal(38, 4), "null": pl.Null,
+    **dict.fromkeys(
+        ("company", "metric", "currency", "basis", "market", "status", "misspelt", "text", "numeric text"), pl.String
+    ),
+    "int": pl.Int64,
+    "bigint": pl.Int128,
+    "float": pl.Float64,
+    "bool": pl.Boolean,
+    "date": pl.Date,
+    "datetime": pl.Datetime("us"),
+    "decimal": pl.Decimal(38, 4),
+    "null": pl.Null,
 }
 
 YEARS = (2022, 2023, 2024)
-RATES = cm.RateTable([
-    *(cm.ExchangeRate("USD", "CNY", "7.23", cm.CalendarYear(year)) for year in YEARS),
-    *(cm.ExchangeRate("EUR", "USD", "1.0825", cm.CalendarYear(year)) for year in YEARS),
-    *(cm.ExchangeRate("USD", "CNY", f"7.{1012 + 222 * month}", cm.CalendarMonth(2024, month))
-      for month in range(1, 13)),
-])
-COMPANIES = [cm.Company(id=key, name_en=key, name_zh=key, region=region, currency="USD")
-             for key, region in (("a", "US"), ("b", "CN"), ("c", "US"))]
+RATES = cm.RateTable(
+    [
+        *(cm.ExchangeRate("USD", "CNY", "7.23", cm.CalendarYear(year)) for year in YEARS),
+        *(cm.ExchangeRate("EUR", "USD", "1.0825", cm.CalendarYear(year)) for year in YEARS),
+        *(
+            cm.ExchangeRate("USD", "CNY", f"7.{1012 + 222 * month}", cm.CalendarMonth(2024, month))
+            for month in range(1, 13)
+        ),
+    ]
+)
+COMPANIES = [
+    cm.Company(id=key, name_en=key, name_zh=key, region=region, currency="USD")
+    for key, region in (("a", "US"), ("b", "CN"), ("c", "US"))
+]
 CALLS = {
     "convert": lambda table: frames.convert(table, RATES, "USD"),
     "convert with a blend": lambda table: frames.convert(table, RATES, "CNY", blend=True),
@@ -58,8 +71,9 @@ CALLS = {
 
 
 def polars_table(columns):
-    return pl.DataFrame([pl.Series(name, values, dtype=POLARS_TYPES[kind], strict=False)
-                         for name, (kind, values) in columns.items()])
+    return pl.DataFrame(
+        [pl.Series(name, values, dtype=POLARS_TYPES[kind], strict=False) for name, (kind, values) in columns.items()]
+    )
 
 
 def native(engine, columns):
@@ -116,15 +130,21 @@ def gives_a_table_or_raises_ours(call, table, columns):
 
 
 @SOME
-@given(columns=cms.hostile_tables(), engine=st.sampled_from(["polars", "lazy", "pyarrow"]),
-       call=st.sampled_from(list(CALLS)))
+@given(
+    columns=cms.hostile_tables(),
+    engine=st.sampled_from(["polars", "lazy", "pyarrow"]),
+    call=st.sampled_from(list(CALLS)),
+)
 def test_hostile_tables_on_polars(columns, engine, call):
     gives_a_table_or_raises_ours(call, native(engine, columns), columns)
 
 
 @FEW
-@given(columns=cms.hostile_tables(), engine=st.sampled_from(["pandas", "pandas on arrow"]),
-       call=st.sampled_from(list(CALLS)))
+@given(
+    columns=cms.hostile_tables(),
+    engine=st.sampled_from(["pandas", "pandas on arrow"]),
+    call=st.sampled_from(list(CALLS)),
+)
 def test_hostile_tables_on_pandas(columns, engine, call):
     gives_a_table_or_raises_ours(call, native(engine, columns), columns)
 
@@ -136,9 +156,15 @@ def test_hostile_tables_on_dask(columns, call):
 
 
 @FEW
-@given(cells=st.fixed_dictionaries({name: st.lists(cms.object_cells, min_size=3, max_size=3)
-                                    for name in ("company", "metric", "period_start", "currency", "amount", "basis")}),
-       call=st.sampled_from(list(CALLS)))
+@given(
+    cells=st.fixed_dictionaries(
+        {
+            name: st.lists(cms.object_cells, min_size=3, max_size=3)
+            for name in ("company", "metric", "period_start", "currency", "amount", "basis")
+        }
+    ),
+    call=st.sampled_from(list(CALLS)),
+)
 def test_object_columns_with_cells_of_any_type(cells, call):
     year = cm.CalendarYear(2024)
     table = pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in cells.items()})
@@ -161,17 +187,23 @@ def test_a_table_of_nulls_names_the_first_null_of_each_key_column():
         frames.ratios(native("polars", columns))
     assert caught.value.problems == tuple(
         f"table, row 1, column '{name}': missing (and in 1 more rows)"
-        for name in ("company", "metric", "period_start", "period_end", "currency"))
+        for name in ("company", "metric", "period_start", "period_end", "currency")
+    )
 
 
 @pytest.mark.parametrize("engine", ["polars", "lazy", "pandas", "dask"])
 def test_datetimes_at_midnight_are_dates_and_others_are_refused(engine):
-    midnight = {"company": ("company", ["a"]), "metric": ("metric", ["capex"]), "currency": ("currency", ["USD"]),
-                "period_start": ("datetime", [dt.datetime(2024, 1, 1)]),  # noqa: DTZ001
-                "period_end": ("datetime", [dt.datetime(2024, 12, 31)]),  # noqa: DTZ001
-                "amount": ("decimal", [1])}
+    midnight = {
+        "company": ("company", ["a"]),
+        "metric": ("metric", ["capex"]),
+        "currency": ("currency", ["USD"]),
+        "period_start": ("datetime", [dt.datetime(2024, 1, 1)]),  # noqa: DTZ001
+        "period_end": ("datetime", [dt.datetime(2024, 12, 31)]),  # noqa: DTZ001
+        "amount": ("decimal", [1]),
+    }
     assert [item["amount"] for item in computed(frames.convert(native(engine, midnight), RATES, "CNY"))] == [
-        decimal.Decimal("7.23")]
+        decimal.Decimal("7.23")
+    ]
     noon = {**midnight, "period_start": ("datetime", [dt.datetime(2024, 1, 1, 12)])}  # noqa: DTZ001
     with pytest.raises(cm.InvalidPeriodError, match="is not whole months"):
         computed(frames.convert(native(engine, noon), RATES, "CNY"))
@@ -187,19 +219,41 @@ def outcome(call, table):
 
 
 #: A row of the facts table that every table function reads, in 2022.
-ROW = {"company": "a", "metric": "capex", "period_start": cm.CalendarYear(2022).start,
-       "period_end": cm.CalendarYear(2022).end, "currency": "USD", "amount": decimal.Decimal(0), "basis": "",
-       "market": "", "status": "reported"}
+ROW = {
+    "company": "a",
+    "metric": "capex",
+    "period_start": cm.CalendarYear(2022).start,
+    "period_end": cm.CalendarYear(2022).end,
+    "currency": "USD",
+    "amount": decimal.Decimal(0),
+    "basis": "",
+    "market": "",
+    "status": "reported",
+}
 
 
 def arrow_table(rows, **nulls):
     """A pandas table on arrow of `rows` copies of `ROW`, the columns named in `nulls` all null, of arrow type null."""
-    types = {"company": pa.string(), "metric": pa.string(), "period_start": pa.date32(), "period_end": pa.date32(),
-             "currency": pa.string(), "amount": pa.decimal128(38, 4), "basis": pa.string(), "market": pa.string(),
-             "status": pa.string()}
-    return pd.DataFrame({name: pd.Series([None if name in nulls else value] * rows,
-                                         dtype=pd.ArrowDtype(pa.null() if name in nulls else types[name]))
-                         for name, value in ROW.items()})
+    types = {
+        "company": pa.string(),
+        "metric": pa.string(),
+        "period_start": pa.date32(),
+        "period_end": pa.date32(),
+        "currency": pa.string(),
+        "amount": pa.decimal128(38, 4),
+        "basis": pa.string(),
+        "market": pa.string(),
+        "status": pa.string(),
+    }
+    return pd.DataFrame(
+        {
+            name: pd.Series(
+                [None if name in nulls else value] * rows,
+                dtype=pd.ArrowDtype(pa.null() if name in nulls else types[name]),
+            )
+            for name, value in ROW.items()
+        }
+    )
 
 
 def test_an_all_null_market_of_arrow_null_type_is_no_market():
@@ -224,11 +278,17 @@ def of_the_null_type(table, column):
     return table[column].dtype in {pd.ArrowDtype(pa.null()), np.dtype(object)}
 
 
-@pytest.mark.parametrize(("engine", "column"), [
-    *((engine, column) for engine in ("polars", "lazy", "pyarrow", "pandas", "pandas on arrow")
-      for column in cms.RIGHT_KINDS),
-    *(("dask", column) for column in ("company", "period_start", "market")),  # Dask takes seconds a call
-])
+@pytest.mark.parametrize(
+    ("engine", "column"),
+    [
+        *(
+            (engine, column)
+            for engine in ("polars", "lazy", "pyarrow", "pandas", "pandas on arrow")
+            for column in cms.RIGHT_KINDS
+        ),
+        *(("dask", column) for column in ("company", "period_start", "market")),  # Dask takes seconds a call
+    ],
+)
 def test_a_column_of_the_null_type_is_read_as_nulls_of_its_own_type(engine, column):
     """An all-null column whose type is null gives what an all-null column of the right type gives, on every engine.
 

@@ -18,8 +18,14 @@ import capexmodel as cm
 from tests import strategies as cms
 
 Y24 = cm.CalendarYear(2024)
-NAMESPACE = {"Money": cm.Money, "Period": cm.Period, "ExchangeRate": cm.ExchangeRate, "Source": cm.Source,
-             "Decimal": Decimal, "datetime": dt}
+NAMESPACE = {
+    "Money": cm.Money,
+    "Period": cm.Period,
+    "ExchangeRate": cm.ExchangeRate,
+    "Source": cm.Source,
+    "Decimal": Decimal,
+    "datetime": dt,
+}
 
 
 def built(call, *args, **kwargs):
@@ -96,15 +102,19 @@ def test_region_and_its_names(code, locale):
     built(region.name, locale)
 
 
-@given(st.fixed_dictionaries({
-    "id": cms.hostile,
-    "name_en": st.one_of(cms.hostile, cms.any_text),
-    "name_zh": st.one_of(cms.hostile, cms.any_text),
-    "region": cms.hostile,
-    "fiscal_calendar": cms.hostile,
-    "currency": cms.hostile,
-    "tickers": st.one_of(cms.hostile, st.lists(st.one_of(cms.hostile, cms.any_text), max_size=3)),
-}))
+@given(
+    st.fixed_dictionaries(
+        {
+            "id": cms.hostile,
+            "name_en": st.one_of(cms.hostile, cms.any_text),
+            "name_zh": st.one_of(cms.hostile, cms.any_text),
+            "region": cms.hostile,
+            "fiscal_calendar": cms.hostile,
+            "currency": cms.hostile,
+            "tickers": st.one_of(cms.hostile, st.lists(st.one_of(cms.hostile, cms.any_text), max_size=3)),
+        }
+    )
+)
 def test_company(fields):
     built(cm.Company, **fields)
 
@@ -136,16 +146,20 @@ def test_provenance(publisher, title, date, note):
     built(cm.merge_sources, note)
 
 
-@given(st.fixed_dictionaries({
-    "company": st.one_of(cms.hostile, cms.companies()),
-    "metric": st.one_of(cms.hostile, st.just("capex")),
-    "value": st.one_of(cms.hostile, cms.money()),
-    "basis": st.one_of(cms.hostile, cms.any_text),
-    "status": st.one_of(cms.hostile, cms.statuses),
-    "sources": st.one_of(cms.hostile, st.lists(st.one_of(cms.hostile, cms.sources), max_size=2)),
-    "market": cms.hostile,
-    "derivation": cms.hostile,
-}))
+@given(
+    st.fixed_dictionaries(
+        {
+            "company": st.one_of(cms.hostile, cms.companies()),
+            "metric": st.one_of(cms.hostile, st.just("capex")),
+            "value": st.one_of(cms.hostile, cms.money()),
+            "basis": st.one_of(cms.hostile, cms.any_text),
+            "status": st.one_of(cms.hostile, cms.statuses),
+            "sources": st.one_of(cms.hostile, st.lists(st.one_of(cms.hostile, cms.sources), max_size=2)),
+            "market": cms.hostile,
+            "derivation": cms.hostile,
+        }
+    )
+)
 def test_fact(fields):
     built(cm.Fact, **fields)
 
@@ -188,9 +202,16 @@ def test_result_records(first, second, third, fourth):
 @given(cms.money(), st.one_of(cms.hostile, cms.money()))
 def test_money_operators(money, other):
     for operation in (
-        lambda: money + other, lambda: money - other, lambda: money * other, lambda: money / other,
-        lambda: money < other, lambda: money <= other, lambda: money > other, lambda: money >= other,
-        lambda: other + money, lambda: other * money,
+        lambda: money + other,
+        lambda: money - other,
+        lambda: money * other,
+        lambda: money / other,
+        lambda: money < other,
+        lambda: money <= other,
+        lambda: money > other,
+        lambda: money >= other,
+        lambda: other + money,
+        lambda: other * money,
     ):
         try:
             result = operation()

@@ -107,11 +107,20 @@ class TestGrowth:
             cm.cagr(usd(0, Y23), usd(1, Y24))
 
     def test_year_over_year_on_quarters(self):
-        series = [cm.Money(amount, "CNY", cm.CalendarQuarter(year, q)) for year, q, amount in [
-            (2023, 3, "100"), (2023, 4, "200"), (2024, 3, "150"), (2024, 4, "500"), (2025, 1, "10"),
-        ]]
-        assert cm.year_over_year(series) == {cm.CalendarQuarter(2024, 3): Decimal("0.5"),
-                                             cm.CalendarQuarter(2024, 4): Decimal("1.5")}
+        series = [
+            cm.Money(amount, "CNY", cm.CalendarQuarter(year, q))
+            for year, q, amount in [
+                (2023, 3, "100"),
+                (2023, 4, "200"),
+                (2024, 3, "150"),
+                (2024, 4, "500"),
+                (2025, 1, "10"),
+            ]
+        ]
+        assert cm.year_over_year(series) == {
+            cm.CalendarQuarter(2024, 3): Decimal("0.5"),
+            cm.CalendarQuarter(2024, 4): Decimal("1.5"),
+        }
 
     def test_year_over_year_takes_one_series(self):
         meta = cm.Company(id="meta", name_en="Meta", name_zh="Meta", region="US", currency="USD")
@@ -144,8 +153,14 @@ class TestGrowth:
         assert round(rate, 4) == Decimal("0.2599")
 
     def test_year_over_year_on_facts_and_fiscal_quarters(self):
-        alibaba = cm.Company(id="alibaba", name_en="Alibaba", name_zh="阿里巴巴", region="CN",
-                             fiscal_calendar=cm.FiscalCalendar(year_end_month=3), currency="CNY")
+        alibaba = cm.Company(
+            id="alibaba",
+            name_en="Alibaba",
+            name_zh="阿里巴巴",
+            region="CN",
+            fiscal_calendar=cm.FiscalCalendar(year_end_month=3),
+            currency="CNY",
+        )
         calendar = alibaba.fiscal_calendar
         amounts = [(2024, 4), (2025, 12)]
         facts = [cm.Fact(alibaba, "capex", cm.Money(a, "CNY", calendar.quarter(fy, 3))) for fy, a in amounts]

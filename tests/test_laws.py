@@ -103,7 +103,9 @@ def test_the_quarters_of_a_fiscal_year_tile_it(calendar, year):
 @given(cms.fiscal_calendars, cms.dates)
 def test_any_date_falls_in_exactly_one_fiscal_quarter(calendar, date):
     candidates = [
-        (year, q) for year in (date.year - 1, date.year, date.year + 1) for q in (1, 2, 3, 4)
+        (year, q)
+        for year in (date.year - 1, date.year, date.year + 1)
+        for q in (1, 2, 3, 4)
         if calendar.quarter(year, q).contains(date)
     ]
     assert candidates == [calendar.quarter_of(date)]
@@ -215,13 +217,22 @@ def two_year_tables(draw):
     return cm.RateTable(rates)
 
 
-within_2024_2025 = st.tuples(st.integers(0, 23), st.integers(0, 23)).map(sorted).map(
-    lambda pair: cm.Period.from_months(cms.divmod_month(2024 * 12 + pair[0]), cms.divmod_month(2024 * 12 + pair[1]))
+within_2024_2025 = (
+    st.tuples(st.integers(0, 23), st.integers(0, 23))
+    .map(sorted)
+    .map(
+        lambda pair: cm.Period.from_months(cms.divmod_month(2024 * 12 + pair[0]), cms.divmod_month(2024 * 12 + pair[1]))
+    )
 )
 
 
-@given(two_year_tables(), within_2024_2025, cms.amounts, st.sampled_from(["EUR", "USD", "CNY"]),
-       st.sampled_from(["EUR", "USD", "CNY"]))
+@given(
+    two_year_tables(),
+    within_2024_2025,
+    cms.amounts,
+    st.sampled_from(["EUR", "USD", "CNY"]),
+    st.sampled_from(["EUR", "USD", "CNY"]),
+)
 def test_every_route_rounds_once_to_within_half_a_unit_of_the_exact_value(table, period, amount, base, quote):
     conversion = table.conversion(base, quote, period, blend=True)
     converted = conversion.apply(cm.Money(amount, base, period)).amount
@@ -257,8 +268,11 @@ def test_calendarizing_by_months_conserves_the_total_over_a_tiled_span(tiles, da
     # Amounts divisible by their month counts make every share exact, so conservation is exact.
     amounts = [cm.Money(data.draw(cms.amounts), "USD", tile) * tile.month_count for tile in tiles]
     span = cm.Period(tiles[0].start, tiles[-1].end)
-    cuts = sorted(data.draw(st.sets(st.integers(min_value=1, max_value=span.month_count - 1), max_size=5))
-                  if span.month_count > 1 else [])
+    cuts = sorted(
+        data.draw(st.sets(st.integers(min_value=1, max_value=span.month_count - 1), max_size=5))
+        if span.month_count > 1
+        else []
+    )
     edges = [0, *cuts, span.month_count]
     first = span.start.year * 12 + span.start.month - 1
     targets = [
@@ -306,8 +320,14 @@ def test_status_and_sources_propagate(company, period, data):
 
 # Indicators ------------------------------------------------------------------------------
 
-RATIOS = [cm.ratio, cm.share, cm.capex_intensity, cm.capex_to_operating_cash_flow, cm.capex_to_net_income,
-          cm.capex_to_depreciation]
+RATIOS = [
+    cm.ratio,
+    cm.share,
+    cm.capex_intensity,
+    cm.capex_to_operating_cash_flow,
+    cm.capex_to_net_income,
+    cm.capex_to_depreciation,
+]
 
 
 @given(cms.positive_amounts, cms.positive_amounts, cms.rates, cms.periods())
@@ -362,8 +382,11 @@ def test_cagr_compounds_back_to_the_ratio(first, last, year, years):
     assert abs(compounded - ratio) <= bound
 
 
-@given(st.lists(cms.chip_purchases(), max_size=8), st.integers(min_value=0, max_value=8),
-       st.sampled_from(["bf16", "fp8", "explicit"]))
+@given(
+    st.lists(cms.chip_purchases(), max_size=8),
+    st.integers(min_value=0, max_value=8),
+    st.sampled_from(["bf16", "fp8", "explicit"]),
+)
 def test_h100_equivalents_are_additive_over_purchases(purchases, cut, basis_name):
     basis = {"H20": Fraction(1, 3), "H200": 1, "H800": 1, "B200": 2} if basis_name == "explicit" else basis_name
     whole = cm.h100_equivalents(purchases, basis=basis).exact
@@ -384,16 +407,29 @@ def risk_facts(values):
     return [cm.Fact(RISK_COMPANY, metric, cm.Money(amount, "USD", when)) for (metric, when), amount in values.items()]
 
 
-@given(st.fixed_dictionaries({
-    ("capex", cm.CalendarYear(2024)): cms.positive_amounts,
-    ("revenue", cm.CalendarYear(2024)): cms.positive_amounts,
-    ("operating_cash_flow", cm.CalendarYear(2024)): cms.amounts,
-    ("net_income", cm.CalendarYear(2024)): cms.amounts,
-    ("depreciation_and_amortization", cm.CalendarYear(2024)): cms.amounts.map(abs),
-    ("capex", cm.CalendarYear(2023)): cms.positive_amounts,
-    ("revenue", cm.CalendarYear(2023)): cms.positive_amounts,
-}), st.sampled_from([("capex", 2024, 1), ("operating_cash_flow", 2024, -1), ("net_income", 2024, -1),
-                     ("depreciation_and_amortization", 2024, -1), ("capex", 2023, -1)]), cms.positive_amounts)
+@given(
+    st.fixed_dictionaries(
+        {
+            ("capex", cm.CalendarYear(2024)): cms.positive_amounts,
+            ("revenue", cm.CalendarYear(2024)): cms.positive_amounts,
+            ("operating_cash_flow", cm.CalendarYear(2024)): cms.amounts,
+            ("net_income", cm.CalendarYear(2024)): cms.amounts,
+            ("depreciation_and_amortization", cm.CalendarYear(2024)): cms.amounts.map(abs),
+            ("capex", cm.CalendarYear(2023)): cms.positive_amounts,
+            ("revenue", cm.CalendarYear(2023)): cms.positive_amounts,
+        }
+    ),
+    st.sampled_from(
+        [
+            ("capex", 2024, 1),
+            ("operating_cash_flow", 2024, -1),
+            ("net_income", 2024, -1),
+            ("depreciation_and_amortization", 2024, -1),
+            ("capex", 2023, -1),
+        ]
+    ),
+    cms.positive_amounts,
+)
 def test_the_bubble_score_is_monotone_in_the_direction_of_risk(values, move, step):
     # Revenue has no single direction of risk (less revenue raises intensity but can lift the
     # free-cash-flow margin when free cash flow is negative), so it is left out on purpose.

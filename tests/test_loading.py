@@ -40,15 +40,18 @@ class TestUserFiles:
         assert own.preferred_sources == (own.sources["mine"],)
 
     def test_every_problem_is_reported_by_file_line_and_field(self, tmp_path):
-        write(tmp_path, "facts",
-              "# a comment line",
-              "openai,capex,2024,10,亿,USD,,estimate,caijing,",
-              "meta,capex,2024-01-15/2024-12-31,373,亿,USD,,reported,caijing,",
-              "meta,capex,2025,seven,亿,USD,,reported,caijing,",
-              "meta,capex,2025,7,亿,RMB,,rumour,sec,",
-              "meta,capex,2024,373,亿,USD,as the article gives it,reported,caijing,",
-              "meta,capex,2025",
-              "meta,revenue_by_market,2024,1,亿,USD,,reported,caijing,Mars")
+        write(
+            tmp_path,
+            "facts",
+            "# a comment line",
+            "openai,capex,2024,10,亿,USD,,estimate,caijing,",
+            "meta,capex,2024-01-15/2024-12-31,373,亿,USD,,reported,caijing,",
+            "meta,capex,2025,seven,亿,USD,,reported,caijing,",
+            "meta,capex,2025,7,亿,RMB,,rumour,sec,",
+            "meta,capex,2024,373,亿,USD,as the article gives it,reported,caijing,",
+            "meta,capex,2025",
+            "meta,revenue_by_market,2024,1,亿,USD,,reported,caijing,Mars",
+        )
         with pytest.raises(cm.DataFileError) as caught:
             cm.load_dataset(tmp_path)
         problems = [problem.split("facts.csv, ", 1)[1] for problem in caught.value.problems]
@@ -145,8 +148,13 @@ class TestStricterLoading:
         assert merged.preferred_sources[0] == merged.sources["mine"]
 
     def test_duplicates_and_bad_ids_are_refused(self, tmp_path):
-        write(tmp_path, "purchases", "microsoft,H100,48.5,万,2024,omdia", "meta,H100,-1,,2024,omdia",
-              "meta,H100,1,,2024,omdia zheshang")
+        write(
+            tmp_path,
+            "purchases",
+            "microsoft,H100,48.5,万,2024,omdia",
+            "meta,H100,-1,,2024,omdia",
+            "meta,H100,1,,2024,omdia zheshang",
+        )
         write(tmp_path, "statements", "cloud_share_aws_azure_gcp,0.5,share,x,x,caijing", ",1,x,x,x,caijing")
         write(tmp_path, "sources", "has space,A,B,,,no")
         write(tmp_path, "rates", "USD,XYZ,7,2024,caijing", "USD,CNY,7,2024,caijing")
@@ -216,8 +224,12 @@ class TestRemainingPaths:
 
     def test_more_malformed_rows(self, tmp_path):
         write(tmp_path, "companies", "Acme,Acme,阿克米,US,USD,12,")
-        write(tmp_path, "facts", "meta,capex,2024,,亿,USD,,reported,caijing,",
-              "meta,capex,2024,1,亿,USD,,reported,caijing,US")
+        write(
+            tmp_path,
+            "facts",
+            "meta,capex,2024,,亿,USD,,reported,caijing,",
+            "meta,capex,2024,1,亿,USD,,reported,caijing,US",
+        )
         write(tmp_path, "rates", "USD,EUR,0.9,2024,nobody")
         with pytest.raises(cm.DataFileError) as caught:
             cm.load_dataset(tmp_path)
@@ -254,17 +266,29 @@ class TestLoudOnDoubt:
         assert loss.value.amount == -10 * 10**6
 
     def test_a_misspelt_metric_is_refused_with_the_metric_meant(self, tmp_path):
-        write(tmp_path, "facts", "meta,capx,2023,281,亿,USD,,reported,caijing,",
-              "meta,revenues,2023,1349,亿,USD,,reported,caijing,")
+        write(
+            tmp_path,
+            "facts",
+            "meta,capx,2023,281,亿,USD,,reported,caijing,",
+            "meta,revenues,2023,1349,亿,USD,,reported,caijing,",
+        )
         problems = problems_of(tmp_path)
         assert problems[0].startswith("line 2, field 'metric': unknown metric 'capx': did you mean 'capex'?")
         assert problems[1].startswith("line 3, field 'metric': unknown metric 'revenues': did you mean 'revenue'?")
 
     def test_users_declare_their_own_metrics(self, tmp_path):
-        write(tmp_path, "metrics", "cloud_backlog,no,Remaining performance obligations of the cloud business.",
-              "ai_margin,yes,Operating margin of the AI business.")
-        write(tmp_path, "facts", "microsoft,cloud_backlog,2024-Q4,298,billion,USD,,reported,caijing,",
-              "microsoft,ai_margin,2024-Q4,-1,billion,USD,,reported,caijing,")
+        write(
+            tmp_path,
+            "metrics",
+            "cloud_backlog,no,Remaining performance obligations of the cloud business.",
+            "ai_margin,yes,Operating margin of the AI business.",
+        )
+        write(
+            tmp_path,
+            "facts",
+            "microsoft,cloud_backlog,2024-Q4,298,billion,USD,,reported,caijing,",
+            "microsoft,ai_margin,2024-Q4,-1,billion,USD,,reported,caijing,",
+        )
         ds = cm.load_dataset(tmp_path)
         assert ds.fact("microsoft", "cloud_backlog", "2024-Q4").value.amount == 298 * 10**9
         assert cm.Metric("ai_margin").definition.may_be_negative
@@ -332,7 +356,8 @@ class TestDerivedFacts:
         (tmp_path / "facts.csv").write_text(HEADERS["facts"] + ",notes\n", encoding="utf-8")
         problems = problems_of(tmp_path)
         assert problems == [
-            "line 1: the header has unknown 'notes'; expected " + ", ".join(COLUMNS["facts"])
+            "line 1: the header has unknown 'notes'; expected "
+            + ", ".join(COLUMNS["facts"])
             + " (and optionally id, inputs, derivation, note, counted_as, segment)"
         ]
 
@@ -400,16 +425,20 @@ class TestReviewedLoading:
     def test_a_scale_in_the_amount_and_another_in_the_unit_is_refused(self, tmp_path, amount, unit):
         write(tmp_path, "facts", f"meta,capex,2023,{amount},{unit},USD,,reported,caijing,")
         assert problems_of(tmp_path) == [
-            (f"line 2, field 'amount': {amount!r} has a scale of its own and the unit column gives {unit!r}:"
-            " write the scale in one of them")
+            (
+                f"line 2, field 'amount': {amount!r} has a scale of its own and the unit column gives {unit!r}:"
+                " write the scale in one of them"
+            )
         ]
 
     @pytest.mark.parametrize("unit", ["\uff10", "0亿", ".5亿", "-亿", "亿 2"])  # \uff10 is a full-width zero
     def test_a_unit_is_a_scale_word_and_nothing_else(self, tmp_path, unit):
         write(tmp_path, "facts", f"meta,capex,2023,5,{unit},USD,,reported,caijing,")
         assert problems_of(tmp_path) == [
-            ("line 2, field 'unit': a unit is a scale word such as 亿, 万, million or billion (or nothing),"
-            f" got {unit!r}")
+            (
+                "line 2, field 'unit': a unit is a scale word such as 亿, 万, million or billion (or nothing),"
+                f" got {unit!r}"
+            )
         ]
 
     def test_a_chip_count_is_scaled_once(self, tmp_path):
@@ -419,8 +448,12 @@ class TestReviewedLoading:
         assert cm.load_dataset(tmp_path).purchases[-1].quantity == 20000
 
     def test_a_scale_written_once_still_reads(self, tmp_path):
-        write(tmp_path, "facts", "meta,capex,2023,272.66,亿,USD,,reported,caijing,",
-              "meta,revenue,2023,1349亿,,USD,,reported,caijing,")
+        write(
+            tmp_path,
+            "facts",
+            "meta,capex,2023,272.66,亿,USD,,reported,caijing,",
+            "meta,revenue,2023,1349亿,,USD,,reported,caijing,",
+        )
         ds = cm.load_dataset(tmp_path)
         assert ds.fact("meta", "capex", "2023").value.amount == 27266 * 10**6
         assert ds.fact("meta", "revenue", "2023").value.amount == 1349 * 10**8
@@ -437,14 +470,23 @@ class TestReviewedLoading:
         )
         problems = problems_of(tmp_path)
         assert problems == [
-            ("line 6, field 'inputs': a fact derived from amazon revenue over 2023-Q1, amazon revenue over 2023-Q2,"
-            " amazon revenue over 2023-Q3, amazon revenue over 2023-Q4 is about amazon, got baidu"),
-            ("line 7, field 'inputs': a fact derived from amazon revenue over 2023-Q1, amazon revenue over 2023-Q2,"
-            " amazon revenue over 2023-Q3, amazon revenue over 2023-Q4 measures revenue, got capex"),
-            ("line 8, field 'inputs': a fact derived from amazon revenue over 2023-Q1, amazon revenue over 2023-Q2,"
-            " amazon revenue over 2023-Q3, amazon revenue over 2023-Q4 covers the whole company, got segment 'cloud'"),
-            ("line 10, field 'inputs': a fact derived from china-mobile capex over 2023 covers segment 'compute',"
-            " got the whole company"),
+            (
+                "line 6, field 'inputs': a fact derived from amazon revenue over 2023-Q1, amazon revenue over 2023-Q2,"
+                " amazon revenue over 2023-Q3, amazon revenue over 2023-Q4 is about amazon, got baidu"
+            ),
+            (
+                "line 7, field 'inputs': a fact derived from amazon revenue over 2023-Q1, amazon revenue over 2023-Q2,"
+                " amazon revenue over 2023-Q3, amazon revenue over 2023-Q4 measures revenue, got capex"
+            ),
+            (
+                "line 8, field 'inputs': a fact derived from amazon revenue over 2023-Q1, amazon revenue over 2023-Q2,"
+                " amazon revenue over 2023-Q3, amazon revenue over 2023-Q4 covers the whole company,"
+                " got segment 'cloud'"
+            ),
+            (
+                "line 10, field 'inputs': a fact derived from china-mobile capex over 2023 covers segment 'compute',"
+                " got the whole company"
+            ),
         ]
 
     def test_a_derived_figure_is_what_its_inputs_give_to_the_digits_written(self, tmp_path):
@@ -456,10 +498,14 @@ class TestReviewedLoading:
             ",baidu,capex,2023,5,亿,CNY,same currency,derived,caijing,,y,convert,,,",
         )
         assert problems_of(tmp_path) == [
-            ("line 6, field 'amount': 56 million USD is not what its inputs give: the calendarization gives"
-            " 5600000 USD over 2023, which is 6 million to the digits written"),
-            ("line 8, field 'amount': 5亿 CNY is not what its input gives: the conversion gives"
-            " 100000000 CNY over 2023, which is 1亿 to the digits written"),
+            (
+                "line 6, field 'amount': 56 million USD is not what its inputs give: the calendarization gives"
+                " 5600000 USD over 2023, which is 6 million to the digits written"
+            ),
+            (
+                "line 8, field 'amount': 5亿 CNY is not what its input gives: the conversion gives"
+                " 100000000 CNY over 2023, which is 1亿 to the digits written"
+            ),
         ]
         write_facts(
             tmp_path,
@@ -469,7 +515,9 @@ class TestReviewedLoading:
         )
         ds = cm.load_dataset(tmp_path)
         assert [fact.value.amount for fact in ds.select(company="amazon", period="2023", metric="revenue")] == [
-            6 * 10**6, Decimal("5.6") * 10**6]
+            6 * 10**6,
+            Decimal("5.6") * 10**6,
+        ]
 
     def test_a_statement_cites_one_source(self, tmp_path):
         write(tmp_path, "statements", "k,1,x,a,b,caijing omdia")
@@ -478,39 +526,54 @@ class TestReviewedLoading:
     def test_a_row_cites_each_source_once_and_their_order_is_no_new_fact(self, tmp_path):
         write(tmp_path, "facts", "meta,capex,2023,1,亿,USD,,reported,caijing caijing,")
         assert problems_of(tmp_path) == ["line 2, field 'sources': the source 'caijing' is cited twice"]
-        write(tmp_path, "facts", "meta,capex,2023,1,亿,USD,,reported,caijing zheshang,",
-              "meta,capex,2023,2,亿,USD,,reported,zheshang caijing,")
+        write(
+            tmp_path,
+            "facts",
+            "meta,capex,2023,1,亿,USD,,reported,caijing zheshang,",
+            "meta,capex,2023,2,亿,USD,,reported,zheshang caijing,",
+        )
         assert problems_of(tmp_path) == ["line 3: a duplicate fact: meta capex over 2023 (no basis)"]
 
     def test_a_counted_period_that_is_the_period_names_its_field(self, tmp_path):
         write_facts(tmp_path, ",baidu,revenue,2023,1,亿,CNY,,reported,caijing,,,,,2023,")
         assert problems_of(tmp_path) == [
-            ("line 2, field 'counted_as': counted_as is for a period other than the one the value covers,"
-            " got 2023 for both")
+            (
+                "line 2, field 'counted_as': counted_as is for a period other than the one the value covers,"
+                " got 2023 for both"
+            )
         ]
 
     def test_an_input_that_could_not_be_read_is_not_called_unknown(self, tmp_path):
-        write_facts(tmp_path, "a,baidu,revenue,2023,x,亿,CNY,,reported,caijing,,,,,,",
-                    ",baidu,revenue,2023,1,亿,USD,,derived,caijing,,a,convert,,,")
-        assert problems_of(tmp_path)[1] == (
-            "line 3, field 'inputs': the input 'a' (line 2) has problems of its own")
+        write_facts(
+            tmp_path,
+            "a,baidu,revenue,2023,x,亿,CNY,,reported,caijing,,,,,,",
+            ",baidu,revenue,2023,1,亿,USD,,derived,caijing,,a,convert,,,",
+        )
+        assert problems_of(tmp_path)[1] == ("line 3, field 'inputs': the input 'a' (line 2) has problems of its own")
 
     def test_derivations_nest_only_so_deep(self, tmp_path):
         deepest = MAX_DERIVATION_DEPTH
         rows = ["r0,meta,capex,2023,1,million,USD,b0,reported,caijing,,,,,,"]
-        rows += [f"r{i},meta,capex,2023,1,million,USD,b{i},derived,caijing,,r{i - 1},calendarize,,,"
-                 for i in range(1, deepest + 2)]
+        rows += [
+            f"r{i},meta,capex,2023,1,million,USD,b{i},derived,caijing,,r{i - 1},calendarize,,,"
+            for i in range(1, deepest + 2)
+        ]
         write_facts(tmp_path, *rows)  # each row's input comes first
         assert problems_of(tmp_path) == [
-            (f"line {deepest + 3}, field 'inputs': derived facts nest at most {deepest} deep;"
-            f" this one nests deeper (r{deepest + 1} -> r{deepest} -> r{deepest - 1} -> ...)")
+            (
+                f"line {deepest + 3}, field 'inputs': derived facts nest at most {deepest} deep;"
+                f" this one nests deeper (r{deepest + 1} -> r{deepest} -> r{deepest - 1} -> ...)"
+            )
         ]
-        long = [rows[0]] + [f"r{i},meta,capex,2023,1,million,USD,b{i},derived,caijing,,r{i - 1},calendarize,,,"
-                            for i in range(1, 3000)]
+        long = [rows[0]] + [
+            f"r{i},meta,capex,2023,1,million,USD,b{i},derived,caijing,,r{i - 1},calendarize,,," for i in range(1, 3000)
+        ]
         write_facts(tmp_path, *reversed(long))  # each row's input comes after it, far deeper than Python recurses
         assert problems_of(tmp_path) == [
-            (f"line {len(long) + 1 - (deepest + 1)}, field 'inputs': derived facts nest at most {deepest} deep;"
-            f" this one nests deeper (r{deepest + 1} -> r{deepest} -> r{deepest - 1} -> ...)")
+            (
+                f"line {len(long) + 1 - (deepest + 1)}, field 'inputs': derived facts nest at most {deepest} deep;"
+                f" this one nests deeper (r{deepest + 1} -> r{deepest} -> r{deepest - 1} -> ...)"
+            )
         ]
         write_facts(tmp_path, *rows[:-1])
         deep = cm.load_dataset(tmp_path).fact("meta", "capex", "2023", basis=f"b{deepest}")
@@ -546,8 +609,16 @@ class TestEveryPath:
         assert cm.load_dataset(tmp_path).fact("meta", "capex", "2023").value.amount == 10**8
 
     def test_groups_are_checked_row_by_row(self, tmp_path):
-        write(tmp_path, "groups", "bad id,G,G,amazon,", "us-five,G,G,amazon,", "g1,G,G,amazon openai,",
-              "g2,G,G,amazon,caijing omdia", "g3,G,G,amazon amazon,", "g4,Four,四,amazon meta,caijing")
+        write(
+            tmp_path,
+            "groups",
+            "bad id,G,G,amazon,",
+            "us-five,G,G,amazon,",
+            "g1,G,G,amazon openai,",
+            "g2,G,G,amazon,caijing omdia",
+            "g3,G,G,amazon amazon,",
+            "g4,Four,四,amazon meta,caijing",
+        )
         assert problems_of(tmp_path) == [
             "line 2, field 'id': a group id is letters, digits, '-' and '_', got 'bad id'",
             "line 3, field 'id': the group 'us-five' is defined twice",
@@ -559,9 +630,12 @@ class TestEveryPath:
         assert cm.load_dataset(tmp_path).group("g4").members == ("amazon", "meta")
 
     def test_a_conversion_has_one_input(self, tmp_path):
-        write_facts(tmp_path, "a,baidu,revenue,2024,1,亿,CNY,,reported,caijing,,,,,,",
-                    "b,baidu,revenue,2024,2,亿,CNY,x,reported,caijing,,,,,,",
-                    ",baidu,revenue,2024,1,亿,USD,,derived,caijing,,a b,convert,,,")
+        write_facts(
+            tmp_path,
+            "a,baidu,revenue,2024,1,亿,CNY,,reported,caijing,,,,,,",
+            "b,baidu,revenue,2024,2,亿,CNY,x,reported,caijing,,,,,,",
+            ",baidu,revenue,2024,1,亿,USD,,derived,caijing,,a b,convert,,,",
+        )
         assert problems_of(tmp_path) == ["line 4, field 'inputs': a conversion has one input, got 2"]
 
 

@@ -26,8 +26,16 @@ def test_contract_lines():
 
 @pytest.mark.parametrize(
     ("given", "expected"),
-    [(777, Decimal(777)), ("777.5", Decimal("777.5")), (Decimal("0.1"), Decimal("0.1")), ("-3", Decimal(-3)),
-     ("1e3", Decimal(1000)), (" 12 ", Decimal(12)), ("1_000", Decimal(1000)), (10**30, Decimal(10**30))],
+    [
+        (777, Decimal(777)),
+        ("777.5", Decimal("777.5")),
+        (Decimal("0.1"), Decimal("0.1")),
+        ("-3", Decimal(-3)),
+        ("1e3", Decimal(1000)),
+        (" 12 ", Decimal(12)),
+        ("1_000", Decimal(1000)),
+        (10**30, Decimal(10**30)),
+    ],
 )
 def test_exact_inputs_are_accepted(given, expected):
     assert cm.Money(given, "USD", Y24).amount == expected
@@ -214,6 +222,7 @@ def test_division_ignores_the_callers_traps_and_exponent_limits():
         assert str((usd(1) / 3).amount) == "0." + "3" * 28
         assert (usd("1e10") / 1).amount == Decimal("1e10")
 
+
 def test_a_float_factor_is_refused_saying_what_a_factor_may_be():
     message = r"^a factor must be an int or a Decimal, not the float 1\.5 \(pass Decimal\('1\.5'\) to keep it exact\)$"
     with pytest.raises(cm.InvalidAmountError, match=message):
@@ -273,8 +282,12 @@ def test_comparisons_need_same_currency_and_period():
 
 @pytest.mark.parametrize(
     ("compare", "expected"),
-    [(operator.lt, [True, False, False]), (operator.le, [True, True, False]),
-     (operator.gt, [False, False, True]), (operator.ge, [False, True, True])],
+    [
+        (operator.lt, [True, False, False]),
+        (operator.le, [True, True, False]),
+        (operator.gt, [False, False, True]),
+        (operator.ge, [False, True, True]),
+    ],
 )
 def test_each_comparison_orders_amounts(compare, expected):
     assert [compare(usd(1), usd(2)), compare(usd(2), usd(2)), compare(usd(3), usd(2))] == expected
@@ -316,7 +329,10 @@ def test_zero_has_no_sign():
 
 
 def test_results_are_held_to_the_bounds_of_an_amount():
-    with pytest.raises(cm.InvalidAmountError, match=r"10000000000.*\.\.\. \(1000 characters\) USD over 2024 \* Decimal\('1E\+999'\) is out of range"):  # noqa: E501
+    with pytest.raises(
+        cm.InvalidAmountError,
+        match=r"10000000000.*\.\.\. \(1000 characters\) USD over 2024 \* Decimal\('1E\+999'\) is out of range",
+    ):
         usd("1e999") * Decimal("1e999")
     message = r"^0\.0+\.\.\. \(1001 characters\) USD over 2024 / Decimal\('1E\+999'\) is out of range"
     with pytest.raises(cm.InvalidAmountError, match=message):

@@ -15,15 +15,22 @@ import capexmodel as cm
 Y23, Y24 = cm.CalendarYear(2023), cm.CalendarYear(2024)
 ARTICLE = cm.Source("Caijing", "中美科技巨头算力投资对比", dt.date(2025, 4, 14), "2024 average rate")
 META = cm.Company(id="meta", name_en="Meta", name_zh="Meta", region="US", currency="USD", tickers=("META",))
-RATES = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.230", Y24, source=ARTICLE),
-                      cm.ExchangeRate("USD", "CNY", "7.1", Y23)])
+RATES = cm.RateTable(
+    [cm.ExchangeRate("USD", "CNY", "7.230", Y24, source=ARTICLE), cm.ExchangeRate("USD", "CNY", "7.1", Y23)]
+)
 CONVERSION = RATES.conversion("CNY", "USD", cm.FiscalCalendar(year_end_month=3).year(2024), blend=True)
-CALENDARIZATION = cm.calendarize([cm.Money(1, "USD", cm.Period.parse("2023-12/2024-02")),
-                                  cm.Money(2, "USD", cm.Period.parse("2024-03/2024-11")),
-                                  cm.Money(3, "USD", cm.Period.parse("2024-12/2025-02"))], Y24)
+CALENDARIZATION = cm.calendarize(
+    [
+        cm.Money(1, "USD", cm.Period.parse("2023-12/2024-02")),
+        cm.Money(2, "USD", cm.Period.parse("2024-03/2024-11")),
+        cm.Money(3, "USD", cm.Period.parse("2024-12/2025-02")),
+    ],
+    Y24,
+)
 FACT = cm.Fact(META, "capex", cm.Money("37256", "USD", Y24), "incl. finance leases", "reported", [ARTICLE])
-PROJECTION = cm.capex_from_revenue(cm.Fact(META, "revenue", cm.Money("164501", "USD", Y23)), period=Y24,
-                                   revenue_growth="0.1", capex_to_revenue="0.2")
+PROJECTION = cm.capex_from_revenue(
+    cm.Fact(META, "revenue", cm.Money("164501", "USD", Y23)), period=Y24, revenue_growth="0.1", capex_to_revenue="0.2"
+)
 RISK = cm.bubble_risk([FACT, cm.Fact(META, "revenue", cm.Money("164501", "USD", Y24))], Y24, company="meta")
 DATASET = cm.load_dataset()
 
@@ -41,8 +48,11 @@ VALUES = {
     "Conversion": CONVERSION,
     "Calendarization": CALENDARIZATION,
     "CalendarizedPart": CALENDARIZATION.parts[0],
-    "Fact": cm.Fact.derive(CONVERSION.apply(cm.Money(8, "CNY", CONVERSION.period)),
-                           [cm.Fact(META, "capex", cm.Money(8, "CNY", CONVERSION.period))], derivation=CONVERSION),
+    "Fact": cm.Fact.derive(
+        CONVERSION.apply(cm.Money(8, "CNY", CONVERSION.period)),
+        [cm.Fact(META, "capex", cm.Money(8, "CNY", CONVERSION.period))],
+        derivation=CONVERSION,
+    ),
     "Metric": cm.Metric("revenue_by_market"),
     "MetricDefinition": cm.Metric.CAPEX.definition,
     "Group": DATASET.group("china-seven"),
@@ -51,8 +61,9 @@ VALUES = {
     "Projection": PROJECTION.derivation,
     "ChipModel": cm.chip("H20"),
     "ChipPurchase": cm.ChipPurchase(META, "H20", 230_000, Y24, source=ARTICLE),
-    "H100Equivalents": cm.h100_equivalents([cm.ChipPurchase("bytedance", "H20", 230_000, Y24)],
-                                           basis={"H20": Fraction(1, 3)}),
+    "H100Equivalents": cm.h100_equivalents(
+        [cm.ChipPurchase("bytedance", "H20", 230_000, Y24)], basis={"H20": Fraction(1, 3)}
+    ),
     "Signal": RISK.signals[0],
     "BubbleRisk": RISK,
     "RevenueGap": cm.revenue_gap(cm.Money("150", "USD", Y24), cm.Money("100", "USD", Y24)),
@@ -136,8 +147,12 @@ def test_every_error_pickles_and_copies_to_an_equal_error(name):
     error_class = ERRORS[name]
     message = f"what went wrong, with the value {Decimal('7.230')!r}"
     if error_class is cm.DataFileError:
-        error = cm.DataFileError(["facts.csv, line 3, field 'amount': expected a number, got '77,7'",
-                                  "rates.csv, line 2, field 'rate': a rate is positive, got '0'"])
+        error = cm.DataFileError(
+            [
+                "facts.csv, line 3, field 'amount': expected a number, got '77,7'",
+                "rates.csv, line 2, field 'rate': a rate is positive, got '0'",
+            ]
+        )
     elif error_class in STRUCTURED:
         error = error_class(message, **STRUCTURED[error_class])
     else:

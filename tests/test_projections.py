@@ -5,13 +5,24 @@ import pytest
 
 import capexmodel as cm
 
-ALIBABA = cm.Company(id="alibaba", name_en="Alibaba", name_zh="阿里巴巴", region="CN", currency="CNY",
-                     fiscal_calendar=cm.FiscalCalendar(year_end_month=3))
+ALIBABA = cm.Company(
+    id="alibaba",
+    name_en="Alibaba",
+    name_zh="阿里巴巴",
+    region="CN",
+    currency="CNY",
+    fiscal_calendar=cm.FiscalCalendar(year_end_month=3),
+)
 TENCENT = cm.Company(id="tencent", name_en="Tencent", name_zh="腾讯", region="CN", currency="CNY")
 ARTICLE = cm.Source("Caijing", "中美科技巨头算力投资对比")
 YEARS = [cm.CalendarYear(year) for year in (2025, 2026, 2027)]
-PLAN = cm.Fact(ALIBABA, "capex", cm.Money("380000000000", "CNY", cm.Period.parse("2025-01/2027-12")),
-               status="guidance", sources=[ARTICLE])
+PLAN = cm.Fact(
+    ALIBABA,
+    "capex",
+    cm.Money("380000000000", "CNY", cm.Period.parse("2025-01/2027-12")),
+    status="guidance",
+    sources=[ARTICLE],
+)
 
 
 class TestSpreadPlan:
@@ -82,10 +93,12 @@ class TestCapexFromRevenue:
     REVENUE = cm.Fact(TENCENT, "revenue", cm.Money("660257000000", "CNY", cm.CalendarYear(2024)), sources=[ARTICLE])
 
     def test_tencents_rule(self):
-        capex = cm.capex_from_revenue(self.REVENUE, period=cm.CalendarYear(2025), revenue_growth="0.10",
-                                      capex_to_revenue="0.12")
-        assert capex.value == cm.Money(Decimal(660257000000) * Decimal("1.1") * Decimal("0.12"), "CNY",
-                                       cm.CalendarYear(2025))
+        capex = cm.capex_from_revenue(
+            self.REVENUE, period=cm.CalendarYear(2025), revenue_growth="0.10", capex_to_revenue="0.12"
+        )
+        assert capex.value == cm.Money(
+            Decimal(660257000000) * Decimal("1.1") * Decimal("0.12"), "CNY", cm.CalendarYear(2025)
+        )
         assert capex.metric == cm.Metric.CAPEX
         assert capex.status is cm.Status.ESTIMATE
         assert capex.sources == (ARTICLE,)
@@ -95,13 +108,17 @@ class TestCapexFromRevenue:
 
     @pytest.mark.parametrize(
         "context",
-        [decimal.Context(prec=5), decimal.Context(prec=3, rounding=decimal.ROUND_DOWN, traps=[]),
-         decimal.Context(Emax=5, Emin=-5, traps=list(decimal.Context().flags))],
+        [
+            decimal.Context(prec=5),
+            decimal.Context(prec=3, rounding=decimal.ROUND_DOWN, traps=[]),
+            decimal.Context(Emax=5, Emin=-5, traps=list(decimal.Context().flags)),
+        ],
     )
     def test_the_callers_context_plays_no_part(self, context):
         def project():
-            return cm.capex_from_revenue(self.REVENUE, period=cm.CalendarYear(2025), revenue_growth="0.123456",
-                                         capex_to_revenue="0.12")
+            return cm.capex_from_revenue(
+                self.REVENUE, period=cm.CalendarYear(2025), revenue_growth="0.123456", capex_to_revenue="0.12"
+            )
 
         with localcontext(context) as caller:
             capex = project()
@@ -122,8 +139,9 @@ class TestCapexFromRevenue:
     @pytest.mark.parametrize(("growth", "rate"), [("-1", "0.12"), ("-2", "0.12"), ("0.1", "-0.12")])
     def test_growth_above_minus_one_and_a_rate_of_zero_or_more(self, growth, rate):
         with pytest.raises(cm.UndefinedIndicatorError, match="revenue_growth must be above -1"):
-            cm.capex_from_revenue(self.REVENUE, period=cm.CalendarYear(2025), revenue_growth=growth,
-                                  capex_to_revenue=rate)
+            cm.capex_from_revenue(
+                self.REVENUE, period=cm.CalendarYear(2025), revenue_growth=growth, capex_to_revenue=rate
+            )
 
     def test_the_input_must_be_revenue_and_its_basis_is_not_copied(self):
         capex = cm.Fact(TENCENT, "capex", cm.Money(1, "CNY", cm.CalendarYear(2024)))

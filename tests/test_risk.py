@@ -6,13 +6,25 @@ import capexmodel as cm
 
 Y23, Y24 = cm.CalendarYear(2023), cm.CalendarYear(2024)
 META = cm.Company(id="meta", name_en="Meta", name_zh="Meta", region="US", currency="USD")
-ORACLE = cm.Company(id="oracle", name_en="Oracle", name_zh="甲骨文", region="US", currency="USD",
-                    fiscal_calendar=cm.FiscalCalendar(year_end_month=5))
+ORACLE = cm.Company(
+    id="oracle",
+    name_en="Oracle",
+    name_zh="甲骨文",
+    region="US",
+    currency="USD",
+    fiscal_calendar=cm.FiscalCalendar(year_end_month=5),
+)
 TENCENT = cm.Company(id="tencent", name_en="Tencent", name_zh="腾讯", region="CN", currency="CNY")
 BYTEDANCE = cm.Company(id="bytedance", name_en="ByteDance", name_zh="字节跳动", region="CN", currency="CNY")
 RATES = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.230", Y24)])
-NAMES = ["capex_to_operating_cash_flow", "capex_to_net_income", "capex_to_depreciation", "capex_intensity",
-         "capex_growth_minus_revenue_growth", "free_cash_flow_margin"]
+NAMES = [
+    "capex_to_operating_cash_flow",
+    "capex_to_net_income",
+    "capex_to_depreciation",
+    "capex_intensity",
+    "capex_growth_minus_revenue_growth",
+    "free_cash_flow_margin",
+]
 
 
 def facts(company, currency="USD", **by_metric):
@@ -25,8 +37,16 @@ def facts(company, currency="USD", **by_metric):
     return result
 
 
-META_2024 = facts(META, capex="37256", revenue="164501", operating_cash_flow="91328", net_income="62360",
-                  depreciation_and_amortization="15498", capex_2023="27266", revenue_2023="134902")
+META_2024 = facts(
+    META,
+    capex="37256",
+    revenue="164501",
+    operating_cash_flow="91328",
+    net_income="62360",
+    depreciation_and_amortization="15498",
+    capex_2023="27266",
+    revenue_2023="134902",
+)
 
 
 class TestCompany:
@@ -51,13 +71,19 @@ class TestCompany:
         assert risk.signal("free_cash_flow_margin").direction == "below"
 
     def test_missing_inputs_make_signals_unknown_not_zero(self):
-        risk = cm.bubble_risk(facts(TENCENT, "CNY", capex="76760", revenue="660257", net_income="196467"), Y24,
-                              company="tencent")
+        risk = cm.bubble_risk(
+            facts(TENCENT, "CNY", capex="76760", revenue="660257", net_income="196467"), Y24, company="tencent"
+        )
         unknown = [signal.name for signal in risk.signals if not signal.known]
-        assert unknown == ["capex_to_operating_cash_flow", "capex_to_depreciation",
-                           "capex_growth_minus_revenue_growth", "free_cash_flow_margin"]
-        assert all(signal.value is None and signal.note.startswith("unknown") for signal in risk.signals
-                   if not signal.known)
+        assert unknown == [
+            "capex_to_operating_cash_flow",
+            "capex_to_depreciation",
+            "capex_growth_minus_revenue_growth",
+            "free_cash_flow_margin",
+        ]
+        assert all(
+            signal.value is None and signal.note.startswith("unknown") for signal in risk.signals if not signal.known
+        )
         assert risk.score == 0
         assert risk.coverage == Decimal(2) / Decimal(6)
 
@@ -74,14 +100,17 @@ class TestCompany:
         assert "net_income is not positive" in signal.note
 
     def test_capex_from_nothing_fires_the_growth_signal(self):
-        risk = cm.bubble_risk(facts(META, capex="100", revenue="10", capex_2023="0", revenue_2023="10"), Y24,
-                              company="meta")
+        risk = cm.bubble_risk(
+            facts(META, capex="100", revenue="10", capex_2023="0", revenue_2023="10"), Y24, company="meta"
+        )
         assert risk.signal("capex_growth_minus_revenue_growth").fires is True
-        flat = cm.bubble_risk(facts(META, capex="0", revenue="10", capex_2023="0", revenue_2023="10"), Y24,
-                              company="meta")
+        flat = cm.bubble_risk(
+            facts(META, capex="0", revenue="10", capex_2023="0", revenue_2023="10"), Y24, company="meta"
+        )
         assert flat.signal("capex_growth_minus_revenue_growth").fires is False
-        no_revenue_base = cm.bubble_risk(facts(META, capex="1", revenue="10", capex_2023="1", revenue_2023="0"), Y24,
-                                         company="meta")
+        no_revenue_base = cm.bubble_risk(
+            facts(META, capex="1", revenue="10", capex_2023="1", revenue_2023="0"), Y24, company="meta"
+        )
         assert no_revenue_base.signal("capex_growth_minus_revenue_growth").fires is None
 
     def test_no_capex_does_not_fire_against_a_cash_burn(self):
@@ -113,8 +142,9 @@ class TestCompany:
             facts(META, capex="-100", net_income="5")
 
     def test_thresholds_and_weights_are_parameters(self):
-        risk = cm.bubble_risk(META_2024, Y24, company="meta", thresholds={"capex_intensity": "0.25"},
-                              weights={"capex_to_depreciation": 4})
+        risk = cm.bubble_risk(
+            META_2024, Y24, company="meta", thresholds={"capex_intensity": "0.25"}, weights={"capex_to_depreciation": 4}
+        )
         assert not risk.signal("capex_intensity").fires
         assert risk.score == Decimal(4) / Decimal(9)
 
@@ -184,8 +214,14 @@ class TestRegion:
         assert (profit.note, profit.companies, profit.left_out) == ("from meta", ("meta",), ("oracle",))
 
     def test_companies_with_facts_over_other_periods_are_named(self):
-        microsoft = cm.Company(id="microsoft", name_en="Microsoft", name_zh="微软", region="US", currency="USD",
-                               fiscal_calendar=cm.FiscalCalendar(year_end_month=6))
+        microsoft = cm.Company(
+            id="microsoft",
+            name_en="Microsoft",
+            name_zh="微软",
+            region="US",
+            currency="USD",
+            fiscal_calendar=cm.FiscalCalendar(year_end_month=6),
+        )
         fiscal_2024 = cm.Fact(microsoft, "capex", cm.Money("44477", "USD", microsoft.fiscal_calendar.year(2024)))
         risk = cm.bubble_risk([*META_2024, fiscal_2024], Y24, region="US")
         signal = risk.signal("capex_intensity")
@@ -206,8 +242,10 @@ class TestRegion:
         mixed = [*facts(TENCENT, "USD", capex="10617"), *facts(TENCENT, "CNY", revenue="660257")]
         with pytest.raises(cm.CurrencyMismatchError, match="capex is in USD and revenue in CNY"):
             cm.bubble_risk(mixed, Y24, company="tencent")
-        china = [*facts(TENCENT, "CNY", capex="76760", revenue="660257"),
-                 *facts(BYTEDANCE, "USD", capex="11065", revenue="155000")]
+        china = [
+            *facts(TENCENT, "CNY", capex="76760", revenue="660257"),
+            *facts(BYTEDANCE, "USD", capex="11065", revenue="155000"),
+        ]
         with pytest.raises(cm.CurrencyMismatchError, match="the inputs are in CNY, USD"):
             cm.bubble_risk(china, Y24, region="CN")
         risk = cm.bubble_risk(china, Y24, region=cm.Region("CN"), rates=RATES, currency="USD")
@@ -239,20 +277,26 @@ class TestRevenueGap:
         assert (gap.gpu_share_of_cost, gap.end_user_margin) == (Decimal("0.5"), Decimal("0.5"))
 
     def test_the_factors_are_parameters(self):
-        gap = cm.revenue_gap(cm.Money(150, "USD", Y24), cm.Money(700, "USD", Y24), gpu_share_of_cost=1,
-                             end_user_margin="0")
+        gap = cm.revenue_gap(
+            cm.Money(150, "USD", Y24), cm.Money(700, "USD", Y24), gpu_share_of_cost=1, end_user_margin="0"
+        )
         assert gap.required == cm.Money(150, "USD", Y24)
         assert gap.gap == cm.Money(-550, "USD", Y24)
 
     @pytest.mark.parametrize(
         ("share", "margin", "message"),
-        [(0, "0.5", r"gpu_share_of_cost must lie in \(0, 1\], got 0"), ("1.5", "0.5", "got '1.5'"),
-         ("0.5", 1, r"end_user_margin must lie in \[0, 1\), got 1"), ("0.5", "-0.1", "got '-0.1'")],
+        [
+            (0, "0.5", r"gpu_share_of_cost must lie in \(0, 1\], got 0"),
+            ("1.5", "0.5", "got '1.5'"),
+            ("0.5", 1, r"end_user_margin must lie in \[0, 1\), got 1"),
+            ("0.5", "-0.1", "got '-0.1'"),
+        ],
     )
     def test_factors_outside_their_range_are_undefined(self, share, margin, message):
         with pytest.raises(cm.UndefinedIndicatorError, match=message):
-            cm.revenue_gap(cm.Money(1, "USD", Y24), cm.Money(1, "USD", Y24), gpu_share_of_cost=share,
-                           end_user_margin=margin)
+            cm.revenue_gap(
+                cm.Money(1, "USD", Y24), cm.Money(1, "USD", Y24), gpu_share_of_cost=share, end_user_margin=margin
+            )
 
     def test_amounts_share_currency_and_period(self):
         with pytest.raises(cm.CurrencyMismatchError):

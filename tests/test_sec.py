@@ -41,8 +41,17 @@ def apple():
 
 
 def entry(start, end, val, *, accn="0001234567-24-000001", form="10-K", filed="2024-02-01", **extra):
-    return {"start": start, "end": end, "val": val, "accn": accn, "fy": 2024, "fp": "FY", "form": form,
-            "filed": filed, **extra}
+    return {
+        "start": start,
+        "end": end,
+        "val": val,
+        "accn": accn,
+        "fy": 2024,
+        "fp": "FY",
+        "form": form,
+        "filed": filed,
+        **extra,
+    }
 
 
 def document(tags, *, cik=1234567, name="Example Corp", unit="USD"):
@@ -71,15 +80,17 @@ def values(facts):
 
 
 #: A small valid file: a year ending in June, its first quarter, half and nine months, and a restated year.
-SMALL = document({
-    PPE: [
-        entry("2023-07-01", "2024-06-30", 1000, filed="2024-08-01"),
-        entry("2023-07-01", "2024-06-30", 1100, accn="0001234567-25-000001", filed="2025-08-01"),
-        entry("2024-07-01", "2024-09-30", 300, accn="0001234567-24-000002", form="10-Q", filed="2024-11-01"),
-        entry("2024-07-01", "2024-12-31", 700, accn="0001234567-25-000002", form="10-Q", filed="2025-02-01"),
-        entry("2024-07-01", "2025-03-31", 900, accn="0001234567-25-000003", form="10-Q", filed="2025-05-01"),
-    ],
-})
+SMALL = document(
+    {
+        PPE: [
+            entry("2023-07-01", "2024-06-30", 1000, filed="2024-08-01"),
+            entry("2023-07-01", "2024-06-30", 1100, accn="0001234567-25-000001", filed="2025-08-01"),
+            entry("2024-07-01", "2024-09-30", 300, accn="0001234567-24-000002", form="10-Q", filed="2024-11-01"),
+            entry("2024-07-01", "2024-12-31", 700, accn="0001234567-25-000002", form="10-Q", filed="2025-02-01"),
+            entry("2024-07-01", "2025-03-31", 900, accn="0001234567-25-000003", form="10-Q", filed="2025-05-01"),
+        ],
+    }
+)
 
 
 # The real files ------------------------------------------------------------------------------
@@ -128,8 +139,9 @@ def test_the_latest_filing_is_the_source(alphabet):
     year = alphabet.fact("alphabet", "capex", "2024")
     (source,) = year.sources
     assert alphabet.sources["0001652044-26-000018"] is source
-    assert source == cm.Source("ALPHABET INC.", "10-K 0001652044-26-000018", dt.date(2026, 2, 5),
-                               "SEC EDGAR XBRL company facts, CIK 1652044")
+    assert source == cm.Source(
+        "ALPHABET INC.", "10-K 0001652044-26-000018", dt.date(2026, 2, 5), "SEC EDGAR XBRL company facts, CIK 1652044"
+    )
     assert year in alphabet.select(source="0001652044-26-000018")
     assert alphabet.rates == cm.RateTable(())
     assert (alphabet.purchases, alphabet.statements, alphabet.preferred_sources, alphabet.groups) == ((), (), (), ())
@@ -176,53 +188,80 @@ def test_recomputing_a_derived_quarter_is_refused_clearly(alphabet):
 
 
 def test_a_tag_change_reads_both_eras(tmp_path):
-    ds = read(tmp_path, document({
-        PPE: [entry("2018-01-01", "2018-12-31", 10), entry("2019-01-01", "2019-12-31", 20)],
-        PRODUCTIVE: [entry("2020-01-01", "2020-12-31", 30)],
-    }))
+    ds = read(
+        tmp_path,
+        document(
+            {
+                PPE: [entry("2018-01-01", "2018-12-31", 10), entry("2019-01-01", "2019-12-31", 20)],
+                PRODUCTIVE: [entry("2020-01-01", "2020-12-31", 30)],
+            }
+        ),
+    )
     capex = ds.select(metric="capex")
     assert [(str(fact.value.period), fact.value.amount, fact.basis) for fact in capex] == [
-        ("2018", 10, "us-gaap:" + PPE), ("2019", 20, "us-gaap:" + PPE), ("2020", 30, "us-gaap:" + PRODUCTIVE),
+        ("2018", 10, "us-gaap:" + PPE),
+        ("2019", 20, "us-gaap:" + PPE),
+        ("2020", 30, "us-gaap:" + PRODUCTIVE),
     ]
 
 
 def test_the_first_tag_wins_a_period_both_have(tmp_path):
-    ds = read(tmp_path, document({
-        PRODUCTIVE: [entry("2020-01-01", "2020-12-31", 31)],
-        PPE: [entry("2020-01-01", "2020-12-31", 30)],
-    }))
+    ds = read(
+        tmp_path,
+        document(
+            {
+                PRODUCTIVE: [entry("2020-01-01", "2020-12-31", 31)],
+                PPE: [entry("2020-01-01", "2020-12-31", 30)],
+            }
+        ),
+    )
     assert ds.fact("example-corp", "capex", "2020").basis == "us-gaap:" + PPE
 
 
 def test_a_tag_with_the_quarters_wins_the_year(tmp_path):
-    ds = read(tmp_path, document({
-        PPE: [entry("2020-01-01", "2020-12-31", 30)],
-        PRODUCTIVE: [entry("2020-01-01", "2020-12-31", 40), entry("2020-01-01", "2020-09-30", 25)],
-    }))
+    ds = read(
+        tmp_path,
+        document(
+            {
+                PPE: [entry("2020-01-01", "2020-12-31", 30)],
+                PRODUCTIVE: [entry("2020-01-01", "2020-12-31", 40), entry("2020-01-01", "2020-09-30", 25)],
+            }
+        ),
+    )
     year, q4 = ds.fact("example-corp", "capex", "2020"), ds.fact("example-corp", "capex", "2020-Q4")
     assert (year.value.amount, q4.value.amount, year.basis) == (40, 15, "us-gaap:" + PRODUCTIVE)
 
 
 def test_the_latest_filing_wins_and_every_value_is_history(tmp_path):
-    ds = read(tmp_path, document({
-        PPE: [
-            entry("2020-01-01", "2020-12-31", 30, accn="0001234567-21-000001", filed="2021-02-01"),
-            entry("2020-01-01", "2020-12-31", 32, accn="0001234567-22-000009", filed="2022-02-01"),
-            entry("2020-01-01", "2020-12-31", 30, accn="0001234567-21-000005", filed="2021-05-01"),  # a repeat
-            entry("2020-01-01", "2020-12-31", 31, accn="0001234567-23-000001", filed="2023-02-01"),
-            entry("2020-01-01", "2020-12-31", 31, accn="0001234567-22-000001", filed="2022-02-01"),  # same day
-        ],
-    }))
+    ds = read(
+        tmp_path,
+        document(
+            {
+                PPE: [
+                    entry("2020-01-01", "2020-12-31", 30, accn="0001234567-21-000001", filed="2021-02-01"),
+                    entry("2020-01-01", "2020-12-31", 32, accn="0001234567-22-000009", filed="2022-02-01"),
+                    entry("2020-01-01", "2020-12-31", 30, accn="0001234567-21-000005", filed="2021-05-01"),  # a repeat
+                    entry("2020-01-01", "2020-12-31", 31, accn="0001234567-23-000001", filed="2023-02-01"),
+                    entry("2020-01-01", "2020-12-31", 31, accn="0001234567-22-000001", filed="2022-02-01"),  # same day
+                ],
+            }
+        ),
+    )
     history = ds.history("example-corp", "capex", "2020")
     assert values(history) == [30, 31, 32, 31]
     assert [fact.sources[0].title for fact in history] == [
-        "10-K 0001234567-21-000005", "10-K 0001234567-22-000001", "10-K 0001234567-22-000009",
+        "10-K 0001234567-21-000005",
+        "10-K 0001234567-22-000001",
+        "10-K 0001234567-22-000009",
         "10-K 0001234567-23-000001",
     ]
     assert ds.fact("example-corp", "capex", "2020") == history[-1]
     assert len(ds.facts) == 1
     assert list(ds.sources) == [
-        "0001234567-21-000005", "0001234567-22-000001", "0001234567-22-000009", "0001234567-23-000001",
+        "0001234567-21-000005",
+        "0001234567-22-000001",
+        "0001234567-22-000009",
+        "0001234567-23-000001",
     ]
 
 
@@ -245,11 +284,24 @@ def test_a_small_file(tmp_path):
 
 
 def test_instants_and_other_spans_are_left_out(tmp_path):
-    ds = read(tmp_path, document({PPE: [
-        {"end": "2020-12-31", "val": 5, "accn": "0001234567-21-000001", "form": "10-K", "filed": "2021-02-01"},
-        entry("2020-01-01", "2020-02-29", 7),  # two months
-        entry("2020-01-01", "2020-12-31", 30),
-    ]}))
+    ds = read(
+        tmp_path,
+        document(
+            {
+                PPE: [
+                    {
+                        "end": "2020-12-31",
+                        "val": 5,
+                        "accn": "0001234567-21-000001",
+                        "form": "10-K",
+                        "filed": "2021-02-01",
+                    },
+                    entry("2020-01-01", "2020-02-29", 7),  # two months
+                    entry("2020-01-01", "2020-12-31", 30),
+                ]
+            }
+        ),
+    )
     assert [str(fact.value.period) for fact in ds.facts] == ["2020"]
 
 
@@ -270,8 +322,7 @@ def test_reading_in_another_currency(tmp_path):
 def test_the_callers_decimal_context_is_untouched(tmp_path):
     path = write(tmp_path, SMALL)
     expected = cm.read_companyfacts(path).facts
-    hostile = decimal.Context(prec=3, Emax=5, Emin=-5, rounding=decimal.ROUND_DOWN,
-                              traps=list(decimal.Context().flags))
+    hostile = decimal.Context(prec=3, Emax=5, Emin=-5, rounding=decimal.ROUND_DOWN, traps=list(decimal.Context().flags))
     with decimal.localcontext(hostile) as caller:
         assert cm.read_companyfacts(path).facts == expected
         assert not any(caller.flags.values())
@@ -295,23 +346,39 @@ def test_an_embedded_company_without_a_cik_lends_its_details(tmp_path):
 
 
 def test_a_new_id_takes_the_entity_name(tmp_path):
-    ds = read(tmp_path, document({PPE: [entry("2020-01-01", "2020-12-31", 30)]}, unit="CNY"), company="example",
-              currency="CNY")
-    assert ds.companies[0] == cm.Company(id="example", name_en="Example Corp", name_zh="Example Corp", region="US",
-                                         currency="CNY", cik=1234567)
+    ds = read(
+        tmp_path,
+        document({PPE: [entry("2020-01-01", "2020-12-31", 30)]}, unit="CNY"),
+        company="example",
+        currency="CNY",
+    )
+    assert ds.companies[0] == cm.Company(
+        id="example", name_en="Example Corp", name_zh="Example Corp", region="US", currency="CNY", cik=1234567
+    )
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("ALPHABET INC.", "alphabet-inc"), ("Nestlé  S.A.", "nestle-s-a"), ("腾讯控股", "cik-1234567"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("ALPHABET INC.", "alphabet-inc"),
+        ("Nestlé  S.A.", "nestle-s-a"),
+        ("腾讯控股", "cik-1234567"),
+    ],
+)
 def test_an_id_from_the_entity_name(tmp_path, name, expected):
     ds = read(tmp_path, document({PPE: [entry("2020-01-01", "2020-12-31", 30)]}, name=name))
     assert ds.companies[0].id == expected
 
 
 def test_a_company_is_used_as_given(tmp_path):
-    company = cm.Company(id="mine", name_en="Mine", name_zh="我的", region="GB", currency="GBP",
-                         fiscal_calendar=cm.FiscalCalendar(year_end_month=6))
+    company = cm.Company(
+        id="mine",
+        name_en="Mine",
+        name_zh="我的",
+        region="GB",
+        currency="GBP",
+        fiscal_calendar=cm.FiscalCalendar(year_end_month=6),
+    )
     ds = read(tmp_path, SMALL, company=company)
     assert ds.companies[0] is company
     assert all(fact.company is company for fact in ds.facts)
@@ -322,8 +389,10 @@ def test_a_company_gives_the_calendar_when_no_year_is_reported(tmp_path):
     company = cm.Company(id="mine", name_en="Mine", name_zh="我的", region="US", currency="USD")
     assert read(tmp_path, quarter, company=company).facts[0].value.period == cm.CalendarQuarter(2024, 3)
     assert problems(tmp_path, quarter) == (
-        (f"{tmp_path / 'CIK0001234567.json'}: no annual figure to tell the fiscal calendar by:"
-        " pass company= a Company with its calendar"),
+        (
+            f"{tmp_path / 'CIK0001234567.json'}: no annual figure to tell the fiscal calendar by:"
+            " pass company= a Company with its calendar"
+        ),
     )
 
 
@@ -382,45 +451,58 @@ def test_an_unreadable_file(tmp_path, monkeypatch):
         cm.read_companyfacts(path)
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"\xff{}", "not UTF-8 text: invalid start byte at byte 0"),
-    (json.dumps(SMALL).encode()[:200], "not valid JSON (truncated?): "),
-    (b'{"cik": 1, "cik": 2}', "the key 'cik' appears twice in one object"),
-    (b'{"cik": NaN}', "not valid JSON: NaN is not a number JSON allows"),
-    (b'{"cik": ' + b"9" * 5000 + b"}", "not valid JSON: Exceeds the limit"),
-    (b"[" * 100_000 + b"]" * 100_000, "not valid JSON: nested too deeply"),
-    (b'{"cik": 1e99999999999999999999}', "not valid JSON: the number 1e99999999999999999999 is out of range"),
-    (b'{"cik": 1.5E-99999999999999999999}', "not valid JSON: the number 1.5E-99999999999999999999 is out of range"),
-    (b"[]", "not company facts: expected an object with cik, entityName and facts, got an array"),
-    (b'{"cik": 1}', "not company facts: no entityName, facts"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff{}", "not UTF-8 text: invalid start byte at byte 0"),
+        (json.dumps(SMALL).encode()[:200], "not valid JSON (truncated?): "),
+        (b'{"cik": 1, "cik": 2}', "the key 'cik' appears twice in one object"),
+        (b'{"cik": NaN}', "not valid JSON: NaN is not a number JSON allows"),
+        (b'{"cik": ' + b"9" * 5000 + b"}", "not valid JSON: Exceeds the limit"),
+        (b"[" * 100_000 + b"]" * 100_000, "not valid JSON: nested too deeply"),
+        (b'{"cik": 1e99999999999999999999}', "not valid JSON: the number 1e99999999999999999999 is out of range"),
+        (b'{"cik": 1.5E-99999999999999999999}', "not valid JSON: the number 1.5E-99999999999999999999 is out of range"),
+        (b"[]", "not company facts: expected an object with cik, entityName and facts, got an array"),
+        (b'{"cik": 1}', "not company facts: no entityName, facts"),
+    ],
+)
 def test_not_json_nor_company_facts(tmp_path, content, message):
     (problem,) = problems(tmp_path, content)
     assert problem.startswith(str(tmp_path / "CIK0001234567.json"))
     assert message in problem
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"cik": "1234567"}, "cik: expected a whole number from 1 to 9999999999, got the string '1234567'"),
-    ({"cik": True}, "cik: expected a whole number from 1 to 9999999999, got true"),
-    ({"cik": 0}, "cik: expected a whole number from 1 to 9999999999, got the number 0"),
-    ({"entityName": " "}, "entityName: expected the company's name, got the string ' '"),
-    ({"entityName": "A\nB"}, "entityName: expected the company's name, got the string 'A\\nB'"),
-    ({"facts": []}, "facts: expected an object of taxonomies, got an array"),
-    ({"facts": {"us-gaap": None}}, "facts.us-gaap: expected an object of concepts, got null"),
-    ({"facts": {"us-gaap": {PPE: 1}}}, f"facts.us-gaap.{PPE}: expected an object of units"),
-    ({"facts": {"us-gaap": {PPE: {"units": []}}}}, f"facts.us-gaap.{PPE}.units: expected an object of units"),
-    ({"facts": {"us-gaap": {PPE: {"units": {"USD": {}}}}}},
-     f"facts.us-gaap.{PPE}.units.USD: expected an array, got an object"),
-    ({"facts": {}}, ("facts: no values in USD for any of the tags read: PaymentsToAcquirePropertyPlantAndEquipment,"
-                    " PaymentsToAcquireProductiveAssets, RevenueFromContractWithCustomerExcludingAssessedTax, Revenues,"
-                    " SalesRevenueNet, RevenueFromContractWithCustomerIncludingAssessedTax,"
-                    " NetCashProvidedByUsedInOperatingActivities,"
-                    " NetCashProvidedByUsedInOperatingActivitiesContinuingOperations, NetIncomeLoss, ProfitLoss,"
-                    " DepreciationDepletionAndAmortization, DepreciationAndAmortization,"
-                    " DepreciationAmortizationAndAccretionNet")),
-    ({"facts": {"dei": {}}, "cik": 7}, "facts: no values in USD for any of the tags read: Payments"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"cik": "1234567"}, "cik: expected a whole number from 1 to 9999999999, got the string '1234567'"),
+        ({"cik": True}, "cik: expected a whole number from 1 to 9999999999, got true"),
+        ({"cik": 0}, "cik: expected a whole number from 1 to 9999999999, got the number 0"),
+        ({"entityName": " "}, "entityName: expected the company's name, got the string ' '"),
+        ({"entityName": "A\nB"}, "entityName: expected the company's name, got the string 'A\\nB'"),
+        ({"facts": []}, "facts: expected an object of taxonomies, got an array"),
+        ({"facts": {"us-gaap": None}}, "facts.us-gaap: expected an object of concepts, got null"),
+        ({"facts": {"us-gaap": {PPE: 1}}}, f"facts.us-gaap.{PPE}: expected an object of units"),
+        ({"facts": {"us-gaap": {PPE: {"units": []}}}}, f"facts.us-gaap.{PPE}.units: expected an object of units"),
+        (
+            {"facts": {"us-gaap": {PPE: {"units": {"USD": {}}}}}},
+            f"facts.us-gaap.{PPE}.units.USD: expected an array, got an object",
+        ),
+        (
+            {"facts": {}},
+            (
+                "facts: no values in USD for any of the tags read: PaymentsToAcquirePropertyPlantAndEquipment,"
+                " PaymentsToAcquireProductiveAssets, RevenueFromContractWithCustomerExcludingAssessedTax, Revenues,"
+                " SalesRevenueNet, RevenueFromContractWithCustomerIncludingAssessedTax,"
+                " NetCashProvidedByUsedInOperatingActivities,"
+                " NetCashProvidedByUsedInOperatingActivitiesContinuingOperations, NetIncomeLoss, ProfitLoss,"
+                " DepreciationDepletionAndAmortization, DepreciationAndAmortization,"
+                " DepreciationAmortizationAndAccretionNet"
+            ),
+        ),
+        ({"facts": {"dei": {}}, "cik": 7}, "facts: no values in USD for any of the tags read: Payments"),
+    ],
+)
 def test_a_document_that_is_not_company_facts(tmp_path, change, message):
     (problem,) = problems(tmp_path, SMALL | change)
     assert problem.startswith(f"{tmp_path / 'CIK0001234567.json'}: {message}")
@@ -429,22 +511,25 @@ def test_a_document_that_is_not_company_facts(tmp_path, change, message):
 WHERE = f"facts.us-gaap.{PPE}.units.USD[0]"
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"end": "2024-02-30"}, ".end: expected a date such as '2024-12-31', got the string '2024-02-30'"),
-    ({"end": "2024-6-30"}, ".end: expected a date such as '2024-12-31', got the string '2024-6-30'"),
-    ({"end": "٢٠٢٤-06-30"}, ".end: expected a date such as '2024-12-31', got the string '٢٠٢٤-06-30'"),
-    ({"start": None}, ".start: expected a date such as '2024-12-31', got null"),
-    ({"filed": 20240801}, ".filed: expected a date such as '2024-12-31', got the number 20240801"),
-    ({"val": "1000"}, ".val: expected a number, got the string '1000'"),
-    ({"val": True}, ".val: expected a number, got true"),
-    ({"val": [1]}, ".val: expected a number, got an array"),
-    ({"accn": "0001234567-24-1"}, ".accn: expected an accession number such as '0001652044-25-000014', got the"),
-    ({"form": ""}, ".form: expected a non-empty text, got the string ''"),
-    ({"end": "2023-06-30"}, ": ends (2023-06-30) before it starts (2023-07-01)"),
-    ({"start": "0001-01-01"}, ".start: 0001-01-01 is before the first month a period can start in"),
-    ({"val": -1000}, ": capex is never negative, got -1000 USD over 2023-07/2024-06 for example-corp (enter an"),
-    ({"val": 10**1001}, f": amount {show(Decimal(10**1001))} is out of range: amounts lie below 1e1000"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"end": "2024-02-30"}, ".end: expected a date such as '2024-12-31', got the string '2024-02-30'"),
+        ({"end": "2024-6-30"}, ".end: expected a date such as '2024-12-31', got the string '2024-6-30'"),
+        ({"end": "٢٠٢٤-06-30"}, ".end: expected a date such as '2024-12-31', got the string '٢٠٢٤-06-30'"),
+        ({"start": None}, ".start: expected a date such as '2024-12-31', got null"),
+        ({"filed": 20240801}, ".filed: expected a date such as '2024-12-31', got the number 20240801"),
+        ({"val": "1000"}, ".val: expected a number, got the string '1000'"),
+        ({"val": True}, ".val: expected a number, got true"),
+        ({"val": [1]}, ".val: expected a number, got an array"),
+        ({"accn": "0001234567-24-1"}, ".accn: expected an accession number such as '0001652044-25-000014', got the"),
+        ({"form": ""}, ".form: expected a non-empty text, got the string ''"),
+        ({"end": "2023-06-30"}, ": ends (2023-06-30) before it starts (2023-07-01)"),
+        ({"start": "0001-01-01"}, ".start: 0001-01-01 is before the first month a period can start in"),
+        ({"val": -1000}, ": capex is never negative, got -1000 USD over 2023-07/2024-06 for example-corp (enter an"),
+        ({"val": 10**1001}, f": amount {show(Decimal(10**1001))} is out of range: amounts lie below 1e1000"),
+    ],
+)
 def test_a_malformed_entry_is_named(tmp_path, change, message):
     broken = json.loads(json.dumps(SMALL))
     broken["facts"]["us-gaap"][PPE]["units"]["USD"][0] |= change
@@ -460,7 +545,8 @@ def test_every_problem_is_listed(tmp_path):
     broken["facts"]["us-gaap"][PPE]["units"]["USD"].append(7)
     found = problems(tmp_path, broken)
     assert [problem.split(": ", 2)[1] for problem in found] == [
-        f"{WHERE}", *(f"facts.us-gaap.{PPE}.units.USD[{i}].val" for i in range(1, 5)),
+        f"{WHERE}",
+        *(f"facts.us-gaap.{PPE}.units.USD[{i}].val" for i in range(1, 5)),
         f"facts.us-gaap.{PPE}.units.USD[5]",
     ]
     assert found[0].endswith("missing 'form'")
@@ -488,9 +574,17 @@ def test_a_tag_without_values_is_skipped(tmp_path):
 
 
 def test_two_values_in_one_filing(tmp_path):
-    (problem,) = problems(tmp_path, document({PPE: [
-        entry("2020-01-01", "2020-12-31", 30), entry("2020-01-01", "2020-12-31", 31),
-    ]}))
+    (problem,) = problems(
+        tmp_path,
+        document(
+            {
+                PPE: [
+                    entry("2020-01-01", "2020-12-31", 30),
+                    entry("2020-01-01", "2020-12-31", 31),
+                ]
+            }
+        ),
+    )
     assert problem.endswith(
         f"{PPE}.units.USD[1]: 31 where facts.us-gaap.{PPE}.units.USD[0] has 30 for the same months in the same"
         " filing (0001234567-24-000001)"
@@ -498,9 +592,17 @@ def test_two_values_in_one_filing(tmp_path):
 
 
 def test_one_filing_described_two_ways(tmp_path):
-    (problem,) = problems(tmp_path, document({PPE: [
-        entry("2020-01-01", "2020-12-31", 30), entry("2019-01-01", "2019-12-31", 20, form="10-K/A"),
-    ]}))
+    (problem,) = problems(
+        tmp_path,
+        document(
+            {
+                PPE: [
+                    entry("2020-01-01", "2020-12-31", 30),
+                    entry("2019-01-01", "2019-12-31", 20, form="10-K/A"),
+                ]
+            }
+        ),
+    )
     assert problem.endswith(
         "the filing 0001234567-24-000001 is a 10-K/A filed 2024-02-01 here,"
         f" but a 10-K filed 2024-02-01 at facts.us-gaap.{PPE}.units.USD[0]"
@@ -508,10 +610,17 @@ def test_one_filing_described_two_ways(tmp_path):
 
 
 def test_a_derived_quarter_that_cannot_be(tmp_path):
-    (problem,) = problems(tmp_path, document({PPE: [
-        entry("2020-01-01", "2020-12-31", 30),
-        entry("2020-01-01", "2020-09-30", 40, accn="0001234567-20-000009", filed="2020-11-01"),
-    ]}))
+    (problem,) = problems(
+        tmp_path,
+        document(
+            {
+                PPE: [
+                    entry("2020-01-01", "2020-12-31", 30),
+                    entry("2020-01-01", "2020-09-30", 40, accn="0001234567-20-000009", filed="2020-11-01"),
+                ]
+            }
+        ),
+    )
     assert f"{PPE}.units.USD[0]: the twelve months 2020-01-01 to 2020-12-31 less the nine months" in problem
     assert "gives a quarter that cannot be: capex is never negative, got -10 USD" in problem
 
@@ -598,8 +707,13 @@ def ends_of_years(first_year, month, weekday, rule, count):
     return ends
 
 
-@given(first_year=st.integers(1901, 2200), month=st.integers(1, 12), weekday=st.integers(0, 6),
-       rule=st.sampled_from(["last", "nearest"]), count=st.integers(2, 8))
+@given(
+    first_year=st.integers(1901, 2200),
+    month=st.integers(1, 12),
+    weekday=st.integers(0, 6),
+    rule=st.sampled_from(["last", "nearest"]),
+    count=st.integers(2, 8),
+)
 def test_52_53_week_years_and_their_13_week_quarters_give_whole_months(first_year, month, weekday, rule, count):
     ends = ends_of_years(first_year, month, weekday, rule, count)
     spans = []
@@ -609,25 +723,29 @@ def test_52_53_week_years_and_their_13_week_quarters_give_whole_months(first_yea
         assert (last - first + 1, last % 12 + 1) == (12, month)
         quarter_ends = [before + dt.timedelta(weeks=13 * q) for q in (1, 2, 3)] + [end]
         starts = [before, *quarter_ends[:3]]
-        quarters = [month_span(start + dt.timedelta(days=1), stop) for start, stop in zip(starts, quarter_ends,
-                                                                                          strict=True)]
+        quarters = [
+            month_span(start + dt.timedelta(days=1), stop) for start, stop in zip(starts, quarter_ends, strict=True)
+        ]
         assert quarters == [(first + 3 * q, first + 3 * q + 2) for q in range(4)]
         spans.append((first, last))
     for (_, last), (first, _) in itertools.pairwise(spans):
         assert first == last + 1
 
 
-@pytest.mark.parametrize(("day", "month_end"), [
-    (dt.date(2024, 6, 15), (2024, 6)),  # 15 days either way in June: its own month's end
-    (dt.date(2024, 6, 14), (2024, 5)),
-    (dt.date(2024, 2, 14), (2024, 1)),  # 2024's February has 29 days
-    (dt.date(2024, 2, 15), (2024, 2)),
-    (dt.date(2023, 2, 14), (2023, 2)),
-    (dt.date(2024, 7, 16), (2024, 7)),
-    (dt.date(2024, 7, 15), (2024, 6)),
-    (dt.date(2024, 9, 28), (2024, 9)),
-    (dt.date(2024, 10, 3), (2024, 9)),
-])
+@pytest.mark.parametrize(
+    ("day", "month_end"),
+    [
+        (dt.date(2024, 6, 15), (2024, 6)),  # 15 days either way in June: its own month's end
+        (dt.date(2024, 6, 14), (2024, 5)),
+        (dt.date(2024, 2, 14), (2024, 1)),  # 2024's February has 29 days
+        (dt.date(2024, 2, 15), (2024, 2)),
+        (dt.date(2023, 2, 14), (2023, 2)),
+        (dt.date(2024, 7, 16), (2024, 7)),
+        (dt.date(2024, 7, 15), (2024, 6)),
+        (dt.date(2024, 9, 28), (2024, 9)),
+        (dt.date(2024, 10, 3), (2024, 9)),
+    ],
+)
 def test_a_day_snaps_to_the_nearest_month_end(day, month_end):
     year, month = month_end
     assert month_span(day + dt.timedelta(days=1), day)[1] == year * 12 + month - 1
@@ -670,10 +788,17 @@ def test_apples_restated_fiscal_2008_gives_no_fourth_quarter(apple, alphabet):
 
 
 def test_a_negative_year_to_date_figure_is_named(tmp_path):
-    (problem,) = problems(tmp_path, document({PPE: [
-        entry("2020-01-01", "2020-12-31", 30),
-        entry("2020-01-01", "2020-09-30", -40, accn="0001234567-20-000009", filed="2020-11-01"),
-    ]}))
+    (problem,) = problems(
+        tmp_path,
+        document(
+            {
+                PPE: [
+                    entry("2020-01-01", "2020-12-31", 30),
+                    entry("2020-01-01", "2020-09-30", -40, accn="0001234567-20-000009", filed="2020-11-01"),
+                ]
+            }
+        ),
+    )
     assert f"{PPE}.units.USD[1]: capex is never negative, got -40 USD over 2020-01/2020-09" in problem
 
 
@@ -714,7 +839,9 @@ class TestLoadDataset:
         (folder / "CIK0001652044.json").unlink()
         (folder / "companies.csv").write_text(
             "id,name_en,name_zh,region,currency,fiscal_year_end_month,tickers,cik\n"
-            "apple,Apple,苹果,US,USD,9,AAPL,320193\n", encoding="utf-8")
+            "apple,Apple,苹果,US,USD,9,AAPL,320193\n",
+            encoding="utf-8",
+        )
         ds = cm.load_dataset(folder)
         assert ds.fact("apple", "capex", "2023-10/2024-09").value.amount == 9_447 * M
         assert ds.company("apple").name_zh == "苹果"
@@ -738,9 +865,13 @@ class TestLoadDataset:
         write(tmp_path, document({PPE: [entry("2023-01-01", "2023-12-31", 5)]}, name="Meta"))
         (tmp_path / "companies.csv").write_text(
             "id,name_en,name_zh,region,currency,fiscal_year_end_month,tickers\nexample-corp,Ex,例,US,USD,12,\n",
-            encoding="utf-8")
-        write(tmp_path, document({PPE: [entry("2023-01-01", "2023-12-31", 5)]}, name="Example Corp", cik=7),
-              "CIK0000000007.json")
+            encoding="utf-8",
+        )
+        write(
+            tmp_path,
+            document({PPE: [entry("2023-01-01", "2023-12-31", 5)]}, name="Example Corp", cik=7),
+            "CIK0000000007.json",
+        )
         with pytest.raises(cm.DataFileError, match="'example-corp', which the data defines otherwise"):
             cm.load_dataset(tmp_path)
 

@@ -64,7 +64,9 @@ def first_uses(*args, rounds=ROUNDS):
     """Run the scenario `rounds` times in each of `PROCESSES` fresh interpreters side by side; every failure seen."""
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", SCENARIO, str(rounds), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            [sys.executable, "-c", SCENARIO, str(rounds), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
         )
         for _ in range(PROCESSES)

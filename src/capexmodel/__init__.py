@@ -183,7 +183,9 @@ else:  # Hidden from type checkers, so that a misspelt name is still a type erro
         globals()[name] = value
         return value
 
+
 del TYPE_CHECKING
+
 
 def __dir__() -> list[str]:
     """List the public names, loaded or not."""
@@ -280,4 +282,3 @@ __all__ = [
 
 __version__ = "0.1.0.dev0"
 """The version of capexmodel."""
-

@@ -30,15 +30,31 @@ __all__ = ["write_charts"]
 
 #: Fonts that can draw Chinese labels, in order of preference.
 CJK_FONTS = (
-    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
-    "Droid Sans Fallback", "AR PL UMing CN", "SimHei", "Microsoft YaHei", "PingFang SC",
+    "Noto Sans CJK SC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Droid Sans Fallback",
+    "AR PL UMing CN",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
 )
 
 _LABELS = {
-    "en": {"fig1": "Figure 1: 2024 capex (USD billions)", "fig2": "Figure 2: Nvidia Hopper purchases, 2024 (thousands)",
-           "fig5": "Figure 5: 2024 capex (USD billions) and intensity", "intensity": "capex / revenue"},
-    "zh": {"fig1": "图1:全球主要科技巨头资本开支(2024年,亿美元)", "fig2": "图2:英伟达Hopper系列芯片采购量(2024年,万枚)",
-           "fig5": "图5:2024年资本支出(亿美元)及强度", "intensity": "资本支出/营收"},
+    "en": {
+        "fig1": "Figure 1: 2024 capex (USD billions)",
+        "fig2": "Figure 2: Nvidia Hopper purchases, 2024 (thousands)",
+        "fig5": "Figure 5: 2024 capex (USD billions) and intensity",
+        "intensity": "capex / revenue",
+    },
+    "zh": {
+        "fig1": "图1:全球主要科技巨头资本开支(2024年,亿美元)",
+        "fig2": "图2:英伟达Hopper系列芯片采购量(2024年,万枚)",
+        "fig5": "图5:2024年资本支出(亿美元)及强度",
+        "intensity": "资本支出/营收",
+    },
 }
 
 
@@ -79,8 +95,10 @@ def _draw(report: Report, language: str, folder: Path, notes: list[str]) -> None
     scale = Decimal(10) ** (8 if language == "zh" else 9)
     folder.mkdir(parents=True, exist_ok=True)
     sections = {section.key: section for section in report.sections}
-    names = {value["company"]: row["company"] for value, row in zip(sections["capex_2024"].values,
-                                                                    sections["capex_2024"].rows, strict=True)}
+    names = {
+        value["company"]: row["company"]
+        for value, row in zip(sections["capex_2024"].values, sections["capex_2024"].rows, strict=True)
+    }
 
     capex = sections["capex_2024"]
     figure, axes = plt.subplots(figsize=(10, 5))

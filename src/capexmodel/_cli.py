@@ -65,33 +65,57 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command")
     report = commands.add_parser("report", help="print the article's comparison from the embedded data")
-    report.add_argument("--locale", choices=LOCALES, default=None,
-                        help="language of labels and numbers (default: the environment's, else en_US)")
+    report.add_argument(
+        "--locale",
+        choices=LOCALES,
+        default=None,
+        help="language of labels and numbers (default: the environment's, else en_US)",
+    )
     report.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
-    report.add_argument("--data", type=Path, default=None,
-                        help="a folder of CSV files (or one file) to merge into the embedded data")
-    report.add_argument("--rates", choices=("dataset", "ecb"), default="dataset",
-                        help="exchange rates: the dataset's (the article's 2024 average, 7.230) or the ECB's"
-                             " reference-rate averages (needs capexmodel[ecb]) (default: dataset)")
-    report.add_argument("--chart", type=Path, default=None, metavar="DIR",
-                        help="also write charts of figures 1, 2 and 5 as PNG and SVG into DIR (needs matplotlib)")
+    report.add_argument(
+        "--data", type=Path, default=None, help="a folder of CSV files (or one file) to merge into the embedded data"
+    )
+    report.add_argument(
+        "--rates",
+        choices=("dataset", "ecb"),
+        default="dataset",
+        help="exchange rates: the dataset's (the article's 2024 average, 7.230) or the ECB's"
+        " reference-rate averages (needs capexmodel[ecb]) (default: dataset)",
+    )
+    report.add_argument(
+        "--chart",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also write charts of figures 1, 2 and 5 as PNG and SVG into DIR (needs matplotlib)",
+    )
     fetch = commands.add_parser("fetch", help="download public data files (the only command that uses the network)")
     sources = fetch.add_subparsers(dest="source", required=True)
     sec = sources.add_parser(
-        "sec", help="the SEC's XBRL company facts, as CIK##########.json",
+        "sec",
+        help="the SEC's XBRL company facts, as CIK##########.json",
         description="Download the SEC's XBRL company facts of each CIK into DIR, as CIK##########.json, "
         "by the SEC's rules: a declared User-Agent, at most ten requests a second. "
         "A file already in DIR is kept unless --refresh.",
     )
-    sec.add_argument("cik", nargs="+", metavar="CIK",
-                     help="the SEC's Central Index Key (digits, such as 320193 for Apple)")
-    sec.add_argument("--user-agent", required=True, metavar="'NAME EMAIL'",
-                     help="who is asking, as the SEC requires: a name and an e-mail address")
+    sec.add_argument(
+        "cik", nargs="+", metavar="CIK", help="the SEC's Central Index Key (digits, such as 320193 for Apple)"
+    )
+    sec.add_argument(
+        "--user-agent",
+        required=True,
+        metavar="'NAME EMAIL'",
+        help="who is asking, as the SEC requires: a name and an e-mail address",
+    )
     sec.add_argument("--to", type=Path, required=True, metavar="DIR", help="the folder to write into")
     sec.add_argument("--refresh", action="store_true", help="download files that are already in DIR again")
-    sec.add_argument("--base-url", default=None, metavar="URL",
-                     help="download from another address: a mirror (https) or a test server on 127.0.0.1 "
-                          "(default: https://data.sec.gov)")
+    sec.add_argument(
+        "--base-url",
+        default=None,
+        metavar="URL",
+        help="download from another address: a mirror (https) or a test server on 127.0.0.1 "
+        "(default: https://data.sec.gov)",
+    )
     return parser
 
 
@@ -221,4 +245,3 @@ def _charts(dataset: Dataset, locale: str, folder: Path) -> int:
     for note in write_charts(dataset, locale, folder):
         sys.stderr.write(f"capexmodel: {note}\n")
     return 0
-

@@ -436,6 +436,7 @@ class Dataset:
             ['32251000000 USD over 2023']
         """
         current = self.fact(company, metric, period)
+
         def series(fact: Fact) -> tuple[object, ...]:
             return fact.company.id, fact.metric, fact.value.period, fact.basis, fact.segment, fact.market
 
@@ -579,8 +580,7 @@ class Dataset:
     ) -> tuple[Company, ...]:
         if sum(choice is not None for choice in (region, group, companies)) != 1:
             msg = (
-                "total() adds up a region's, a group's or the named companies:"
-                " pass one of region=, group=, companies="
+                "total() adds up a region's, a group's or the named companies: pass one of region=, group=, companies="
             )
             raise InvalidValueError(msg)
         if region is not None:

@@ -126,8 +126,10 @@ def check_cik(cik: object) -> str:
     else:
         number = -1
     if not 0 < number <= _MAX_CIK:
-        msg = (f"a CIK is the SEC's Central Index Key, a whole number from 1 to {_MAX_CIK} "
-               f"written in at most ten ASCII digits, got {show(cik)}")
+        msg = (
+            f"a CIK is the SEC's Central Index Key, a whole number from 1 to {_MAX_CIK} "
+            f"written in at most ten ASCII digits, got {show(cik)}"
+        )
         raise InvalidValueError(msg)
     return f"{number:010d}"
 
@@ -146,8 +148,10 @@ def check_user_agent(user_agent: object) -> str:
         or not user_agent.isprintable()
         or not _EMAIL.search(user_agent)
     ):
-        msg = ('the SEC asks every client to declare who it is: give a User-Agent of printable ASCII '
-               f'with a name and an e-mail address, such as "Jane Doe jane@example.com", got {show(user_agent)}')
+        msg = (
+            "the SEC asks every client to declare who it is: give a User-Agent of printable ASCII "
+            f'with a name and an e-mail address, such as "Jane Doe jane@example.com", got {show(user_agent)}'
+        )
         raise InvalidValueError(msg)
     return user_agent
 
@@ -168,8 +172,10 @@ def check_base_url(base_url: object) -> str:
         'http://127.0.0.1:8080'
     """
     if not isinstance(base_url, str) or not _allowed(base_url) or "?" in base_url or "#" in base_url:
-        msg = ("the base URL is an https:// address without a query or fragment "
-               f"(http:// only to 127.0.0.1 or localhost, for tests), got {show(base_url)}")
+        msg = (
+            "the base URL is an https:// address without a query or fragment "
+            f"(http:// only to 127.0.0.1 or localhost, for tests), got {show(base_url)}"
+        )
         raise InvalidValueError(msg)
     return base_url.rstrip("/")
 
@@ -278,8 +284,12 @@ def _read(response: http.client.HTTPResponse, cik: str, url: str) -> bytes:
         _failed(f"the company facts of CIK {cik} from {url} are larger than {MAX_BYTES} bytes", cik, url)
     announced = (response.headers.get("Content-Length") or "").strip()
     if _ASCII_DIGITS.fullmatch(announced) and int(announced) != len(body):
-        _failed(f"the company facts of CIK {cik} from {url} were cut short: "
-                f"{len(body)} bytes came of the {int(announced)} announced", cik, url)
+        _failed(
+            f"the company facts of CIK {cik} from {url} were cut short: "
+            f"{len(body)} bytes came of the {int(announced)} announced",
+            cik,
+            url,
+        )
     return body
 
 
@@ -321,14 +331,19 @@ def _refused(status: int, reason: str, *, wait: float, retries: int, cik: str, u
     if status == 404:  # noqa: PLR2004 -- HTTP's Not Found
         message = f"no company facts for {where} (404): the SEC knows no company with that CIK, or it files no XBRL"
     elif status == 403:  # noqa: PLR2004 -- HTTP's Forbidden
-        message = (f"the server refused the company facts of {where} (403 {reason}): the SEC refuses requests "
-                   "without a declared User-Agent, and for ten minutes any client that made more than ten a second")
+        message = (
+            f"the server refused the company facts of {where} (403 {reason}): the SEC refuses requests "
+            "without a declared User-Agent, and for ten minutes any client that made more than ten a second"
+        )
     elif status in RETRIED and wait > MAX_WAIT:
-        message = (f"the server is busy for the company facts of {where} ({status} {reason}) "
-                   f"and asks to wait {wait:.0f} seconds, more than {MAX_WAIT:.0f}: try again later")
+        message = (
+            f"the server is busy for the company facts of {where} ({status} {reason}) "
+            f"and asks to wait {wait:.0f} seconds, more than {MAX_WAIT:.0f}: try again later"
+        )
     elif status in RETRIED:
-        message = (f"the server is still busy for the company facts of {where} ({status} {reason}) "
-                   f"after {retries} retries")
+        message = (
+            f"the server is still busy for the company facts of {where} ({status} {reason}) after {retries} retries"
+        )
     else:
         message = f"the server answered {status} {reason} for the company facts of {where}"
     raise FetchError(message, cik=cik, url=url, status=status)
@@ -372,8 +387,9 @@ def _write(body: bytes, target: Path, cik: str, url: str) -> None:
     temporary = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", suffix=".part",
-                                         delete=False) as file:
+        with tempfile.NamedTemporaryFile(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False
+        ) as file:
             temporary = Path(file.name)
             file.write(body)
             file.flush()

@@ -774,9 +774,7 @@ def _read_text(
     return _bounded(amount, lambda: f"the number in {show(text)}"), named
 
 
-def _read(
-    text: str, reader: _Reader, *, what: str, examples: str
-) -> tuple[Decimal, tuple[str, frozenset[str]] | None]:
+def _read(text: str, reader: _Reader, *, what: str, examples: str) -> tuple[Decimal, tuple[str, frozenset[str]] | None]:
     """The exact number in `text`, and the currency it names (its spelling and codes), if any."""
     stray = _not_a_digit(text)
     if stray is not None:

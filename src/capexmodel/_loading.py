@@ -565,8 +565,14 @@ class _Builder:
         market = self.parse("market", Region, row["market"]) if row["market"] else None
         counted_as = self.parse("counted_as", Period.parse, row["counted_as"]) if row["counted_as"] else None
         if (
-            company is None or metric is None or period is None or amount is None or currency is None
-            or status is None or sources is None or (row["market"] and market is None)
+            company is None
+            or metric is None
+            or period is None
+            or amount is None
+            or currency is None
+            or status is None
+            or sources is None
+            or (row["market"] and market is None)
             or (row["counted_as"] and counted_as is None)
         ):
             return None
@@ -579,8 +585,18 @@ class _Builder:
             return None
         value = Money(amount, currency, period)
         return self.parse(
-            "metric", Fact, company, metric, value, row["basis"], status, sources, market=market,
-            note=row["note"], counted_as=counted_as, segment=row["segment"] or None,
+            "metric",
+            Fact,
+            company,
+            metric,
+            value,
+            row["basis"],
+            status,
+            sources,
+            market=market,
+            note=row["note"],
+            counted_as=counted_as,
+            segment=row["segment"] or None,
         )
 
     def derive(self, item: _Pending, resolution: _Resolution) -> Fact | None:
@@ -649,8 +665,13 @@ class _Builder:
             forget(self.declared)  # a load that fails declares nothing
             raise DataFileError(self.problems.lines)
         return Dataset(
-            tuple(self.companies.values()), dict(self.sources), tuple(self.facts), table, tuple(self.purchases),
-            tuple(self.statements), tuple(dict.fromkeys([*self.preferred, *self.base_preferred])),
+            tuple(self.companies.values()),
+            dict(self.sources),
+            tuple(self.facts),
+            table,
+            tuple(self.purchases),
+            tuple(self.statements),
+            tuple(dict.fromkeys([*self.preferred, *self.base_preferred])),
             tuple(self.groups.values()),
         )
 
@@ -687,8 +708,11 @@ def _check_what(fact: Fact, inputs: list[Fact]) -> None:
     checks: list[tuple[str, Callable[[Fact], object], Callable[[object], str]]] = [
         ("is about", lambda item: item.company.id, str),
         ("measures", lambda item: item.metric, str),
-        ("covers", lambda item: item.segment, lambda segment: "the whole company" if segment is None
-         else f"segment {segment!r}"),
+        (
+            "covers",
+            lambda item: item.segment,
+            lambda segment: "the whole company" if segment is None else f"segment {segment!r}",
+        ),
         ("is about", lambda item: item.market, lambda market: "no market" if market is None else f"market {market}"),
     ]
     for verb, get, shown in checks:
@@ -704,8 +728,13 @@ def _ids(inputs: list[Fact]) -> str:
 
 def _company(row: dict[str, str], calendar: FiscalCalendar, cik: int | None) -> Company:
     return Company(
-        id=row["id"], name_en=row["name_en"], name_zh=row["name_zh"], region=row["region"],
-        fiscal_calendar=calendar, currency=row["currency"], tickers=row["tickers"].split(),
+        id=row["id"],
+        name_en=row["name_en"],
+        name_zh=row["name_zh"],
+        region=row["region"],
+        fiscal_calendar=calendar,
+        currency=row["currency"],
+        tickers=row["tickers"].split(),
         cik=cik,
     )
 

@@ -122,6 +122,12 @@ def _projected(
     value = _money(amount, source.value.currency, _intern_period(period))
     kept_basis = source.basis if basis is None else basis
     return Fact(
-        source.company, metric, value, kept_basis, Status.ESTIMATE, source.sources, derivation=projection,
+        source.company,
+        metric,
+        value,
+        kept_basis,
+        Status.ESTIMATE,
+        source.sources,
+        derivation=projection,
         inputs=(source,),
     )

@@ -49,7 +49,7 @@ _TEXT = {
         "article_basis": "H100-equivalents (H20 = 1/{ratio}, the article)",
         "article_basis_third": "H100-equivalents (H20 = 1/3, the article)",
         "no_ratio": "the article's basis (H20 = 1/3) needs the statement h20_per_h100, a number of H20s above zero:"
-                    " not shown",
+        " not shown",
         "bf16_basis": "H100-equivalents (BF16 datasheet peaks)",
         "intensity": "2024 capex intensity (capex / revenue)",
         "revenue": "Revenue 2024",
@@ -148,8 +148,15 @@ def build_report(dataset: Dataset, locale: str = "en_US") -> Report:
     """Compute the article's comparison from `dataset`, with every figure formatted for `locale`."""
     language = "zh" if locale.startswith("zh") else "en"
     builder = _Builder(dataset, locale, _TEXT[language])
-    sections = [builder.capex(), builder.totals(), builder.chips(), builder.intensity(), builder.growth(),
-                builder.projections(), builder.risk()]
+    sections = [
+        builder.capex(),
+        builder.totals(),
+        builder.chips(),
+        builder.intensity(),
+        builder.growth(),
+        builder.projections(),
+        builder.risk(),
+    ]
     return Report(locale, tuple(section for section in sections if section.rows or section.notes))
 
 
@@ -207,15 +214,33 @@ class _Builder:
             if fact.counted_as is not None:
                 notes.append(self.covers(fact))
             if self.money(recomputed) != self.money(usd):
-                notes.append(self.text["recomputed"].format(
-                    company=self.name(company), published=self.money(usd),
-                    input=self.money(as_reported(fact).value), recomputed=self.money(recomputed)))
-            rows.append({"company": self.name(company), "region": company.region.code, "capex": self.money(usd),
-                         "basis": fact.basis, "status": fact.status.value})
-            values.append({"company": company.id, "capex": str(usd.amount), "currency": "USD",
-                           "period": str(fact.value.period)})
-        columns = (("company", self.text["company"]), ("region", self.text["region"]),
-                   ("capex", self.text["capex_2024"]), ("basis", self.text["basis"]), ("status", self.text["status"]))
+                notes.append(
+                    self.text["recomputed"].format(
+                        company=self.name(company),
+                        published=self.money(usd),
+                        input=self.money(as_reported(fact).value),
+                        recomputed=self.money(recomputed),
+                    )
+                )
+            rows.append(
+                {
+                    "company": self.name(company),
+                    "region": company.region.code,
+                    "capex": self.money(usd),
+                    "basis": fact.basis,
+                    "status": fact.status.value,
+                }
+            )
+            values.append(
+                {"company": company.id, "capex": str(usd.amount), "currency": "USD", "period": str(fact.value.period)}
+            )
+        columns = (
+            ("company", self.text["company"]),
+            ("region", self.text["region"]),
+            ("capex", self.text["capex_2024"]),
+            ("basis", self.text["basis"]),
+            ("status", self.text["status"]),
+        )
         return Section("capex_2024", self.text["capex"], columns, tuple(rows), tuple(values), tuple(notes))
 
     def totals(self) -> Section:
@@ -232,23 +257,47 @@ class _Builder:
                 notes.append(f"{label}: {error}")
                 continue
             totals[key] = aggregate.value
-            rows.append({"region": label, "total": self.money(aggregate.value),
-                         "companies": str(len(aggregate.facts)), "missing": ", ".join(aggregate.missing),
-                         "status": aggregate.status.value})
-            values.append({"region": key, "total": str(aggregate.value.amount), "currency": "USD",
-                           "companies": ",".join(fact.company.id for fact in aggregate.facts),
-                           "missing": ",".join(aggregate.missing)})
+            rows.append(
+                {
+                    "region": label,
+                    "total": self.money(aggregate.value),
+                    "companies": str(len(aggregate.facts)),
+                    "missing": ", ".join(aggregate.missing),
+                    "status": aggregate.status.value,
+                }
+            )
+            values.append(
+                {
+                    "region": key,
+                    "total": str(aggregate.value.amount),
+                    "currency": "USD",
+                    "companies": ",".join(fact.company.id for fact in aggregate.facts),
+                    "missing": ",".join(aggregate.missing),
+                }
+            )
         notes.extend(self.rate_used())
         if len(totals) == 2:  # noqa: PLR2004 -- the United States and China
             us, china = totals.values()
             ratio = us / china
-            rows.append({"region": self.text["ratio"], "total": format_ratio(ratio, locale=self.locale),
-                         "companies": "", "missing": "", "status": ""})
-            values.append({"region": "/".join(totals), "total": str(ratio), "currency": "", "companies": "",
-                           "missing": ""})
-        columns = (("region", self.text["group"]), ("total", self.text["total"]),
-                   ("companies", self.text["companies"]), ("missing", self.text["missing"]),
-                   ("status", self.text["status"]))
+            rows.append(
+                {
+                    "region": self.text["ratio"],
+                    "total": format_ratio(ratio, locale=self.locale),
+                    "companies": "",
+                    "missing": "",
+                    "status": "",
+                }
+            )
+            values.append(
+                {"region": "/".join(totals), "total": str(ratio), "currency": "", "companies": "", "missing": ""}
+            )
+        columns = (
+            ("region", self.text["group"]),
+            ("total", self.text["total"]),
+            ("companies", self.text["companies"]),
+            ("missing", self.text["missing"]),
+            ("status", self.text["status"]),
+        )
         return Section("capex_by_region", self.text["totals"], columns, tuple(rows), tuple(values), tuple(notes))
 
     def chips(self) -> Section:
@@ -266,17 +315,35 @@ class _Builder:
                 continue
             article = None if article_basis is None else h100_equivalents([purchase], basis=article_basis).value
             datasheet = h100_equivalents([purchase], basis="bf16").value
-            rows.append({"buyer": self.name(self.dataset.company(purchase.buyer_id)), "chip": purchase.chip.name,
-                         "quantity": f"{purchase.quantity:,}", "article": "-" if article is None else f"{article:,.0f}",
-                         "bf16": f"{datasheet:,.0f}"})
-            values.append({"buyer": purchase.buyer_id, "chip": purchase.chip.name, "quantity": str(purchase.quantity),
-                           "article": "" if article is None else str(article), "bf16": str(datasheet)})
+            rows.append(
+                {
+                    "buyer": self.name(self.dataset.company(purchase.buyer_id)),
+                    "chip": purchase.chip.name,
+                    "quantity": f"{purchase.quantity:,}",
+                    "article": "-" if article is None else f"{article:,.0f}",
+                    "bf16": f"{datasheet:,.0f}",
+                }
+            )
+            values.append(
+                {
+                    "buyer": purchase.buyer_id,
+                    "chip": purchase.chip.name,
+                    "quantity": str(purchase.quantity),
+                    "article": "" if article is None else str(article),
+                    "bf16": str(datasheet),
+                }
+            )
         one_in = "3" if ratio is None or ratio <= 0 else format(ratio.normalize(EXACT), "f")
         article_title = self.text["article_basis"].format(ratio=one_in)
         if one_in == "3":
             article_title = self.text["article_basis_third"]
-        columns = (("buyer", self.text["buyer"]), ("chip", self.text["chip"]), ("quantity", self.text["quantity"]),
-                   ("article", article_title), ("bf16", self.text["bf16_basis"]))
+        columns = (
+            ("buyer", self.text["buyer"]),
+            ("chip", self.text["chip"]),
+            ("quantity", self.text["quantity"]),
+            ("article", article_title),
+            ("bf16", self.text["bf16_basis"]),
+        )
         return Section("hopper_2024", self.text["chips"], columns, tuple(rows), tuple(values), tuple(notes))
 
     def intensity(self) -> Section:
@@ -291,15 +358,34 @@ class _Builder:
                 notes.append(f"{company.id}: {error}")
                 continue
             status = Status.combine([capex_fact.status, revenue_fact.status])
-            rows.append({"company": self.name(company), "capex": self.money(capex), "revenue": self.money(revenue),
-                         "intensity": format_percent(intensity, locale=self.locale), "status": status.value})
-            values.append({"company": company.id, "capex": str(capex.amount), "revenue": str(revenue.amount),
-                           "intensity": str(intensity), "status": status.value,
-                           "sources": "; ".join(str(source) for source in merge_sources(capex_fact.sources,
-                                                                                        revenue_fact.sources))})
-        columns = (("company", self.text["company"]), ("capex", self.text["capex_2024"]),
-                   ("revenue", self.text["revenue"]), ("intensity", self.text["intensity"]),
-                   ("status", self.text["status"]))
+            rows.append(
+                {
+                    "company": self.name(company),
+                    "capex": self.money(capex),
+                    "revenue": self.money(revenue),
+                    "intensity": format_percent(intensity, locale=self.locale),
+                    "status": status.value,
+                }
+            )
+            values.append(
+                {
+                    "company": company.id,
+                    "capex": str(capex.amount),
+                    "revenue": str(revenue.amount),
+                    "intensity": str(intensity),
+                    "status": status.value,
+                    "sources": "; ".join(
+                        str(source) for source in merge_sources(capex_fact.sources, revenue_fact.sources)
+                    ),
+                }
+            )
+        columns = (
+            ("company", self.text["company"]),
+            ("capex", self.text["capex_2024"]),
+            ("revenue", self.text["revenue"]),
+            ("intensity", self.text["intensity"]),
+            ("status", self.text["status"]),
+        )
         return Section("intensity_2024", self.text["intensity"], columns, tuple(rows), tuple(values), tuple(notes))
 
     def growth(self) -> Section:
@@ -321,28 +407,61 @@ class _Builder:
         rows, values = [], []
         for rank, (rate, company, current, earlier) in enumerate(found, start=1):
             status = Status.combine([current.status, earlier.status])
-            rows.append({"rank": str(rank), "company": self.name(company), "q4_2024": self.money(current.value),
-                         "q4_2023": self.money(earlier.value), "growth": format_percent(rate, locale=self.locale),
-                         "status": status.value})
-            values.append({"rank": str(rank), "company": company.id, "q4_2024": str(current.value.amount),
-                           "q4_2023": str(earlier.value.amount), "currency": current.value.currency,
-                           "growth": str(rate), "status": status.value})
+            rows.append(
+                {
+                    "rank": str(rank),
+                    "company": self.name(company),
+                    "q4_2024": self.money(current.value),
+                    "q4_2023": self.money(earlier.value),
+                    "growth": format_percent(rate, locale=self.locale),
+                    "status": status.value,
+                }
+            )
+            values.append(
+                {
+                    "rank": str(rank),
+                    "company": company.id,
+                    "q4_2024": str(current.value.amount),
+                    "q4_2023": str(earlier.value.amount),
+                    "currency": current.value.currency,
+                    "growth": str(rate),
+                    "status": status.value,
+                }
+            )
         if lacking:
             names = "、".join(lacking) if self.zh else ", ".join(lacking)
             notes.append(self.text["no_quarter"].format(companies=names))
-        notes.extend(statement.text_zh if self.zh else statement.text_en
-                     for statement in self.dataset.statements if statement.key.startswith("q4_2024_capex_growth_rank"))
-        columns = (("rank", self.text["rank"]), ("company", self.text["company"]), ("q4_2024", self.text["q4_2024"]),
-                   ("q4_2023", self.text["q4_2023"]), ("growth", self.text["growth"]), ("status", self.text["status"]))
-        return Section("capex_growth_q4_2024", self.text["growth_q4"], columns, tuple(rows), tuple(values),
-                       tuple(notes))
+        notes.extend(
+            statement.text_zh if self.zh else statement.text_en
+            for statement in self.dataset.statements
+            if statement.key.startswith("q4_2024_capex_growth_rank")
+        )
+        columns = (
+            ("rank", self.text["rank"]),
+            ("company", self.text["company"]),
+            ("q4_2024", self.text["q4_2024"]),
+            ("q4_2023", self.text["q4_2023"]),
+            ("growth", self.text["growth"]),
+            ("status", self.text["status"]),
+        )
+        return Section(
+            "capex_growth_q4_2024", self.text["growth_q4"], columns, tuple(rows), tuple(values), tuple(notes)
+        )
 
     def projections(self) -> Section:
-        assumed = RateTable([attrs.evolve(rate, window=Y25, source=_ASSUMPTION)
-                             for rate in self.dataset.rates.rates if rate.window == Y24])
+        assumed = RateTable(
+            [
+                attrs.evolve(rate, window=Y25, source=_ASSUMPTION)
+                for rate in self.dataset.rates.rates
+                if rate.window == Y24
+            ]
+        )
         notes: list[str] = []
-        projected = [fact for fact in self.dataset.select(metric="capex", period=Y25)
-                     if fact.status in {Status.GUIDANCE, Status.ESTIMATE}]  # what was expected, not what was spent
+        projected = [
+            fact
+            for fact in self.dataset.select(metric="capex", period=Y25)
+            if fact.status in {Status.GUIDANCE, Status.ESTIMATE}
+        ]  # what was expected, not what was spent
         for plan in self.dataset.select(metric="capex"):  # multi-year plans from 2025, spread evenly by year
             period = plan.value.period
             if period.start == Y25.start and period.month_count > 12 and period.month_count % 12 == 0:  # noqa: PLR2004
@@ -368,14 +487,36 @@ class _Builder:
             if fact.counted_as is not None:
                 notes.append(self.covers(fact))
             derivation = getattr(fact.derivation, "rule", fact.basis)
-            rows.append({"company": self.name(fact.company), "capex": self.money(fact.value), "usd": in_usd,
-                         "rule": str(derivation), "status": fact.status.value})
-            values.append({"company": fact.company.id, "capex": str(fact.value.amount),
-                           "currency": fact.value.currency, "usd": usd_value, "status": fact.status.value})
-        notes.extend(str(statement.text_en if self.locale.startswith("en") else statement.text_zh)
-                     for statement in self.dataset.statements if statement.unit == "rule")
-        columns = (("company", self.text["company"]), ("capex", self.text["capex_2025"]), ("usd", self.text["in_usd"]),
-                   ("rule", self.text["rule"]), ("status", self.text["status"]))
+            rows.append(
+                {
+                    "company": self.name(fact.company),
+                    "capex": self.money(fact.value),
+                    "usd": in_usd,
+                    "rule": str(derivation),
+                    "status": fact.status.value,
+                }
+            )
+            values.append(
+                {
+                    "company": fact.company.id,
+                    "capex": str(fact.value.amount),
+                    "currency": fact.value.currency,
+                    "usd": usd_value,
+                    "status": fact.status.value,
+                }
+            )
+        notes.extend(
+            str(statement.text_en if self.locale.startswith("en") else statement.text_zh)
+            for statement in self.dataset.statements
+            if statement.unit == "rule"
+        )
+        columns = (
+            ("company", self.text["company"]),
+            ("capex", self.text["capex_2025"]),
+            ("usd", self.text["in_usd"]),
+            ("rule", self.text["rule"]),
+            ("status", self.text["status"]),
+        )
         return Section("projections_2025", self.text["projections"], columns, tuple(rows), tuple(values), tuple(notes))
 
     def risk(self) -> Section:
@@ -389,14 +530,29 @@ class _Builder:
             if assessment.score is None or assessment.coverage < Decimal("0.5"):
                 continue
             firing = [signal.name for signal in assessment.signals if signal.fires] or [self.text["none"]]
-            rows.append({"company": self.name(company), "score": format_percent(assessment.score, locale=self.locale),
-                         "coverage": format_percent(assessment.coverage, locale=self.locale),
-                         "firing": ", ".join(firing)})
-            values.append({"company": company.id, "score": str(assessment.score),
-                           "coverage": str(assessment.coverage), "firing": ",".join(firing)})
+            rows.append(
+                {
+                    "company": self.name(company),
+                    "score": format_percent(assessment.score, locale=self.locale),
+                    "coverage": format_percent(assessment.coverage, locale=self.locale),
+                    "firing": ", ".join(firing),
+                }
+            )
+            values.append(
+                {
+                    "company": company.id,
+                    "score": str(assessment.score),
+                    "coverage": str(assessment.coverage),
+                    "firing": ",".join(firing),
+                }
+            )
         notes.append(self.text["risk_note"])
-        columns = (("company", self.text["company"]), ("score", self.text["score"]),
-                   ("coverage", self.text["coverage"]), ("firing", self.text["firing"]))
+        columns = (
+            ("company", self.text["company"]),
+            ("score", self.text["score"]),
+            ("coverage", self.text["coverage"]),
+            ("firing", self.text["firing"]),
+        )
         return Section("bubble_risk_2024", self.text["risk"], columns, tuple(rows), tuple(values), tuple(notes))
 
 

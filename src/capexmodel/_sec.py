@@ -226,9 +226,7 @@ def _parse(problems: _Problems, data: bytes) -> object:
         problems.add("", f"not UTF-8 text: {error.reason} at byte {error.start:,}")
         return _NOT_JSON
     try:
-        return json.loads(
-            text, parse_float=_number, parse_constant=_no_constant, object_pairs_hook=_no_duplicates
-        )
+        return json.loads(text, parse_float=_number, parse_constant=_no_constant, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as error:
         problems.add("", f"not valid JSON (truncated?): {error.msg} at line {error.lineno}, column {error.colno}")
     except _DuplicateKeyError as error:
@@ -548,9 +546,7 @@ class _Company(NamedTuple):
     as_given: bool = False
 
 
-def _choose_company(
-    company: Company | str | None, cik: int, name: str, known: tuple[Company, ...] | None
-) -> _Company:
+def _choose_company(company: Company | str | None, cik: int, name: str, known: tuple[Company, ...] | None) -> _Company:
     if isinstance(company, Company):
         return _Company(company, company.id, as_given=True)
     embedded = load_dataset().companies if known is None else known
@@ -591,8 +587,10 @@ def _check_arguments(path: object, company: object, currency: object) -> Currenc
     if not isinstance(path, str | os.PathLike) or not isinstance(os.fspath(path), str):
         msg = f"read_companyfacts() takes the path of a company-facts JSON file, got {show(path)}"
         raise InvalidValueError(msg)
-    if company is not None and not isinstance(company, Company) and not (
-        isinstance(company, str) and _ID.fullmatch(company)
+    if (
+        company is not None
+        and not isinstance(company, Company)
+        and not (isinstance(company, str) and _ID.fullmatch(company))
     ):
         msg = f"company must be a Company, a company id such as 'alphabet', or None, got {show(company)}"
         raise InvalidValueError(msg)
@@ -712,4 +710,3 @@ def _read(
         preferred_sources=(),
         superseded=superseded,
     )
-

@@ -113,6 +113,4 @@ def _scale_factors() -> Mapping[str, Decimal]:
     """Each scale word's multiple, converted by pint (in the library's context, exact for powers of ten)."""
     registry = units()
     with decimal.localcontext(QUOTIENT):
-        return MappingProxyType(
-            {word: Decimal(registry.Quantity(Decimal(1), word).m_as("")) for word in scale_words()}
-        )
+        return MappingProxyType({word: Decimal(registry.Quantity(Decimal(1), word).m_as("")) for word in scale_words()})

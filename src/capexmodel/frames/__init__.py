@@ -83,7 +83,17 @@ __all__ = [
 
 # Name the functions after the package users import them from, so that reprs, docs and
 # pickles say `capexmodel.frames.convert`, never the private module they are written in.
-for _function in (bubble_signals, calendarize, convert, facts_from_frame, facts_table, from_frame, ratios, to_frame,
-                  totals, year_over_year):
+for _function in (
+    bubble_signals,
+    calendarize,
+    convert,
+    facts_from_frame,
+    facts_table,
+    from_frame,
+    ratios,
+    to_frame,
+    totals,
+    year_over_year,
+):
     _function.__module__ = __name__
 del _function

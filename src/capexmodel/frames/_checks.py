@@ -74,14 +74,15 @@ def raise_problems(problems: Sequence[str]) -> None:
 def duplicate_columns(names: Sequence[object]) -> None:
     """Nothing, or a `DataFileError` naming each column the table has twice (which one would be read?)."""
     counts = collections.Counter(names)
-    raise_problems([f"table, column {name!r}: the table has it {count} times" for name, count in counts.items()
-                    if count > 1])
+    raise_problems(
+        [f"table, column {name!r}: the table has it {count} times" for name, count in counts.items() if count > 1]
+    )
 
 
 def missing(value: object) -> bool:
     """None, or the NaN, NA or NaT pandas may write for a missing value."""
-    return (value is None or type(value).__name__ in {"NAType", "NaTType"}
-            or (isinstance(value, float) and value != value))  # noqa: PLR0124
+    not_a_number = isinstance(value, float) and value != value  # noqa: PLR0124 -- NaN is the float unequal to itself
+    return value is None or type(value).__name__ in {"NAType", "NaTType"} or not_a_number
 
 
 def is_text(value: object) -> bool:
@@ -107,16 +108,24 @@ def pandas_kind(dtype: Any) -> str:  # noqa: ANN401 -- a pandas dtype
 
     if isinstance(dtype, pd.ArrowDtype):
         arrow = dtype.pyarrow_dtype
-        families = {"text": (pa.types.is_string, pa.types.is_large_string, pa.types.is_string_view),
-                    "date": (pa.types.is_date, pa.types.is_timestamp), "decimal": (pa.types.is_decimal,),
-                    "integer": (pa.types.is_integer,), "float": (pa.types.is_floating,), "null": (pa.types.is_null,)}
+        families = {
+            "text": (pa.types.is_string, pa.types.is_large_string, pa.types.is_string_view),
+            "date": (pa.types.is_date, pa.types.is_timestamp),
+            "decimal": (pa.types.is_decimal,),
+            "integer": (pa.types.is_integer,),
+            "float": (pa.types.is_floating,),
+            "null": (pa.types.is_null,),
+        }
         return next((kind for kind, tests in families.items() if any(test(arrow) for test in tests)), "other")
     api = pd.api.types
     numpy_families: list[tuple[str, Callable[[Any], bool]]] = [
         ("text", lambda kind: isinstance(kind, pd.StringDtype)),
         ("category", lambda kind: isinstance(kind, pd.CategoricalDtype)),
-        ("object", api.is_object_dtype), ("date", api.is_datetime64_any_dtype), ("other", api.is_bool_dtype),
-        ("integer", api.is_integer_dtype), ("float", api.is_float_dtype),
+        ("object", api.is_object_dtype),
+        ("date", api.is_datetime64_any_dtype),
+        ("other", api.is_bool_dtype),
+        ("integer", api.is_integer_dtype),
+        ("float", api.is_float_dtype),
     ]
     return next((kind for kind, test in numpy_families if test(dtype)), "other")
 
@@ -144,8 +153,11 @@ def _cells_to_check(part: Any) -> list[tuple[str, str]]:  # noqa: ANN401 -- a pa
 
     Amounts are read one by one anyway, and each error names its row.
     """
-    return [(column, kind) for column in part.columns if (kind := expected_kind(column)) in CELL_CHECKS
-            and pandas_kind(part[column].dtype) in {"object", "category"}]
+    return [
+        (column, kind)
+        for column in part.columns
+        if (kind := expected_kind(column)) in CELL_CHECKS and pandas_kind(part[column].dtype) in {"object", "category"}
+    ]
 
 
 def pandas_part_problems(part: Any) -> Any:  # noqa: ANN401 -- a pandas DataFrame in, a small one out
@@ -164,8 +176,9 @@ def pandas_part_problems(part: Any) -> Any:  # noqa: ANN401 -- a pandas DataFram
     names = ("column", "problem", "first", "count", "value")
     import pandas as pd  # noqa: PLC0415 -- only for pandas tables
 
-    return pd.DataFrame({name: pd.Series(values, dtype=object)
-                         for name, values in zip(names, zip(*found, strict=True), strict=True)})
+    return pd.DataFrame(
+        {name: pd.Series(values, dtype=object) for name, values in zip(names, zip(*found, strict=True), strict=True)}
+    )
 
 
 def _nulls(part: Any) -> list[tuple[str, str, int, int, object]]:  # noqa: ANN401 -- a pandas DataFrame
@@ -213,8 +226,12 @@ def read_parts(summary: Any) -> list[dict[str, Any]]:  # noqa: ANN401 -- the par
             found[column, problem] = (offset + int(first) + 1, int(count), value)
     order = [*REQUIRED, *TEXT]
     ordered = sorted(found.items(), key=lambda item: (order.index(item[0][0]), item[0][1]))
-    raise_problems([missing_problem(column, row, count) if problem == "missing"
-                    else cell_problem(column, row, count, value) for (column, problem), (row, count, value) in ordered])
+    raise_problems(
+        [
+            missing_problem(column, row, count) if problem == "missing" else cell_problem(column, row, count, value)
+            for (column, problem), (row, count, value) in ordered
+        ]
+    )
     return [dict(zip(PAIR, pair, strict=True)) for pair in pairs]
 
 
@@ -225,11 +242,30 @@ def polars_column_problems(schema: Any) -> list[str]:  # noqa: ANN401 -- a polar
     """The problems of columns whose polars type cannot hold what they must."""
     import polars as pl  # noqa: PLC0415 -- only for polars tables
 
-    allowed = {"text": (pl.String, pl.Categorical, pl.Enum, pl.Null), "date": (pl.Date, pl.Datetime, pl.Null),
-               "amount": (pl.Decimal, pl.String, pl.Null, pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.Int128, pl.UInt8,
-                          pl.UInt16, pl.UInt32, pl.UInt64, pl.UInt128)}
-    return [column_problem(column, dtype) for column, dtype in schema.items()
-            if (kind := expected_kind(column)) is not None and not isinstance(dtype, allowed[kind])]
+    allowed = {
+        "text": (pl.String, pl.Categorical, pl.Enum, pl.Null),
+        "date": (pl.Date, pl.Datetime, pl.Null),
+        "amount": (
+            pl.Decimal,
+            pl.String,
+            pl.Null,
+            pl.Int8,
+            pl.Int16,
+            pl.Int32,
+            pl.Int64,
+            pl.Int128,
+            pl.UInt8,
+            pl.UInt16,
+            pl.UInt32,
+            pl.UInt64,
+            pl.UInt128,
+        ),
+    }
+    return [
+        column_problem(column, dtype)
+        for column, dtype in schema.items()
+        if (kind := expected_kind(column)) is not None and not isinstance(dtype, allowed[kind])
+    ]
 
 
 def polars_null_problems(lazy: Any, columns: Sequence[str]) -> list[str]:  # noqa: ANN401 -- a polars LazyFrame
@@ -238,5 +274,7 @@ def polars_null_problems(lazy: Any, columns: Sequence[str]) -> list[str]:  # noq
 
     numbered = lazy.with_row_index("_row", offset=1)
     queries = [numbered.filter(pl.col(column).is_null()).select(pl.col("_row").first(), pl.len()) for column in columns]
-    return [missing_problem(column, int(result["_row"][0]), int(result["len"][0]))
-            for column, result in zip(columns, pl.collect_all(queries), strict=True)]
+    return [
+        missing_problem(column, int(result["_row"][0]), int(result["len"][0]))
+        for column, result in zip(columns, pl.collect_all(queries), strict=True)
+    ]

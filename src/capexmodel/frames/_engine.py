@@ -94,8 +94,11 @@ class Engine:
     @property
     def series(self) -> tuple[str, ...]:
         """The columns that tell one series of facts from another, of those the table has."""
-        return tuple(name for name in ("company", "metric", "basis", "market", "currency")
-                     if name in self.columns or name in NEEDED)
+        return tuple(
+            name
+            for name in ("company", "metric", "basis", "market", "currency")
+            if name in self.columns or name in NEEDED
+        )
 
     def unsplit(self, frame: Any) -> Any:  # noqa: ANN401 -- a narwhals frame
         """The facts with no market (not a revenue split by market)."""
@@ -109,8 +112,9 @@ class Engine:
 
         if "market" not in self.columns:
             return []
-        return [nw.when(nw.col("market") == "").then(nw.lit(None, nw.String)).otherwise(nw.col("market"))
-                .alias("market")]
+        return [
+            nw.when(nw.col("market") == "").then(nw.lit(None, nw.String)).otherwise(nw.col("market")).alias("market")
+        ]
 
     @property
     def units(self) -> bool:
@@ -120,12 +124,20 @@ class Engine:
     def number(self, value: Decimal | int) -> nw.Expr:
         """A constant in the working representation."""
         import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+
         if self.units:
             return nw.lit(_to_units(value))
         return nw.lit(Decimal(value), nw.Decimal(_DIGITS, SCALE))
 
-    def with_quotient(self, frame: Any, name: str, numerator: nw.Expr, denominator: nw.Expr | int, *,  # noqa: ANN401
-                      whole: bool = False) -> Any:  # noqa: ANN401 -- a narwhals frame
+    def with_quotient(
+        self,
+        frame: Any,  # noqa: ANN401 -- a narwhals frame
+        name: str,
+        numerator: nw.Expr,
+        denominator: nw.Expr | int,
+        *,
+        whole: bool = False,
+    ) -> Any:  # noqa: ANN401 -- a narwhals frame
         """`frame` with ``name = numerator / denominator``, rounded once, half to even, to 18 places.
 
         Both are amounts, or with ``whole=True`` the denominator is a positive whole
@@ -147,8 +159,12 @@ class Engine:
         rounded = nw.col("_whole") + nw.when(up).then(nw.lit(1)).otherwise(nw.lit(0))
         return frame.with_columns(rounded.alias(name)).drop("_top", "_bottom", "_whole", "_twice")
 
-    def factor_table(self, keys: Mapping[str, Sequence[object]], factors: Sequence[Fraction],
-                     like: nw.DataFrame[Any] | nw.LazyFrame[Any]) -> Any:  # noqa: ANN401 -- a narwhals frame
+    def factor_table(
+        self,
+        keys: Mapping[str, Sequence[object]],
+        factors: Sequence[Fraction],
+        like: nw.DataFrame[Any] | nw.LazyFrame[Any],
+    ) -> Any:  # noqa: ANN401 -- a narwhals frame
         """A small frame of `keys` with each row's exact conversion factor, as this engine applies it.
 
         pandas and Dask multiply by the numerator and divide by the denominator with
@@ -159,14 +175,21 @@ class Engine:
         import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
 
         if self.units:
-            return self.frame({**keys, "_numerator": [factor.numerator for factor in factors],
-                               "_denominator": [factor.denominator for factor in factors]}, like,
-                              ("_numerator", "_denominator"))
+            return self.frame(
+                {
+                    **keys,
+                    "_numerator": [factor.numerator for factor in factors],
+                    "_denominator": [factor.denominator for factor in factors],
+                },
+                like,
+                ("_numerator", "_denominator"),
+            )
         ways = [_polars_way(factor, key.largest) for factor, key in zip(factors, self.keys, strict=True)]
         small = self.frame({**keys, **{name: [way[name] for way in ways] for name in _WAYS}}, like)
         exact = nw.Decimal(_DIGITS, SCALE)
-        return small.with_columns(nw.col("_times").cast(exact), nw.col("_over").cast(exact),
-                                  nw.col("_exact").cast(nw.String))
+        return small.with_columns(
+            nw.col("_times").cast(exact), nw.col("_over").cast(exact), nw.col("_exact").cast(nw.String)
+        )
 
     def convert_amounts(self, frame: Any, factors: Sequence[Fraction]) -> Any:  # noqa: ANN401 -- a narwhals frame
         """Each ``amount`` times its row's factor (from `with_factors`), rounded once, half to even."""
@@ -174,50 +197,69 @@ class Engine:
 
         if self.units:
             product = frame.with_columns(_product=nw.col("amount") * nw.col("_numerator"))
-            return self.with_quotient(product, "amount", nw.col("_product"), nw.col("_denominator"),
-                                      whole=True).drop("_product", "_numerator", "_denominator")
+            return self.with_quotient(product, "amount", nw.col("_product"), nw.col("_denominator"), whole=True).drop(
+                "_product", "_numerator", "_denominator"
+            )
         import polars as pl  # noqa: PLC0415
 
         native = frame.to_native()
         amount = pl.col("amount")
         fast = amount * pl.col("_times") / pl.col("_over")  # one of the two is exact, so this rounds once
-        if all(_polars_way(factor, key.largest)["_exact"] is None
-               for factor, key in zip(factors, self.keys, strict=True)):
+        if all(
+            _polars_way(factor, key.largest)["_exact"] is None for factor, key in zip(factors, self.keys, strict=True)
+        ):
             converted = native.with_columns(amount=fast)
         else:  # the rows with other factors go through Python ints
             slow = pl.struct("amount", "_exact").map_batches(_exact_products, return_dtype=pl.Decimal(_DIGITS, SCALE))
             native = native.with_row_index("_row")  # to put the rows back in their order
-            converted = pl.concat([native.filter(pl.col("_exact").is_null()).with_columns(amount=fast),
-                                   native.filter(pl.col("_exact").is_not_null()).with_columns(amount=slow)])
+            converted = pl.concat(
+                [
+                    native.filter(pl.col("_exact").is_null()).with_columns(amount=fast),
+                    native.filter(pl.col("_exact").is_not_null()).with_columns(amount=slow),
+                ]
+            )
             converted = converted.sort("_row").drop("_row")
         return nw.from_native(converted.drop(*_WAYS))
 
     def multiply(self, value: nw.Expr, whole: nw.Expr) -> nw.Expr:
         """``value × whole`` for a column of whole numbers, exactly."""
         import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+
         return value * whole if self.units else value * whole.cast(nw.Decimal(_DIGITS, 0))
 
-    def frame(self, columns: Mapping[str, Sequence[object]], like: nw.DataFrame[Any] | nw.LazyFrame[Any],
-              amounts: Sequence[str] = ()) -> Any:  # noqa: ANN401 -- a narwhals frame of this engine
+    def frame(
+        self,
+        columns: Mapping[str, Sequence[object]],
+        like: nw.DataFrame[Any] | nw.LazyFrame[Any],
+        amounts: Sequence[str] = (),
+    ) -> Any:  # noqa: ANN401 -- a narwhals frame of this engine
         """A small frame on this engine (rates, years) whose columns have `like`'s native types, if it has them.
 
         `amounts` are whole numbers: ``decimal(38, 0)`` on polars, Python ints elsewhere.
         """
         import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+
         reference: Any = like.to_native()
         if self.kind == "polars":
             import polars as pl  # noqa: PLC0415
 
             schema = reference.collect_schema()
             native: Any = pl.DataFrame(
-                [pl.Series(name, values, dtype=pl.Decimal(_DIGITS, 0) if name in amounts else schema.get(name))
-                 for name, values in columns.items()])
+                [
+                    pl.Series(name, values, dtype=pl.Decimal(_DIGITS, 0) if name in amounts else schema.get(name))
+                    for name, values in columns.items()
+                ]
+            )
             return nw.from_native(native.lazy())
         import pandas as pd  # noqa: PLC0415
 
         dtypes = reference.dtypes
-        native = pd.DataFrame({name: pd.Series(values, dtype=object if name in amounts else dtypes.get(name))
-                               for name, values in columns.items()})
+        native = pd.DataFrame(
+            {
+                name: pd.Series(values, dtype=object if name in amounts else dtypes.get(name))
+                for name, values in columns.items()
+            }
+        )
         if self.kind == "dask":
             import dask  # noqa: PLC0415
             import dask.dataframe as dd  # noqa: PLC0415
@@ -230,12 +272,15 @@ class Engine:
     def collect(self, frame: nw.DataFrame[Any] | nw.LazyFrame[Any]) -> list[dict[str, Any]]:
         """The rows of a small result, as dicts."""
         import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
-        eager = frame.collect() if isinstance(frame, nw.LazyFrame) else frame
-        return [{key: None if missing(value) else value for key, value in row.items()}
-                for row in eager.rows(named=True)]
 
-    def finish(self, frame: nw.DataFrame[Any] | nw.LazyFrame[Any], amounts: Sequence[str],
-               flags: Sequence[str] = ()) -> Any:  # noqa: ANN401 -- a native table
+        eager = frame.collect() if isinstance(frame, nw.LazyFrame) else frame
+        return [
+            {key: None if missing(value) else value for key, value in row.items()} for row in eager.rows(named=True)
+        ]
+
+    def finish(
+        self, frame: nw.DataFrame[Any] | nw.LazyFrame[Any], amounts: Sequence[str], flags: Sequence[str] = ()
+    ) -> Any:  # noqa: ANN401 -- a native table
         """The result as a native table of the engine the input came from.
 
         Amounts leave as decimal(38, 18); `flags`, held as "true", "false" or null, as
@@ -245,8 +290,10 @@ class Engine:
         if self.kind == "polars":
             import polars as pl  # noqa: PLC0415
 
-            native = native.with_columns(pl.col(name).replace_strict({"true": True, "false": False}, default=None,
-                                                                     return_dtype=pl.Boolean) for name in flags)
+            native = native.with_columns(
+                pl.col(name).replace_strict({"true": True, "false": False}, default=None, return_dtype=pl.Boolean)
+                for name in flags
+            )
             if self.lazy:
                 return _guarded(native)
             native = collect_polars(native)
@@ -260,15 +307,20 @@ class Engine:
 
         def to_decimals(part: Any) -> Any:  # noqa: ANN401 -- a pandas DataFrame
             with decimal.localcontext(QUOTIENT):  # Dask computes this later, in the context of its thread
-                columns = {name: pd.array([_from_units(value, name) for value in part[name]], dtype=exact)
-                           for name in amounts}
-            columns |= {name: pd.array([None if missing(value) else value == "true" for value in part[name]],
-                                       dtype=boolean) for name in flags}
+                columns = {
+                    name: pd.array([_from_units(value, name) for value in part[name]], dtype=exact) for name in amounts
+                }
+            columns |= {
+                name: pd.array([None if missing(value) else value == "true" for value in part[name]], dtype=boolean)
+                for name in flags
+            }
             return part.assign(**columns)
 
         if self.kind == "dask":
-            meta = native._meta.assign(**{name: pd.Series([], dtype=exact) for name in amounts},
-                                       **{name: pd.Series([], dtype=boolean) for name in flags})
+            meta = native._meta.assign(
+                **{name: pd.Series([], dtype=exact) for name in amounts},
+                **{name: pd.Series([], dtype=boolean) for name in flags},
+            )
             return native.map_partitions(to_decimals, meta=meta)
         result = to_decimals(native.reset_index(drop=True))
         return pa.Table.from_pandas(result, preserve_index=False) if self.arrow else result
@@ -307,8 +359,12 @@ def _polars_way(factor: Fraction, largest: Decimal | None) -> dict[str, object]:
         return {"_times": times, "_over": Decimal(1), "_exact": None}
     if (over := _terminating(1 / factor)) is not None:
         return {"_times": Decimal(1), "_over": over, "_exact": None}
-    if (largest is not None and Fraction(largest) * factor.numerator < limit and factor.numerator < limit
-            and factor.denominator < limit):
+    if (
+        largest is not None
+        and Fraction(largest) * factor.numerator < limit
+        and factor.numerator < limit
+        and factor.denominator < limit
+    ):
         return {"_times": Decimal(factor.numerator), "_over": Decimal(factor.denominator), "_exact": None}
     return {"_times": None, "_over": None, "_exact": f"{factor.numerator}/{factor.denominator}"}
 
@@ -347,8 +403,9 @@ def _from_units(value: object, column: str) -> Decimal | None:
         return None
     amount = Decimal(int(value)).scaleb(-SCALE, context=EXACT)  # type: ignore[call-overload]
     if amount.adjusted() >= _DIGITS - SCALE:
-        msg = (f"{column} {amount} has more than {_DIGITS - SCALE} digits before the point,"
-               " the most decimal(38, 18) holds")
+        msg = (
+            f"{column} {amount} has more than {_DIGITS - SCALE} digits before the point, the most decimal(38, 18) holds"
+        )
         raise InvalidValueError(msg)
     return amount
 
@@ -393,10 +450,14 @@ def _pandas_part(part: Any, partition_info: dict[str, Any] | None = None) -> Any
 
     where = "" if partition_info is None else f"partition {partition_info['number'] + 1}, "
     with decimal.localcontext(QUOTIENT):  # Dask runs this later, in the context of its own thread
-        amounts = [_to_units_in_row(value, f"{where}row {number}")
-                   for number, value in enumerate(part["amount"], start=1)]
-    columns = {name: part[name].astype(object) for name in _checks.TEXT
-               if name in part.columns and isinstance(part[name].dtype, pd.CategoricalDtype)}
+        amounts = [
+            _to_units_in_row(value, f"{where}row {number}") for number, value in enumerate(part["amount"], start=1)
+        ]
+    columns = {
+        name: part[name].astype(object)
+        for name in _checks.TEXT
+        if name in part.columns and isinstance(part[name].dtype, pd.CategoricalDtype)
+    }
     # Object columns may mix dates and midnight datetimes: one date each, so that equal periods group together.
     columns |= {name: part[name].map(_as_date) for name in _checks.DATES if part[name].dtype == object}
     return part.assign(
@@ -424,6 +485,7 @@ def prepare(native: object, function: str, *, largest: bool = False) -> tuple[En
     """
     _require_narwhals()
     import narwhals as nw  # noqa: PLC0415 -- the frames extra
+
     kind, lazy, arrow, table = _engine_of(native, function)
     table = _typed_nulls(kind, table)
     columns = list(nw.from_native(table).collect_schema())
@@ -465,15 +527,20 @@ def _typed_nulls(kind: Kind, table: Any) -> Any:  # noqa: ANN401 -- a native tab
         import polars as pl  # noqa: PLC0415 -- only for polars tables
 
         polars_types = {"text": pl.String, "date": pl.Date}
-        return table.with_columns(pl.col(name).cast(polars_types[expected])
-                                  for name, dtype in table.collect_schema().items()
-                                  if dtype == pl.Null and (expected := _checks.expected_kind(name)) in polars_types)
+        return table.with_columns(
+            pl.col(name).cast(polars_types[expected])
+            for name, dtype in table.collect_schema().items()
+            if dtype == pl.Null and (expected := _checks.expected_kind(name)) in polars_types
+        )
     import pandas as pd  # noqa: PLC0415
     import pyarrow as pa  # noqa: PLC0415
 
     arrow_types = {"text": pa.string(), "date": pa.date32()}
-    casts = {name: pd.ArrowDtype(arrow_types[expected]) for name, dtype in table.dtypes.items()
-             if _checks.pandas_kind(dtype) == "null" and (expected := _checks.expected_kind(name)) in arrow_types}
+    casts = {
+        name: pd.ArrowDtype(arrow_types[expected])
+        for name, dtype in table.dtypes.items()
+        if _checks.pandas_kind(dtype) == "null" and (expected := _checks.expected_kind(name)) in arrow_types
+    }
     return table.astype(casts) if casts else table
 
 
@@ -497,8 +564,10 @@ def _pandas_pairs(kind: Kind, table: Any) -> list[dict[str, Any]]:  # noqa: ANN4
     else:  # one pass over the partitions
         meta = _checks.pandas_part_problems(table._meta).iloc[:0]
         summary = table.map_partitions(_checks.pandas_part_problems, meta=meta).compute()
-    return [{name: None if missing(value) else value for name, value in pair.items()}
-            for pair in _checks.read_parts(summary)]
+    return [
+        {name: None if missing(value) else value for name, value in pair.items()}
+        for pair in _checks.read_parts(summary)
+    ]
 
 
 def _polars_pairs(table: Any) -> list[dict[str, Any]]:  # noqa: ANN401 -- a polars DataFrame or LazyFrame
@@ -514,22 +583,33 @@ def _polars_pairs(table: Any) -> list[dict[str, Any]]:  # noqa: ANN401 -- a pola
         raise InvalidValueError(msg)
     _checks.raise_problems(_checks.polars_column_problems(schema))
     wide = isinstance(amount, (pl.Int128, pl.UInt128)) or (
-        isinstance(amount, pl.Decimal) and (amount.precision or _DIGITS) - (amount.scale or 0) > _DIGITS - SCALE)
+        isinstance(amount, pl.Decimal) and (amount.precision or _DIGITS) - (amount.scale or 0) > _DIGITS - SCALE
+    )
     lazy = table.lazy()
-    summary = lazy.group_by(*_checks.PAIR).agg(
-        pl.len().alias("_rows"), pl.col("company").null_count().alias("company"),
-        pl.col("metric").null_count().alias("metric"),
-        *([pl.col("amount").max().alias("_max"), pl.col("amount").min().alias("_min")] if wide else []),
-    ).collect()
-    nulls = [name for name in _checks.REQUIRED if (summary.filter(pl.col(name).is_null())["_rows"].sum()
-                                                   if name in _checks.PAIR else summary[name].sum())]
+    summary = (
+        lazy.group_by(*_checks.PAIR)
+        .agg(
+            pl.len().alias("_rows"),
+            pl.col("company").null_count().alias("company"),
+            pl.col("metric").null_count().alias("metric"),
+            *([pl.col("amount").max().alias("_max"), pl.col("amount").min().alias("_min")] if wide else []),
+        )
+        .collect()
+    )
+    nulls = [
+        name
+        for name in _checks.REQUIRED
+        if (summary.filter(pl.col(name).is_null())["_rows"].sum() if name in _checks.PAIR else summary[name].sum())
+    ]
     _checks.raise_problems(_checks.polars_null_problems(lazy, nulls))
     extremes = (*summary["_max"], *summary["_min"]) if wide else ()
     if any(value is not None and not -_LIMIT < value < _LIMIT for value in extremes):
         beyond = (pl.col("amount") >= _LIMIT) | (pl.col("amount") <= -_LIMIT)
         row = lazy.with_row_index("_row", offset=1).filter(beyond).select("_row", "amount").head(1).collect().row(0)
-        msg = (f"table, row {row[0]}, column 'amount': {row[1]} does not fit decimal(38, 18), the most polars"
-               f" holds (20 digits before the point)")
+        msg = (
+            f"table, row {row[0]}, column 'amount': {row[1]} does not fit decimal(38, 18), the most polars"
+            f" holds (20 digits before the point)"
+        )
         raise InvalidValueError(msg)
     rows: list[dict[str, Any]] = summary.select(*_checks.PAIR).rows(named=True)
     return rows
@@ -597,14 +677,15 @@ def _polars_working(native: Any) -> Any:  # noqa: ANN401 -- a narwhals frame
     """The table, checked by `_polars_pairs`, with decimal(38, 18) amounts, month indices and text as strings."""
     import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
     import polars as pl  # noqa: PLC0415
+
     schema = native.collect_schema()
     working = native.lazy()
     amount = pl.col("amount").cast(pl.Decimal(_DIGITS, SCALE))
     if schema["amount"] == pl.String:  # exact strings: checked one by one, never rounded; errors name the row
         working = working.with_row_index("_row", offset=1)
         amount = pl.struct("_row", "amount").map_batches(_polars_amounts, return_dtype=pl.Decimal(_DIGITS, SCALE))
-    month = (pl.col("period_start").dt.year().cast(pl.Int64) * 12 + pl.col("period_start").dt.month() - 1)
-    end = (pl.col("period_end").dt.year().cast(pl.Int64) * 12 + pl.col("period_end").dt.month() - 1)
+    month = pl.col("period_start").dt.year().cast(pl.Int64) * 12 + pl.col("period_start").dt.month() - 1
+    end = pl.col("period_end").dt.year().cast(pl.Int64) * 12 + pl.col("period_end").dt.month() - 1
     text = [pl.col(name).cast(pl.String) for name in _checks.TEXT if name in schema and schema[name] != pl.String]
     working = working.with_columns(*text, amount=amount, first=month, last=end)
     return nw.from_native(working.drop("_row", strict=False))
@@ -614,8 +695,9 @@ def _polars_amounts(rows: Any) -> Any:  # noqa: ANN401 -- a polars struct Series
     import polars as pl  # noqa: PLC0415
 
     with decimal.localcontext(QUOTIENT):  # polars calls this from its own threads, in their contexts
-        values = [_from_units(_to_units_in_row(row["amount"], f"row {row['_row']}"), "amount")
-                  for row in rows.to_list()]
+        values = [
+            _from_units(_to_units_in_row(row["amount"], f"row {row['_row']}"), "amount") for row in rows.to_list()
+        ]
     return pl.Series(rows.name, values, dtype=pl.Decimal(_DIGITS, SCALE))
 
 
@@ -631,8 +713,9 @@ def polars_errors(call: Callable[[], Any]) -> Any:  # noqa: ANN401 -- whatever c
         if not _is_compute_error(error):
             raise
         first_line = str(error).splitlines()[0]
-        msg = (f"an amount does not fit decimal(38, 18), the most polars holds (20 digits before the"
-               f" point): {first_line}")
+        msg = (
+            f"an amount does not fit decimal(38, 18), the most polars holds (20 digits before the point): {first_line}"
+        )
         raise InvalidValueError(msg) from None
 
 

@@ -93,12 +93,19 @@ def convert(facts: object, rates: RateTable, currency: str, *, blend: bool = Fal
     def run() -> Any:  # noqa: ANN401
         factors = [rates.conversion(key.currency, target, key.period, blend=blend).factor for key in engine.keys]
         # One factor per (currency, period), joined by month indices: the dates may be written more than one way.
-        table = engine.factor_table({"currency": [key.currency for key in engine.keys],
-                                     "first": [key.period._first for key in engine.keys],
-                                     "last": [key.period._last for key in engine.keys]}, factors, like=frame)
+        table = engine.factor_table(
+            {
+                "currency": [key.currency for key in engine.keys],
+                "first": [key.period._first for key in engine.keys],
+                "last": [key.period._last for key in engine.keys],
+            },
+            factors,
+            like=frame,
+        )
         joined = engine.join_left(frame, table, ["currency", "first", "last"])
-        converted = engine.convert_amounts(joined, factors).with_columns(*engine.markets(),
-                                                                         currency=nw.lit(target.code))
+        converted = engine.convert_amounts(joined, factors).with_columns(
+            *engine.markets(), currency=nw.lit(target.code)
+        )
         return engine.finish(converted.select(engine.columns), ["amount"])
 
     return polars_errors(run)
@@ -140,8 +147,10 @@ def calendarize(facts: object) -> Any:  # noqa: ANN401
         length = nw.col("last") - nw.col("first") + 1
         if any(key.period.month_count > _YEAR for key in engine.keys):
             row = engine.collect(frame.filter(length > _YEAR).select("company", "metric", "first", "last").head(1))[0]
-            msg = (f"calendarize() splits periods of twelve months or fewer, got {row['company']} {row['metric']}"
-                   f" over {_span(row)}")
+            msg = (
+                f"calendarize() splits periods of twelve months or fewer, got {row['company']} {row['metric']}"
+                f" over {_span(row)}"
+            )
             raise InvalidPeriodError(msg)
         # Shares of months stay whole numbers over the lengths' least common multiple (3 for quarters).
         common = math.lcm(*{key.period.month_count for key in engine.keys})
@@ -149,38 +158,68 @@ def calendarize(facts: object) -> Any:  # noqa: ANN401
         work = frame.with_columns(length=length, y0=nw.col("first") // 12, y1=nw.col("last") // 12)
         keys = [*series, "year"]
         first_year = work.select(
-            *series, nw.col("y0").alias("year"), (nw.col("first") - nw.col("y0") * 12).alias("low"),
-            nw.when(nw.col("y1") > nw.col("y0")).then(nw.lit(11)).otherwise(nw.col("last") - nw.col("y0") * 12)
-            .alias("high"), "amount", "length")
+            *series,
+            nw.col("y0").alias("year"),
+            (nw.col("first") - nw.col("y0") * 12).alias("low"),
+            nw.when(nw.col("y1") > nw.col("y0"))
+            .then(nw.lit(11))
+            .otherwise(nw.col("last") - nw.col("y0") * 12)
+            .alias("high"),
+            "amount",
+            "length",
+        )
         second_year = work.filter(nw.col("y1") > nw.col("y0")).select(
-            *series, nw.col("y1").alias("year"), (nw.col("y1") * 0).alias("low"),
-            (nw.col("last") - nw.col("y1") * 12).alias("high"), "amount", "length")
+            *series,
+            nw.col("y1").alias("year"),
+            (nw.col("y1") * 0).alias("low"),
+            (nw.col("last") - nw.col("y1") * 12).alias("high"),
+            "amount",
+            "length",
+        )
         parts = nw.concat([first_year, second_year]).with_columns(months=nw.col("high") - nw.col("low") + 1)
         parts = parts.with_columns(
             value=engine.multiply(nw.col("amount"), nw.col("months") * (common // nw.col("length"))),
-            mask=nw.lit(2) ** (nw.col("high") + 1) - nw.lit(2) ** nw.col("low"))
-        span = range(min((key.period.start.year for key in engine.keys), default=0),
-                     max((key.period.end.year for key in engine.keys), default=-1) + 1)
-        calendar = engine.frame({"year": list(span), "period_start": [CalendarYear(year).start for year in span],
-                                 "period_end": [CalendarYear(year).end for year in span]},
-                                like=work.with_columns(year=nw.col("y0")))
+            mask=nw.lit(2) ** (nw.col("high") + 1) - nw.lit(2) ** nw.col("low"),
+        )
+        span = range(
+            min((key.period.start.year for key in engine.keys), default=0),
+            max((key.period.end.year for key in engine.keys), default=-1) + 1,
+        )
+        calendar = engine.frame(
+            {
+                "year": list(span),
+                "period_start": [CalendarYear(year).start for year in span],
+                "period_end": [CalendarYear(year).end for year in span],
+            },
+            like=work.with_columns(year=nw.col("y0")),
+        )
         sums = (nw.col("value").sum(), nw.col("months").sum(), nw.col("mask").sum())
         if engine.kind == "dask":  # Dask loses the group keys when this group-by is joined, so join first
             years = parts.join(calendar, on="year", how="left").group_by(*keys, "period_start", "period_end").agg(*sums)
         else:  # the year's dates join the (much shorter) grouped table
             years = parts.group_by(*keys).agg(*sums).join(calendar, on="year", how="left")
         # Without overlaps the months' bits never carry, so the sum of the masks has one bit per month counted.
-        bits = sum((nw.col("mask") // 2**bit - (nw.col("mask") // 2 ** (bit + 1)) * 2 for bit in range(16)),
-                   start=nw.lit(0))
+        bits = sum(
+            (nw.col("mask") // 2**bit - (nw.col("mask") // 2 ** (bit + 1)) * 2 for bit in range(16)), start=nw.lit(0)
+        )
         complete = (nw.col("months") == _YEAR) & (nw.col("mask") == _WHOLE_YEAR)
-        reason = nw.when(complete).then(nw.lit(None, nw.String)).otherwise(
-            nw.when(bits != nw.col("months")).then(nw.lit("the facts overlap")).otherwise(
-                nw.concat_str([nw.lit("covers "), nw.col("months").cast(nw.String), nw.lit(" of 12 months")])))
+        reason = (
+            nw.when(complete)
+            .then(nw.lit(None, nw.String))
+            .otherwise(
+                nw.when(bits != nw.col("months"))
+                .then(nw.lit("the facts overlap"))
+                .otherwise(
+                    nw.concat_str([nw.lit("covers "), nw.col("months").cast(nw.String), nw.lit(" of 12 months")])
+                )
+            )
+        )
         years = engine.with_quotient(years, "_restated", nw.col("value"), common, whole=True)
         restated = nw.when(complete).then(nw.col("_restated")).otherwise(None)
         years = years.with_columns(*engine.markets(), amount=restated, reason=reason)
-        return engine.finish(years.select(*series, "period_start", "period_end", "amount", "months", "reason"),
-                             ["amount"])
+        return engine.finish(
+            years.select(*series, "period_start", "period_end", "amount", "months", "reason"), ["amount"]
+        )
 
     return polars_errors(run)
 
@@ -231,26 +270,44 @@ def totals(facts: object, companies: Iterable[Company]) -> Any:  # noqa: ANN401
         if unknown:
             msg = f"no region for {', '.join(unknown)}: pass the companies of the table (known: {', '.join(regions)})"
             raise UnknownCompanyError(msg)
-        twice = engine.collect(kept.group_by("company", "metric", "first", "last").agg(
-            nw.col("amount").count().alias("count")).filter(nw.col("count") > 1).head(1))
+        twice = engine.collect(
+            kept.group_by("company", "metric", "first", "last")
+            .agg(nw.col("amount").count().alias("count"))
+            .filter(nw.col("count") > 1)
+            .head(1)
+        )
         if twice:
             row = twice[0]
-            msg = (f"{row['count']} {row['metric']} facts for {row['company']} over {_span(row)}: keep one per"
-                   " company (filter by basis or source) before adding up")
+            msg = (
+                f"{row['count']} {row['metric']} facts for {row['company']} over {_span(row)}: keep one per"
+                " company (filter by basis or source) before adding up"
+            )
             raise AmbiguousFactError(msg)
         table = engine.frame({"company": list(regions), "region": list(regions.values())}, like=kept)
         keys = ["region", "metric", "first", "last"]
-        sums = kept.join(table, on="company", how="left").group_by(*keys, "currency").agg(
-            nw.col("amount").sum(), nw.col("company").count().alias("facts"),
-            nw.col("period_start").min(), nw.col("period_end").max())
-        mixed = engine.collect(sums.group_by(*keys).agg(nw.col("currency").count().alias("currencies"))
-                               .filter(nw.col("currencies") > 1).head(1))
+        sums = (
+            kept.join(table, on="company", how="left")
+            .group_by(*keys, "currency")
+            .agg(
+                nw.col("amount").sum(),
+                nw.col("company").count().alias("facts"),
+                nw.col("period_start").min(),
+                nw.col("period_end").max(),
+            )
+        )
+        mixed = engine.collect(
+            sums.group_by(*keys)
+            .agg(nw.col("currency").count().alias("currencies"))
+            .filter(nw.col("currencies") > 1)
+            .head(1)
+        )
         if mixed:
             row = mixed[0]
             msg = f"the {row['metric']} of {row['region']} over {_span(row)} is in several currencies: convert first"
             raise CurrencyMismatchError(msg)
-        return engine.finish(sums.select("region", "metric", "currency", "period_start", "period_end", "amount",
-                                         "facts"), ["amount"])
+        return engine.finish(
+            sums.select("region", "metric", "currency", "period_start", "period_end", "amount", "facts"), ["amount"]
+        )
 
     return polars_errors(run)
 
@@ -278,20 +335,37 @@ def _pivot(engine: Engine, frame: Any, *, previous: tuple[str, ...] = ()) -> Any
     With one currency in the table, currencies need no tracking: they are constants.
     """
     import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+
     kept = engine.unsplit(frame).filter(nw.col("metric").is_in([*_INPUTS]))
     one = engine.currency
-    rows = kept.select("company", "first", "last", "period_start", "period_end", nw.lit(1).alias("_current"),
-                       *_inputs(engine, _INPUTS, "", track=one is None),
-                       *_inputs(engine, previous, "_before", track=one is None, blank=True))
+    rows = kept.select(
+        "company",
+        "first",
+        "last",
+        "period_start",
+        "period_end",
+        nw.lit(1).alias("_current"),
+        *_inputs(engine, _INPUTS, "", track=one is None),
+        *_inputs(engine, previous, "_before", track=one is None, blank=True),
+    )
     if previous:
         shifted = kept.filter(nw.col("metric").is_in([*previous])).select(  # dates earlier than the current ones
-            "company", (nw.col("first") + 12).alias("first"), (nw.col("last") + 12).alias("last"), "period_start",
-            "period_end", nw.lit(0).alias("_current"), *_inputs(engine, _INPUTS, "", track=one is None, blank=True),
-            *_inputs(engine, previous, "_before", track=one is None))
+            "company",
+            (nw.col("first") + 12).alias("first"),
+            (nw.col("last") + 12).alias("last"),
+            "period_start",
+            "period_end",
+            nw.lit(0).alias("_current"),
+            *_inputs(engine, _INPUTS, "", track=one is None, blank=True),
+            *_inputs(engine, previous, "_before", track=one is None),
+        )
         rows = nw.concat([rows, shifted.select(rows.collect_schema().names())])
     names = rows.collect_schema().names()
-    sums = [nw.col(name).max() if name.endswith("_currency") else nw.col(name).sum()
-            for name in names if name.endswith(("_n", "_before", "_currency")) or name in _INPUTS or name == "_current"]
+    sums = [
+        nw.col(name).max() if name.endswith("_currency") else nw.col(name).sum()
+        for name in names
+        if name.endswith(("_n", "_before", "_currency")) or name in _INPUTS or name == "_current"
+    ]
     if not previous:  # the dates tell the periods apart
         grouped = rows.group_by("company", "period_start", "period_end").agg(*sums)
     else:
@@ -299,14 +373,18 @@ def _pivot(engine: Engine, frame: Any, *, previous: tuple[str, ...] = ()) -> Any
         grouped = rows.group_by("company", "first", "last").agg(*sums).filter(nw.col("_current") > 0)
     if one is None:
         return grouped
-    return grouped.with_columns(*(nw.lit(one).alias(f"{metric}_currency") for metric in _INPUTS),
-                                *(nw.lit(one).alias(f"{metric}_before_currency") for metric in previous))
+    return grouped.with_columns(
+        *(nw.lit(one).alias(f"{metric}_currency") for metric in _INPUTS),
+        *(nw.lit(one).alias(f"{metric}_before_currency") for metric in previous),
+    )
 
 
-def _inputs(engine: Engine, metrics: tuple[str, ...], suffix: str, *, track: bool,
-            blank: bool = False) -> list[nw.Expr]:
+def _inputs(
+    engine: Engine, metrics: tuple[str, ...], suffix: str, *, track: bool, blank: bool = False
+) -> list[nw.Expr]:
     """Each metric's amount, count (and currency, if tracked) on this row, named with `suffix`; zeros if `blank`."""
     import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+
     columns = []
     for metric in metrics:
         chosen = nw.col("metric") == metric
@@ -314,8 +392,11 @@ def _inputs(engine: Engine, metrics: tuple[str, ...], suffix: str, *, track: boo
         count = nw.lit(0) if blank else chosen
         columns += [amount.alias(f"{metric}{suffix}"), count.cast(nw.Int64).alias(f"{metric}{suffix}_n")]
         if track:
-            currency = nw.lit(None, nw.String) if blank else nw.when(chosen).then(nw.col("currency")).otherwise(
-                nw.lit(None, nw.String))
+            currency = (
+                nw.lit(None, nw.String)
+                if blank
+                else nw.when(chosen).then(nw.col("currency")).otherwise(nw.lit(None, nw.String))
+            )
             columns.append(currency.alias(f"{metric}{suffix}_currency"))
     return columns
 
@@ -323,6 +404,7 @@ def _inputs(engine: Engine, metrics: tuple[str, ...], suffix: str, *, track: boo
 def _first(checks: list[tuple[nw.Expr, nw.Expr]], default: nw.Expr) -> nw.Expr:
     """The value of the first check whose condition holds, else `default`."""
     import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+
     result = default
     for condition, value in reversed(checks):
         result = nw.when(condition).then(value).otherwise(result)
@@ -332,24 +414,29 @@ def _first(checks: list[tuple[nw.Expr, nw.Expr]], default: nw.Expr) -> nw.Expr:
 def _first_reason(*checks: tuple[nw.Expr, str]) -> nw.Expr:
     """The reason of the first check that holds, or null."""
     import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+
     return _first([(condition, nw.lit(text)) for condition, text in checks], nw.lit(None, nw.String))
 
 
 def _pair_checks(capex: str, other: str, label: str) -> list[tuple[nw.Expr, str]]:
     import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+
     return [
         (nw.col(f"{capex}_n") == 0, "no capex over the period"),
         (nw.col(f"{other}_n") == 0, f"no {label} over the period"),
         (nw.col(f"{capex}_n") > 1, "more than one capex fact over the period; keep one (filter by basis)"),
         (nw.col(f"{other}_n") > 1, f"more than one {label} fact over the period; keep one (filter by basis)"),
-        (nw.col(f"{capex}_currency") != nw.col(f"{other}_currency"),
-         f"capex and {label} are in different currencies; convert first"),
+        (
+            nw.col(f"{capex}_currency") != nw.col(f"{other}_currency"),
+            f"capex and {label} are in different currencies; convert first",
+        ),
     ]
 
 
 def _safe(engine: Engine, name: str) -> nw.Expr:
     """The column where it is positive, one elsewhere, so that dividing never fails on rows left null."""
     import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+
     return nw.when(nw.col(name) > engine.number(0)).then(nw.col(name)).otherwise(engine.number(1))
 
 
@@ -381,26 +468,40 @@ def ratios(facts: object) -> Any:  # noqa: ANN401
         table = _pivot(engine, frame)
         names = [*_RATIOS, "free_cash_flow"]
         negative = (nw.col("capex") < engine.number(0), _NEGATIVE_CAPEX)
-        reasons = {name: _first_reason(*_pair_checks("capex", other, label), negative,
-                                       (nw.col(other) <= engine.number(0), f"{label} is not positive"))
-                   for name, (other, label) in _RATIOS.items()}
+        reasons = {
+            name: _first_reason(
+                *_pair_checks("capex", other, label),
+                negative,
+                (nw.col(other) <= engine.number(0), f"{label} is not positive"),
+            )
+            for name, (other, label) in _RATIOS.items()
+        }
         reasons["free_cash_flow"] = _first_reason(
-            *_pair_checks("capex", "operating_cash_flow", "operating cash flow"), negative)
+            *_pair_checks("capex", "operating_cash_flow", "operating cash flow"), negative
+        )
         table = table.with_columns(**{f"{name}_reason": reason for name, reason in reasons.items()})
 
         def kept(column: str, name: str) -> nw.Expr:  # the input where the indicator is defined, else zero
             return nw.when(nw.col(f"{name}_reason").is_null()).then(nw.col(column)).otherwise(engine.number(0))
 
-        table = table.with_columns(_free_cash_flow=kept("operating_cash_flow", "free_cash_flow")
-                                   - kept("capex", "free_cash_flow"))
+        table = table.with_columns(
+            _free_cash_flow=kept("operating_cash_flow", "free_cash_flow") - kept("capex", "free_cash_flow")
+        )
         for name, (other, _) in _RATIOS.items():
             table = engine.with_quotient(table, f"_{name}", kept("capex", name), _safe(engine, other))
         result = table.with_columns(
-            *(nw.when(nw.col(f"{name}_reason").is_null()).then(nw.col(f"_{name}")).otherwise(None).alias(name)
-              for name in names),
+            *(
+                nw.when(nw.col(f"{name}_reason").is_null()).then(nw.col(f"_{name}")).otherwise(None).alias(name)
+                for name in names
+            ),
             currency=nw.col("capex_currency"),
-        ).select("company", "period_start", "period_end", "currency",
-                 *[column for name in names for column in (name, f"{name}_reason")])
+        ).select(
+            "company",
+            "period_start",
+            "period_end",
+            "currency",
+            *[column for name in names for column in (name, f"{name}_reason")],
+        )
         return engine.finish(result, names)
 
     return polars_errors(run)
@@ -435,40 +536,68 @@ def year_over_year(facts: object) -> Any:  # noqa: ANN401
         zero, no_currency, one = engine.number(0), nw.lit(None, nw.String), engine.currency
         keys = [name for name in engine.series if name != "currency"]  # a year earlier may be in another currency
         tracked = one is None  # with one currency in the table, currencies need no tracking
-        current = frame.select(*keys, "first", "last", "period_start", "period_end", "amount",
-                               nw.lit(1).cast(nw.Int64).alias("_n"), zero.alias("previous"),
-                               nw.lit(0).cast(nw.Int64).alias("_before_n"),
-                               *(["currency", no_currency.alias("_before_currency")] if tracked else []))
+        current = frame.select(
+            *keys,
+            "first",
+            "last",
+            "period_start",
+            "period_end",
+            "amount",
+            nw.lit(1).cast(nw.Int64).alias("_n"),
+            zero.alias("previous"),
+            nw.lit(0).cast(nw.Int64).alias("_before_n"),
+            *(["currency", no_currency.alias("_before_currency")] if tracked else []),
+        )
         # A year-earlier row keeps its own dates, which are earlier than the current row's, so the group's
         # latest dates are the current period's.
-        earlier = frame.select(*keys, (nw.col("first") + 12).alias("first"), (nw.col("last") + 12).alias("last"),
-                               "period_start", "period_end", zero.alias("amount"),
-                               nw.lit(0).cast(nw.Int64).alias("_n"), nw.col("amount").alias("previous"),
-                               nw.lit(1).cast(nw.Int64).alias("_before_n"),
-                               *([no_currency.alias("currency"), nw.col("currency").alias("_before_currency")]
-                                 if tracked else []))
+        earlier = frame.select(
+            *keys,
+            (nw.col("first") + 12).alias("first"),
+            (nw.col("last") + 12).alias("last"),
+            "period_start",
+            "period_end",
+            zero.alias("amount"),
+            nw.lit(0).cast(nw.Int64).alias("_n"),
+            nw.col("amount").alias("previous"),
+            nw.lit(1).cast(nw.Int64).alias("_before_n"),
+            *([no_currency.alias("currency"), nw.col("currency").alias("_before_currency")] if tracked else []),
+        )
         rows = nw.concat([current, earlier.select(current.collect_schema().names())])
         currencies = [nw.col("currency").max(), nw.col("_before_currency").max()] if tracked else []
-        grouped = rows.group_by(*keys, "first", "last").agg(
-            nw.col("amount").sum(), nw.col("previous").sum(), nw.col("_n").sum(), nw.col("_before_n").sum(),
-            *currencies, nw.col("period_start").max(), nw.col("period_end").max()).filter(nw.col("_n") > 0)
+        grouped = (
+            rows.group_by(*keys, "first", "last")
+            .agg(
+                nw.col("amount").sum(),
+                nw.col("previous").sum(),
+                nw.col("_n").sum(),
+                nw.col("_before_n").sum(),
+                *currencies,
+                nw.col("period_start").max(),
+                nw.col("period_end").max(),
+            )
+            .filter(nw.col("_n") > 0)
+        )
         if not tracked:
             grouped = grouped.with_columns(currency=nw.lit(one), _before_currency=nw.lit(one))
         reason = _first_reason(
-            (nw.col("last") - nw.col("first") >= _YEAR,
-             "year over year compares periods of twelve months or fewer"),
-            ((nw.col("_n") > 1) | (nw.col("_before_n") > 1),
-             "more than one amount over the period or a year earlier; keep one (filter by basis)"),
+            (nw.col("last") - nw.col("first") >= _YEAR, "year over year compares periods of twelve months or fewer"),
+            (
+                (nw.col("_n") > 1) | (nw.col("_before_n") > 1),
+                "more than one amount over the period or a year earlier; keep one (filter by basis)",
+            ),
             (nw.col("_before_n") == 0, "no amount a year earlier"),
-            (nw.col("_before_currency") != nw.col("currency"),
-             "the amount a year earlier is in another currency; convert first"),
+            (
+                nw.col("_before_currency") != nw.col("currency"),
+                "the amount a year earlier is in another currency; convert first",
+            ),
             (nw.col("previous") <= zero, "the amount a year earlier is not positive"),
         )
         grouped = grouped.with_columns(reason=reason)
         defined = nw.col("reason").is_null()
         # amount / previous - 1: dividing first keeps a large difference from overflowing polars' 38 digits
-        grouped = engine.with_quotient(grouped, "_ratio", nw.when(defined).then(nw.col("amount")).otherwise(zero),
-                                       _safe(engine, "previous"))
+        grouped = engine.with_quotient(
+            grouped, "_ratio", nw.when(defined).then(nw.col("amount")).otherwise(zero), _safe(engine, "previous")
+        )
         result = grouped.with_columns(
             *engine.markets(),
             growth=nw.when(defined).then(nw.col("_ratio") - engine.number(1)).otherwise(None),
@@ -517,12 +646,13 @@ def bubble_signals(facts: object, thresholds: Mapping[str, object] | None = None
 
     def run() -> Any:  # noqa: ANN401
         table = _pivot(engine, frame, previous=("capex", "revenue"))
-        parts = [_signal_rows(engine, table, name, limits[name], direction)
-                 for name, (_, direction, _) in DEFAULT_THRESHOLDS.items()]
+        parts = [
+            _signal_rows(engine, table, name, limits[name], direction)
+            for name, (_, direction, _) in DEFAULT_THRESHOLDS.items()
+        ]
         return engine.finish(nw.concat(parts), ["value", "threshold"], flags=["fires"])
 
     return polars_errors(run)
-
 
 
 def _signal_rows(engine: Engine, table: Any, name: str, limit: Decimal, direction: str) -> Any:  # noqa: ANN401
@@ -533,6 +663,7 @@ def _signal_rows(engine: Engine, table: Any, name: str, limit: Decimal, directio
     unless there is no capex).
     """
     import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+
     zero = engine.number(0)
     capex = nw.col("capex")
     # Whether a signal fires is "true", "false" or null until it leaves: pandas cannot hold a null boolean.
@@ -543,25 +674,37 @@ def _signal_rows(engine: Engine, table: Any, name: str, limit: Decimal, directio
         unknown = [*_pair_checks("capex", other, label), (capex < zero, _NEGATIVE_CAPEX)]
         undefined = [(nw.col(other) <= zero, f"{label} is not positive", unless_no_capex)]
     elif name == "free_cash_flow_margin":
-        unknown = [*_pair_checks("capex", "operating_cash_flow", "operating cash flow"),
-                   *_pair_checks("capex", "revenue", "revenue")[1:], (capex < zero, _NEGATIVE_CAPEX)]
+        unknown = [
+            *_pair_checks("capex", "operating_cash_flow", "operating cash flow"),
+            *_pair_checks("capex", "revenue", "revenue")[1:],
+            (capex < zero, _NEGATIVE_CAPEX),
+        ]
         undefined = [(nw.col("revenue") <= zero, "revenue is not positive", unless_no_capex)]
     else:  # capex growth minus revenue growth, against the same months a year earlier
         unknown = [
             *_pair_checks("capex", "revenue", "revenue"),
             (nw.col("capex_before_n") == 0, "no capex a year earlier"),
             (nw.col("revenue_before_n") == 0, "no revenue a year earlier"),
-            ((nw.col("capex_before_n") > 1) | (nw.col("revenue_before_n") > 1),
-             "more than one capex or revenue fact a year earlier; keep one (filter by basis)"),
-            (nw.col("capex_before_currency") != nw.col("capex_currency"),
-             "capex a year earlier is in another currency; convert first"),
-            (nw.col("revenue_before_currency") != nw.col("revenue_currency"),
-             "revenue a year earlier is in another currency; convert first"),
+            (
+                (nw.col("capex_before_n") > 1) | (nw.col("revenue_before_n") > 1),
+                "more than one capex or revenue fact a year earlier; keep one (filter by basis)",
+            ),
+            (
+                nw.col("capex_before_currency") != nw.col("capex_currency"),
+                "capex a year earlier is in another currency; convert first",
+            ),
+            (
+                nw.col("revenue_before_currency") != nw.col("revenue_currency"),
+                "revenue a year earlier is in another currency; convert first",
+            ),
         ]
         undefined = [
             (nw.col("capex_before") <= zero, "capex a year earlier is not positive", unless_no_capex),
-            (nw.col("revenue_before") <= zero, "revenue a year earlier is not positive",
-             nw.when(capex != zero).then(unknown_flag).otherwise(false)),
+            (
+                nw.col("revenue_before") <= zero,
+                "revenue a year earlier is not positive",
+                nw.when(capex != zero).then(unknown_flag).otherwise(false),
+            ),
         ]
     # The reason is worked out first and once: the value is computed only where it is defined (elsewhere from
     # zeros, so that a row left null cannot overflow), and whether the signal fires follows from the reason.
@@ -575,18 +718,30 @@ def _signal_rows(engine: Engine, table: Any, name: str, limit: Decimal, directio
     if name in _RATIO_SIGNALS:
         table = engine.with_quotient(table, "_value", kept("capex"), _safe(engine, _RATIOS[name][0]))
     elif name == "free_cash_flow_margin":
-        table = engine.with_quotient(table, "_value", kept("operating_cash_flow") - kept("capex"),
-                                     _safe(engine, "revenue"))
+        table = engine.with_quotient(
+            table, "_value", kept("operating_cash_flow") - kept("capex"), _safe(engine, "revenue")
+        )
     else:  # each growth as amount / earlier - 1, so that a large difference cannot overflow
         table = engine.with_quotient(table, "_capex_ratio", kept("capex"), _safe(engine, "capex_before"))
         table = engine.with_quotient(table, "_revenue_ratio", kept("revenue"), _safe(engine, "revenue_before"))
         table = table.with_columns(_value=nw.col("_capex_ratio") - nw.col("_revenue_ratio"))
     value = nw.col("_value")
     compared = value > engine.number(limit) if direction == "above" else value < engine.number(limit)
-    fires = _first([(reason.is_in([text for _, text in unknown]), unknown_flag),
-                    *[(reason == text, then) for _, text, then in undefined]],
-                   nw.when(compared).then(true).otherwise(false))
+    fires = _first(
+        [
+            (reason.is_in([text for _, text in unknown]), unknown_flag),
+            *[(reason == text, then) for _, text, then in undefined],
+        ],
+        nw.when(compared).then(true).otherwise(false),
+    )
     return table.select(
-        "company", "period_start", "period_end", nw.col("capex_currency").alias("currency"),
-        nw.lit(name).alias("signal"), nw.when(reason.is_null()).then(value).otherwise(None).alias("value"),
-        engine.number(limit).alias("threshold"), fires.alias("fires"), "reason")
+        "company",
+        "period_start",
+        "period_end",
+        nw.col("capex_currency").alias("currency"),
+        nw.lit(name).alias("signal"),
+        nw.when(reason.is_null()).then(value).otherwise(None).alias("value"),
+        engine.number(limit).alias("threshold"),
+        fires.alias("fires"),
+        "reason",
+    )

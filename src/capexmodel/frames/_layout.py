@@ -25,12 +25,31 @@ if TYPE_CHECKING:
 
 __all__ = ["COLUMNS", "PROVENANCE_COLUMNS", "Backend", "facts_from_frame", "facts_table", "from_frame", "to_frame"]
 
-COLUMNS = ("company", "metric", "period_start", "period_end", "currency", "amount", "basis", "status", "sources",
-           "market")
+COLUMNS = (
+    "company",
+    "metric",
+    "period_start",
+    "period_end",
+    "currency",
+    "amount",
+    "basis",
+    "status",
+    "sources",
+    "market",
+)
 """The columns of the facts table, in order."""
 
-PROVENANCE_COLUMNS = ("id", "inputs", "derivation", "rule", "note", "counted_as_start", "counted_as_end", "segment",
-                      "input_only")
+PROVENANCE_COLUMNS = (
+    "id",
+    "inputs",
+    "derivation",
+    "rule",
+    "note",
+    "counted_as_start",
+    "counted_as_end",
+    "segment",
+    "input_only",
+)
 """The columns after `COLUMNS` that say how a fact was derived; a table may leave them out."""
 
 Backend = Literal["pyarrow", "pandas", "polars"]
@@ -157,10 +176,17 @@ def _source_ids(facts: list[Fact], source_ids: Mapping[Source, str]) -> dict[Sou
             msg = f"source_ids has no id for the source {show(source)}"
             raise InvalidValueError(msg)
         given = source_ids[source]
-        problem = ("is not a string" if not isinstance(given, str) else "is empty" if not given
-                   else "has a space; the sources column separates ids by spaces"
-                   if any(character.isspace() for character in given)
-                   else f"names two sources, {show(named[given])} and {show(source)}" if given in named else None)
+        problem = (
+            "is not a string"
+            if not isinstance(given, str)
+            else "is empty"
+            if not given
+            else "has a space; the sources column separates ids by spaces"
+            if any(character.isspace() for character in given)
+            else f"names two sources, {show(named[given])} and {show(source)}"
+            if given in named
+            else None
+        )
         if problem is not None:
             msg = f"source id {show(given)} {problem}"
             raise InvalidValueError(msg)
@@ -316,15 +342,34 @@ def _fact_of(row: dict[str, Any], dataset: Dataset) -> Fact:
     if counted_as is None and counted != (None, None):
         raise _RowError("counted_as_start", f"expected dates or nulls, got {counted[0]!r} and {counted[1]!r}")
     return Fact(
-        company, Metric(text["metric"]), value, text["basis"], status, sources, market=text["market"] or None,
-        note=text["note"], counted_as=counted_as, segment=text["segment"] or None,
+        company,
+        Metric(text["metric"]),
+        value,
+        text["basis"],
+        status,
+        sources,
+        market=text["market"] or None,
+        note=text["note"],
+        counted_as=counted_as,
+        segment=text["segment"] or None,
     )
 
 
 #: The text columns of the layout, and whether each needs a value ("" stands for none in the others).
-_TEXT_COLUMNS = {"company": True, "metric": True, "currency": True, "basis": False, "status": True,
-                 "sources": False, "market": False, "inputs": False, "derivation": False, "rule": False,
-                 "note": False, "segment": False}
+_TEXT_COLUMNS = {
+    "company": True,
+    "metric": True,
+    "currency": True,
+    "basis": False,
+    "status": True,
+    "sources": False,
+    "market": False,
+    "inputs": False,
+    "derivation": False,
+    "rule": False,
+    "note": False,
+    "segment": False,
+}
 
 
 def _text(row: dict[str, Any], column: str) -> str:

@@ -31,6 +31,8 @@ what went wrong as attributes too (`FactNotFoundError.metric`,
 
 from __future__ import annotations
 
+from capexmodel._lazy import name_after
+
 __all__ = [
     "AmbiguousFactError",
     "AmbiguousRateError",
@@ -389,7 +391,7 @@ class FetchError(CapexModelError, OSError):
 
 
 # Errors are raised from private modules; name them where users catch them from, so
-# tracebacks say `capexmodel.PeriodMismatchError`. (Their doctests run from `capexmodel`.)
+# tracebacks say `capexmodel.PeriodMismatchError`.
 for _error in (
     CapexModelError,
     InvalidValueError,
@@ -412,5 +414,5 @@ for _error in (
     DataFileError,
     FetchError,
 ):
-    _error.__module__ = "capexmodel"
+    name_after(_error, "capexmodel")
 del _error

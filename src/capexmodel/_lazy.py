@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     _T = TypeVar("_T")
 
-__all__ = ["LOCK", "load", "public"]
+__all__ = ["LOCK", "load", "name_after", "public"]
 
 LOCK = RLock()
 """Held while anything loads lazily (re-entrant: loading one module may load another)."""
@@ -63,5 +63,16 @@ def public(named: _T) -> _T:
         >>> cm.Money.__module__, cm.total.__module__
         ('capexmodel', 'capexmodel')
     """
-    named.__module__ = "capexmodel"
+    return name_after(named, "capexmodel")
+
+
+def name_after(named: _T, package: str) -> _T:
+    """Name `named` after `package`, keeping its docstring's examples tested where it is written.
+
+    Doctest collects a module's examples from the names whose ``__module__`` is that module;
+    the module's ``__test__`` (doctest's own list of more names to test) keeps them in.
+    """
+    written_in = sys.modules[named.__module__]
+    vars(written_in).setdefault("__test__", {})[named.__name__] = named  # type: ignore[attr-defined]
+    named.__module__ = package
     return named

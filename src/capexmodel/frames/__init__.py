@@ -52,6 +52,7 @@ Examples:
     (112, Decimal128Type(decimal128(38, 0)))
 """
 
+from capexmodel._lazy import name_after
 from capexmodel.frames._engine import SCALE
 from capexmodel.frames._indicators import bubble_signals, calendarize, convert, ratios, totals, year_over_year
 from capexmodel.frames._layout import (
@@ -95,5 +96,5 @@ for _function in (
     totals,
     year_over_year,
 ):
-    _function.__module__ = __name__
+    name_after(_function, __name__)
 del _function

@@ -101,7 +101,7 @@ def test_cik_is_the_secs_whole_number_key():
 
 @pytest.mark.parametrize("cik", [0, -1, 10**10, True, "1577552", 1577552.0])
 def test_bad_ciks_are_refused_naming_the_value(cik):
-    message = f"a CIK is a whole number from 1 to 9999999999.*got {re.escape(repr(cik))}"
+    message = f"a CIK is the SEC's Central Index Key, a whole number from 1 to 9999999999.*got {re.escape(repr(cik))}"
     with pytest.raises(cm.InvalidValueError, match=message):
         alibaba(cik=cik)
 

@@ -670,3 +670,12 @@ class TestCompanyFactsWithReplace:
         beside = cm.load_dataset(tmp_path, replace=True)
         assert [c.id for c in beside.companies] == ["acme", "alphabet-inc"]
         assert beside.fact("alphabet-inc", "capex", Y24) == alone.fact("alphabet-inc", "capex", Y24)
+
+
+def test_a_cik_of_more_than_ten_digits_is_refused_even_with_leading_zeros(tmp_path):
+    path = tmp_path / "companies.csv"
+    path.write_text(
+        HEADERS["companies"] + ",cik\nacme,Acme,阿克米,US,USD,12,ACME,00000000001652044\n", encoding="utf-8"
+    )
+    with pytest.raises(cm.DataFileError, match=r"field 'cik': a CIK is .* at most ten ASCII digits"):
+        cm.load_dataset(path)

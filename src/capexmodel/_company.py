@@ -111,10 +111,32 @@ def _to_tickers(value: object) -> tuple[str, ...]:
 MAX_CIK = 9_999_999_999
 
 
-def _check_cik(_: Company, __: attrs.Attribute[int | None], value: object) -> None:
-    if value is not None and (type(value) is not int or not 0 < value <= MAX_CIK):
-        msg = f"a CIK is a whole number from 1 to {MAX_CIK} (the SEC's Central Index Key), got {show(value)}"
+def to_cik(value: object, *, text: bool = True) -> int:
+    """A CIK from a whole number, or (unless ``text=False``) from at most ten ASCII digits (``"0001652044"``).
+
+    Examples:
+        >>> from capexmodel._company import to_cik
+        >>> to_cik(1652044), to_cik("0001652044")
+        (1652044, 1652044)
+    """
+    if type(value) is int:
+        number = value
+    elif text and isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= len(str(MAX_CIK)):
+        number = int(value)
+    else:
+        number = -1
+    if not 0 < number <= MAX_CIK:
+        msg = (
+            f"a CIK is the SEC's Central Index Key, a whole number from 1 to {MAX_CIK}"
+            f" written in at most ten ASCII digits, got {show(value)}"
+        )
         raise InvalidValueError(msg)
+    return number
+
+
+def _check_cik(_: Company, __: attrs.Attribute[int | None], value: object) -> None:
+    if value is not None:
+        to_cik(value, text=False)  # a Company holds the number, never its text
 
 
 @public

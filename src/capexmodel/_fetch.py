@@ -31,6 +31,7 @@ from collections import deque
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NoReturn
 
+from capexmodel._company import to_cik
 from capexmodel._errors import FetchError, InvalidValueError, show
 from capexmodel._lazy import public
 
@@ -60,8 +61,6 @@ TIMEOUT = 60.0
 #: Hosts to which plain HTTP is allowed: this machine only (a test server).
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
-_CIK_DIGITS = 10
-_MAX_CIK = 10**_CIK_DIGITS - 1
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 _EMAIL = re.compile(r"[^\s@<>(),;:\"]+@[^\s@<>(),;:\"]+\.[^\s@<>(),;:\"]+")
 
@@ -119,19 +118,7 @@ def check_cik(cik: object) -> str:
         >>> check_cik(320193), check_cik("0000320193")
         ('0000320193', '0000320193')
     """
-    if type(cik) is int:
-        number = cik
-    elif isinstance(cik, str) and _ASCII_DIGITS.fullmatch(cik) and len(cik) <= _CIK_DIGITS:
-        number = int(cik)
-    else:
-        number = -1
-    if not 0 < number <= _MAX_CIK:
-        msg = (
-            f"a CIK is the SEC's Central Index Key, a whole number from 1 to {_MAX_CIK} "
-            f"written in at most ten ASCII digits, got {show(cik)}"
-        )
-        raise InvalidValueError(msg)
-    return f"{number:010d}"
+    return f"{to_cik(cik):010d}"
 
 
 def check_user_agent(user_agent: object) -> str:

@@ -19,7 +19,7 @@ import attrs
 
 from capexmodel._calendarize import Calendarization, Method, calendarize
 from capexmodel._chips import ChipPurchase
-from capexmodel._company import MAX_CIK, Company, Region
+from capexmodel._company import Company, Region, to_cik
 from capexmodel._context import EXACT, QUOTIENT
 from capexmodel._conversion import Conversion, ExchangeRate, RateTable
 from capexmodel._currency import Currency
@@ -467,7 +467,7 @@ class _Builder:
                 self.parse("currency", Currency, row["currency"]),
             ]
             cik_text = row.get("cik", "")
-            cik = self.parse("cik", _cik, cik_text) if cik_text else None
+            cik = self.parse("cik", to_cik, cik_text) if cik_text else None
             if any(check is None for check in checks) or (cik_text and cik is None):
                 continue
             company = self.parse(None, _company, row, checks[0], cik)
@@ -737,14 +737,6 @@ def _company(row: dict[str, str], calendar: FiscalCalendar, cik: int | None) -> 
         tickers=row["tickers"].split(),
         cik=cik,
     )
-
-
-def _cik(text: str) -> int:
-    """An SEC Central Index Key, written in ASCII digits (leading zeros allowed: ``0001652044``)."""
-    if not (text.isascii() and text.isdigit()) or not 0 < int(text) <= MAX_CIK:
-        msg = f"a CIK is a whole number from 1 to {MAX_CIK}, written in the digits 0-9, got {text!r}"
-        raise InvalidValueError(msg)
-    return int(text)
 
 
 def _fact_key(fact: Fact) -> tuple[object, ...]:

@@ -440,6 +440,8 @@ class TestTotal:
     def test_refuses_non_money(self):
         with pytest.raises(cm.InvalidAmountError, match="total\\(\\) adds Money, got Decimal\\('2'\\)"):
             cm.total([usd(1), Decimal(2)])  # type: ignore[list-item]
+        with pytest.raises(cm.InvalidAmountError, match="total\\(\\) adds Money, got Decimal\\('2'\\)"):
+            cm.total([Decimal(2), usd(1)])  # type: ignore[list-item]
 
     @pytest.mark.parametrize("amounts", [5, None, usd(1)])
     def test_refuses_what_is_not_iterable(self, amounts):

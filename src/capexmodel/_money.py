@@ -361,24 +361,39 @@ def total(
             msg = "total() of no amounts needs currency= and period= to say what zero is"
             raise InvalidValueError(msg)
         return Money(0, currency, period)
-    _check_all_money(items, "total()")
-    want_currency = items[0].currency if currency is None else Currency(currency)
-    want_period = items[0].period if period is None else _intern_period(period)
-    # One pass each; list.count() compares by identity first, and currencies and
-    # periods are interned, so a list that matches costs no __eq__ calls at all.
+    first = items[0]
+    if type(first) is not Money:
+        _check_all_money(items, "total()")
+    want_currency = first.currency if currency is None else Currency(currency)
+    want_period = first.period if period is None else _intern_period(period)
+    # One pass: currencies and periods are interned, so a list that matches passes on
+    # identity alone. Anything else (an error, or an equal period that was not shared)
+    # takes the careful path, which finds the culprit or confirms the match by equality.
     count = len(items)
-    if [item.currency for item in items].count(want_currency) != count:
-        wrong = next(item for item in items if item.currency != want_currency)
-        msg = f"total() adds amounts in {want_currency}, got {wrong._brief()}"
-        raise CurrencyMismatchError(msg)
-    if [item.period for item in items].count(want_period) != count:
-        wrong = next(item for item in items if item.period != want_period)
-        msg = f"total() adds amounts over {want_period}, got {wrong._brief()}"
-        raise PeriodMismatchError(msg)
+    decimals = [
+        item.amount
+        for item in items
+        if item.__class__ is Money and item.currency is want_currency and item.period is want_period
+    ]
+    if len(decimals) != count:
+        _check_all_alike(items, want_currency, want_period)
+        decimals = [item.amount for item in items]
     with decimal.localcontext(EXACT):
-        amount = sum([item.amount for item in items], Decimal(0))
+        amount = sum(decimals, Decimal(0))
     amount = _check_sum(amount, lambda: f"the total of {count} amounts in {want_currency} over {want_period}")
     return _money(amount, want_currency, want_period)
+
+
+def _check_all_alike(items: list[Money] | tuple[Money, ...], currency: Currency, period: Period) -> None:
+    """Raise for the first amount that is not Money in `currency` over `period`."""
+    _check_all_money(items, "total()")
+    for item in items:
+        if item.currency != currency:
+            msg = f"total() adds amounts in {currency}, got {item._brief()}"
+            raise CurrencyMismatchError(msg)
+        if item.period != period:
+            msg = f"total() adds amounts over {period}, got {item._brief()}"
+            raise PeriodMismatchError(msg)
 
 
 def _listed(amounts: Iterable[Money], caller: str) -> list[Money]:

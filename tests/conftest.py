@@ -1,4 +1,4 @@
-"""Hypothesis settings: a quick profile for local runs, a thorough one for CI, a fixed one for mutation testing."""
+"""Hypothesis settings: a profile for local runs, a thorough one for CI, a quick one for the other Pythons, a fixed one for mutation testing."""
 
 import os
 
@@ -12,6 +12,9 @@ settings.register_profile(
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
+# Fewer examples, for the passes on the other supported Pythons (`.ci/run`): every test
+# runs there too, and the thorough search happens once, on the main Python.
+settings.register_profile("quick", max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # The same examples on every run and no example database, so that a mutant's verdict does not
 # depend on what an earlier run happened to find, nor on how busy the machine is (`.ci/mutation`
 # selects it). mutmut runs the tests several times in one process, each time with a new instance

@@ -234,6 +234,7 @@ DEFAULT_THRESHOLDS: dict[str, tuple[Decimal, Direction, str]] = {
 #: The default weights: every signal counts the same.
 DEFAULT_WEIGHTS: dict[str, Decimal] = dict.fromkeys(DEFAULT_THRESHOLDS, Decimal(1))
 
+
 def _settings(given: Mapping[str, object] | None, defaults: Mapping[str, Decimal], what: str) -> dict[str, Decimal]:
     settings = dict(defaults)
     if given is None:

@@ -19,15 +19,15 @@ Examples:
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Literal, TypeVar, overload
 
 import attrs
 
 from capexmodel._errors import UndefinedIndicatorError
-from capexmodel._money import _add, _divide, _multiply, _negate, _subtract
+from capexmodel._money import _add, _divide, _multiply, _subtract
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
 
     import narwhals as nw
 
@@ -43,9 +43,11 @@ __all__ = [
     "Input",
     "Rule",
     "Term",
+    "combine",
 ]
 
 Test = Literal["negative", "not positive"]
+_T = TypeVar("_T")
 
 
 @attrs.frozen
@@ -95,7 +97,7 @@ class Guard:
     def fails(self, value: nw.Expr, zero: nw.Expr) -> nw.Expr: ...
     def fails(self, value: Decimal | nw.Expr, zero: Decimal | nw.Expr) -> bool | nw.Expr:
         """Whether `value` fails the guard: a Decimal, or a narwhals expression with its engine's zero."""
-        return value < zero if self.test == "negative" else value <= zero  # type: ignore[operator]
+        return value < zero if self.test == "negative" else value <= zero
 
     def reason(self, subject: str) -> str:
         """Why the indicator is undefined, naming the input `subject` (``revenue is not positive``)."""
@@ -105,10 +107,13 @@ class Guard:
 
 @attrs.frozen
 class Term:
-    """``sign × (Σ numerator / denominator − offset)``; without a denominator, ``sign × Σ numerator``."""
+    """``(Σ added − Σ taken) / denominator − offset``; without a denominator, ``Σ added − Σ taken``."""
 
-    numerator: tuple[tuple[int, str], ...]
-    """The signed inputs added up: ``((1, "operating_cash_flow"), (-1, "capex"))``."""
+    added: tuple[str, ...]
+    """The inputs added up (at least one)."""
+
+    taken: tuple[str, ...] = ()
+    """The inputs taken off."""
 
     denominator: str | None = None
     """The input divided by, always guarded to be positive."""
@@ -116,8 +121,17 @@ class Term:
     offset: int = 0
     """What is taken off the quotient (1 for a growth)."""
 
-    sign: int = 1
-    """Whether the term is added (1) or taken off (-1)."""
+
+def combine(
+    added: Sequence[_T], taken: Sequence[_T], add: Callable[[_T, _T], _T], subtract: Callable[[_T, _T], _T]
+) -> _T:
+    """``Σ added − Σ taken`` with the given operations (exact ones for Decimals, narwhals' for expressions)."""
+    result = added[0]
+    for value in added[1:]:
+        result = add(result, value)
+    for value in taken:
+        result = subtract(result, value)
+    return result
 
 
 @attrs.frozen
@@ -137,7 +151,10 @@ class Rule:
     """When it is undefined, checked in this order."""
 
     terms: tuple[Term, ...]
-    """The formula: the sum of the terms."""
+    """The formula: the sum of these terms ..."""
+
+    less: tuple[Term, ...] = ()
+    """... less the sum of these."""
 
     def input(self, role: str) -> Input:
         """The input called `role`."""
@@ -168,27 +185,19 @@ class Rule:
         otherwise rounded once, to 28 significant digits (a growth is computed as
         ``(current − previous) / previous``, so that it too rounds once).
         """
-        parts = []
-        for term in self.terms:
-            part = _signed_sum((sign, amounts[role]) for sign, role in term.numerator)
-            if term.denominator is not None:
-                bottom = amounts[term.denominator]
-                top = _subtract(part, _multiply(term.offset, bottom)) if term.offset else part
-                part = _divide(top, bottom)
-            parts.append((term.sign, part))
-        return _signed_sum(parts)
 
+        def term_value(term: Term) -> Decimal:
+            top = combine(
+                [amounts[role] for role in term.added], [amounts[role] for role in term.taken], _add, _subtract
+            )
+            if term.denominator is None:
+                return top
+            bottom = amounts[term.denominator]
+            return _divide(_subtract(top, _multiply(term.offset, bottom)) if term.offset else top, bottom)
 
-def _signed_sum(items: Iterable[tuple[int, Decimal]]) -> Decimal:
-    """The sum of the signed values, exactly, each value kept as it is written when it stands alone."""
-    result: Decimal | None = None
-    for sign, value in items:
-        if result is None:
-            result = value if sign > 0 else _negate(value)
-        else:
-            result = _add(result, value) if sign > 0 else _subtract(result, value)
-    assert result is not None  # noqa: S101 -- every term has an input
-    return result
+        return combine(
+            [term_value(term) for term in self.terms], [term_value(term) for term in self.less], _add, _subtract
+        )
 
 
 _CAPEX = Input("capex", "capex", "capex")
@@ -206,7 +215,7 @@ _NEGATIVE_CAPEX = Guard(
 def _capex_over(name: str, meaning: str, other: Input) -> Rule:
     """``capex / other``: capex not negative, `other` positive (or the bubble signal fires)."""
     guards = (_NEGATIVE_CAPEX, Guard(other.role, "not positive"))
-    return Rule(name, meaning, (_CAPEX, other), guards, (Term(((1, "capex"),), other.role),))
+    return Rule(name, meaning, (_CAPEX, other), guards, (Term(("capex",), denominator=other.role),))
 
 
 CAPEX_INTENSITY = _capex_over("capex_intensity", "capex intensity", _REVENUE)
@@ -232,22 +241,22 @@ FREE_CASH_FLOW = Rule(
     "free cash flow",
     (_CAPEX, _OPERATING_CASH_FLOW),
     (_NEGATIVE_CAPEX,),
-    (Term(((1, "operating_cash_flow"), (-1, "capex"))),),
+    (Term(("operating_cash_flow",), ("capex",)),),
 )
-"""``operating cash flow − capex``: defined whenever capex is not negative."""
+"""``operating cash flow - capex``: defined whenever capex is not negative."""
 
 GROWTH = Rule(
     "growth",
     "growth",
     (Input("current", "amount", "the amount"), Input("previous", "amount", "the amount", previous=True)),
     (Guard("previous", "not positive"),),
-    (Term(((1, "current"),), "previous", offset=1),),
+    (Term(("current",), denominator="previous", offset=1),),
 )
-"""``current / previous − 1``, from a positive base."""
+"""``current / previous - 1``, from a positive base."""
 
 
-def _growth(metric: Input, sign: int) -> Term:
-    return Term(((1, metric.role),), f"previous_{metric.role}", offset=1, sign=sign)
+def _growth(metric: Input) -> Term:
+    return Term((metric.role,), denominator=f"previous_{metric.role}", offset=1)
 
 
 def _previous(metric: Input) -> Input:
@@ -262,19 +271,20 @@ SIGNALS = {
         CAPEX_RATIOS["capex_to_depreciation"],
         CAPEX_INTENSITY,
         Rule(
-        "capex_growth_minus_revenue_growth",
-        "capex growth minus revenue growth",
-        (_CAPEX, _previous(_CAPEX), _REVENUE, _previous(_REVENUE)),
-        # Capex growing from nothing is the worst case; revenue growing from nothing has no meaning.
-        (Guard("previous_capex", "not positive"), Guard("previous_revenue", "not positive", fires=None)),
-        (_growth(_CAPEX, 1), _growth(_REVENUE, -1)),
+            "capex_growth_minus_revenue_growth",
+            "capex growth minus revenue growth",
+            (_CAPEX, _previous(_CAPEX), _REVENUE, _previous(_REVENUE)),
+            # Capex growing from nothing is the worst case; revenue growing from nothing has no meaning.
+            (Guard("previous_capex", "not positive"), Guard("previous_revenue", "not positive", fires=None)),
+            (_growth(_CAPEX),),
+            (_growth(_REVENUE),),
         ),
         Rule(
             "free_cash_flow_margin",
             "free cash flow margin",
             (_CAPEX, _OPERATING_CASH_FLOW, _REVENUE),
             (_NEGATIVE_CAPEX, Guard("revenue", "not positive")),
-            (Term(((1, "operating_cash_flow"), (-1, "capex")), "revenue"),),
+            (Term(("operating_cash_flow",), ("capex",), "revenue"),),
         ),
     )
 }

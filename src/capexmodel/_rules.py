@@ -18,6 +18,7 @@ Examples:
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, TypeVar, overload
 
@@ -126,12 +127,7 @@ def combine(
     added: Sequence[_T], taken: Sequence[_T], add: Callable[[_T, _T], _T], subtract: Callable[[_T, _T], _T]
 ) -> _T:
     """``Σ added − Σ taken`` with the given operations (exact ones for Decimals, narwhals' for expressions)."""
-    result = added[0]
-    for value in added[1:]:
-        result = add(result, value)
-    for value in taken:
-        result = subtract(result, value)
-    return result
+    return functools.reduce(subtract, taken, functools.reduce(add, added[1:], added[0]))
 
 
 @attrs.frozen
@@ -155,10 +151,6 @@ class Rule:
 
     less: tuple[Term, ...] = ()
     """... less the sum of these."""
-
-    def input(self, role: str) -> Input:
-        """The input called `role`."""
-        return next(item for item in self.inputs if item.role == role)
 
     def failed(self, amounts: Mapping[str, Decimal]) -> Guard | None:
         """The first guard that `amounts` (by role) fail, or None when the indicator is defined."""

@@ -84,6 +84,7 @@ def test_formulas_add_and_take_off_exactly_and_round_each_quotient_once():
             Decimal("-0." + "3" * 28)
         )
     assert Term(("a",)).denominator is None
+    assert FREE_CASH_FLOW.value({"operating_cash_flow": Decimal("5.5"), "capex": Decimal(7)}) == Decimal("-1.5")
 
 
 def test_a_doubled_input_a_year_earlier_is_named():

@@ -248,6 +248,12 @@ class TestRegion:
         ]
         with pytest.raises(cm.CurrencyMismatchError, match="the inputs are in CNY, USD"):
             cm.bubble_risk(china, Y24, region="CN")
+        a_year_apart = [
+            *facts(TENCENT, "CNY", capex="76760", revenue="660257"),
+            *facts(TENCENT, "USD", capex_2023="6700", revenue_2023="86000"),
+        ]
+        with pytest.raises(cm.CurrencyMismatchError, match="the inputs are in CNY, USD: pass rates= and currency="):
+            cm.bubble_risk(a_year_apart, Y24, company="tencent")
         risk = cm.bubble_risk(china, Y24, region=cm.Region("CN"), rates=RATES, currency="USD")
         intensity = risk.signal("capex_intensity").value
         expected = (Decimal(76760) / Decimal("7.230") + 11065) / (Decimal(660257) / Decimal("7.230") + 155000)

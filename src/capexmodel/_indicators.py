@@ -19,7 +19,8 @@ from capexmodel._errors import (
     show,
 )
 from capexmodel._lazy import public
-from capexmodel._money import Money, _divide, _subtract
+from capexmodel._money import Money, _divide
+from capexmodel._rules import CAPEX_RATIOS, FREE_CASH_FLOW, GROWTH, Rule
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -63,15 +64,6 @@ def _check_pair(a: object, a_name: str, b: object, b_name: str) -> tuple[Money, 
     return first, second
 
 
-def _check_capex(capex: Money) -> None:
-    if capex.amount < 0:
-        msg = (
-            f"capex is a positive outflow, got {capex._brief()}"
-            " (sources that report capex as a negative cash flow need negating)"
-        )
-        raise UndefinedIndicatorError(msg)
-
-
 def _quotient(numerator: Money, denominator: Money) -> Decimal:
     return _divide(numerator.amount, denominator.amount)
 
@@ -82,12 +74,11 @@ def _positive(value: Money, name: str, meaning: str) -> None:
         raise UndefinedIndicatorError(msg)
 
 
-def _capex_over(capex: Money, denominator: Money, name: str, meaning: str) -> Decimal:
-    """``capex / denominator``: one currency and period, capex not negative, a positive denominator."""
-    capex, denominator = _check_pair(capex, "capex", denominator, name)
-    _check_capex(capex)
-    _positive(denominator, name, meaning)
-    return _quotient(capex, denominator)
+def _capex_over(rule: Rule, capex: Money, other: Money) -> Decimal:
+    """The rule's ``capex / other``, for two amounts in one currency over one period."""
+    role = rule.inputs[1].role
+    capex, other = _check_pair(capex, "capex", other, role)
+    return rule.value(rule.check({"capex": capex, role: other}))
 
 
 @public
@@ -140,7 +131,7 @@ def capex_intensity(capex: Money, revenue: Money) -> Decimal:
         >>> round(cm.capex_intensity(cm.Money("82999", "USD", y24), cm.Money("637959", "USD", y24)), 3)
         Decimal('0.130')
     """
-    return _capex_over(capex, revenue, "revenue", "capex intensity")
+    return _capex_over(CAPEX_RATIOS["capex_intensity"], capex, revenue)
 
 
 @public
@@ -158,7 +149,7 @@ def capex_to_operating_cash_flow(capex: Money, operating_cash_flow: Money) -> De
         >>> round(cm.capex_to_operating_cash_flow(cm.Money("82999", "USD", y24), ocf), 2)
         Decimal('0.72')
     """
-    return _capex_over(capex, operating_cash_flow, "operating_cash_flow", "capex to operating cash flow")
+    return _capex_over(CAPEX_RATIOS["capex_to_operating_cash_flow"], capex, operating_cash_flow)
 
 
 @public
@@ -174,7 +165,7 @@ def capex_to_net_income(capex: Money, net_income: Money) -> Decimal:
         >>> round(cm.capex_to_net_income(cm.Money("37256", "USD", y24), cm.Money("62360", "USD", y24)), 2)
         Decimal('0.60')
     """
-    return _capex_over(capex, net_income, "net_income", "capex to net income")
+    return _capex_over(CAPEX_RATIOS["capex_to_net_income"], capex, net_income)
 
 
 @public
@@ -190,7 +181,7 @@ def capex_to_depreciation(capex: Money, depreciation: Money) -> Decimal:
         >>> round(cm.capex_to_depreciation(cm.Money("82999", "USD", y24), cm.Money("52795", "USD", y24)), 2)
         Decimal('1.57')
     """
-    return _capex_over(capex, depreciation, "depreciation", "capex to depreciation")
+    return _capex_over(CAPEX_RATIOS["capex_to_depreciation"], capex, depreciation)
 
 
 @public
@@ -206,7 +197,7 @@ def free_cash_flow(operating_cash_flow: Money, capex: Money) -> Money:
         Money('32878', 'USD', Period.parse('2024'))
     """
     ocf, capex = _check_pair(operating_cash_flow, "operating_cash_flow", capex, "capex")
-    _check_capex(capex)
+    FREE_CASH_FLOW.check({"operating_cash_flow": ocf, "capex": capex})
     return ocf - capex
 
 
@@ -221,9 +212,6 @@ def _check_sequence(earlier: Money, earlier_name: str, later: Money, later_name:
     if not earlier.period.end < later.period.start:
         msg = f"{earlier_name} must come before {later_name}, got {earlier.period} and {later.period}"
         raise PeriodMismatchError(msg)
-    if earlier.amount <= 0:
-        msg = f"growth is undefined from a base that is not positive, got {earlier_name}={earlier._brief()}"
-        raise UndefinedIndicatorError(msg)
     return earlier, later
 
 
@@ -242,7 +230,7 @@ def growth(current: Money, previous: Money) -> Decimal:
         Decimal('1')
     """
     previous, current = _check_sequence(previous, "previous", current, "current")
-    return _divide(_subtract(current.amount, previous.amount), previous.amount)
+    return GROWTH.value(GROWTH.check({"current": current, "previous": previous}))
 
 
 @public
@@ -263,6 +251,7 @@ def cagr(first: Money, last: Money) -> Decimal:
         Decimal('0.100000')
     """
     first, last = _check_sequence(first, "first", last, "last")
+    _positive(first, "first", "a compound growth rate")
     if last.amount < 0:
         msg = f"a compound growth rate is undefined when last is negative, got last={last._brief()}"
         raise UndefinedIndicatorError(msg)

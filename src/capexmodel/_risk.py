@@ -20,20 +20,12 @@ from capexmodel._errors import (
     show,
 )
 from capexmodel._facts import Fact
-from capexmodel._indicators import (
-    _check_pair,
-    capex_intensity,
-    capex_to_depreciation,
-    capex_to_net_income,
-    capex_to_operating_cash_flow,
-    free_cash_flow,
-    growth,
-    share,
-)
+from capexmodel._indicators import _check_pair
 from capexmodel._lazy import public
 from capexmodel._money import Money, _divide, _money, _multiply, _subtract, _to_decimal, total
 from capexmodel._period import Period
 from capexmodel._provenance import Metric
+from capexmodel._rules import SIGNALS
 from capexmodel._validators import instance_of, tuple_of
 
 if TYPE_CHECKING:
@@ -242,15 +234,6 @@ DEFAULT_THRESHOLDS: dict[str, tuple[Decimal, Direction, str]] = {
 #: The default weights: every signal counts the same.
 DEFAULT_WEIGHTS: dict[str, Decimal] = dict.fromkeys(DEFAULT_THRESHOLDS, Decimal(1))
 
-_INPUTS: dict[str, tuple[Metric, ...]] = {
-    "capex_to_operating_cash_flow": (Metric.CAPEX, Metric.OPERATING_CASH_FLOW),
-    "capex_to_net_income": (Metric.CAPEX, Metric.NET_INCOME),
-    "capex_to_depreciation": (Metric.CAPEX, Metric.DEPRECIATION_AND_AMORTIZATION),
-    "capex_intensity": (Metric.CAPEX, Metric.REVENUE),
-    "capex_growth_minus_revenue_growth": (Metric.CAPEX, Metric.REVENUE),
-    "free_cash_flow_margin": (Metric.CAPEX, Metric.OPERATING_CASH_FLOW, Metric.REVENUE),
-}
-
 
 def _settings(given: Mapping[str, object] | None, defaults: Mapping[str, Decimal], what: str) -> dict[str, Decimal]:
     settings = dict(defaults)
@@ -333,7 +316,7 @@ def bubble_risk(
     table, misaligned = _table(facts, member, subject, (period, previous))
     signals = []
     for name, (default, direction, default_reason) in DEFAULT_THRESHOLDS.items():
-        needed = [(metric, when) for metric in _INPUTS[name] for when in _periods_for(name, period, previous)]
+        needed = [(Metric(item.metric), previous if item.previous else period) for item in SIGNALS[name].inputs]
         complete = sorted(company_id for company_id, values in table.items() if all(key in values for key in needed))
         left_out = sorted((set(table) - set(complete)) | misaligned)
         value, fires, note = _evaluate(name, table, complete, needed=needed, period=period, conversion=conversion)
@@ -378,10 +361,6 @@ def _subject(company: Company | str | None, region: Region | str | None) -> tupl
     return code.code, lambda candidate: candidate.region == code
 
 
-def _periods_for(name: str, period: Period, previous: Period) -> tuple[Period, ...]:
-    return (period, previous) if name == "capex_growth_minus_revenue_growth" else (period,)
-
-
 _Table = dict[str, dict[tuple[Metric, Period], Money]]
 
 
@@ -423,27 +402,6 @@ def _table(
     return table, misaligned - set(table)
 
 
-#: How each signal is computed from the summed inputs: ``over(metric)`` is the period's
-#: amount, ``over(metric, previous=True)`` the amount a year earlier.
-_FORMULAS: dict[str, Callable[[Callable[..., Money]], Decimal]] = {
-    "capex_to_operating_cash_flow": lambda over: capex_to_operating_cash_flow(
-        over(Metric.CAPEX), over(Metric.OPERATING_CASH_FLOW)
-    ),
-    "capex_to_net_income": lambda over: capex_to_net_income(over(Metric.CAPEX), over(Metric.NET_INCOME)),
-    "capex_to_depreciation": lambda over: capex_to_depreciation(
-        over(Metric.CAPEX), over(Metric.DEPRECIATION_AND_AMORTIZATION)
-    ),
-    "capex_intensity": lambda over: capex_intensity(over(Metric.CAPEX), over(Metric.REVENUE)),
-    "capex_growth_minus_revenue_growth": lambda over: _subtract(  # exact, in the library's own context
-        growth(over(Metric.CAPEX), over(Metric.CAPEX, previous=True)),
-        growth(over(Metric.REVENUE), over(Metric.REVENUE, previous=True)),
-    ),
-    "free_cash_flow_margin": lambda over: share(
-        free_cash_flow(over(Metric.OPERATING_CASH_FLOW), over(Metric.CAPEX)), over(Metric.REVENUE)
-    ),
-}
-
-
 def _evaluate(
     name: str,
     table: _Table,
@@ -453,41 +411,48 @@ def _evaluate(
     period: Period,
     conversion: _Conversion,
 ) -> tuple[Decimal | None, bool | None, str]:
-    """The signal's value, whether it fires regardless of the threshold, and a note."""
+    """The signal's value, whether it fires regardless of the threshold, and a note.
+
+    Where the signal's indicator is undefined, its rule says whether the signal fires
+    (the worst case: capex against a cash, profit or revenue measure that is not
+    positive, or capex growing from nothing) or is unknown; with no capex there is no
+    risk to flag. (Capex is never negative: facts refuse it.)
+    """
     if not companies:
         missing = ", ".join(f"{metric} over {when}" for metric, when in needed)
         return None, None, f"unknown: no company has all of {missing}"
-    sums = {key: _sum([table[company_id][key] for company_id in companies], conversion, period) for key in needed}
-    last_year = Period._from_indices(period._first - 12, period._last - 12)
-
-    def over(metric: Metric, *, previous: bool = False) -> Money:
-        return sums[(metric, last_year if previous else period)]
-
-    try:
-        value = _FORMULAS[name](over)
-    except UndefinedIndicatorError as error:
-        return _undefined(name, error, over(Metric.CAPEX), over)
-    return value, None, f"from {', '.join(companies)}"
-
-
-def _undefined(
-    name: str, error: UndefinedIndicatorError, capex: Money, over: Callable[..., Money]
-) -> tuple[Decimal | None, bool | None, str]:
-    """Whether a signal whose indicator is undefined fires (the worst case) or is unknown.
-
-    Capex against a cash, profit or revenue measure that is not positive is the worst
-    case of that signal, as is capex growing from nothing; with no capex there is no
-    risk to flag. A revenue base that is not positive is unknown. (Capex is never
-    negative: facts refuse it.)
-    """
-    if not capex.amount:
-        return None, False, f"does not fire: there is no capex ({error})"
-    if name == "capex_growth_minus_revenue_growth" and over(Metric.CAPEX, previous=True).amount > 0:
-        return None, None, f"unknown: {error}"
-    return None, True, f"fires without a value: {error}"
+    rule = SIGNALS[name]
+    values = {
+        item.role: _sum([table[company_id][key] for company_id in companies], conversion, period)
+        for item, key in zip(rule.inputs, needed, strict=True)
+    }
+    first, *others = rule.inputs
+    for item in others:
+        if item.previous:
+            if values[item.role].currency != values[first.role].currency:
+                raise _mixed(values.values())
+        else:
+            _check_pair(values[first.role], first.role, values[item.role], item.role)
+    amounts = {role: money.amount for role, money in values.items()}
+    guard = rule.failed(amounts)
+    if guard is None:
+        return rule.value(amounts), None, f"from {', '.join(companies)}"
+    reason = rule.message(guard, values[guard.role])
+    if not amounts["capex"]:
+        return None, False, f"does not fire: there is no capex ({reason})"
+    if guard.fires is None:
+        return None, None, f"unknown: {reason}"
+    return None, True, f"fires without a value: {reason}"
 
 
 _Conversion = tuple["RateTable | None", "Currency | None"]
+
+
+def _mixed(amounts: Iterable[Money]) -> CurrencyMismatchError:
+    currencies = sorted({str(amount.currency) for amount in amounts})
+    return CurrencyMismatchError(
+        f"the inputs are in {', '.join(currencies)}: pass rates= and currency= to convert them"
+    )
 
 
 def _sum(amounts: list[Money], conversion: _Conversion, period: Period) -> Money:
@@ -503,10 +468,8 @@ def _sum(amounts: list[Money], conversion: _Conversion, period: Period) -> Money
             at_period_rate = rates.convert(_money(amount.amount, amount.currency, period), currency)
             converted.append(_money(at_period_rate.amount, currency, amount.period))
         amounts = converted
-    currencies = {amount.currency for amount in amounts}
-    if len(currencies) > 1:
-        msg = f"the inputs are in {', '.join(sorted(currencies))}: pass rates= and currency= to convert them"
-        raise CurrencyMismatchError(msg)
+    if len({amount.currency for amount in amounts}) > 1:
+        raise _mixed(amounts)
     return total(amounts)
 
 

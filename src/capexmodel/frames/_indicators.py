@@ -8,6 +8,7 @@ import functools
 import math
 import sys
 from decimal import Decimal
+from operator import add, sub
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from capexmodel._context import EXACT, QUOTIENT
@@ -19,6 +20,7 @@ from capexmodel._errors import (
     UnknownCompanyError,
     show,
 )
+from capexmodel._rules import CAPEX_RATIOS, FREE_CASH_FLOW, GROWTH, SIGNALS, Input, Rule, combine
 from capexmodel.frames._engine import SCALE, Engine, polars_errors, prepare
 
 if TYPE_CHECKING:
@@ -36,7 +38,6 @@ _P = ParamSpec("_P")
 _R = TypeVar("_R")
 _YEAR = 12  # months
 _WHOLE_YEAR = 2**_YEAR - 1  # a bit for each month
-_NEGATIVE_CAPEX = "capex is negative; capex is a positive outflow"
 
 
 def _in_own_context(function: Callable[_P, _R]) -> Callable[_P, _R]:
@@ -319,14 +320,8 @@ def _span(row: Mapping[str, Any]) -> str:
     return str(Period._from_indices(row["first"], row["last"]))
 
 
-_RATIOS: dict[str, tuple[str, str]] = {
-    "capex_intensity": ("revenue", "revenue"),
-    "capex_to_operating_cash_flow": ("operating_cash_flow", "operating cash flow"),
-    "capex_to_net_income": ("net_income", "net income"),
-    "capex_to_depreciation": ("depreciation_and_amortization", "depreciation"),
-}
-_RATIO_SIGNALS = tuple(_RATIOS)
-_INPUTS = ("capex", "revenue", "operating_cash_flow", "net_income", "depreciation_and_amortization")
+_INPUTS = tuple(dict.fromkeys(item.metric for rule in SIGNALS.values() for item in rule.inputs))
+_EARLIER = tuple(dict.fromkeys(item.metric for rule in SIGNALS.values() for item in rule.inputs if item.previous))
 
 
 def _pivot(engine: Engine, frame: Any, *, previous: tuple[str, ...] = ()) -> Any:  # noqa: ANN401
@@ -418,19 +413,89 @@ def _first_reason(*checks: tuple[nw.Expr, str]) -> nw.Expr:
     return _first([(condition, nw.lit(text)) for condition, text in checks], nw.lit(None, nw.String))
 
 
-def _pair_checks(capex: str, other: str, label: str) -> list[tuple[nw.Expr, str]]:
+def _column(item: Input) -> str:
+    """The column of `_pivot`'s table that holds the input."""
+    return f"{item.metric}_before" if item.previous else item.metric
+
+
+def _checks(engine: Engine, rule: Rule, column: Callable[[Input], str] = _column) -> list[tuple[nw.Expr, str]]:
+    """The rule's guards, as conditions on the table's columns with their reasons."""
     import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
 
+    zero = engine.number(0)
+    inputs = {item.role: item for item in rule.inputs}
     return [
-        (nw.col(f"{capex}_n") == 0, "no capex over the period"),
-        (nw.col(f"{other}_n") == 0, f"no {label} over the period"),
-        (nw.col(f"{capex}_n") > 1, "more than one capex fact over the period; keep one (filter by basis)"),
-        (nw.col(f"{other}_n") > 1, f"more than one {label} fact over the period; keep one (filter by basis)"),
-        (
-            nw.col(f"{capex}_currency") != nw.col(f"{other}_currency"),
-            f"capex and {label} are in different currencies; convert first",
-        ),
+        (guard.fails(nw.col(column(inputs[guard.role])), zero), guard.reason(inputs[guard.role].words))
+        for guard in rule.guards
     ]
+
+
+def _input_checks(rule: Rule) -> list[tuple[nw.Expr, str]]:
+    """What leaves a rule's inputs in `_pivot`'s table unusable: a missing or doubled fact, or two currencies."""
+    import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+
+    first, *others = (item for item in rule.inputs if not item.previous)
+    checks = []
+    for earlier, when in ((False, "over the period"), (True, "a year earlier")):
+        items = [item for item in rule.inputs if item.previous == earlier]
+        checks += [(nw.col(f"{_column(item)}_n") == 0, f"no {item.label} {when}") for item in items]
+        checks += [
+            (nw.col(f"{_column(item)}_n") > 1, f"more than one {item.label} fact {when}; keep one (filter by basis)")
+            for item in items
+        ]
+    checks += [
+        (
+            nw.col(f"{first.metric}_currency") != nw.col(f"{item.metric}_currency"),
+            f"{first.label} and {item.label} are in different currencies; convert first",
+        )
+        for item in others
+    ]
+    checks += [
+        (
+            nw.col(f"{item.metric}_before_currency") != nw.col(f"{item.metric}_currency"),
+            f"{item.words} is in another currency; convert first",
+        )
+        for item in rule.inputs
+        if item.previous
+    ]
+    return checks
+
+
+def _with_value(
+    engine: Engine,
+    table: Any,  # noqa: ANN401 -- a narwhals frame
+    rule: Rule,
+    name: str,
+    reason: str,
+    *,
+    column: Callable[[Input], str] = _column,
+) -> Any:  # noqa: ANN401 -- a narwhals frame
+    """`table` with the rule's value as column `name`, null where column `reason` says why.
+
+    The value is computed from zeros where it is null, so that a row left null cannot
+    overflow or divide by zero; each quotient is rounded once, half to even, to 18
+    places, and a growth is ``amount / previous − 1``, so that a large difference
+    cannot overflow either.
+    """
+    import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
+
+    defined = nw.col(reason).is_null()
+    inputs = {item.role: item for item in rule.inputs}
+
+    def kept(role: str) -> nw.Expr:
+        return nw.when(defined).then(nw.col(column(inputs[role]))).otherwise(engine.number(0))
+
+    parts = []
+    for index, term in enumerate((*rule.terms, *rule.less)):
+        top = combine([kept(role) for role in term.added], [kept(role) for role in term.taken], add, sub)
+        if term.denominator is None:
+            parts.append(top)
+            continue
+        quotient = f"_{name}_{index}"
+        table = engine.with_quotient(table, quotient, top, _safe(engine, column(inputs[term.denominator])))
+        parts.append(nw.col(quotient) - engine.number(term.offset) if term.offset else nw.col(quotient))
+    value = combine(parts[: len(rule.terms)], parts[len(rule.terms) :], add, sub)
+    return table.with_columns(nw.when(defined).then(value).otherwise(None).alias(name))
 
 
 def _safe(engine: Engine, name: str) -> nw.Expr:
@@ -466,36 +531,14 @@ def ratios(facts: object) -> Any:  # noqa: ANN401
 
     def run() -> Any:  # noqa: ANN401
         table = _pivot(engine, frame)
-        names = [*_RATIOS, "free_cash_flow"]
-        negative = (nw.col("capex") < engine.number(0), _NEGATIVE_CAPEX)
-        reasons = {
-            name: _first_reason(
-                *_pair_checks("capex", other, label),
-                negative,
-                (nw.col(other) <= engine.number(0), f"{label} is not positive"),
-            )
-            for name, (other, label) in _RATIOS.items()
-        }
-        reasons["free_cash_flow"] = _first_reason(
-            *_pair_checks("capex", "operating_cash_flow", "operating cash flow"), negative
-        )
-        table = table.with_columns(**{f"{name}_reason": reason for name, reason in reasons.items()})
-
-        def kept(column: str, name: str) -> nw.Expr:  # the input where the indicator is defined, else zero
-            return nw.when(nw.col(f"{name}_reason").is_null()).then(nw.col(column)).otherwise(engine.number(0))
-
+        rules = [*CAPEX_RATIOS.values(), FREE_CASH_FLOW]
+        names = [rule.name for rule in rules]
         table = table.with_columns(
-            _free_cash_flow=kept("operating_cash_flow", "free_cash_flow") - kept("capex", "free_cash_flow")
+            _first_reason(*_input_checks(rule), *_checks(engine, rule)).alias(f"{rule.name}_reason") for rule in rules
         )
-        for name, (other, _) in _RATIOS.items():
-            table = engine.with_quotient(table, f"_{name}", kept("capex", name), _safe(engine, other))
-        result = table.with_columns(
-            *(
-                nw.when(nw.col(f"{name}_reason").is_null()).then(nw.col(f"_{name}")).otherwise(None).alias(name)
-                for name in names
-            ),
-            currency=nw.col("capex_currency"),
-        ).select(
+        for rule in rules:
+            table = _with_value(engine, table, rule, rule.name, f"{rule.name}_reason")
+        result = table.with_columns(currency=nw.col("capex_currency")).select(
             "company",
             "period_start",
             "period_end",
@@ -590,23 +633,24 @@ def year_over_year(facts: object) -> Any:  # noqa: ANN401
                 nw.col("_before_currency") != nw.col("currency"),
                 "the amount a year earlier is in another currency; convert first",
             ),
-            (nw.col("previous") <= zero, "the amount a year earlier is not positive"),
+            *_checks(engine, GROWTH, _growth_column),
         )
-        grouped = grouped.with_columns(reason=reason)
-        defined = nw.col("reason").is_null()
-        # amount / previous - 1: dividing first keeps a large difference from overflowing polars' 38 digits
-        grouped = engine.with_quotient(
-            grouped, "_ratio", nw.when(defined).then(nw.col("amount")).otherwise(zero), _safe(engine, "previous")
+        grouped = _with_value(
+            engine, grouped.with_columns(reason=reason), GROWTH, "growth", "reason", column=_growth_column
         )
         result = grouped.with_columns(
             *engine.markets(),
-            growth=nw.when(defined).then(nw.col("_ratio") - engine.number(1)).otherwise(None),
             amount=nw.when(nw.col("_n") == 1).then(nw.col("amount")).otherwise(None),
             previous=nw.when(nw.col("_before_n") == 1).then(nw.col("previous")).otherwise(None),
         ).select(*engine.series, "period_start", "period_end", "amount", "previous", "growth", "reason")
         return engine.finish(result, ["amount", "previous", "growth"])
 
     return polars_errors(run)
+
+
+def _growth_column(item: Input) -> str:
+    """The column of `year_over_year`'s table that holds the input."""
+    return "previous" if item.previous else "amount"
 
 
 @_in_own_context
@@ -645,7 +689,7 @@ def bubble_signals(facts: object, thresholds: Mapping[str, object] | None = None
     import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
 
     def run() -> Any:  # noqa: ANN401
-        table = _pivot(engine, frame, previous=("capex", "revenue"))
+        table = _pivot(engine, frame, previous=_EARLIER)
         parts = [
             _signal_rows(engine, table, name, limits[name], direction)
             for name, (_, direction, _) in DEFAULT_THRESHOLDS.items()
@@ -658,80 +702,27 @@ def bubble_signals(facts: object, thresholds: Mapping[str, object] | None = None
 def _signal_rows(engine: Engine, table: Any, name: str, limit: Decimal, direction: str) -> Any:  # noqa: ANN401
     """One signal's rows: its value, whether it fires, and why it has no value.
 
-    `unknown` lists what makes the signal unknown; `undefined` what makes its
-    indicator undefined, with whether the signal then fires (the worst case does,
-    unless there is no capex).
+    An input that is missing, doubled or in another currency makes the signal
+    unknown; where a guard of the signal's rule fails, the rule says whether the
+    signal fires (the worst case) or is unknown, and with no capex it does not fire.
     """
     import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
 
-    zero = engine.number(0)
-    capex = nw.col("capex")
+    rule = SIGNALS[name]
     # Whether a signal fires is "true", "false" or null until it leaves: pandas cannot hold a null boolean.
-    true, false, unknown_flag = nw.lit("true"), nw.lit("false"), nw.lit(None, nw.String)
-    unless_no_capex = nw.when(capex != zero).then(true).otherwise(false)
-    if name in _RATIO_SIGNALS:
-        other, label = _RATIOS[name]
-        unknown = [*_pair_checks("capex", other, label), (capex < zero, _NEGATIVE_CAPEX)]
-        undefined = [(nw.col(other) <= zero, f"{label} is not positive", unless_no_capex)]
-    elif name == "free_cash_flow_margin":
-        unknown = [
-            *_pair_checks("capex", "operating_cash_flow", "operating cash flow"),
-            *_pair_checks("capex", "revenue", "revenue")[1:],
-            (capex < zero, _NEGATIVE_CAPEX),
-        ]
-        undefined = [(nw.col("revenue") <= zero, "revenue is not positive", unless_no_capex)]
-    else:  # capex growth minus revenue growth, against the same months a year earlier
-        unknown = [
-            *_pair_checks("capex", "revenue", "revenue"),
-            (nw.col("capex_before_n") == 0, "no capex a year earlier"),
-            (nw.col("revenue_before_n") == 0, "no revenue a year earlier"),
-            (
-                (nw.col("capex_before_n") > 1) | (nw.col("revenue_before_n") > 1),
-                "more than one capex or revenue fact a year earlier; keep one (filter by basis)",
-            ),
-            (
-                nw.col("capex_before_currency") != nw.col("capex_currency"),
-                "capex a year earlier is in another currency; convert first",
-            ),
-            (
-                nw.col("revenue_before_currency") != nw.col("revenue_currency"),
-                "revenue a year earlier is in another currency; convert first",
-            ),
-        ]
-        undefined = [
-            (nw.col("capex_before") <= zero, "capex a year earlier is not positive", unless_no_capex),
-            (
-                nw.col("revenue_before") <= zero,
-                "revenue a year earlier is not positive",
-                nw.when(capex != zero).then(unknown_flag).otherwise(false),
-            ),
-        ]
-    # The reason is worked out first and once: the value is computed only where it is defined (elsewhere from
-    # zeros, so that a row left null cannot overflow), and whether the signal fires follows from the reason.
-    checks = [(condition, nw.lit(text)) for condition, text in [*unknown, *[(c, t) for c, t, _ in undefined]]]
-    table = table.with_columns(reason=_first(checks, nw.lit(None, nw.String)))
-    reason = nw.col("reason")
-
-    def kept(column: str) -> nw.Expr:
-        return nw.when(reason.is_null()).then(nw.col(column)).otherwise(zero)
-
-    if name in _RATIO_SIGNALS:
-        table = engine.with_quotient(table, "_value", kept("capex"), _safe(engine, _RATIOS[name][0]))
-    elif name == "free_cash_flow_margin":
-        table = engine.with_quotient(
-            table, "_value", kept("operating_cash_flow") - kept("capex"), _safe(engine, "revenue")
-        )
-    else:  # each growth as amount / earlier - 1, so that a large difference cannot overflow
-        table = engine.with_quotient(table, "_capex_ratio", kept("capex"), _safe(engine, "capex_before"))
-        table = engine.with_quotient(table, "_revenue_ratio", kept("revenue"), _safe(engine, "revenue_before"))
-        table = table.with_columns(_value=nw.col("_capex_ratio") - nw.col("_revenue_ratio"))
-    value = nw.col("_value")
+    true, false, unknown = nw.lit("true"), nw.lit("false"), nw.lit(None, nw.String)
+    inputs, guards = _input_checks(rule), _checks(engine, rule)
+    # The reason is worked out first and once: the value is computed only where it is defined, and whether the
+    # signal fires follows from the reason.
+    table = _with_value(engine, table.with_columns(reason=_first_reason(*inputs, *guards)), rule, "value", "reason")
+    reason, value, has_capex = nw.col("reason"), nw.col("value"), nw.col("capex") != engine.number(0)
+    outcomes = [
+        (reason == text, nw.when(has_capex).then(true if guard.fires else unknown).otherwise(false))
+        for guard, (_, text) in zip(rule.guards, guards, strict=True)
+    ]
     compared = value > engine.number(limit) if direction == "above" else value < engine.number(limit)
     fires = _first(
-        [
-            (reason.is_in([text for _, text in unknown]), unknown_flag),
-            *[(reason == text, then) for _, text, then in undefined],
-        ],
+        [(reason.is_in([text for _, text in inputs]), unknown), *outcomes],
         nw.when(compared).then(true).otherwise(false),
     )
     return table.select(
@@ -740,7 +731,7 @@ def _signal_rows(engine: Engine, table: Any, name: str, limit: Decimal, directio
         "period_end",
         nw.col("capex_currency").alias("currency"),
         nw.lit(name).alias("signal"),
-        nw.when(reason.is_null()).then(value).otherwise(None).alias("value"),
+        "value",
         engine.number(limit).alias("threshold"),
         fires.alias("fires"),
         "reason",

@@ -164,18 +164,19 @@ class Engine:
         keys: Mapping[str, Sequence[object]],
         factors: Sequence[Fraction],
         like: nw.DataFrame[Any] | nw.LazyFrame[Any],
-    ) -> Any:  # noqa: ANN401 -- a narwhals frame
+    ) -> tuple[Any, bool]:
         """A small frame of `keys` with each row's exact conversion factor, as this engine applies it.
 
         pandas and Dask multiply by the numerator and divide by the denominator with
         Python ints. polars multiplies by a factor that terminates within 18 places,
         or divides by one whose inverse does; any other factor (a blend, a cross
         rate) is applied with Python ints, row by row, so that it never overflows.
+        Also whether some factor needs Python ints (then `convert_amounts` is told so).
         """
         import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
 
         if self.units:
-            return self.frame(
+            table = self.frame(
                 {
                     **keys,
                     "_numerator": [factor.numerator for factor in factors],
@@ -184,15 +185,20 @@ class Engine:
                 like,
                 ("_numerator", "_denominator"),
             )
+            return table, False
         ways = [_polars_way(factor, key.largest) for factor, key in zip(factors, self.keys, strict=True)]
         small = self.frame({**keys, **{name: [way[name] for way in ways] for name in _WAYS}}, like)
         exact = nw.Decimal(_DIGITS, SCALE)
-        return small.with_columns(
+        table = small.with_columns(
             nw.col("_times").cast(exact), nw.col("_over").cast(exact), nw.col("_exact").cast(nw.String)
         )
+        return table, any(way["_exact"] is not None for way in ways)
 
-    def convert_amounts(self, frame: Any, factors: Sequence[Fraction]) -> Any:  # noqa: ANN401 -- a narwhals frame
-        """Each ``amount`` times its row's factor (from `with_factors`), rounded once, half to even."""
+    def convert_amounts(self, frame: Any, *, slow: bool) -> Any:  # noqa: ANN401 -- a narwhals frame
+        """Each ``amount`` times its row's factor (from `factor_table`), rounded once, half to even.
+
+        `slow` says whether some rows' factors need Python ints (polars only).
+        """
         import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
 
         if self.units:
@@ -205,17 +211,17 @@ class Engine:
         native = frame.to_native()
         amount = pl.col("amount")
         fast = amount * pl.col("_times") / pl.col("_over")  # one of the two is exact, so this rounds once
-        if all(
-            _polars_way(factor, key.largest)["_exact"] is None for factor, key in zip(factors, self.keys, strict=True)
-        ):
+        if not slow:
             converted = native.with_columns(amount=fast)
         else:  # the rows with other factors go through Python ints
-            slow = pl.struct("amount", "_exact").map_batches(_exact_products, return_dtype=pl.Decimal(_DIGITS, SCALE))
+            slow_amount = pl.struct("amount", "_exact").map_batches(
+                _exact_products, return_dtype=pl.Decimal(_DIGITS, SCALE)
+            )
             native = native.with_row_index("_row")  # to put the rows back in their order
             converted = pl.concat(
                 [
                     native.filter(pl.col("_exact").is_null()).with_columns(amount=fast),
-                    native.filter(pl.col("_exact").is_not_null()).with_columns(amount=slow),
+                    native.filter(pl.col("_exact").is_not_null()).with_columns(amount=slow_amount),
                 ]
             )
             converted = converted.sort("_row").drop("_row")
@@ -495,7 +501,7 @@ def prepare(native: object, function: str, *, largest: bool = False) -> tuple[En
         raise InvalidValueError(msg)
     engine = Engine(kind, lazy, arrow, tuple(columns))
     if kind == "polars":
-        pairs = _polars_pairs(table)
+        pairs = _polars_pairs(table, largest=largest)
         frame = _polars_working(table)
     else:
         pairs = _pandas_pairs(kind, table)
@@ -506,7 +512,7 @@ def prepare(native: object, function: str, *, largest: bool = False) -> tuple[En
             frame = nw.from_native(table.map_partitions(_pandas_part, meta=meta))
     # A null amount (a year calendarize() could not restate, say) is a fact nobody knows: left out.
     known = frame.filter(~nw.col("amount").is_null())
-    if largest and kind == "polars":  # to convert, polars needs each pair's largest amount: do products fit?
+    if largest and kind == "polars" and pairs and "largest" not in pairs[0]:  # amounts as text, read by now
         pairs = engine.collect(frame.group_by(*_checks.PAIR).agg(nw.col("amount").abs().max().alias("largest")))
     keys = _checked_keys(pairs)
     if any(key.currency != written for key, written in keys):  # "usd" is USD, as in Money
@@ -570,8 +576,13 @@ def _pandas_pairs(kind: Kind, table: Any) -> list[dict[str, Any]]:  # noqa: ANN4
     ]
 
 
-def _polars_pairs(table: Any) -> list[dict[str, Any]]:  # noqa: ANN401 -- a polars DataFrame or LazyFrame
-    """The table's (currency, period) pairs, once its columns, nulls and amounts are checked."""
+def _polars_pairs(table: Any, *, largest: bool = False) -> list[dict[str, Any]]:  # noqa: ANN401 -- polars frames
+    """The table's (currency, period) pairs, once its columns, nulls and amounts are checked.
+
+    With `largest`, each pair comes with its largest absolute amount (to convert, polars
+    needs it: do the products fit?), worked out in the same pass, unless the amounts
+    are text (those are read one by one later).
+    """
     import polars as pl  # noqa: PLC0415
 
     schema = table.collect_schema()
@@ -585,6 +596,7 @@ def _polars_pairs(table: Any) -> list[dict[str, Any]]:  # noqa: ANN401 -- a pola
     wide = isinstance(amount, (pl.Int128, pl.UInt128)) or (
         isinstance(amount, pl.Decimal) and (amount.precision or _DIGITS) - (amount.scale or 0) > _DIGITS - SCALE
     )
+    extremes = wide or (largest and amount != pl.String)
     lazy = table.lazy()
     summary = (
         lazy.group_by(*_checks.PAIR)
@@ -592,7 +604,7 @@ def _polars_pairs(table: Any) -> list[dict[str, Any]]:  # noqa: ANN401 -- a pola
             pl.len().alias("_rows"),
             pl.col("company").null_count().alias("company"),
             pl.col("metric").null_count().alias("metric"),
-            *([pl.col("amount").max().alias("_max"), pl.col("amount").min().alias("_min")] if wide else []),
+            *([pl.col("amount").max().alias("_max"), pl.col("amount").min().alias("_min")] if extremes else []),
         )
         .collect()
     )
@@ -602,8 +614,7 @@ def _polars_pairs(table: Any) -> list[dict[str, Any]]:  # noqa: ANN401 -- a pola
         if (summary.filter(pl.col(name).is_null())["_rows"].sum() if name in _checks.PAIR else summary[name].sum())
     ]
     _checks.raise_problems(_checks.polars_null_problems(lazy, nulls))
-    extremes = (*summary["_max"], *summary["_min"]) if wide else ()
-    if any(value is not None and not -_LIMIT < value < _LIMIT for value in extremes):
+    if wide and any(value is not None and not -_LIMIT < value < _LIMIT for value in (*summary["_max"], *summary["_min"])):
         beyond = (pl.col("amount") >= _LIMIT) | (pl.col("amount") <= -_LIMIT)
         row = lazy.with_row_index("_row", offset=1).filter(beyond).select("_row", "amount").head(1).collect().row(0)
         msg = (
@@ -612,6 +623,9 @@ def _polars_pairs(table: Any) -> list[dict[str, Any]]:  # noqa: ANN401 -- a pola
         )
         raise InvalidValueError(msg)
     rows: list[dict[str, Any]] = summary.select(*_checks.PAIR).rows(named=True)
+    if extremes and largest:
+        for row, high, low in zip(rows, summary["_max"], summary["_min"], strict=True):
+            row["largest"] = None if high is None else Decimal(max(abs(high), abs(low)))
     return rows
 
 

@@ -93,7 +93,7 @@ def convert(facts: object, rates: RateTable, currency: str, *, blend: bool = Fal
     def run() -> Any:  # noqa: ANN401
         factors = [rates.conversion(key.currency, target, key.period, blend=blend).factor for key in engine.keys]
         # One factor per (currency, period), joined by month indices: the dates may be written more than one way.
-        table = engine.factor_table(
+        table, slow = engine.factor_table(
             {
                 "currency": [key.currency for key in engine.keys],
                 "first": [key.period._first for key in engine.keys],
@@ -103,7 +103,7 @@ def convert(facts: object, rates: RateTable, currency: str, *, blend: bool = Fal
             like=frame,
         )
         joined = engine.join_left(frame, table, ["currency", "first", "last"])
-        converted = engine.convert_amounts(joined, factors).with_columns(
+        converted = engine.convert_amounts(joined, slow=slow).with_columns(
             *engine.markets(), currency=nw.lit(target.code)
         )
         return engine.finish(converted.select(engine.columns), ["amount"])
@@ -154,7 +154,9 @@ def calendarize(facts: object) -> Any:  # noqa: ANN401
             raise InvalidPeriodError(msg)
         # Shares of months stay whole numbers over the lengths' least common multiple (3 for quarters).
         common = math.lcm(*{key.period.month_count for key in engine.keys})
-        series = engine.series
+        # With one currency in the table, the currency tells no series apart: it comes back as a constant.
+        one = engine.currency
+        series = [name for name in engine.series if one is None or name != "currency"]
         work = frame.with_columns(length=length, y0=nw.col("first") // 12, y1=nw.col("last") // 12)
         keys = [*series, "year"]
         first_year = work.select(
@@ -216,9 +218,10 @@ def calendarize(facts: object) -> Any:  # noqa: ANN401
         )
         years = engine.with_quotient(years, "_restated", nw.col("value"), common, whole=True)
         restated = nw.when(complete).then(nw.col("_restated")).otherwise(None)
-        years = years.with_columns(*engine.markets(), amount=restated, reason=reason)
+        constant = [] if one is None else [nw.lit(one).alias("currency")]
+        years = years.with_columns(*engine.markets(), *constant, amount=restated, reason=reason)
         return engine.finish(
-            years.select(*series, "period_start", "period_end", "amount", "months", "reason"), ["amount"]
+            years.select(*engine.series, "period_start", "period_end", "amount", "months", "reason"), ["amount"]
         )
 
     return polars_errors(run)

@@ -19,7 +19,7 @@ from capexmodel._errors import (
     UnknownCompanyError,
     show,
 )
-from capexmodel.frames._engine import SCALE, Engine, polars_errors, prepare
+from capexmodel.frames._engine import SCALE, Engine, Key, polars_errors, prepare
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -106,7 +106,10 @@ def convert(facts: object, rates: RateTable, currency: str, *, blend: bool = Fal
         converted = engine.convert_amounts(joined, slow=slow).with_columns(
             *engine.markets(), currency=nw.lit(target.code)
         )
-        return engine.finish(converted.select(engine.columns), ["amount"])
+        # Its pairs: the target currency over each period with an amount (the others were left out).
+        keys = [Key(target.code, key.period) for key in engine.keys if key.known]
+        exact = all(key.known is not None for key in engine.keys)
+        return engine.finish(converted.select(engine.columns), ["amount"], keys=keys if exact else None)
 
     return polars_errors(run)
 
@@ -220,8 +223,17 @@ def calendarize(facts: object) -> Any:  # noqa: ANN401
         restated = nw.when(complete).then(nw.col("_restated")).otherwise(None)
         constant = [] if one is None else [nw.lit(one).alias("currency")]
         years = years.with_columns(*engine.markets(), *constant, amount=restated, reason=reason)
+        # Its pairs: each currency over each year its amounts touch (whether a year has an amount is not known).
+        made = [
+            Key(key.currency, CalendarYear(year), known=None)
+            for key in engine.keys
+            if key.known
+            for year in range(key.period.start.year, key.period.end.year + 1)
+        ]
         return engine.finish(
-            years.select(*engine.series, "period_start", "period_end", "amount", "months", "reason"), ["amount"]
+            years.select(*engine.series, "period_start", "period_end", "amount", "months", "reason"),
+            ["amount"],
+            keys=made if all(key.known is not None for key in engine.keys) else None,
         )
 
     return polars_errors(run)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import decimal
 import sys
+import threading
+import weakref
 from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
@@ -49,6 +51,8 @@ class Key:
     period: Period
     largest: Decimal | None = None
     """The largest absolute amount over the pair (polars only)."""
+    known: bool | None = True
+    """Whether some row of the pair has an amount (None: not worked out; polars only)."""
 
 
 #: The facts table columns the table functions read.
@@ -164,18 +168,19 @@ class Engine:
         keys: Mapping[str, Sequence[object]],
         factors: Sequence[Fraction],
         like: nw.DataFrame[Any] | nw.LazyFrame[Any],
-    ) -> Any:  # noqa: ANN401 -- a narwhals frame
+    ) -> tuple[Any, bool]:
         """A small frame of `keys` with each row's exact conversion factor, as this engine applies it.
 
         pandas and Dask multiply by the numerator and divide by the denominator with
         Python ints. polars multiplies by a factor that terminates within 18 places,
         or divides by one whose inverse does; any other factor (a blend, a cross
         rate) is applied with Python ints, row by row, so that it never overflows.
+        Also whether some factor needs Python ints (then `convert_amounts` is told so).
         """
         import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
 
         if self.units:
-            return self.frame(
+            table = self.frame(
                 {
                     **keys,
                     "_numerator": [factor.numerator for factor in factors],
@@ -184,15 +189,20 @@ class Engine:
                 like,
                 ("_numerator", "_denominator"),
             )
+            return table, False
         ways = [_polars_way(factor, key.largest) for factor, key in zip(factors, self.keys, strict=True)]
         small = self.frame({**keys, **{name: [way[name] for way in ways] for name in _WAYS}}, like)
         exact = nw.Decimal(_DIGITS, SCALE)
-        return small.with_columns(
+        table = small.with_columns(
             nw.col("_times").cast(exact), nw.col("_over").cast(exact), nw.col("_exact").cast(nw.String)
         )
+        return table, any(way["_exact"] is not None for way in ways)
 
-    def convert_amounts(self, frame: Any, factors: Sequence[Fraction]) -> Any:  # noqa: ANN401 -- a narwhals frame
-        """Each ``amount`` times its row's factor (from `with_factors`), rounded once, half to even."""
+    def convert_amounts(self, frame: Any, *, slow: bool) -> Any:  # noqa: ANN401 -- a narwhals frame
+        """Each ``amount`` times its row's factor (from `factor_table`), rounded once, half to even.
+
+        `slow` says whether some rows' factors need Python ints (polars only).
+        """
         import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
 
         if self.units:
@@ -205,17 +215,17 @@ class Engine:
         native = frame.to_native()
         amount = pl.col("amount")
         fast = amount * pl.col("_times") / pl.col("_over")  # one of the two is exact, so this rounds once
-        if all(
-            _polars_way(factor, key.largest)["_exact"] is None for factor, key in zip(factors, self.keys, strict=True)
-        ):
+        if not slow:
             converted = native.with_columns(amount=fast)
         else:  # the rows with other factors go through Python ints
-            slow = pl.struct("amount", "_exact").map_batches(_exact_products, return_dtype=pl.Decimal(_DIGITS, SCALE))
+            slow_amount = pl.struct("amount", "_exact").map_batches(
+                _exact_products, return_dtype=pl.Decimal(_DIGITS, SCALE)
+            )
             native = native.with_row_index("_row")  # to put the rows back in their order
             converted = pl.concat(
                 [
                     native.filter(pl.col("_exact").is_null()).with_columns(amount=fast),
-                    native.filter(pl.col("_exact").is_not_null()).with_columns(amount=slow),
+                    native.filter(pl.col("_exact").is_not_null()).with_columns(amount=slow_amount),
                 ]
             )
             converted = converted.sort("_row").drop("_row")
@@ -279,12 +289,18 @@ class Engine:
         ]
 
     def finish(
-        self, frame: nw.DataFrame[Any] | nw.LazyFrame[Any], amounts: Sequence[str], flags: Sequence[str] = ()
+        self,
+        frame: nw.DataFrame[Any] | nw.LazyFrame[Any],
+        amounts: Sequence[str],
+        flags: Sequence[str] = (),
+        keys: Iterable[Key] | None = None,
     ) -> Any:  # noqa: ANN401 -- a native table
         """The result as a native table of the engine the input came from.
 
         Amounts leave as decimal(38, 18); `flags`, held as "true", "false" or null, as
-        booleans with nulls.
+        booleans with nulls. A polars LazyFrame result in the facts table layout comes
+        with its (currency, period) `keys`: a table function given it again reads its
+        plan and keys, and checks nothing twice.
         """
         native: Any = frame.to_native()
         if self.kind == "polars":
@@ -295,7 +311,13 @@ class Engine:
                 for name in flags
             )
             if self.lazy:
-                return _guarded(native)
+                result = _guarded(native)
+                if keys is not None:
+                    columns = tuple(result.collect_schema().names())
+                    _remember(
+                        result, Engine("polars", lazy=True, arrow=False, columns=columns, keys=_distinct(keys)), native
+                    )
+                return result
             native = collect_polars(native)
             return native.to_arrow() if self.arrow else native
         import pandas as pd  # noqa: PLC0415
@@ -335,6 +357,37 @@ def _guarded(plan: Any) -> Any:  # noqa: ANN401 -- a polars LazyFrame in, one ou
     import polars as pl  # noqa: PLC0415 -- only for polars tables
 
     return pl.defer(lambda: collect_polars(plan), schema=plan.collect_schema())
+
+
+#: The LazyFrames the table functions gave back, by id: each with its engine (its keys) and its plan.
+_PRODUCED: dict[int, tuple[weakref.ref[Any], Engine, Any]] = {}
+_PRODUCED_LOCK = threading.Lock()
+
+
+def _remember(result: Any, engine: Engine, plan: Any) -> None:  # noqa: ANN401 -- polars LazyFrames
+    """Keep `result`'s engine and plan for as long as `result` lives: it is checked already."""
+    key = id(result)
+    with _PRODUCED_LOCK:
+        _PRODUCED[key] = (weakref.ref(result), engine, plan)
+    weakref.finalize(result, _forget, key)
+
+
+def _forget(key: int) -> None:
+    with _PRODUCED_LOCK:
+        _PRODUCED.pop(key, None)
+
+
+def produced(native: object) -> tuple[Engine, Any] | None:
+    """The engine and plan of a LazyFrame a table function gave back, or None for any other table.
+
+    A LazyFrame's plan cannot change once made, so what was known of it when it was
+    made (its columns, their types, its (currency, period) pairs) still holds.
+    """
+    with _PRODUCED_LOCK:
+        entry = _PRODUCED.get(id(native))
+    if entry is None or entry[0]() is not native:
+        return None
+    return entry[1], entry[2]
 
 
 def collect_polars(plan: Any) -> Any:  # noqa: ANN401 -- a polars LazyFrame in, a DataFrame out
@@ -486,33 +539,43 @@ def prepare(native: object, function: str, *, largest: bool = False) -> tuple[En
     _require_narwhals()
     import narwhals as nw  # noqa: PLC0415 -- the frames extra
 
-    kind, lazy, arrow, table = _engine_of(native, function)
-    table = _typed_nulls(kind, table)
-    columns = list(nw.from_native(table).collect_schema())
-    missing_columns = [name for name in NEEDED if name not in columns]
-    if missing_columns:
-        msg = f"{function}() reads the facts table layout; the table has no {', '.join(missing_columns)} column"
-        raise InvalidValueError(msg)
-    engine = Engine(kind, lazy, arrow, tuple(columns))
-    if kind == "polars":
-        pairs = _polars_pairs(table)
-        frame = _polars_working(table)
+    made = produced(native)
+    pairs: list[dict[str, Any]] | None = None
+    if made is not None:  # a LazyFrame a table function gave back: checked when it was made
+        engine, plan = made
+        kind, columns = "polars", list(engine.columns)
+        frame = _polars_working(plan)
     else:
-        pairs = _pandas_pairs(kind, table)
-        if kind == "pandas":
-            frame = nw.from_native(_pandas_part(table.reset_index(drop=True)))
+        kind, lazy, arrow, table = _engine_of(native, function)
+        table = _typed_nulls(kind, table)
+        columns = list(nw.from_native(table).collect_schema())
+        missing_columns = [name for name in NEEDED if name not in columns]
+        if missing_columns:
+            msg = f"{function}() reads the facts table layout; the table has no {', '.join(missing_columns)} column"
+            raise InvalidValueError(msg)
+        engine = Engine(kind, lazy, arrow, tuple(columns))
+        if kind == "polars":
+            pairs = _polars_pairs(table, largest=largest)
+            frame = _polars_working(table)
         else:
-            meta = _pandas_part(table._meta)
-            frame = nw.from_native(table.map_partitions(_pandas_part, meta=meta))
+            pairs = _pandas_pairs(kind, table)
+            if kind == "pandas":
+                frame = nw.from_native(_pandas_part(table.reset_index(drop=True)))
+            else:
+                meta = _pandas_part(table._meta)
+                frame = nw.from_native(table.map_partitions(_pandas_part, meta=meta))
     # A null amount (a year calendarize() could not restate, say) is a fact nobody knows: left out.
     known = frame.filter(~nw.col("amount").is_null())
-    if largest and kind == "polars":  # to convert, polars needs each pair's largest amount: do products fit?
+    if largest and kind == "polars" and (pairs is None or (pairs and "largest" not in pairs[0])):  # amounts read
         pairs = engine.collect(frame.group_by(*_checks.PAIR).agg(nw.col("amount").abs().max().alias("largest")))
+        pairs = [pair | {"_known": pair["largest"] is not None} for pair in pairs]
+    if "market" in columns:  # a null market cannot be a group key everywhere: "" stands for it while working
+        known = known.with_columns(nw.col("market").fill_null(""))
+    if pairs is None:
+        return engine, known
     keys = _checked_keys(pairs)
     if any(key.currency != written for key, written in keys):  # "usd" is USD, as in Money
         known = known.with_columns(nw.col("currency").str.to_uppercase())
-    if "market" in columns:  # a null market cannot be a group key everywhere: "" stands for it while working
-        known = known.with_columns(nw.col("market").fill_null(""))
     return attrs.evolve(engine, keys=_distinct(key for key, _ in keys)), known
 
 
@@ -548,9 +611,11 @@ def _distinct(keys: Iterable[Key]) -> tuple[Key, ...]:
     """One key per (currency, period): "usd" and "USD" over one period are one pair, with the larger largest."""
     merged: dict[tuple[str, Period], Key] = {}
     for key in keys:
-        known = merged.get((key.currency, key.period))
-        if known is not None and key.largest is not None and known.largest is not None:
-            key = attrs.evolve(key, largest=max(key.largest, known.largest))  # noqa: PLW2901 -- the merged key
+        seen = merged.get((key.currency, key.period))
+        if seen is not None:
+            largest = None if key.largest is None or seen.largest is None else max(key.largest, seen.largest)
+            known = None if key.known is None or seen.known is None else key.known or seen.known
+            key = attrs.evolve(key, largest=largest, known=known)  # noqa: PLW2901 -- the merged key
         merged[key.currency, key.period] = key
     return tuple(merged.values())
 
@@ -570,8 +635,13 @@ def _pandas_pairs(kind: Kind, table: Any) -> list[dict[str, Any]]:  # noqa: ANN4
     ]
 
 
-def _polars_pairs(table: Any) -> list[dict[str, Any]]:  # noqa: ANN401 -- a polars DataFrame or LazyFrame
-    """The table's (currency, period) pairs, once its columns, nulls and amounts are checked."""
+def _polars_pairs(table: Any, *, largest: bool = False) -> list[dict[str, Any]]:  # noqa: ANN401 -- polars frames
+    """The table's (currency, period) pairs, once its columns, nulls and amounts are checked.
+
+    With `largest`, each pair comes with its largest absolute amount (to convert, polars
+    needs it: do the products fit?), worked out in the same pass, unless the amounts
+    are text (those are read one by one later).
+    """
     import polars as pl  # noqa: PLC0415
 
     schema = table.collect_schema()
@@ -585,6 +655,7 @@ def _polars_pairs(table: Any) -> list[dict[str, Any]]:  # noqa: ANN401 -- a pola
     wide = isinstance(amount, (pl.Int128, pl.UInt128)) or (
         isinstance(amount, pl.Decimal) and (amount.precision or _DIGITS) - (amount.scale or 0) > _DIGITS - SCALE
     )
+    extremes = wide or (largest and amount != pl.String)
     lazy = table.lazy()
     summary = (
         lazy.group_by(*_checks.PAIR)
@@ -592,7 +663,8 @@ def _polars_pairs(table: Any) -> list[dict[str, Any]]:  # noqa: ANN401 -- a pola
             pl.len().alias("_rows"),
             pl.col("company").null_count().alias("company"),
             pl.col("metric").null_count().alias("metric"),
-            *([pl.col("amount").max().alias("_max"), pl.col("amount").min().alias("_min")] if wide else []),
+            (pl.col("amount").count() > 0).alias("_known"),
+            *([pl.col("amount").max().alias("_max"), pl.col("amount").min().alias("_min")] if extremes else []),
         )
         .collect()
     )
@@ -602,8 +674,9 @@ def _polars_pairs(table: Any) -> list[dict[str, Any]]:  # noqa: ANN401 -- a pola
         if (summary.filter(pl.col(name).is_null())["_rows"].sum() if name in _checks.PAIR else summary[name].sum())
     ]
     _checks.raise_problems(_checks.polars_null_problems(lazy, nulls))
-    extremes = (*summary["_max"], *summary["_min"]) if wide else ()
-    if any(value is not None and not -_LIMIT < value < _LIMIT for value in extremes):
+    if wide and any(
+        value is not None and not -_LIMIT < value < _LIMIT for value in (*summary["_max"], *summary["_min"])
+    ):
         beyond = (pl.col("amount") >= _LIMIT) | (pl.col("amount") <= -_LIMIT)
         row = lazy.with_row_index("_row", offset=1).filter(beyond).select("_row", "amount").head(1).collect().row(0)
         msg = (
@@ -611,7 +684,10 @@ def _polars_pairs(table: Any) -> list[dict[str, Any]]:  # noqa: ANN401 -- a pola
             f" holds (20 digits before the point)"
         )
         raise InvalidValueError(msg)
-    rows: list[dict[str, Any]] = summary.select(*_checks.PAIR).rows(named=True)
+    rows: list[dict[str, Any]] = summary.select(*_checks.PAIR, "_known").rows(named=True)
+    if extremes and largest:
+        for row, high, low in zip(rows, summary["_max"], summary["_min"], strict=True):
+            row["largest"] = None if high is None else Decimal(max(abs(high), abs(low)))
     return rows
 
 
@@ -631,7 +707,7 @@ def _checked_keys(rows: list[dict[str, Any]]) -> list[tuple[Key, str]]:
             msg = f"a row's period, {shown}, is not whole months: {error}"
             raise InvalidPeriodError(msg) from None
         written = row["currency"]
-        keys.append((Key(Currency(written).code, period, row.get("largest")), written))
+        keys.append((Key(Currency(written).code, period, row.get("largest"), row.get("_known", True)), written))
     return keys
 
 

@@ -21,7 +21,7 @@ from capexmodel._errors import (
     show,
 )
 from capexmodel._rules import CAPEX_RATIOS, FREE_CASH_FLOW, GROWTH, SIGNALS, Input, Rule, combine
-from capexmodel.frames._engine import SCALE, Engine, polars_errors, prepare
+from capexmodel.frames._engine import SCALE, Engine, Key, polars_errors, prepare
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -94,7 +94,7 @@ def convert(facts: object, rates: RateTable, currency: str, *, blend: bool = Fal
     def run() -> Any:  # noqa: ANN401
         factors = [rates.conversion(key.currency, target, key.period, blend=blend).factor for key in engine.keys]
         # One factor per (currency, period), joined by month indices: the dates may be written more than one way.
-        table = engine.factor_table(
+        table, slow = engine.factor_table(
             {
                 "currency": [key.currency for key in engine.keys],
                 "first": [key.period._first for key in engine.keys],
@@ -104,10 +104,13 @@ def convert(facts: object, rates: RateTable, currency: str, *, blend: bool = Fal
             like=frame,
         )
         joined = engine.join_left(frame, table, ["currency", "first", "last"])
-        converted = engine.convert_amounts(joined, factors).with_columns(
+        converted = engine.convert_amounts(joined, slow=slow).with_columns(
             *engine.markets(), currency=nw.lit(target.code)
         )
-        return engine.finish(converted.select(engine.columns), ["amount"])
+        # Its pairs: the target currency over each period with an amount (the others were left out).
+        keys = [Key(target.code, key.period) for key in engine.keys if key.known]
+        exact = all(key.known is not None for key in engine.keys)
+        return engine.finish(converted.select(engine.columns), ["amount"], keys=keys if exact else None)
 
     return polars_errors(run)
 
@@ -155,7 +158,9 @@ def calendarize(facts: object) -> Any:  # noqa: ANN401
             raise InvalidPeriodError(msg)
         # Shares of months stay whole numbers over the lengths' least common multiple (3 for quarters).
         common = math.lcm(*{key.period.month_count for key in engine.keys})
-        series = engine.series
+        # With one currency in the table, the currency tells no series apart: it comes back as a constant.
+        one = engine.currency
+        series = [name for name in engine.series if one is None or name != "currency"]
         work = frame.with_columns(length=length, y0=nw.col("first") // 12, y1=nw.col("last") // 12)
         keys = [*series, "year"]
         first_year = work.select(
@@ -217,9 +222,19 @@ def calendarize(facts: object) -> Any:  # noqa: ANN401
         )
         years = engine.with_quotient(years, "_restated", nw.col("value"), common, whole=True)
         restated = nw.when(complete).then(nw.col("_restated")).otherwise(None)
-        years = years.with_columns(*engine.markets(), amount=restated, reason=reason)
+        constant = [] if one is None else [nw.lit(one).alias("currency")]
+        years = years.with_columns(*engine.markets(), *constant, amount=restated, reason=reason)
+        # Its pairs: each currency over each year its amounts touch (whether a year has an amount is not known).
+        made = [
+            Key(key.currency, CalendarYear(year), known=None)
+            for key in engine.keys
+            if key.known
+            for year in range(key.period.start.year, key.period.end.year + 1)
+        ]
         return engine.finish(
-            years.select(*series, "period_start", "period_end", "amount", "months", "reason"), ["amount"]
+            years.select(*engine.series, "period_start", "period_end", "amount", "months", "reason"),
+            ["amount"],
+            keys=made if all(key.known is not None for key in engine.keys) else None,
         )
 
     return polars_errors(run)

@@ -22,7 +22,7 @@ from capexmodel._format import (
     parse_money,
     parse_number,
 )
-from capexmodel._units import scale_factor, scale_words, units
+from capexmodel._scale import scale_factor, scale_words
 from tests import strategies as cms
 
 Y24 = cm.CalendarYear(2024)
@@ -452,19 +452,50 @@ def test_parse_number_reads_the_locales_signs():
     assert parse_number("1.234,5 Million", locale="de_DE") == Decimal(1234500000)
 
 
-# Scale words live in pint's registry
+# Scale words are a table
 
 
-def test_scale_words_are_dimensionless_units_of_the_registry():
-    registry = units()
-    for word in ("万", "亿", "万亿", "thousand", "million", "billion", "trillion"):
-        assert registry.Quantity(Decimal(1), word).dimensionless
-        assert word in scale_words()
-    assert registry.get_group("scale").members >= {"万", "亿", "万亿", "billion"}
-    assert scale_factor("亿") == Decimal(10**8)
-    assert scale_factor("BN") == Decimal(10**9)
-    with pytest.raises(LookupError):
-        scale_factor("meter")
+def test_scale_words_and_their_multiples():
+    expected = {
+        "thousand": 10**3,
+        "million": 10**6,
+        "mn": 10**6,
+        "billion": 10**9,
+        "bn": 10**9,
+        "trillion": 10**12,
+        "tn": 10**12,
+        "千": 10**3,
+        "万": 10**4,
+        "萬": 10**4,
+        "亿": 10**8,
+        "億": 10**8,
+        "万亿": 10**12,
+        "萬億": 10**12,
+    }
+    assert sorted(scale_words()) == sorted(expected)
+    assert [len(word) for word in scale_words()] == sorted((len(word) for word in expected), reverse=True)
+    for word, factor in expected.items():
+        assert scale_factor(word) == Decimal(factor)
+    assert scale_factor("BN") == scale_factor("Billion") == Decimal(10**9)
+    for word in ("meter", "", "K", "亿亿"):
+        with pytest.raises(LookupError, match="is not a scale word"):
+            scale_factor(word)
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        lambda: parse_number("1 thou\N{LATIN SMALL LETTER LONG S}and"),
+        lambda: parse_number("1 B\N{LATIN CAPITAL LETTER I WITH DOT ABOVE}LLION"),
+        lambda: parse_number("1 b\N{LATIN SMALL LETTER DOTLESS I}llion"),
+        lambda: parse_money("2.5 M\N{LATIN CAPITAL LETTER I WITH DOT ABOVE}LLION USD", Y24),
+    ],
+)
+def test_a_scale_word_is_latin_letters_in_ascii_case_only(read):
+    # Before the fix, re's Unicode case folding matched these letters (long s as s, dotted and dotless I as i)
+    # and the reader then raised a bare LookupError.
+    with pytest.raises(cm.InvalidAmountError, match="cannot read"):
+        read()
 
 
 def test_importing_the_format_module_loads_neither_babel_nor_pint():

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import capexmodel as cm
+from capexmodel import _format
 from capexmodel._format import (
     ARTICLE_CURRENCY_NAMES,
     format_money,
@@ -496,6 +497,44 @@ def test_a_scale_word_is_latin_letters_in_ascii_case_only(read):
     # and the reader then raised a bare LookupError.
     with pytest.raises(cm.InvalidAmountError, match="cannot read"):
         read()
+
+
+@given(cms.plain_number_texts())
+def test_plain_numbers_are_read_as_the_grammar_reads_them(text):
+    # Plain numbers ("149亿", "82999 million") are read without building the grammar of
+    # the default locales; the grammar must read every one of them alike.
+    examples = "'48.5万'"
+    try:
+        expected = _format._read(text, _format._reader(None), what="a number", examples=examples)
+    except cm.InvalidAmountError:
+        expected = None
+    plain = _format._PLAIN.fullmatch(text)
+    if plain is not None:
+        assert expected == (_format._read_text(text, None, what="a number", examples=examples)[0], None)
+        assert str(expected[0]) == str(parse_number(text))  # the same digits and exponent, not only equal
+    if expected is None:
+        assert plain is None
+
+
+def test_no_currency_of_the_default_locales_looks_like_a_plain_number():
+    # What makes reading plain numbers without the grammar safe: no currency spelling there
+    # starts with a digit or a point, or is made of scale words.
+    words = f"(?:{_format._SCALE_WORD.pattern})(?: ?(?:{_format._SCALE_WORD.pattern}))*"
+    spellings = _format._reader(None).currencies
+    assert len(spellings) > 100
+    for spelling in spellings:
+        assert not spelling[0].isdigit()
+        assert not spelling.startswith(".")
+        assert re.fullmatch(words, spelling, re.IGNORECASE) is None
+
+
+def test_loading_the_dataset_reads_its_numbers_without_the_grammar():
+    code = (
+        "import capexmodel as cm, capexmodel._format as f, babel.localedata as data; cm.load_dataset(); "
+        "print(f._reader.cache_info().currsize, sorted(name for name in data._cache if name.startswith('zh')))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "0 []"  # before: the grammar of English and Chinese, and babel's Chinese data
 
 
 def test_importing_the_format_module_loads_neither_babel_nor_pint():

@@ -63,7 +63,8 @@ def test_units_is_shared_by_threads_in_this_process():
     [
         "import capexmodel as cm",
         "import capexmodel as cm; cm.load_dataset()",
-        "import capexmodel as cm; cm.parse_money('1.5万亿元', cm.CalendarYear(2024)); cm.parse_number('82,999 million', locale='de_DE')",
+        "import capexmodel as cm; cm.parse_money('1.5万亿元', cm.CalendarYear(2024))",
+        "import capexmodel as cm; cm.parse_number('82,999 million', locale='de_DE')",
         "import capexmodel as cm; cm.chip('H20'); cm.h100_equivalents([], basis='bandwidth')",
         "from capexmodel._cli import main; main(['report'])",
     ],

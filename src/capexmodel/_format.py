@@ -765,9 +765,34 @@ def _read_text(
     if not isinstance(text, str):
         msg = f"cannot read {what} from {show(text)}: expected a string such as {examples}"
         raise InvalidAmountError(msg)
-    reader = _reader(None if locale is None else str(_parse_locale(locale)))
-    amount, named = _read(text, reader, what=what, examples=examples)
+    plain = _PLAIN.fullmatch(text) if locale is None else None
+    if plain is not None:
+        amount, named = _scaled(Decimal(plain["number"]), _product(_SCALE_WORD.findall(plain["words"] or ""))), None
+    else:
+        reader = _reader(None if locale is None else str(_parse_locale(locale)))
+        amount, named = _read(text, reader, what=what, examples=examples)
     return _bounded(amount, lambda: f"the number in {show(text)}"), named
+
+
+def _english(word: str) -> str:
+    """An English scale word in a pattern: in any ASCII case, and not run into another word."""
+    return f"(?ai:{re.escape(word)})(?![A-Za-z])" if word.isascii() else re.escape(word)
+
+
+#: One scale word, the longest first (万亿, not 万 and 亿, which mean the same).
+_SCALE_WORD: Final = re.compile("|".join(map(_english, scale_words())))
+
+#: Text the grammar of the default locales (English and Chinese) reads without
+#: needing its locale data: ASCII digits with an optional decimal point and no sign,
+#: then optionally scale words, with single spaces ("149亿", "82999 million",
+#: "7.230"). The grammar reads every such text alike, as this number (no currency
+#: spelling of those locales starts with a digit or is spelt as scale words: tested),
+#: so reading it this way first spares loading their locale data and building the
+#: grammar, which is most of what loading the embedded dataset would cost.
+_PLAIN: Final = re.compile(
+    rf"(?P<number>[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)"
+    rf"(?: ?(?P<words>(?:{_SCALE_WORD.pattern})(?: ?(?:{_SCALE_WORD.pattern}))*+))?"
+)
 
 
 def _read(text: str, reader: _Reader, *, what: str, examples: str) -> tuple[Decimal, tuple[str, frozenset[str]] | None]:
@@ -797,10 +822,7 @@ def _read(text: str, reader: _Reader, *, what: str, examples: str) -> tuple[Deci
         msg = f"cannot read {show(text)} as {what}: it names a currency twice"
         raise InvalidAmountError(msg)
     number = _read_number(parts.number, reader, text, what)
-    factor = _scale(parts.words, parts.letter, reader)
-    amount = number if factor == 1 else EXACT.multiply(number, factor)
-    if factor != 1 and amount.adjusted() < _MAX_MAGNITUDE:  # beyond, out of range: never written out in full
-        amount = _whole_if_integral(amount)
+    amount = _scaled(number, _scale(parts.words, parts.letter, reader))
     if signs and signs[0] != "+":
         amount = EXACT.minus(amount)
     spelling = parts.before or parts.after or None
@@ -816,6 +838,22 @@ def _read_number(digits: str, reader: _Reader, text: str, what: str) -> Decimal:
         raise InvalidAmountError(msg)
     integer = "".join(groups)
     return Decimal(f"{integer}.{fraction}" if point else integer)
+
+
+def _scaled(number: Decimal, factor: Decimal) -> Decimal:
+    """`number` times the factor its scale words give, written plainly where that is exact."""
+    amount = number if factor == 1 else EXACT.multiply(number, factor)
+    if factor != 1 and amount.adjusted() < _MAX_MAGNITUDE:  # beyond, out of range: never written out in full
+        amount = _whole_if_integral(amount)
+    return amount
+
+
+def _product(words: Iterable[str]) -> Decimal:
+    """The product of scale words' multiples, each a power of ten written as ``1E+n``."""
+    factor = Decimal(1)
+    for word in words:
+        factor = EXACT.multiply(factor, scale_factor(word).normalize(EXACT))
+    return factor
 
 
 def _whole_if_integral(number: Decimal) -> Decimal:

@@ -1,5 +1,6 @@
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import attrs
 import pytest
@@ -118,17 +119,23 @@ class TestCatalogue:
         ],
     )
     def test_figures_are_exact_and_positive(self, field, what):
-        assert getattr(cm.ChipModel("X1", "Acme", "Test", 1, None, **{field: "2.039"}), field) == Decimal("2.039")
+        bare = cm.ChipModel("X1", "Acme", "Test", 1, None)
+
+        def with_figure(value: object) -> cm.ChipModel:
+            changes: Any = {field: value}
+            return attrs.evolve(bare, **changes)
+
+        assert getattr(with_figure("2.039"), field) == Decimal("2.039")
         with pytest.raises(cm.InvalidAmountError, match=f"{what} must be .* not the float 3.35"):
-            cm.ChipModel("X1", "Acme", "Test", 1, None, **{field: 3.35})
+            with_figure(3.35)
         with pytest.raises(cm.InvalidValueError, match=f"{what} is positive, got -1"):
-            cm.ChipModel("X1", "Acme", "Test", 1, None, **{field: -1})
+            with_figure(-1)
         with pytest.raises(cm.InvalidValueError, match=f"{what} is positive, got 0"):
-            cm.ChipModel("X1", "Acme", "Test", 1, None, **{field: 0})
+            with_figure(0)
 
     def test_a_source_is_a_source(self):
         with pytest.raises(cm.InvalidValueError, match="source must be a capexmodel.Source or None, got 'NVIDIA'"):
-            cm.ChipModel("X1", "Acme", "Test", 1, None, source="NVIDIA")
+            cm.ChipModel("X1", "Acme", "Test", 1, None, source="NVIDIA")  # type: ignore[arg-type]
 
 
 class TestPurchases:

@@ -765,7 +765,7 @@ def _read_text(
     if not isinstance(text, str):
         msg = f"cannot read {what} from {show(text)}: expected a string such as {examples}"
         raise InvalidAmountError(msg)
-    plain = _PLAIN.fullmatch(text) if locale is None else None
+    plain = _PLAIN.fullmatch(text.lower() if text.isascii() else text) if locale is None else None
     if plain is not None:
         amount, named = _scaled(Decimal(plain["number"]), _product(_SCALE_WORD.findall(plain["words"] or ""))), None
     else:
@@ -774,21 +774,18 @@ def _read_text(
     return _bounded(amount, lambda: f"the number in {show(text)}"), named
 
 
-def _english(word: str) -> str:
-    """An English scale word in a pattern: in any ASCII case, and not run into another word."""
-    return f"(?ai:{re.escape(word)})(?![A-Za-z])" if word.isascii() else re.escape(word)
-
-
-#: One scale word, the longest first (万亿, not 万 and 亿, which mean the same).
-_SCALE_WORD: Final = re.compile("|".join(map(_english, scale_words())))
+#: One scale word as `_PLAIN` reads it, lowercase, the longest first (万亿, not 万 and 亿,
+#: which mean the same); an English word is not run into another word.
+_SCALE_WORD: Final = re.compile("|".join(re.escape(w) + ("(?![a-z])" if w.isascii() else "") for w in scale_words()))
 
 #: Text the grammar of the default locales (English and Chinese) reads without
-#: needing its locale data: ASCII digits with an optional decimal point and no sign,
+#: needing their locale data: ASCII digits with an optional decimal point and no sign,
 #: then optionally scale words, with single spaces ("149亿", "82999 million",
-#: "7.230"). The grammar reads every such text alike, as this number (no currency
-#: spelling of those locales starts with a digit or is spelt as scale words: tested),
-#: so reading it this way first spares loading their locale data and building the
-#: grammar, which is most of what loading the embedded dataset would cost.
+#: "7.230"); read in lower case where it is ASCII. The grammar reads every such text
+#: alike, as this number (no currency spelling of those locales starts with a digit or
+#: is spelt as scale words: tested), so reading it this way first spares loading their
+#: locale data and building the grammar, most of what loading the embedded dataset
+#: would cost. (Case-insensitive patterns would take several times longer to compile.)
 _PLAIN: Final = re.compile(
     rf"(?P<number>[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)"
     rf"(?: ?(?P<words>(?:{_SCALE_WORD.pattern})(?: ?(?:{_SCALE_WORD.pattern}))*+))?"

@@ -56,7 +56,8 @@ class TestCatalogue:
         assert model.power_watts == watts
         assert model.source is not None
         assert model.source.publisher == "NVIDIA"
-        assert "datasheet" in model.source.title
+        assert model.source.title.startswith((name, "DGX B200"))
+        assert model.source.note is not None
 
     def test_memory_bandwidth_and_power_are_pint_quantities(self):
         h20 = cm.chip("H20")

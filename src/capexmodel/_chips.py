@@ -186,97 +186,32 @@ def _known(model: ChipModel, field: Literal["memory_gb", "bandwidth_tb_per_s", "
     return value
 
 
-def _nvidia(title: str, note: str) -> Source:
-    return Source("NVIDIA", title, note=note)
+_DENSE = "dense peaks (sparsity doubles them)"
 
+#: What the catalogue holds, from NVIDIA's datasheets: name, family, dense peak BF16
+#: and FP8 tensor throughput (TFLOP/s), memory as written, memory (GB), memory
+#: bandwidth (TB/s), maximum board power (W), and the document with a note on how
+#: each figure was read.
+_DATASHEETS: tuple[tuple[str, str, int, int | None, str, int, str, int, str, str], ...] = (
+    ("H100", "Hopper", 989, 1979, "80 GB HBM3 (SXM)", 80, "3.35", 700, "H100 Tensor Core GPU datasheet",
+     f"the H100 SXM; {_DENSE}"),
+    ("H200", "Hopper", 989, 1979, "141 GB HBM3e (SXM)", 141, "4.8", 700, "H200 Tensor Core GPU datasheet",
+     f"the H200 SXM, its power configurable up to 700 W; {_DENSE}"),
+    ("H800", "Hopper", 989, 1979, "80 GB (SXM)", 80, "3.35", 700, "H800 Tensor Core GPU datasheet",
+     f"the H800 SXM, an H100 with a slower interconnect; {_DENSE}"),
+    ("H20", "Hopper", 148, 296, "96 GB HBM3", 96, "4.0", 400, "H20 Tensor Core GPU specifications",
+     f"NVIDIA's figures for the H20, as widely published; {_DENSE}"),
+    ("A100", "Ampere", 312, None, "80 GB HBM2e", 80, "2.039", 400, "A100 Tensor Core GPU datasheet",
+     "the A100 80GB SXM (2,039 GB/s); a dense peak, and no FP8"),
+    ("B200", "Blackwell", 2250, 4500, "180-192 GB HBM3e", 180, "8", 1000, "DGX B200 and HGX B200 datasheets",
+     f"per GPU: 1,440 GB and 64 TB/s over eight (announced as 192 GB); {_DENSE} at 1,000 W"),
+)  # fmt: skip
 
-_HOPPER_NOTE = "dense peaks (sparsity doubles them); SXM form factor"
-
-#: NVIDIA's datasheets: dense peak tensor throughput (sparsity doubles it), memory,
-#: memory bandwidth and maximum board power, each with the document it is read from.
 _CATALOGUE: dict[str, ChipModel] = {
-    model.name.casefold(): model
-    for model in (
-        ChipModel(
-            "H100",
-            "NVIDIA",
-            "Hopper",
-            989,
-            1979,
-            "80 GB HBM3 (SXM)",
-            memory_gb=80,
-            bandwidth_tb_per_s="3.35",
-            power_watts=700,
-            source=_nvidia("H100 Tensor Core GPU datasheet", f"H100 SXM; {_HOPPER_NOTE}"),
-        ),
-        ChipModel(
-            "H200",
-            "NVIDIA",
-            "Hopper",
-            989,
-            1979,
-            "141 GB HBM3e (SXM)",
-            memory_gb=141,
-            bandwidth_tb_per_s="4.8",
-            power_watts=700,
-            source=_nvidia(
-                "H200 Tensor Core GPU datasheet", f"H200 SXM, power up to 700 W (configurable); {_HOPPER_NOTE}"
-            ),
-        ),
-        ChipModel(
-            "H800",
-            "NVIDIA",
-            "Hopper",
-            989,
-            1979,
-            "80 GB (SXM)",
-            memory_gb=80,
-            bandwidth_tb_per_s="3.35",
-            power_watts=700,
-            source=_nvidia(
-                "H800 Tensor Core GPU datasheet", f"H800 SXM, the H100 with a slower interconnect; {_HOPPER_NOTE}"
-            ),
-        ),
-        ChipModel(
-            "H20",
-            "NVIDIA",
-            "Hopper",
-            148,
-            296,
-            "96 GB HBM3",
-            memory_gb=96,
-            bandwidth_tb_per_s="4.0",
-            power_watts=400,
-            source=_nvidia("H20 Tensor Core GPU datasheet", "dense peaks (sparsity doubles them)"),
-        ),
-        ChipModel(
-            "A100",
-            "NVIDIA",
-            "Ampere",
-            312,
-            None,
-            "80 GB HBM2e",
-            memory_gb=80,
-            bandwidth_tb_per_s="2.039",
-            power_watts=400,
-            source=_nvidia("A100 Tensor Core GPU datasheet", "A100 80GB SXM, 2,039 GB/s; dense peak, no FP8"),
-        ),
-        ChipModel(
-            "B200",
-            "NVIDIA",
-            "Blackwell",
-            2250,
-            4500,
-            "180-192 GB HBM3e",
-            memory_gb=180,
-            bandwidth_tb_per_s=8,
-            power_watts=1000,
-            source=_nvidia(
-                "DGX B200 and HGX B200 datasheets",
-                "per GPU: 1,440 GB and 64 TB/s over eight GPUs (announced as 192 GB); dense peaks at 1,000 W",
-            ),
-        ),
+    name.casefold(): ChipModel(
+        name, "NVIDIA", family, bf16, fp8, memory, gb, bandwidth, watts, Source("NVIDIA", title, note=note)
     )
+    for name, family, bf16, fp8, memory, gb, bandwidth, watts, title, note in _DATASHEETS
 }
 
 

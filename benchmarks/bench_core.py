@@ -24,6 +24,15 @@ when the ratio is at most the target. The targets are:
   ``time.perf_counter`` around the statement, so interpreter start-up is not
   counted), alternating, and the medians are compared. The same child processes
   check that capexmodel leaves ``pint`` out of ``sys.modules``, which is a target too.
+- A fresh ``python -c "import capexmodel as cm; cm.load_dataset()"`` vs a fresh
+  ``python -c "import attrs, babel.numbers"``: ratio <= 2; and ``python -m capexmodel
+  report`` vs the same: ratio <= 3. These time whole processes, interpreter start-up
+  included, as a user waits for them: alternating, medians compared. Loading the
+  dataset must leave ``pint`` out too.
+
+Child processes run with ``PYTHONDONTWRITEBYTECODE`` unset, so that the warm-up run
+writes the ``.pyc`` files an installed package has (pip compiles them on install);
+otherwise every run would compile capexmodel's modules from source.
 
 In-process timings use `timeit.Timer.autorange` to pick a loop count, then
 alternate between capexmodel and its baseline for several rounds and keep the
@@ -34,9 +43,11 @@ many targets were met.
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
+import time
 import timeit
 from dataclasses import dataclass
 from decimal import Decimal
@@ -56,6 +67,8 @@ TOTAL_SIZE: Final = 10_000
 ADD_TARGET: Final = 1.2
 TOTAL_TARGET: Final = 2.0
 IMPORT_TARGET: Final = 1.3
+LOAD_TARGET: Final = 2.0
+REPORT_TARGET: Final = 3.0
 
 _CHILD: Final = (
     "import sys, time\n"
@@ -75,6 +88,20 @@ IMPORT_STATEMENTS: Final = {
     ),
 }
 BASELINE_IMPORT: Final = "import attrs, babel.numbers"
+
+#: What the whole-process rows run: each a command line after the interpreter, with
+#: its target. The first prints whether pint got loaded, as `_CHILD` does.
+PROCESSES: Final = {
+    "load_dataset(), whole process": (
+        ["-c", "import sys, capexmodel as cm; cm.load_dataset(); print('pint' in sys.modules)"],
+        LOAD_TARGET,
+    ),
+    "capexmodel report, whole process": (["-m", "capexmodel", "report"], REPORT_TARGET),
+}
+BASELINE_PROCESS: Final = ["-c", BASELINE_IMPORT]
+
+#: The environment of the child processes: as the caller's, but writing ``.pyc`` files.
+_CHILD_ENV: Final = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
 @dataclass(frozen=True)
@@ -195,9 +222,47 @@ def _time_import(statement: str) -> tuple[float, bool]:
         capture_output=True,
         text=True,
         check=True,
+        env=_CHILD_ENV,
     )
     elapsed, pint_loaded = completed.stdout.split()
     return float(elapsed), pint_loaded == "True"
+
+
+def _time_process(arguments: list[str]) -> tuple[float, bool]:
+    """Run the interpreter with `arguments` in a fresh process and time all of it, start-up included.
+
+    Args:
+        arguments: What follows the interpreter on the command line.
+
+    Returns:
+        The seconds from start to exit, and whether the process printed ``True`` last
+        (the load row prints whether pint got loaded).
+    """
+    start = time.perf_counter()
+    completed = subprocess.run([sys.executable, *arguments], capture_output=True, text=True, check=True, env=_CHILD_ENV)
+    elapsed = time.perf_counter() - start
+    return elapsed, completed.stdout.strip().endswith("True")
+
+
+def bench_processes() -> tuple[list[Row], bool]:
+    """Time each of `PROCESSES` against `BASELINE_PROCESS`, as whole fresh processes.
+
+    Returns:
+        The rows (median times), and whether loading the dataset loaded pint.
+    """
+    runs = {name: arguments for name, (arguments, _) in PROCESSES.items()} | {"baseline": BASELINE_PROCESS}
+    for arguments in runs.values():  # warm-up: writes any missing .pyc files, fills the OS cache
+        _time_process(arguments)
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    pint_loaded = False
+    for _ in range(IMPORT_RUNS):
+        for name, arguments in runs.items():
+            elapsed, loaded = _time_process(arguments)
+            times[name].append(elapsed)
+            pint_loaded = pint_loaded or (loaded and name != "baseline")
+    baseline = statistics.median(times["baseline"])
+    rows = [Row(name, statistics.median(times[name]), baseline, target) for name, (_, target) in PROCESSES.items()]
+    return rows, pint_loaded
 
 
 def bench_import() -> tuple[list[Row], bool]:
@@ -253,6 +318,9 @@ def main() -> None:
     rows.append(bench_total())
     import_rows, pint_loaded = bench_import()
     rows.extend(import_rows)
+    process_rows, pint_loaded_by_data = bench_processes()
+    rows.extend(process_rows)
+    pint_loaded = pint_loaded or pint_loaded_by_data
 
     header = f"{'benchmark':<34} {'capexmodel':>10} {'baseline':>10} {'ratio':>6} {'target':>7}  result"
     print()
@@ -265,7 +333,7 @@ def main() -> None:
             f"{row.ratio:6.2f} {target:>7}  {_verdict(row.met)}"
         )
     pint_note = "loaded" if pint_loaded else "not loaded"
-    pint_row = f"{'pint after import capexmodel':<34} {pint_note:>10} {'':>10} {'':>6} {'absent':>7}"
+    pint_row = f"{'pint after import, load_dataset()':<34} {pint_note:>10} {'':>10} {'':>6} {'absent':>7}"
     print(f"{pint_row}  {_verdict(not pint_loaded)}")
     print("-" * len(header))
 

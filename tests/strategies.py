@@ -238,6 +238,27 @@ def amount_texts(draw: st.DrawFn, max_pieces: int = 12) -> str:
 
 #: Any text at all, and text that looks like amounts.
 any_texts = st.text(any_characters) | amount_texts()
+
+#: Scale words in any case, some run into a letter or a mark, for texts near the plain form.
+_SCALE_PIECES = st.sampled_from(
+    ("万", "亿", "万亿", "千", "萬", "億", "萬億", "thousand", "MILLION", "Billion", "trillion", "bn", "Mn", "TN")
+) | st.sampled_from(("k", "K", "b", "元", "US$", "USD", "\N{LATIN SMALL LETTER LONG S}", "-", ",", "."))
+
+
+@st.composite
+def plain_number_texts(draw: st.DrawFn) -> str:
+    """Numbers in ASCII digits with scale words after them ("149亿", "82999 million"), and texts just off that form."""
+    whole = draw(st.integers(min_value=0, max_value=10**40).map(str) | st.just(""))
+    point = draw(st.sampled_from(("", ".")))
+    fraction = draw(st.integers(min_value=0, max_value=10**12).map(str) | st.just(""))
+    pieces = draw(st.lists(st.tuples(st.sampled_from(("", " ", "  ")), _SCALE_PIECES), max_size=4))
+    return (
+        f"{whole}{point}{fraction}"
+        + "".join(space + word for space, word in pieces)
+        + draw(st.sampled_from(("", "", " ")))
+    )
+
+
 # --- Hostile input, for fuzzing the constructors of the value model ---------------------------------------------
 
 #: Every character Unicode has: NUL, controls, lone surrogates, private use and unassigned code points included.

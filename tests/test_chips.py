@@ -1,6 +1,8 @@
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
+import attrs
 import pytest
 
 import capexmodel as cm
@@ -36,6 +38,54 @@ class TestCatalogue:
         assert model.bf16_tflops == bf16
         assert model.fp8_tflops == (None if fp8 is None else Decimal(fp8))
 
+    @pytest.mark.parametrize(
+        ("name", "memory_gb", "bandwidth", "watts"),
+        [
+            ("H100", 80, "3.35", 700),
+            ("H200", 141, "4.8", 700),
+            ("H800", 80, "3.35", 700),
+            ("H20", 96, "4.0", 400),
+            ("A100", 80, "2.039", 400),
+            ("B200", 180, "8", 1000),
+        ],
+    )
+    def test_datasheet_memory_bandwidth_and_power(self, name, memory_gb, bandwidth, watts):
+        model = cm.chip(name)
+        assert model.memory_gb == memory_gb
+        assert model.bandwidth_tb_per_s == Decimal(bandwidth)
+        assert model.power_watts == watts
+        assert model.source is not None
+        assert model.source.publisher == "NVIDIA"
+        assert model.source.title.startswith((name, "DGX B200"))
+        assert model.source.note is not None
+
+    def test_memory_bandwidth_and_power_are_pint_quantities(self):
+        h20 = cm.chip("H20")
+        assert h20.memory_size().to("byte").magnitude == Decimal(96 * 10**9)
+        assert h20.bandwidth().to("GB/s").magnitude == Decimal(4000)
+        assert cm.chip("A100").bandwidth().to("byte/s").magnitude == Decimal(2_039 * 10**9)
+        assert str(h20.bandwidth().units) == "terabyte / second"
+        assert h20.power().to("kW").magnitude == Decimal("0.4")
+        assert (h20.power() * cm.chip("H20").power()).check("[power] ** 2")  # one registry
+        assert isinstance(h20.bandwidth().magnitude, Decimal)
+
+    def test_unknown_figures_are_undefined(self):
+        bare = cm.ChipModel("X1", "Acme", "Test", 1, None)
+        assert (bare.memory_gb, bare.bandwidth_tb_per_s, bare.power_watts, bare.source) == (None, None, None, None)
+        with pytest.raises(cm.UndefinedIndicatorError, match="the X1 has no memory size: its memory_gb is None"):
+            bare.memory_size()
+        with pytest.raises(cm.UndefinedIndicatorError, match="no memory bandwidth: its bandwidth_tb_per_s is None"):
+            bare.bandwidth()
+        with pytest.raises(cm.UndefinedIndicatorError, match="no board power: its power_watts is None"):
+            bare.power()
+
+    def test_the_source_is_not_part_of_a_models_identity(self):
+        h20 = cm.chip("H20")
+        fields = attrs.asdict(h20, recurse=False) | {"source": cm.Source("Me", "my notes")}
+        assert cm.ChipModel(**fields) == h20
+        assert hash(cm.ChipModel(**fields)) == hash(h20)
+        assert cm.ChipModel(**(fields | {"bandwidth_tb_per_s": "4.1"})) != h20
+
     def test_throughput_is_a_pint_quantity(self):
         quantity = cm.chip("H100").throughput("fp8")
         assert quantity.to("FLOP/s").magnitude == Decimal("1.979E+15")
@@ -60,6 +110,33 @@ class TestCatalogue:
             cm.ChipModel("X1", "Acme", "Test", 0, None)
         with pytest.raises(cm.InvalidValueError, match="name must be a non-empty string"):
             cm.ChipModel("", "Acme", "Test", 1, None)
+
+    @pytest.mark.parametrize(
+        ("field", "what"),
+        [
+            ("memory_gb", "a memory size"),
+            ("bandwidth_tb_per_s", "a memory bandwidth"),
+            ("power_watts", "a board power"),
+        ],
+    )
+    def test_figures_are_exact_and_positive(self, field, what):
+        bare = cm.ChipModel("X1", "Acme", "Test", 1, None)
+
+        def with_figure(value: object) -> cm.ChipModel:
+            changes: Any = {field: value}
+            return attrs.evolve(bare, **changes)
+
+        assert getattr(with_figure("2.039"), field) == Decimal("2.039")
+        with pytest.raises(cm.InvalidAmountError, match=f"{what} must be .* not the float 3.35"):
+            with_figure(3.35)
+        with pytest.raises(cm.InvalidValueError, match=f"{what} is positive, got -1"):
+            with_figure(-1)
+        with pytest.raises(cm.InvalidValueError, match=f"{what} is positive, got 0"):
+            with_figure(0)
+
+    def test_a_source_is_a_source(self):
+        with pytest.raises(cm.InvalidValueError, match="source must be a capexmodel.Source or None, got 'NVIDIA'"):
+            cm.ChipModel("X1", "Acme", "Test", 1, None, source="NVIDIA")  # type: ignore[arg-type]
 
 
 class TestPurchases:
@@ -102,6 +179,26 @@ class TestH100Equivalents:
         assert result.exact == 230_000 * Fraction(148, 989)
         assert cm.h100_equivalents([HOPPER_2024[1]], basis="fp8").exact == 230_000 * Fraction(296, 1979)
 
+    def test_on_memory_bandwidth(self):
+        result = cm.h100_equivalents([HOPPER_2024[1]], basis="bandwidth")
+        assert result.basis == "bandwidth"
+        assert result.factors == {"H20": Fraction(80, 67)}  # 4.0 TB/s over 3.35 TB/s, exactly
+        assert result.exact == 230_000 * Fraction(80, 67)
+        assert round(result.factors["H20"], 2) == Fraction(119, 100)
+        assert result.value == Decimal(230_000 * 80) / 67
+        mixed = cm.h100_equivalents(HOPPER_2024, basis="bandwidth")
+        assert mixed.by_buyer["microsoft"] == 485_000
+        assert mixed.factors == {"H100": 1, "H20": Fraction(80, 67)}
+        assert cm.h100_equivalents(
+            [cm.ChipPurchase("openai", "A100", 335, Y24)], basis="bandwidth"
+        ).value == 2_039 / Decimal(10)
+        assert cm.h100_equivalents([cm.ChipPurchase("openai", "B200", 67, Y24)], basis="bandwidth").exact == 160
+
+    def test_a_chip_without_a_bandwidth_is_undefined_on_that_basis(self):
+        bare = cm.ChipModel("X1", "Acme", "Test", 1, None)
+        with pytest.raises(cm.UndefinedIndicatorError, match="the X1 has no memory bandwidth"):
+            cm.h100_equivalents([cm.ChipPurchase("acme", bare, 1, Y24)], basis="bandwidth")
+
     def test_by_buyer_and_totals(self):
         result = cm.h100_equivalents(HOPPER_2024, basis={"H20": "0.5"})
         assert result.by_buyer == {"microsoft": 485_000, "bytedance": 115_000, "tencent": 115_000, "meta": 224_000}
@@ -119,7 +216,8 @@ class TestH100Equivalents:
     @pytest.mark.parametrize(
         ("basis", "message"),
         [
-            ("fp16", "basis must be 'bf16', 'fp8' or a mapping"),
+            ("fp16", "basis must be 'bf16', 'fp8', 'bandwidth' or a mapping"),
+            ("Bandwidth", "basis must be .* got 'Bandwidth'"),
             (3, "basis must be"),
             ({"H20": 0.33}, "the factor for H20 must be .* not the float 0.33"),
             ({"H20": -1}, "the factor for H20 must not be negative, got -1"),

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import capexmodel as cm
+from capexmodel import _format
 from capexmodel._format import (
     ARTICLE_CURRENCY_NAMES,
     format_money,
@@ -22,7 +23,7 @@ from capexmodel._format import (
     parse_money,
     parse_number,
 )
-from capexmodel._units import scale_factor, scale_words, units
+from capexmodel._scale import scale_factor, scale_words
 from tests import strategies as cms
 
 Y24 = cm.CalendarYear(2024)
@@ -452,19 +453,88 @@ def test_parse_number_reads_the_locales_signs():
     assert parse_number("1.234,5 Million", locale="de_DE") == Decimal(1234500000)
 
 
-# Scale words live in pint's registry
+# Scale words are a table
 
 
-def test_scale_words_are_dimensionless_units_of_the_registry():
-    registry = units()
-    for word in ("万", "亿", "万亿", "thousand", "million", "billion", "trillion"):
-        assert registry.Quantity(Decimal(1), word).dimensionless
-        assert word in scale_words()
-    assert registry.get_group("scale").members >= {"万", "亿", "万亿", "billion"}
-    assert scale_factor("亿") == Decimal(10**8)
-    assert scale_factor("BN") == Decimal(10**9)
-    with pytest.raises(LookupError):
-        scale_factor("meter")
+def test_scale_words_and_their_multiples():
+    expected = {
+        "thousand": 10**3,
+        "million": 10**6,
+        "mn": 10**6,
+        "billion": 10**9,
+        "bn": 10**9,
+        "trillion": 10**12,
+        "tn": 10**12,
+        "千": 10**3,
+        "万": 10**4,
+        "萬": 10**4,
+        "亿": 10**8,
+        "億": 10**8,
+        "万亿": 10**12,
+        "萬億": 10**12,
+    }
+    assert sorted(scale_words()) == sorted(expected)
+    assert [len(word) for word in scale_words()] == sorted((len(word) for word in expected), reverse=True)
+    for word, factor in expected.items():
+        assert scale_factor(word) == Decimal(factor)
+    assert scale_factor("BN") == scale_factor("Billion") == Decimal(10**9)
+    for word in ("meter", "", "K", "亿亿"):
+        with pytest.raises(LookupError, match="is not a scale word"):
+            scale_factor(word)
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        lambda: parse_number("1 thou\N{LATIN SMALL LETTER LONG S}and"),
+        lambda: parse_number("1 B\N{LATIN CAPITAL LETTER I WITH DOT ABOVE}LLION"),
+        lambda: parse_number("1 b\N{LATIN SMALL LETTER DOTLESS I}llion"),
+        lambda: parse_money("2.5 M\N{LATIN CAPITAL LETTER I WITH DOT ABOVE}LLION USD", Y24),
+    ],
+)
+def test_a_scale_word_is_latin_letters_in_ascii_case_only(read):
+    # Before the fix, re's Unicode case folding matched these letters (long s as s, dotted and dotless I as i)
+    # and the reader then raised a bare LookupError.
+    with pytest.raises(cm.InvalidAmountError, match="cannot read"):
+        read()
+
+
+@given(cms.plain_number_texts())
+def test_plain_numbers_are_read_as_the_grammar_reads_them(text):
+    # Plain numbers ("149亿", "82999 million") are read without building the grammar of
+    # the default locales; the grammar must read every one of them alike.
+    examples = "'48.5万'"
+    try:
+        expected = _format._read(text, _format._reader(None), what="a number", examples=examples)
+    except cm.InvalidAmountError:
+        expected = None
+    plain = _format._PLAIN.fullmatch(text.lower() if text.isascii() else text)
+    if plain is not None:
+        assert expected == (_format._read_text(text, None, what="a number", examples=examples)[0], None)
+        assert str(expected[0]) == str(parse_number(text))  # the same digits and exponent, not only equal
+    if expected is None:
+        assert plain is None
+
+
+def test_no_currency_of_the_default_locales_looks_like_a_plain_number():
+    # What makes reading plain numbers without the grammar safe: no currency spelling there
+    # starts with a digit or a point, or is made of scale words.
+    words = f"(?:{_format._SCALE_WORD.pattern})(?: ?(?:{_format._SCALE_WORD.pattern}))*"
+    spellings = _format._reader(None).currencies
+    assert len(spellings) > 100
+    for spelling in spellings:
+        assert not spelling[0].isdigit()
+        assert not spelling.startswith(".")
+        assert re.fullmatch(words, spelling, re.IGNORECASE) is None
+
+
+def test_loading_the_dataset_reads_its_numbers_without_the_grammar():
+    code = (
+        "import capexmodel as cm, capexmodel._format as f, babel.localedata as data; cm.load_dataset(); "
+        "print(f._reader.cache_info().currsize, sorted(name for name in data._cache if name.startswith('zh')))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "0 []"  # before: the grammar of English and Chinese, and babel's Chinese data
 
 
 def test_importing_the_format_module_loads_neither_babel_nor_pint():

@@ -7,7 +7,6 @@ error, whatever the caller's decimal context, which it leaves as it was.
 """
 
 import decimal
-import threading
 import unicodedata
 from decimal import Decimal
 
@@ -17,7 +16,7 @@ from hypothesis import strategies as st
 
 import capexmodel as cm
 from capexmodel._format import format_money, format_percent, format_ratio, parse_money, parse_number
-from capexmodel._units import scale_factor, units
+from capexmodel._scale import scale_factor
 from tests import strategies as cms
 
 Y24 = cm.CalendarYear(2024)
@@ -190,54 +189,3 @@ def test_formatting_any_amount_is_the_same_in_any_decimal_context(context_name, 
         context.clear_flags()
         assert outcome(lambda: format_money(amount, locale, digits=digits)) == expected
         assert not any(context.flags.values())
-
-
-# The unit registry
-
-
-def test_every_thread_gets_the_same_registry():
-    code = """
-import threading
-from capexmodel._units import units
-barrier = threading.Barrier(4)
-seen = []
-def build():
-    barrier.wait()
-    seen.append(units())
-threads = [threading.Thread(target=build) for _ in range(4)]
-for thread in threads:
-    thread.start()
-for thread in threads:
-    thread.join()
-print(len({id(registry) for registry in seen}))
-"""
-    assert run_python(code) == "1"  # four threads built four registries
-
-
-def test_the_registry_is_built_in_the_librarys_own_context():
-    code = """
-import decimal
-signals = [decimal.Clamped, decimal.DivisionByZero, decimal.FloatOperation, decimal.Inexact,
-           decimal.InvalidOperation, decimal.Overflow, decimal.Rounded, decimal.Subnormal, decimal.Underflow]
-with decimal.localcontext(decimal.Context(prec=5, Emax=5, Emin=-5, traps=signals)) as context:
-    from capexmodel._units import scale_factor, units
-    print(scale_factor("万亿"), "FLOP" in units(), any(context.flags.values()))
-"""
-    assert run_python(code) == "1000000000000 True False"  # pint raised in the caller's context
-
-
-def test_units_is_shared_by_threads_in_this_process():
-    seen = []
-    threads = [threading.Thread(target=lambda: seen.append(units())) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert all(registry is units() for registry in seen)
-
-
-def run_python(code):
-    import subprocess  # noqa: PLC0415
-    import sys  # noqa: PLC0415
-
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()

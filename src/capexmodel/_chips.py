@@ -1,4 +1,10 @@
-"""Chip compute: accelerator models, purchases, and H100-equivalents on a named basis."""
+"""Chip compute: accelerator models, purchases, and H100-equivalents on a named basis.
+
+A chip's figures are exact Decimals in the unit their field names (``bf16_tflops``,
+``memory_gb``, ``bandwidth_tb_per_s``, ``power_watts``); its methods give them as pint
+quantities (`ChipModel.throughput`, `ChipModel.memory_size`, `ChipModel.bandwidth`,
+`ChipModel.power`), and pint loads only then.
+"""
 
 from __future__ import annotations
 
@@ -28,16 +34,34 @@ if TYPE_CHECKING:
 __all__ = ["ChipModel", "ChipPurchase", "H100Equivalents", "chip", "h100_equivalents"]
 
 Precision = Literal["bf16", "fp8"]
+Basis = Literal["bf16", "fp8", "bandwidth"]
+
+
+def _positive(value: object, what: str) -> Decimal | None:
+    """`value` as an exact positive Decimal, or None: `what` names the figure in errors."""
+    if value is None:
+        return None
+    number = _to_decimal(value, what)
+    if number <= 0:
+        msg = f"{what} is positive, got {show(value)}"
+        raise InvalidValueError(msg)
+    return number
 
 
 def _to_tflops(value: object) -> Decimal | None:
-    if value is None:
-        return None
-    tflops = _to_decimal(value, "a peak throughput")
-    if tflops <= 0:
-        msg = f"a peak throughput is positive, got {show(value)}"
-        raise InvalidValueError(msg)
-    return tflops
+    return _positive(value, "a peak throughput")
+
+
+def _to_gb(value: object) -> Decimal | None:
+    return _positive(value, "a memory size")
+
+
+def _to_tb_per_s(value: object) -> Decimal | None:
+    return _positive(value, "a memory bandwidth")
+
+
+def _to_watts(value: object) -> Decimal | None:
+    return _positive(value, "a board power")
 
 
 def _check_name(_: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -50,19 +74,25 @@ def _check_name(_: object, attribute: attrs.Attribute[str], value: str) -> None:
 @final
 @attrs.frozen
 class ChipModel:
-    """An accelerator: its name, vendor, family and dense peak tensor throughput per precision.
+    """An accelerator: its name, vendor, family, peak throughput, memory, bandwidth and power.
 
-    Throughputs are dense (without sparsity) peaks from the vendor's datasheet, in
-    TFLOP/s; `throughput` gives them as pint quantities. A precision the chip does
-    not support is None.
+    Every figure is an exact Decimal in the unit its name says, from the vendor's
+    datasheet (`source`): throughputs are dense (without sparsity) peaks in TFLOP/s,
+    memory in GB (10**9 bytes, as datasheets write it), memory bandwidth in TB/s
+    (10**12 bytes a second) and board power (TDP) in watts. A figure the datasheet
+    does not give, or a precision the chip does not support, is None. The methods
+    `throughput`, `memory_size`, `bandwidth` and `power` give the figures as pint
+    quantities; pint loads on the first call, and not before.
 
     Examples:
         >>> import capexmodel as cm
         >>> h20 = cm.chip("H20")
-        >>> h20.vendor, h20.family, h20.bf16_tflops
-        ('NVIDIA', 'Hopper', Decimal('148'))
+        >>> h20.vendor, h20.family, h20.bf16_tflops, h20.bandwidth_tb_per_s
+        ('NVIDIA', 'Hopper', Decimal('148'), Decimal('4.0'))
         >>> print(h20.throughput("bf16").to("FLOP/s"))
         1.48E+14 FLOP / second
+        >>> print(h20.bandwidth().to("GB/s"))
+        4.0E+3 gigabyte / second
     """
 
     name: str = attrs.field(validator=_check_name)
@@ -83,6 +113,20 @@ class ChipModel:
     memory: str = attrs.field(default="", validator=instance_of(str, "a string"))
     """Memory, as the datasheet gives it: ``"80 GB HBM3"``."""
 
+    memory_gb: Decimal | None = attrs.field(default=None, converter=_to_gb)
+    """Memory size, GB (10**9 bytes); None if unknown."""
+
+    bandwidth_tb_per_s: Decimal | None = attrs.field(default=None, converter=_to_tb_per_s)
+    """Peak memory bandwidth, TB/s (10**12 bytes a second); None if unknown."""
+
+    power_watts: Decimal | None = attrs.field(default=None, converter=_to_watts)
+    """Maximum board power (TDP), watts; None if unknown."""
+
+    source: Source | None = attrs.field(
+        default=None, eq=False, validator=instance_of(Source, "a capexmodel.Source", optional=True)
+    )
+    """Where the figures come from (not compared: two models with the same figures are equal)."""
+
     def tflops(self, precision: Precision) -> Decimal:
         """The dense peak at `precision` (``"bf16"`` or ``"fp8"``), TFLOP/s.
 
@@ -102,18 +146,72 @@ class ChipModel:
         peak = self.tflops(precision)
         return units().Quantity(peak, "TFLOP/s")
 
+    def memory_size(self) -> pint.Quantity[Decimal]:
+        """The memory size as a pint quantity in GB; unknown is `UndefinedIndicatorError`.
 
-#: NVIDIA datasheets: dense peak tensor throughput (sparsity doubles it).
+        Examples:
+            >>> import capexmodel as cm
+            >>> print(cm.chip("H20").memory_size())
+            96 gigabyte
+        """
+        return units().Quantity(_known(self, "memory_gb", "memory size"), "GB")
+
+    def bandwidth(self) -> pint.Quantity[Decimal]:
+        """The peak memory bandwidth as a pint quantity in TB/s; unknown is `UndefinedIndicatorError`.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> print(cm.chip("A100").bandwidth())
+            2.039 terabyte / second
+        """
+        return units().Quantity(_known(self, "bandwidth_tb_per_s", "memory bandwidth"), "TB/s")
+
+    def power(self) -> pint.Quantity[Decimal]:
+        """The maximum board power (TDP) as a pint quantity in watts; unknown is `UndefinedIndicatorError`.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> print(cm.chip("H100").power().to("kW"))
+            0.700 kilowatt
+        """
+        return units().Quantity(_known(self, "power_watts", "board power"), "W")
+
+
+def _known(model: ChipModel, field: Literal["memory_gb", "bandwidth_tb_per_s", "power_watts"], what: str) -> Decimal:
+    """A figure of `model`; None (not known) is `UndefinedIndicatorError`, naming the figure and the field."""
+    value: Decimal | None = getattr(model, field)
+    if value is None:
+        msg = f"the {model.name} has no {what}: its {field} is None"
+        raise UndefinedIndicatorError(msg)
+    return value
+
+
+_DENSE = "dense peaks (sparsity doubles them)"
+
+#: What the catalogue holds, from NVIDIA's datasheets: name, family, dense peak BF16
+#: and FP8 tensor throughput (TFLOP/s), memory as written, memory (GB), memory
+#: bandwidth (TB/s), maximum board power (W), and the document with a note on how
+#: each figure was read.
+_DATASHEETS: tuple[tuple[str, str, int, int | None, str, int, str, int, str, str], ...] = (
+    ("H100", "Hopper", 989, 1979, "80 GB HBM3 (SXM)", 80, "3.35", 700, "H100 Tensor Core GPU datasheet",
+     f"the H100 SXM; {_DENSE}"),
+    ("H200", "Hopper", 989, 1979, "141 GB HBM3e (SXM)", 141, "4.8", 700, "H200 Tensor Core GPU datasheet",
+     f"the H200 SXM, its power configurable up to 700 W; {_DENSE}"),
+    ("H800", "Hopper", 989, 1979, "80 GB (SXM)", 80, "3.35", 700, "H800 Tensor Core GPU datasheet",
+     f"the H800 SXM, an H100 with a slower interconnect; {_DENSE}"),
+    ("H20", "Hopper", 148, 296, "96 GB HBM3", 96, "4.0", 400, "H20 Tensor Core GPU specifications",
+     f"NVIDIA's figures for the H20, as widely published; {_DENSE}"),
+    ("A100", "Ampere", 312, None, "80 GB HBM2e", 80, "2.039", 400, "A100 Tensor Core GPU datasheet",
+     "the A100 80GB SXM (2,039 GB/s); a dense peak, and no FP8"),
+    ("B200", "Blackwell", 2250, 4500, "180-192 GB HBM3e", 180, "8", 1000, "DGX B200 and HGX B200 datasheets",
+     f"per GPU: 1,440 GB and 64 TB/s over eight (announced as 192 GB); {_DENSE} at 1,000 W"),
+)  # fmt: skip
+
 _CATALOGUE: dict[str, ChipModel] = {
-    model.name.casefold(): model
-    for model in (
-        ChipModel("H100", "NVIDIA", "Hopper", 989, 1979, "80 GB HBM3 (SXM)"),
-        ChipModel("H200", "NVIDIA", "Hopper", 989, 1979, "141 GB HBM3e (SXM)"),
-        ChipModel("H800", "NVIDIA", "Hopper", 989, 1979, "80 GB (SXM)"),
-        ChipModel("H20", "NVIDIA", "Hopper", 148, 296, "96 GB HBM3"),
-        ChipModel("A100", "NVIDIA", "Ampere", 312, None, "80 GB HBM2e"),
-        ChipModel("B200", "NVIDIA", "Blackwell", 2250, 4500, "180-192 GB HBM3e"),
+    name.casefold(): ChipModel(
+        name, "NVIDIA", family, bf16, fp8, memory, gb, bandwidth, watts, Source("NVIDIA", title, note=note)
     )
+    for name, family, bf16, fp8, memory, gb, bandwidth, watts, title, note in _DATASHEETS
 }
 
 
@@ -234,7 +332,8 @@ class H100Equivalents:
     """The same number as an exact fraction."""
 
     basis: str = attrs.field(validator=instance_of(str, "a string"))
-    """``"bf16"`` or ``"fp8"`` (datasheet peaks over the H100's), or ``"explicit"`` (factors given)."""
+    """``"bf16"`` or ``"fp8"`` (datasheet peaks over the H100's), ``"bandwidth"`` (memory
+    bandwidth over the H100's), or ``"explicit"`` (factors given)."""
 
     factors: Mapping[str, Fraction] = attrs.field(hash=False, converter=_to_factors)
     """The factor used for each chip model counted: its H100-equivalents per chip (read-only)."""
@@ -261,18 +360,22 @@ def _to_factor(name: str, value: object) -> Fraction:
 
 @public
 def h100_equivalents(
-    purchases: Iterable[ChipPurchase], basis: Precision | Mapping[str, object] = "bf16"
+    purchases: Iterable[ChipPurchase], basis: Basis | Mapping[str, object] = "bf16"
 ) -> H100Equivalents:
     """Count chips as H100s: ``Σ quantity × factor(chip)``.
 
     The factor is the chip's dense datasheet peak over the H100's at the basis
-    precision (``"bf16"`` or ``"fp8"``), or, when `basis` is a mapping from chip name
-    to factor, the factor given (the H100 counts 1 unless given). The article's
+    precision (``"bf16"`` or ``"fp8"``: training, which is bound by compute), its
+    memory bandwidth over the H100's (``"bandwidth"``: inference, whose token
+    generation is bound by memory bandwidth), or, when `basis` is a mapping from chip
+    name to factor, the factor given (the H100 counts 1 unless given). The article's
     "an H20 is a third of an H100" is ``basis={"H20": Fraction(1, 3)}``; on datasheet
-    peaks an H20 is 148/989 of an H100, about 0.15.
+    peaks an H20 is 148/989 of an H100, about 0.15, and on memory bandwidth
+    4.0/3.35 = 80/67, about 1.19. Every factor is an exact ratio.
 
-    Edge cases: a chip without a peak at the basis precision, or without a factor in
-    an explicit basis, is `UndefinedIndicatorError`; quantities are whole numbers.
+    Edge cases: a chip without a peak at the basis precision, without a memory
+    bandwidth, or without a factor in an explicit basis, is
+    `UndefinedIndicatorError`; quantities are whole numbers.
 
     Examples:
         >>> import capexmodel as cm
@@ -282,6 +385,8 @@ def h100_equivalents(
         76667
         >>> round(cm.h100_equivalents(bytedance, basis="bf16").value)
         34419
+        >>> round(cm.h100_equivalents(bytedance, basis="bandwidth").value)
+        274627
     """
     items = list_of(purchases, ChipPurchase, "h100_equivalents()")
     factor_of = _factor_rule(basis)
@@ -305,11 +410,11 @@ def _factor_rule(basis: object) -> Callable[[ChipModel], Fraction]:
         precision: Precision = "bf16" if basis == "bf16" else "fp8"
         reference = Fraction(_CATALOGUE["h100"].tflops(precision))
         return lambda model: Fraction(model.tflops(precision)) / reference
-    if isinstance(basis, str):
-        msg = f"basis must be 'bf16', 'fp8' or a mapping from chip name to factor, got {show(basis)}"
-        raise InvalidValueError(msg)
-    if not hasattr(basis, "items"):
-        msg = f"basis must be 'bf16', 'fp8' or a mapping from chip name to factor, got {show(basis)}"
+    if basis == "bandwidth":
+        bandwidth = Fraction(_known(_CATALOGUE["h100"], "bandwidth_tb_per_s", "memory bandwidth"))
+        return lambda model: Fraction(_known(model, "bandwidth_tb_per_s", "memory bandwidth")) / bandwidth
+    if isinstance(basis, str) or not hasattr(basis, "items"):
+        msg = f"basis must be 'bf16', 'fp8', 'bandwidth' or a mapping from chip name to factor, got {show(basis)}"
         raise InvalidValueError(msg)
     given: dict[str, Fraction] = {"h100": Fraction(1)}
     for name, value in basis.items():

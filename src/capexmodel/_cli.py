@@ -8,12 +8,10 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import locale as system_locale
 import os
 import sys
 import unicodedata
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
@@ -22,6 +20,7 @@ from capexmodel._errors import CapexModelError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from pathlib import Path
 
     from capexmodel._dataset import Dataset
     from capexmodel._report import Report
@@ -73,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     report.add_argument(
-        "--data", type=Path, default=None, help="a folder of CSV files (or one file) to merge into the embedded data"
+        "--data", type=_path, default=None, help="a folder of CSV files (or one file) to merge into the embedded data"
     )
     report.add_argument(
         "--rates",
@@ -84,7 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     report.add_argument(
         "--chart",
-        type=Path,
+        type=_path,
         default=None,
         metavar="DIR",
         help="also write charts of figures 1, 2 and 5 as PNG and SVG into DIR (needs matplotlib)",
@@ -107,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="'NAME EMAIL'",
         help="who is asking, as the SEC requires: a name and an e-mail address",
     )
-    sec.add_argument("--to", type=Path, required=True, metavar="DIR", help="the folder to write into")
+    sec.add_argument("--to", type=_path, required=True, metavar="DIR", help="the folder to write into")
     sec.add_argument("--refresh", action="store_true", help="download files that are already in DIR again")
     sec.add_argument(
         "--base-url",
@@ -117,6 +116,13 @@ def _parser() -> argparse.ArgumentParser:
         "(default: https://data.sec.gov)",
     )
     return parser
+
+
+def _path(text: str) -> Path:
+    """A path given on the command line (pathlib, and urllib and ipaddress behind it, load only then)."""
+    from pathlib import Path  # noqa: PLC0415 -- only the options that take a path need it
+
+    return Path(text)
 
 
 def _fetch(arguments: argparse.Namespace) -> int:
@@ -230,6 +236,8 @@ def render_json(report: Report) -> str:
             for section in report.sections
         ],
     }
+    import json  # noqa: PLC0415 -- only this format needs it
+
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -2,8 +2,8 @@
 
 Formatting goes through babel's CLDR data: compact numbers (777亿, 77.7B), currency
 symbols and names, digit grouping and decimal signs. Rounding happens here and only
-here, to a number of significant digits. Parsing reads the scale words that pint's
-registry defines (万, 亿, 万亿, thousand, million, billion, trillion, ...) and keeps
+here, to a number of significant digits. Parsing reads the scale words of
+`capexmodel._scale` (万, 亿, 万亿, thousand, million, billion, trillion, ...) and keeps
 every number an exact `Decimal`.
 
 Every function here computes in the library's own decimal contexts, never in the
@@ -35,6 +35,7 @@ from capexmodel._errors import (
 )
 from capexmodel._lazy import public
 from capexmodel._money import _MAX_MAGNITUDE, Money, _bounded, _to_decimal
+from capexmodel._scale import scale_factor, scale_words
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -72,9 +73,7 @@ _WIDE: Final = decimal.Context(
     traps=[decimal.InvalidOperation, decimal.Overflow, decimal.DivisionByZero],
 )
 
-#: The compact suffixes of English amounts, each the pint scale word it abbreviates
-#: ("$77.7B"); they are not units themselves, since pint's K, M, B and T are kelvin,
-#: molar, byte and tesla.
+#: The compact suffixes of English amounts, each the scale word it abbreviates ("$77.7B").
 _LETTER_SCALES: Final[Mapping[str, str]] = MappingProxyType(
     {"k": "thousand", "m": "million", "b": "billion", "t": "trillion"}
 )
@@ -297,9 +296,9 @@ def parse_money(
       "1.500,00-"). Its digits may be of any script, as `Decimal` reads them
       (Unicode's decimal digits: ١٢٣, १२३, full-width digits); a character that
       only stands for a number (², ①, ½, Ⅻ) is refused, by name;
-    - the scale is one or more of pint's scale words (万, 亿, 万亿, 千, their
+    - the scale is one or more scale words (万, 亿, 万亿, 千, their
       traditional forms 萬, 億, and thousand, million, billion, trillion, mn, bn, tn in
-      any case), or one of the suffixes K, M, B, T right after the number. With a
+      upper or lower case), or one of the suffixes K, M, B, T right after the number. With a
       `locale`, the locale's own compact suffixes are read too, as CLDR defines them
       (German "Mrd.", French "Md", Japanese 兆), and an English word or letter the
       locale gives another meaning is refused rather than misread (French "Bn" and
@@ -539,8 +538,6 @@ class _Reader:
         import babel  # noqa: PLC0415 -- babel loads lazily, on first use
         from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol  # noqa: PLC0415
 
-        from capexmodel._units import scale_factor, scale_words  # noqa: PLC0415 -- pint loads lazily
-
         number_locale = locale or babel.Locale.parse(_DEFAULT_READING_LOCALES[0])
         self.number_locale = number_locale
         self.group = _normalize(get_group_symbol(number_locale))
@@ -612,13 +609,11 @@ class _Reader:
         return any(suffix.casefold() == word.casefold() and value != factor for suffix, value in self.suffixes.items())
 
     def factor(self, word: str) -> Decimal:
-        """The multiple a scale word or suffix stands for: the locale's CLDR suffix, else pint's word.
+        """The multiple a scale word or suffix stands for: the locale's CLDR suffix, else the scale word.
 
         Every one is a power of ten, returned as ``1E+n``, so that multiplying many of
         them takes no longer than adding their exponents.
         """
-        from capexmodel._units import scale_factor  # noqa: PLC0415 -- pint loads lazily, on first use
-
         suffix = self.suffixes.get(word)
         factor = suffix if suffix is not None else scale_factor(_LETTER_SCALES.get(word.lower(), word))
         return factor.normalize(EXACT)
@@ -639,7 +634,7 @@ class _Reader:
 
 
 def _word_pattern(word: str, currencies: Iterable[str], *, english: bool = False, letter: bool = False) -> str:
-    """A scale word in a pattern: pint's English words and letters in any case and not run into another word.
+    """A scale word in a pattern: English words and letters in any ASCII case and not run into another word.
 
     A locale's CLDR suffix is matched as CLDR writes it, and may touch a currency
     ("77.7GUS$"). No word is read where a longer currency symbol or code starts:
@@ -656,7 +651,8 @@ def _word_pattern(word: str, currencies: Iterable[str], *, english: bool = False
         longer.append("[A-Za-z]{3}(?![A-Za-z])")
     guard = f"(?!{'|'.join(longer)})" if longer else ""
     if (english and word.isascii()) or letter:
-        return f"{guard}(?i:{re.escape(word)})(?![A-Za-z])"
+        # ASCII case only: re's Unicode case folding would match a long s (U+017F) to s, a dotless i to i.
+        return f"{guard}(?ai:{re.escape(word)})(?![A-Za-z])"
     return f"{guard}{re.escape(word)}"
 
 
@@ -769,9 +765,31 @@ def _read_text(
     if not isinstance(text, str):
         msg = f"cannot read {what} from {show(text)}: expected a string such as {examples}"
         raise InvalidAmountError(msg)
-    reader = _reader(None if locale is None else str(_parse_locale(locale)))
-    amount, named = _read(text, reader, what=what, examples=examples)
+    plain = _PLAIN.fullmatch(text.lower() if text.isascii() else text) if locale is None else None
+    if plain is not None:
+        amount, named = _scaled(Decimal(plain["number"]), _product(_SCALE_WORD.findall(plain["words"] or ""))), None
+    else:
+        reader = _reader(None if locale is None else str(_parse_locale(locale)))
+        amount, named = _read(text, reader, what=what, examples=examples)
     return _bounded(amount, lambda: f"the number in {show(text)}"), named
+
+
+#: One scale word as `_PLAIN` reads it, lowercase, the longest first (万亿, not 万 and 亿,
+#: which mean the same); an English word is not run into another word.
+_SCALE_WORD: Final = re.compile("|".join(re.escape(w) + ("(?![a-z])" if w.isascii() else "") for w in scale_words()))
+
+#: Text the grammar of the default locales (English and Chinese) reads without
+#: needing their locale data: ASCII digits with an optional decimal point and no sign,
+#: then optionally scale words, with single spaces ("149亿", "82999 million",
+#: "7.230"); read in lower case where it is ASCII. The grammar reads every such text
+#: alike, as this number (no currency spelling of those locales starts with a digit or
+#: is spelt as scale words: tested), so reading it this way first spares loading their
+#: locale data and building the grammar, most of what loading the embedded dataset
+#: would cost. (Case-insensitive patterns would take several times longer to compile.)
+_PLAIN: Final = re.compile(
+    rf"(?P<number>[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++)"
+    rf"(?: ?(?P<words>(?:{_SCALE_WORD.pattern})(?: ?(?:{_SCALE_WORD.pattern}))*+))?"
+)
 
 
 def _read(text: str, reader: _Reader, *, what: str, examples: str) -> tuple[Decimal, tuple[str, frozenset[str]] | None]:
@@ -801,10 +819,7 @@ def _read(text: str, reader: _Reader, *, what: str, examples: str) -> tuple[Deci
         msg = f"cannot read {show(text)} as {what}: it names a currency twice"
         raise InvalidAmountError(msg)
     number = _read_number(parts.number, reader, text, what)
-    factor = _scale(parts.words, parts.letter, reader)
-    amount = number if factor == 1 else EXACT.multiply(number, factor)
-    if factor != 1 and amount.adjusted() < _MAX_MAGNITUDE:  # beyond, out of range: never written out in full
-        amount = _whole_if_integral(amount)
+    amount = _scaled(number, _scale(parts.words, parts.letter, reader))
     if signs and signs[0] != "+":
         amount = EXACT.minus(amount)
     spelling = parts.before or parts.after or None
@@ -822,6 +837,22 @@ def _read_number(digits: str, reader: _Reader, text: str, what: str) -> Decimal:
     return Decimal(f"{integer}.{fraction}" if point else integer)
 
 
+def _scaled(number: Decimal, factor: Decimal) -> Decimal:
+    """`number` times the factor its scale words give, written plainly where that is exact."""
+    amount = number if factor == 1 else EXACT.multiply(number, factor)
+    if factor != 1 and amount.adjusted() < _MAX_MAGNITUDE:  # beyond, out of range: never written out in full
+        amount = _whole_if_integral(amount)
+    return amount
+
+
+def _product(words: Iterable[str]) -> Decimal:
+    """The product of scale words' multiples, each a power of ten written as ``1E+n``."""
+    factor = Decimal(1)
+    for word in words:
+        factor = EXACT.multiply(factor, scale_factor(word).normalize(EXACT))
+    return factor
+
+
 def _whole_if_integral(number: Decimal) -> Decimal:
     """Write a scaled number plainly: 1.5万亿 is 1500000000000 (not 1.5E+12), 12.30万 is 123000, 1.2345万 is 12345."""
     normalized = number.normalize(EXACT)
@@ -830,7 +861,7 @@ def _whole_if_integral(number: Decimal) -> Decimal:
 
 
 def _scale(words: str | None, letter: str | None, reader: _Reader) -> Decimal:
-    """The product of the scale words (or the letter suffix), from pint's registry or the locale's CLDR data."""
+    """The product of the scale words (or the letter suffix), from the scale-word table or the locale's CLDR data."""
     factor = Decimal(1)
     if letter is not None:
         factor = reader.factor(letter)

@@ -7,12 +7,11 @@ import datetime as dt
 import functools
 import io
 import os
+import pkgutil
 import re
 import stat
 import threading
 from decimal import Decimal
-from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Final, TypeVar, get_args
 
 import attrs
@@ -34,6 +33,7 @@ from capexmodel._provenance import Metric, Source, Status, declare, forget
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
+    from pathlib import Path
 
 __all__ = ["COLUMNS", "OPTIONAL_COLUMNS", "load_dataset"]
 
@@ -779,10 +779,18 @@ def _embedded_dataset() -> Dataset:
     global _embedded  # noqa: PLW0603 -- the embedded dataset is read once
     with _embedding:
         if _embedded is None:
-            folder = resources.files("capexmodel") / "data"
-            files = {kind: (f"{kind}.csv", (folder / f"{kind}.csv").read_bytes()) for kind in COLUMNS}
+            # pkgutil reads through the package's loader, as importlib.resources does, without
+            # importing what importlib.resources needs for other packages (tempfile, zipfile, lzma...).
+            files = {kind: (f"{kind}.csv", _embedded_file(f"{kind}.csv")) for kind in COLUMNS}
             _embedded = _build(files, None)
         return _embedded
+
+
+def _embedded_file(name: str) -> bytes:
+    """The contents of one file of the embedded data."""
+    data = pkgutil.get_data("capexmodel", f"data/{name}")
+    assert data is not None  # noqa: S101 -- capexmodel is a package loaded from files, which can read data
+    return data
 
 
 @public
@@ -813,6 +821,8 @@ def load_dataset(path: str | os.PathLike[str] | None = None, *, replace: bool = 
         raise InvalidValueError(msg)
     if path is None:
         return _embedded_dataset()
+    from pathlib import Path  # noqa: PLC0415 -- pathlib (and urllib, ipaddress behind it) loads for user files only
+
     files, companyfacts = _user_files(Path(path))
     return _with_companyfacts(_build(files, None if replace else _embedded_dataset()), companyfacts)
 

@@ -107,7 +107,8 @@ class TestMinimalFacts:
         mine = write(tmp_path / "mine.csv", MINIMAL + ",status,note", "meta,capex,2023,28.1,USD,reported,from a slide")
         fact = cm.load_dataset(mine).fact("meta", "capex", "2023", source="file:mine.csv")
         assert fact.status is cm.Status.REPORTED
-        assert fact.note == "from a slide; the file has no basis, sources column; taken: basis 'as given'," + (
+        assert fact.note == (
+            "from a slide; the file has no basis, sources column; taken: basis 'as given',"
             " the file itself as its source"
         )
 

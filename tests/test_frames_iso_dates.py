@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import dask.dataframe as dd
 import pandas as pd
@@ -43,7 +44,7 @@ ENGINES = {
 }
 
 
-def intensity(result: object) -> Decimal:
+def intensity(result: Any) -> Decimal:
     if isinstance(result, dd.DataFrame):
         result = result.compute()
     if isinstance(result, pl.LazyFrame):
@@ -51,7 +52,7 @@ def intensity(result: object) -> Decimal:
     if isinstance(result, pa.Table):
         result = pl.from_arrow(result)
     if isinstance(result, pl.DataFrame):
-        return result["capex_intensity"][0]
+        return Decimal(result["capex_intensity"][0])
     return Decimal(result["capex_intensity"].iloc[0])
 
 

@@ -987,8 +987,8 @@ def _read_files(path: Path) -> tuple[list[tuple[str, str, bytes]], list[Path]]:
             found = [path]
     else:
         raise DataFileError([f"{path}: no such file or folder"])
-    files = []
-    problems = []
+    files: list[tuple[str, str, bytes]] = []
+    problems: list[str] = []
     for file in found:
         data = _contents(file)
         try:

@@ -340,7 +340,8 @@ def _fact_of(row: dict[str, Any], dataset: Dataset) -> Fact:
     value = Money(amount, text["currency"], Period(start, end))
     status = Status.parse(text["status"])
     counted = iso_date(row["counted_as_start"]), iso_date(row["counted_as_end"])
-    counted_as = Period(*counted) if all(isinstance(day, dt.date) for day in counted) else None
+    first, last = counted
+    counted_as = Period(first, last) if isinstance(first, dt.date) and isinstance(last, dt.date) else None
     if counted_as is None and counted != (None, None):
         raise _RowError("counted_as_start", f"expected dates or nulls, got {counted[0]!r} and {counted[1]!r}")
     return Fact(

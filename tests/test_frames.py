@@ -102,8 +102,8 @@ def test_floats_dates_and_columns_are_checked():
     floats = table.assign(amount=[1.5, 2.5])
     with pytest.raises(cm.DataFileError, match="row 1, column 'amount': expected an exact decimal, got the float 1.5"):
         frames.from_frame(floats)
-    text_dates = table.assign(period_start=["2024-01-01", "2024-01-01"])
-    with pytest.raises(cm.DataFileError, match="row 1, column 'period_start': expected dates"):
+    text_dates = table.assign(period_start=["2024/01/01", "2024/01/01"])
+    with pytest.raises(cm.DataFileError, match="row 1, column 'period_start': expected dates or ISO date strings"):
         frames.from_frame(text_dates)
     with pytest.raises(cm.DataFileError, match="missing columns basis"):
         frames.from_frame(table.drop(columns=["basis"]))

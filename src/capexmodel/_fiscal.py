@@ -8,7 +8,7 @@ import attrs
 
 from capexmodel._errors import InvalidPeriodError, InvalidValueError, show
 from capexmodel._lazy import public
-from capexmodel._period import _MAX_YEAR, Period, _checked_index, _date, _month_index, _part_of_year
+from capexmodel._period import _MAX_YEAR, Period, _checked_index, _date, _month_index, _part_of_year, fiscal_label
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -79,6 +79,29 @@ class FiscalCalendar:
             Period.parse('2024-12/2025-02')
         """
         return _part_of_year(self._first_month(fiscal_year), "quarter", quarter)
+
+    def parse(self, label: str) -> Period:
+        """Read a period label, a fiscal one (``FY2025``, ``FY2025-H2``, ``FY2025-Q1``) in this calendar.
+
+        Fiscal labels are written in capitals; any other label is read as `Period.parse` reads it.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> microsoft = cm.FiscalCalendar(year_end_month=6)
+            >>> microsoft.parse("FY2025"), microsoft.parse("FY2025-Q1"), microsoft.parse("FY2025-H2")
+            (Period.parse('2024-07/2025-06'), Period.parse('2024-Q3'), Period.parse('2025-H1'))
+            >>> microsoft.parse("2024-Q3")
+            Period.parse('2024-Q3')
+        """
+        fiscal = fiscal_label(label) if isinstance(label, str) else None
+        if fiscal is None:
+            return Period.parse(label)
+        year, part, number = fiscal
+        try:
+            return _part_of_year(self._first_month(year), part, number)
+        except InvalidPeriodError as error:
+            msg = f"cannot read a period from {show(label)}: {error}"
+            raise InvalidPeriodError(msg) from None
 
     def year_of(self, when: dt.date | Period) -> int:
         """The fiscal year that a date, or every month of a period, falls in.

@@ -35,7 +35,7 @@ from capexmodel._errors import (
 )
 from capexmodel._lazy import public
 from capexmodel._money import _MAX_MAGNITUDE, Money, _bounded, _to_decimal
-from capexmodel._scale import scale_factor, scale_words
+from capexmodel._scale import LETTERS, scale_factor, scale_words
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
@@ -73,10 +73,9 @@ _WIDE: Final = decimal.Context(
     traps=[decimal.InvalidOperation, decimal.Overflow, decimal.DivisionByZero],
 )
 
-#: The compact suffixes of English amounts, each the scale word it abbreviates ("$77.7B").
-_LETTER_SCALES: Final[Mapping[str, str]] = MappingProxyType(
-    {"k": "thousand", "m": "million", "b": "billion", "t": "trillion"}
-)
+#: The compact suffixes of English amounts, each the scale word it abbreviates ("$77.7B"),
+#: read after a number in any ASCII case.
+_LETTER_SCALES: Final[Mapping[str, str]] = MappingProxyType({letter.lower(): word for letter, word in LETTERS.items()})
 
 #: A currency code in text: three letters, not run into a fourth.
 _CODE: Final = re.compile("[A-Za-z]{3}(?![A-Za-z])")

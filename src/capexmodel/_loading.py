@@ -30,17 +30,18 @@ from capexmodel._lazy import public
 from capexmodel._money import Money
 from capexmodel._period import Period
 from capexmodel._provenance import Metric, Source, Status, declare, forget
+from capexmodel._scale import unit_words
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator
     from pathlib import Path
 
-__all__ = ["COLUMNS", "OPTIONAL_COLUMNS", "load_dataset"]
+__all__ = ["COLUMNS", "DEFAULTED_COLUMNS", "OPTIONAL_COLUMNS", "load_dataset"]
 
 _T = TypeVar("_T")
 
 #: The files a dataset is made of, in the order they are read, and their columns
-#: (all required, in any order).
+#: (in any order; all required but those of `DEFAULTED_COLUMNS`).
 COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "sources": ("id", "publisher", "title", "date", "note", "preferred"),
     "metrics": ("name", "may_be_negative", "description"),
@@ -57,6 +58,17 @@ OPTIONAL_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
     "companies": ("cik",),
     "facts": ("id", "inputs", "derivation", "note", "counted_as", "segment"),
 }
+
+#: Columns a file may leave out, each taking a default that the facts read say they took:
+#: a facts file needs only company, metric, period, amount and currency.
+DEFAULTED_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "facts": ("unit", "basis", "status", "sources", "market"),
+}
+
+#: The status and basis of the facts of a file without those columns: the least sure
+#: status, since nothing says who stated the figures, and the figure as the file gives it.
+DEFAULT_STATUS: Final = Status.ESTIMATE
+DEFAULT_BASIS: Final = "as given"
 
 #: How a derived fact is computed from its inputs (the ``derivation`` column of facts.csv).
 DERIVATIONS: Final = ("convert", "calendarize", "calendarize quarter-end")
@@ -146,16 +158,56 @@ def _read(name: str, data: bytes, kind: str, problems: _Problems) -> list[_Row]:
                 if not _check_header(name, line, header, kind, problems):
                     return []
             elif len(cells) != len(header):
-                problems.add(name, line, None, f"expected {len(header)} fields, got {len(cells)}")
+                problems.add(name, line, None, _split_number(header, cells) or _field_count(header, cells))
             else:
-                row = dict.fromkeys(OPTIONAL_COLUMNS.get(kind, ()), "")
+                row = dict.fromkeys((*OPTIONAL_COLUMNS.get(kind, ()), *DEFAULTED_COLUMNS.get(kind, ())), "")
                 row.update((key, value.strip()) for key, value in zip(header, cells, strict=True))
+                row[_LEFT_OUT] = " ".join(column for column in DEFAULTED_COLUMNS.get(kind, ()) if column not in header)
                 rows.append((line, row))
     except csv.Error as error:
         problems.add(name, lines.number, None, f"not valid CSV: {error}")
     if header is None:
-        problems.add(name, 1, None, f"the file is empty; expected a header: {', '.join(COLUMNS[kind])}")
+        problems.add(name, 1, None, f"the file is empty; expected a header: {_needs(kind)}")
     return rows
+
+
+#: The key of a row's dictionary that lists the columns its file leaves out (not a column name: it has spaces).
+_LEFT_OUT: Final = "columns left out"
+
+#: The columns of numbers, where an unquoted thousands separator splits a number in two fields.
+_NUMBER_COLUMNS: Final = ("amount", "quantity", "rate", "value")
+
+#: The fields of a number split at its thousands separators: the first (with an optional
+#: sign), each next of three digits, the last of three digits with an optional fraction.
+_FIRST_GROUP: Final = re.compile(r"[-+]?[0-9]{1,3}")
+_NEXT_GROUP: Final = re.compile(r"[0-9]{3}")
+_LAST_GROUP: Final = re.compile(r"[0-9]{3}(?:\.[0-9]*)?")
+
+
+def _field_count(header: list[str], cells: list[str]) -> str:
+    return f"expected {len(header)} fields, got {len(cells)}"
+
+
+def _split_number(header: list[str], cells: list[str]) -> str | None:
+    """What is wrong with a row that has fields too many because a number in it is split at its commas, if it is."""
+    extra = len(cells) - len(header)
+    for column in _NUMBER_COLUMNS:
+        if extra < 1 or column not in header:
+            continue
+        start = header.index(column)
+        parts = [cell.strip() for cell in cells[start : start + extra + 1]]
+        first, *middle, last = parts
+        if (
+            _FIRST_GROUP.fullmatch(first)
+            and all(_NEXT_GROUP.fullmatch(part) for part in middle)
+            and _LAST_GROUP.fullmatch(last)
+        ):
+            number = ",".join(parts)
+            return (
+                f"the {column} {number} looks split by its thousands separator:"
+                f' quote it ("{number}") or write {number.replace(",", "")}'
+            )
+    return None
 
 
 def _decode(name: str, data: bytes, problems: _Problems) -> str | None:
@@ -174,16 +226,33 @@ def _decode(name: str, data: bytes, problems: _Problems) -> str | None:
 def _check_header(name: str, line: int, header: list[str], kind: str, problems: _Problems) -> bool:
     expected = COLUMNS[kind]
     allowed = (*expected, *OPTIONAL_COLUMNS.get(kind, ()))
-    missing = [column for column in expected if column not in header]
+    missing = [column for column in _required(kind) if column not in header]
     unknown = [column for column in header if column not in allowed]
     unknown += [f"{column} (twice)" for column in dict.fromkeys(header) if header.count(column) > 1]
     if missing or unknown:
         wrong = ", ".join([*(f"missing {c!r}" for c in missing), *(f"unknown {c!r}" for c in unknown)])
-        optional = OPTIONAL_COLUMNS.get(kind)
-        also = f" (and optionally {', '.join(optional)})" if optional else ""
-        problems.add(name, line, None, f"the header has {wrong}; expected {', '.join(expected)}{also}")
+        problems.add(name, line, None, f"the header has {wrong}; expected {_needs(kind)}")
         return False
     return True
+
+
+def _required(kind: str) -> tuple[str, ...]:
+    """The columns a file of `kind` must have."""
+    return tuple(column for column in COLUMNS[kind] if column not in DEFAULTED_COLUMNS.get(kind, ()))
+
+
+def _needs(kind: str) -> str:
+    """The columns of a file of `kind`, as messages say them: the required ones, then the optional ones."""
+    optional = [column for column in COLUMNS[kind] if column not in _required(kind)]
+    optional += OPTIONAL_COLUMNS.get(kind, ())
+    also = f" (and optionally {', '.join(optional)})" if optional else ""
+    return ", ".join(_required(kind)) + also
+
+
+def _fits(kind: str, header: list[str]) -> bool:
+    """Whether a header has every column a file of `kind` needs, and no column such a file cannot have."""
+    allowed = {*COLUMNS[kind], *OPTIONAL_COLUMNS.get(kind, ())}
+    return set(_required(kind)) <= set(header) <= allowed
 
 
 def _joined(number: str, unit: str) -> str:
@@ -202,17 +271,9 @@ def _reads(text: str) -> bool:
 
 
 @functools.lru_cache(maxsize=64)
-def _is_scale(unit: str) -> bool:
-    """Whether a unit field is a scale word (亿, 万, million, billion, ...): letters that scale a number."""
-    return all(char.isalpha() or char == " " for char in unit) and _reads(_joined("1", unit))
-
-
 def _unit(unit: str) -> str:
-    """A unit field: a scale word (亿, 万, million, billion, ...) or nothing; never digits or signs."""
-    if unit and not _is_scale(unit):
-        msg = f"a unit is a scale word such as 亿, 万, million or billion (or nothing), got {show(unit)}"
-        raise InvalidValueError(msg)
-    return unit
+    """A unit field as the scale words it gives (亿, million for ``M``, ...), or nothing; never digits or signs."""
+    return unit_words(unit)
 
 
 def _number(text: str, unit: str) -> Decimal:
@@ -268,6 +329,31 @@ class _Written:
             f" which is {_joined(str(digits), words)} to the digits written"
         )
         raise InvalidValueError(msg)
+
+
+def _file_name(where: str) -> str:
+    """The name of a file, without its folder."""
+    return re.split(r"[/\\]", where)[-1]
+
+
+def _note(note: str, left_out: list[str]) -> str:
+    """A fact's note, saying which of the file's columns it took a default for (``note`` as is if none)."""
+    said = {
+        "basis": f"basis {DEFAULT_BASIS!r}",
+        "status": f"status {DEFAULT_STATUS.value!r}",
+        "sources": "the file itself as its source",
+    }
+    defaults = [text for column, text in said.items() if column in left_out]
+    if not defaults:
+        return note
+    told = f"the file has no {', '.join(column for column in said if column in left_out)} column;"
+    told += f" taken: {', '.join(defaults)}"
+    return f"{note}; {told}" if note else told
+
+
+def _period(text: str, company: Company | None) -> Period:
+    """A period label, a fiscal one (``FY2025-Q1``) read through the company's fiscal calendar."""
+    return Period.parse(text) if company is None else company.fiscal_calendar.parse(text)
 
 
 def _yes_no(text: str) -> bool:
@@ -420,6 +506,13 @@ class _Builder:
             return False
         return sources[0] if sources else None
 
+    def file_source(self) -> Source:
+        """The source of the facts of the current file when it has no sources column: the file itself."""
+        key = f"file:{_file_name(self.where)}"
+        source = Source(key, "a data file without a sources column")
+        self.sources.setdefault(key, source)
+        return source
+
     def company_of(self, field: str, text: str) -> Company | None:
         company = self.companies.get(text)
         if company is None:
@@ -530,7 +623,7 @@ class _Builder:
             seen.add(_fact_key(fact))
             item: Fact | _Pending = fact
             if inputs:
-                written = _Written(row["amount"], row["unit"], row["currency"])
+                written = _Written(row["amount"], _unit(row["unit"]), row["currency"])
                 item = _Pending(where, self.line, fact, inputs, derivation, row["id"], len(self.facts), written)
                 pending.append(item)
             if row["id"]:
@@ -556,12 +649,13 @@ class _Builder:
         """The fact of one row, without its derivation; None after a problem."""
         company = self.company_of("company", row["company"])
         metric = self.parse("metric", Metric, row["metric"])
-        period = self.parse("period", Period.parse, row["period"])
+        period = self.parse("period", _period, row["period"], company)
         unit = self.parse("unit", _unit, row["unit"])
         amount = None if unit is None else self.parse("amount", _number, row["amount"], unit)
         currency = self.parse("currency", Currency, row["currency"])
-        status = self.parse("status", Status.parse, row["status"])
-        sources = self.source_ids("sources", row["sources"])
+        left_out = row[_LEFT_OUT].split()
+        status = DEFAULT_STATUS if "status" in left_out else self.parse("status", Status.parse, row["status"])
+        sources = (self.file_source(),) if "sources" in left_out else self.source_ids("sources", row["sources"])
         market = self.parse("market", Region, row["market"]) if row["market"] else None
         counted_as = self.parse("counted_as", Period.parse, row["counted_as"]) if row["counted_as"] else None
         if (
@@ -590,11 +684,11 @@ class _Builder:
             company,
             metric,
             value,
-            row["basis"],
+            DEFAULT_BASIS if "basis" in left_out else row["basis"],
             status,
             sources,
             market=market,
-            note=row["note"],
+            note=_note(row["note"], left_out),
             counted_as=counted_as,
             segment=row["segment"] or None,
         )
@@ -760,13 +854,14 @@ def _count(text: str, unit: str) -> int:
     return int(quantity)
 
 
-def _build(files: dict[str, tuple[str, bytes]], base: Dataset | None) -> Dataset:
+def _build(files: list[tuple[str, str, bytes]], base: Dataset | None) -> Dataset:
+    """The dataset of data files, each a (kind, name, contents), read kind by kind in the order of `COLUMNS`."""
     problems = _Problems()
     builder = _Builder(base, problems)
     for kind in COLUMNS:
-        if kind in files:
-            name, data = files[kind]
-            getattr(builder, f"add_{kind}")(name, _read(name, data, kind, problems))
+        for of_kind, name, data in files:
+            if of_kind == kind:
+                getattr(builder, f"add_{kind}")(name, _read(name, data, kind, problems))
     return builder.dataset()
 
 
@@ -781,7 +876,7 @@ def _embedded_dataset() -> Dataset:
         if _embedded is None:
             # pkgutil reads through the package's loader, as importlib.resources does, without
             # importing what importlib.resources needs for other packages (tempfile, zipfile, lzma...).
-            files = {kind: (f"{kind}.csv", _embedded_file(f"{kind}.csv")) for kind in COLUMNS}
+            files = [(kind, f"{kind}.csv", _embedded_file(f"{kind}.csv")) for kind in COLUMNS]
             _embedded = _build(files, None)
         return _embedded
 
@@ -797,15 +892,14 @@ def _embedded_file(name: str) -> bytes:
 def load_dataset(path: str | os.PathLike[str] | None = None, *, replace: bool = False) -> Dataset:
     """The embedded dataset, or data read from CSV files merged into it (or replacing it).
 
-    `path` is a folder holding any of ``sources.csv``, ``metrics.csv``,
-    ``companies.csv``, ``groups.csv``, ``rates.csv``, ``facts.csv``,
-    ``purchases.csv`` and ``statements.csv``, or one such file. By default the
-    files add to the embedded dataset (they may cite its companies and sources, and
-    may not define them again); with ``replace=True`` they are the whole dataset.
-    Every malformed row is reported, by file, line and field, in one
-    `DataFileError`; nothing is dropped, and a ``.csv`` file that is not one of
-    these (or not a regular file) is an error too. Files are only parsed as CSV:
-    nothing in them runs.
+    `path` is a folder of CSV files, or one such file: sources, metrics, companies,
+    groups, rates, facts, purchases or statements, each kind known by its name
+    (``facts.csv``) or else by its header (a ``mine.csv`` with the columns of facts
+    holds facts; a header that fits no kind is an error). By default the files add
+    to the embedded dataset (they may cite its companies and sources, and may not
+    define them again); with ``replace=True`` they are the whole dataset. Every
+    malformed row is reported, by file, line and field, in one `DataFileError`;
+    nothing is dropped. Files are only parsed as CSV: nothing in them runs.
 
     Examples:
         >>> import capexmodel as cm
@@ -870,42 +964,77 @@ def _with_companyfacts(dataset: Dataset, paths: list[Path]) -> Dataset:
     )
 
 
-def _user_files(path: Path) -> tuple[dict[str, tuple[str, bytes]], list[Path]]:
+def _user_files(path: Path) -> tuple[list[tuple[str, str, bytes]], list[Path]]:
     try:
         return _read_files(path)
     except OSError as error:
         raise DataFileError([f"{shorten_path(path)}: cannot read it: {error.strerror or error}"]) from None
 
 
-def _read_files(path: Path) -> tuple[dict[str, tuple[str, bytes]], list[Path]]:
-    """The CSV data files by kind (name and contents), and the SEC company-facts files, of a folder or one file."""
+def _read_files(path: Path) -> tuple[list[tuple[str, str, bytes]], list[Path]]:
+    """The CSV data files (kind, name and contents), and the SEC company-facts files, of a folder or one file."""
     companyfacts: list[Path] = []
     if path.is_dir():
         found, companyfacts = _folder(path)
     elif path.exists() or path.is_symlink():
         if path.suffix == ".json":
-            found, companyfacts = {}, [path]  # the reader checks it is a regular file
-        elif path.suffix != ".csv" or path.stem not in COLUMNS:
-            raise DataFileError([f"{path}: cannot tell what the file holds from its name; expected one of {_NAMES}"])
+            found, companyfacts = [], [path]  # the reader checks it is a regular file
+        elif path.suffix != ".csv":
+            raise DataFileError([f"{path}: not a data file; expected a CSV file (.csv) or SEC company facts (.json)"])
         elif not _is_regular_file(path):
             raise DataFileError([f"{path}: not a regular file; expected a CSV file"])
         else:
-            found = {path.stem: path}
+            found = [path]
     else:
         raise DataFileError([f"{path}: no such file or folder"])
-    files = {}
-    for kind in COLUMNS:
-        if kind in found:
-            files[kind] = (str(found[kind]), _contents(found[kind]))
+    files: list[tuple[str, str, bytes]] = []
+    problems: list[str] = []
+    for file in found:
+        data = _contents(file)
+        try:
+            files.append((_kind(file, data), str(file), data))
+        except DataFileError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise DataFileError(problems)
     return files, companyfacts
 
 
-_NAMES = ", ".join(f"{kind}.csv" for kind in COLUMNS) + " or SEC company facts (.json)"
+def _kind(file: Path, data: bytes) -> str:
+    """What a CSV file holds: the kind its name says (``facts.csv``), else the one kind its header fits."""
+    if file.stem in COLUMNS:
+        return file.stem
+    problems = _Problems()
+    text = _decode(str(file), data, problems)
+    header = None if text is None else _header(text)
+    if header is None:
+        why = problems.lines[0] if problems.found else f"{file}: the file is empty"
+        raise DataFileError([f"{why}; cannot tell what it holds from its name or its header"])
+    kinds = [kind for kind in COLUMNS if _fits(kind, header)]
+    if len(kinds) == 1:
+        return kinds[0]
+    fits = f"it fits {' and '.join(kinds)} alike" if kinds else "it fits no kind of data file"
+    needs = "; ".join(f"{kind} needs {_needs(kind)}" for kind in COLUMNS)
+    msg = f"{file}: cannot tell what the file holds from its header ({', '.join(header)}): {fits}; {needs}"
+    raise DataFileError([msg])
 
 
-def _folder(path: Path) -> tuple[dict[str, Path], list[Path]]:
-    """The data files of a folder; another ``.csv`` or ``.json`` file (whatever the case of its suffix) is an error."""
-    found: dict[str, Path] = {}
+def _header(text: str) -> list[str] | None:
+    """The header of a CSV text, its first record that is not a comment or blank; None if it has none."""
+    lines = _Lines(text)
+    try:
+        for cells in csv.reader(lines):
+            lines.between_records = True
+            if "".join(cells).strip():
+                return [cell.strip() for cell in cells]
+    except csv.Error:
+        return None  # reading the file reports it, by line
+    return None
+
+
+def _folder(path: Path) -> tuple[list[Path], list[Path]]:
+    """The CSV and JSON files of a folder; one whose suffix is not in lower case (``.CSV``) is an error."""
+    found: list[Path] = []
     companyfacts: list[Path] = []
     problems = []
     for entry in sorted(path.iterdir()):
@@ -915,16 +1044,16 @@ def _folder(path: Path) -> tuple[dict[str, Path], list[Path]]:
             companyfacts.append(entry)
         elif entry.suffix == ".json":
             problems.append(f"{entry}: not a regular file; expected SEC company facts")
-        elif entry.suffix != ".csv" or entry.stem not in COLUMNS:
-            problems.append(f"{entry}: not a data file name; expected any of {_NAMES}")
+        elif entry.suffix != ".csv":
+            problems.append(f"{entry}: not a data file name; expected a name ending in .csv or .json")
         elif not _is_regular_file(entry):
             problems.append(f"{entry}: not a regular file; expected a CSV file")
         else:
-            found[entry.stem] = entry
+            found.append(entry)
     if problems:
         raise DataFileError(problems)
     if not found and not companyfacts:
-        raise DataFileError([f"{path}: no data files here; expected any of {_NAMES}"])
+        raise DataFileError([f"{path}: no data files here; expected CSV files (.csv) or SEC company facts (.json)"])
     return found, companyfacts
 
 

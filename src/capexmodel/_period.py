@@ -73,6 +73,25 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("range", re.compile(_MONTH + "/" + _MONTH)),
 )
 
+#: A fiscal label: ``FY2025``, ``FY2025-H2``, ``FY2025-Q1``, found in any case (and
+#: read in capitals only: the fix of ``fy2025`` is written in the error).
+_FISCAL = re.compile(r"FY([0-9]{4})(?:-([HQ])([0-9]))?", re.IGNORECASE | re.ASCII)
+_FISCAL_PARTS = {"H": "half", "Q": "quarter"}
+
+
+def fiscal_label(label: str) -> tuple[int, str, int] | None:
+    """The fiscal year, part ("year", "half" or "quarter") and number a fiscal label names; None for another label.
+
+    A fiscal label not in capitals (``fy2025``) raises `InvalidPeriodError` saying how to write it.
+    """
+    match = _FISCAL.fullmatch(label)
+    if match is None:
+        return None
+    if match[0] != match[0].upper():
+        msg = f"cannot read a period from {show(label)}: write a fiscal label in capitals, {label.upper()!r}"
+        raise InvalidPeriodError(msg)
+    return int(match[1]), _FISCAL_PARTS.get(match[2], "year"), int(match[3] or 1)
+
 
 @public
 @final
@@ -136,6 +155,13 @@ class Period:
                     except InvalidPeriodError as error:
                         msg = f"cannot read a period from {show(label)}: {error}"
                         raise InvalidPeriodError(msg) from None
+        if isinstance(label, str) and fiscal_label(label) is not None:
+            msg = (
+                f"cannot read a period from {show(label)} alone: a fiscal label's months depend on the company's"
+                f" fiscal calendar; read it with one, as in FiscalCalendar(year_end_month=6).parse({label!r}),"
+                " or write the months, as in '2024-07/2025-06'"
+            )
+            raise InvalidPeriodError(msg)
         msg = (
             f"cannot read a period from {show(label)}: expected a label such as "
             "'2024', '2024-H1', '2024-Q3', '2024-07' or '2024-04/2025-03'"

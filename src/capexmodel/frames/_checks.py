@@ -11,6 +11,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import decimal
+import re
 from typing import TYPE_CHECKING, Any
 
 from capexmodel._context import QUOTIENT
@@ -31,7 +32,7 @@ PAIR = ("currency", "period_start", "period_end")
 #: What a cell of each kind must be, and what a column of them holds, as errors say it.
 _EXPECTED = {
     "text": ("a string", "strings"),
-    "date": ("a date", "dates"),
+    "date": ("a date or an ISO date string (YYYY-MM-DD)", "dates or ISO date strings (YYYY-MM-DD)"),
     "amount": ("an exact number", "exact decimals, whole numbers or numeric strings"),
 }
 
@@ -97,6 +98,19 @@ def is_date(value: object) -> bool:
 
 CELL_CHECKS: dict[str, Callable[[object], bool]] = {"text": is_text, "date": is_date}
 
+#: A date as an ISO string: four, two and two ASCII digits (``2024-01-01``, never ``2024-1-1`` or ``20240101``).
+ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def iso_date(value: object) -> object:
+    """A string that is an ISO date (``YYYY-MM-DD``) as that date; any other value as it is, for the checks to name."""
+    if isinstance(value, str) and ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value  # 2024-02-30: named as it is
+    return value
+
 
 # pandas and Dask
 
@@ -133,7 +147,7 @@ def pandas_kind(dtype: Any) -> str:  # noqa: ANN401 -- a pandas dtype
 #: What each kind of column may be, on pandas (float amounts are refused before, with their own error).
 _PANDAS_ALLOWED = {
     "text": {"text", "object", "category", "null"},
-    "date": {"date", "object", "null"},
+    "date": {"date", "object", "text", "null"},
     "amount": {"decimal", "integer", "text", "object", "null"},
 }
 
@@ -160,6 +174,14 @@ def _cells_to_check(part: Any) -> list[tuple[str, str]]:  # noqa: ANN401 -- a pa
     ]
 
 
+def with_dates(part: Any) -> Any:  # noqa: ANN401 -- a pandas DataFrame in, one out
+    """The part, its period columns of text (or of objects) with each ISO date string read as its date."""
+    names = [name for name in DATES if name in part.columns and pandas_kind(part[name].dtype) in {"text", "object"}]
+    if not names:
+        return part
+    return part.assign(**{name: part[name].map(iso_date).astype(object) for name in names})
+
+
 def pandas_part_problems(part: Any) -> Any:  # noqa: ANN401 -- a pandas DataFrame in, a small one out
     """A small table of the part's problems (each column's first null or wrong cell, 0-based, and how many), or pairs.
 
@@ -168,6 +190,7 @@ def pandas_part_problems(part: Any) -> Any:  # noqa: ANN401 -- a pandas DataFram
     problem lists its (currency, period_start, period_end) pairs instead, as "pair" rows.
     """
     # pandas asks each Decimal whether it is NaN; a signalling NaN answers with InvalidOperation unless told not to.
+    part = with_dates(part)
     with decimal.localcontext(QUOTIENT) as context:
         context.traps[decimal.InvalidOperation] = False
         found = [("", "rows", 0, len(part), None), *_nulls(part), *_wrong_cells(part)]

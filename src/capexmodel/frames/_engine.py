@@ -501,6 +501,7 @@ def _pandas_part(part: Any, partition_info: dict[str, Any] | None = None) -> Any
     """
     import pandas as pd  # noqa: PLC0415
 
+    part = _checks.with_dates(part)
     where = "" if partition_info is None else f"partition {partition_info['number'] + 1}, "
     with decimal.localcontext(QUOTIENT):  # Dask runs this later, in the context of its own thread
         amounts = [
@@ -547,7 +548,7 @@ def prepare(native: object, function: str, *, largest: bool = False) -> tuple[En
         frame = _polars_working(plan)
     else:
         kind, lazy, arrow, table = _engine_of(native, function)
-        table = _typed_nulls(kind, table)
+        table = _iso_dates(kind, _typed_nulls(kind, table))
         columns = list(nw.from_native(table).collect_schema())
         missing_columns = [name for name in NEEDED if name not in columns]
         if missing_columns:
@@ -605,6 +606,42 @@ def _typed_nulls(kind: Kind, table: Any) -> Any:  # noqa: ANN401 -- a native tab
         if _checks.pandas_kind(dtype) == "null" and (expected := _checks.expected_kind(name)) in arrow_types
     }
     return table.astype(casts) if casts else table
+
+
+def _iso_dates(kind: Kind, table: Any) -> Any:  # noqa: ANN401 -- a native table in, one of its engine out
+    """The table, its period columns of strings read as dates: ISO ``YYYY-MM-DD`` only, anything else an error.
+
+    Dask writes an object column of dates as strings (``dd.from_pandas``), and CSV
+    readers leave dates as text: such columns are read exactly, on every engine. A
+    string that is not an ISO date is named by row and column.
+    """
+    if kind == "polars":
+        return _polars_iso_dates(table)
+    return table  # pandas and Dask: read part by part (`_checks.with_dates`), as Dask may make strings of them again
+
+
+def _polars_iso_dates(table: Any) -> Any:  # noqa: ANN401 -- a polars frame in, one of its kind out
+    import polars as pl  # noqa: PLC0415
+
+    schema = table.collect_schema()
+    names = [name for name in _checks.DATES if schema.get(name) == pl.String]
+    if not names:
+        return table
+    numbered = table.lazy().with_row_index("_row", offset=1)
+    queries = []
+    for name in names:
+        read = pl.col(name).str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+        wrong = pl.col(name).is_not_null() & (~pl.col(name).str.contains(_checks.ISO_DATE.pattern) | read.is_null())
+        queries.append(
+            numbered.filter(wrong).select(pl.col("_row").first(), pl.col(name).first().alias("_value"), pl.len())
+        )
+    problems = [
+        _checks.cell_problem(name, int(found["_row"][0]), int(found["len"][0]), found["_value"][0])
+        for name, found in zip(names, pl.collect_all(queries), strict=True)
+        if found["len"][0]
+    ]
+    _checks.raise_problems(problems)
+    return table.with_columns(pl.col(name).str.strptime(pl.Date, "%Y-%m-%d") for name in names)
 
 
 def _distinct(keys: Iterable[Key]) -> tuple[Key, ...]:

@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Literal
 
 from capexmodel._errors import CapexModelError, DataFileError, InvalidValueError, show
-from capexmodel.frames._checks import missing
+from capexmodel.frames._checks import iso_date, missing
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -329,16 +329,19 @@ def _fact_of(row: dict[str, Any], dataset: Dataset) -> Fact:
     if unknown:
         raise _RowError("sources", f"unknown source {unknown[0]!r}")
     sources = [dataset.sources[source_id] for source_id in text["sources"].split()]
-    start, end = row["period_start"], row["period_end"]
+    start, end = iso_date(row["period_start"]), iso_date(row["period_end"])  # "2024-01-01" is read as a date
     if not isinstance(start, dt.date) or not isinstance(end, dt.date):
-        raise _RowError("period_start", f"expected dates, got {start!r} and {end!r}")
+        wrong = "period_start" if not isinstance(start, dt.date) else "period_end"
+        msg = f"expected dates or ISO date strings (YYYY-MM-DD), got {start!r} and {end!r}"
+        raise _RowError(wrong, msg)
     amount = row["amount"]
     if isinstance(amount, float):
         raise _RowError("amount", f"expected an exact decimal, got the float {amount!r}")
     value = Money(amount, text["currency"], Period(start, end))
     status = Status.parse(text["status"])
-    counted = row["counted_as_start"], row["counted_as_end"]
-    counted_as = Period(*counted) if all(isinstance(day, dt.date) for day in counted) else None
+    counted = iso_date(row["counted_as_start"]), iso_date(row["counted_as_end"])
+    first, last = counted
+    counted_as = Period(first, last) if isinstance(first, dt.date) and isinstance(last, dt.date) else None
     if counted_as is None and counted != (None, None):
         raise _RowError("counted_as_start", f"expected dates or nulls, got {counted[0]!r} and {counted[1]!r}")
     return Fact(

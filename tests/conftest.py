@@ -1,4 +1,4 @@
-"""Hypothesis settings: a profile for local runs, a thorough one for CI, a quick one for the other Pythons, a fixed one for mutation testing."""
+"""Hypothesis profiles: for local runs, thorough for CI, quick for the other Pythons, fixed for mutation testing."""
 
 import os
 

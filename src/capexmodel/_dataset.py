@@ -807,7 +807,7 @@ class Dataset:
     def _figure(
         self, member: Company, metric: Metric | None, period: Period, currency: Currency | None, rates: RateTable
     ) -> tuple[Money | Decimal, tuple[Fact, ...]] | None:
-        """What `rank` ranks `member` by, and the facts it comes from: the metric's figure, or capex intensity (None)."""
+        """What `rank` ranks `member` by, and its facts: the metric's figure, or capex intensity (for no metric)."""
         if metric is None:
             try:
                 return self._intensity(member, period, rates)

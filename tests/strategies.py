@@ -9,6 +9,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 import capexmodel as cm
+from capexmodel._company import fold, number_character
 
 #: Codes real analyses use, plus a few rarer ones CLDR knows.
 CURRENCY_CODES = ("USD", "CNY", "HKD", "EUR", "JPY", "GBP", "KRW", "TWD", "INR", "CHF", "BHD")
@@ -71,11 +72,16 @@ regions = st.sampled_from(("US", "CN", "HK", "JP", "DE", "EU", "GB", "KR", "TW",
 company_ids = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)
 names = st.text(min_size=1, max_size=20).map(str.strip).filter(bool)
 tickers = st.lists(st.from_regex(r"[A-Z0-9.:]{1,10}", fullmatch=True), max_size=3, unique=True).map(tuple)
+#: Other names a company goes by: no '|' (the aliases column's separator), no character that stands for a number,
+#: none repeated as names are compared.
+aliases = st.lists(
+    names.filter(lambda name: "|" not in name and number_character(name) is None), max_size=3, unique_by=fold
+).map(tuple)
 
 
 @st.composite
 def companies(draw: st.DrawFn) -> cm.Company:
-    """A valid company with any region, calendar, currency and tickers."""
+    """A valid company with any region, calendar, currency, tickers and aliases."""
     return cm.Company(
         id=draw(company_ids),
         name_en=draw(names),
@@ -84,6 +90,7 @@ def companies(draw: st.DrawFn) -> cm.Company:
         fiscal_calendar=draw(fiscal_calendars),
         currency=draw(currencies),
         tickers=draw(tickers),
+        aliases=draw(aliases),
     )
 
 

@@ -66,6 +66,18 @@ def test_tickers_from_a_list_become_a_tuple():
         ({"tickers": ["BA BA"]}, cm.InvalidValueError, "got 'BA BA'"),
         ({"tickers": [9988]}, cm.InvalidValueError, "got 9988"),
         ({"tickers": ["BABA", "BABA"]}, cm.InvalidValueError, "tickers must not repeat"),
+        ({"region": "\uff23\uff2e"}, cm.InvalidValueError, "unknown region '\uff23\uff2e'"),
+        ({"aliases": "Ali"}, cm.InvalidValueError, "aliases must be a list or tuple of str, got 'Ali'"),
+        ({"aliases": [7]}, cm.InvalidValueError, "aliases must hold str values, got 7"),
+        ({"aliases": [""]}, cm.InvalidValueError, "an alias is a non-empty name .* got '' in"),
+        ({"aliases": [" Ali"]}, cm.InvalidValueError, "an alias is .* got ' Ali' in"),
+        ({"aliases": ["Ali|Baba"]}, cm.InvalidValueError, r"an alias is .*'\|'.* got 'Ali\|Baba' in"),
+        ({"aliases": ["Ali②"]}, cm.InvalidValueError, "an alias is .* got 'Ali②' in"),
+        (
+            {"aliases": ["Ali Group", "ALI  group"]},
+            cm.InvalidValueError,
+            "must not repeat, got 'Ali Group' and 'ALI  group'",
+        ),
     ],
 )
 def test_bad_fields_are_refused_naming_the_value(changes, error, message):
@@ -82,10 +94,51 @@ def test_region_names_come_from_cldr():
 
 
 def test_region_codes_are_validated():
-    with pytest.raises(cm.InvalidValueError, match="unknown region 'us'"):
-        cm.Region("us")
     with pytest.raises(cm.InvalidValueError, match="unknown region 'ZZZ'"):
         cm.Region("ZZZ")
+    with pytest.raises(cm.InvalidValueError, match="unknown region 'china'"):
+        cm.Region("china")
+
+
+def test_region_codes_are_read_in_any_case_like_currency_codes():
+    assert cm.Region("cn") == cm.Region("Cn") == cm.Region("CN")
+    assert cm.Region("eu").code == "EU"
+    assert hash(cm.Region("us")) == hash(cm.Region("US"))
+    assert alibaba(region="cn").region == cm.Region("CN")
+    assert cm.Region("cn").name("zh_CN") == "中国"
+    assert repr(cm.Region("cn")) == "Region(code='CN')"
+
+
+def test_aliases_are_other_names_kept_in_order():
+    assert alibaba().aliases == ()
+    assert alibaba(aliases=["Alibaba Group", "阿里"]).aliases == ("Alibaba Group", "阿里")
+    assert alibaba(aliases=["阿里"]) != alibaba()
+
+
+def test_names_fold_to_one_spelling_and_number_characters_are_found():
+    from capexmodel._company import fold, number_character  # noqa: PLC0415
+
+    full_width = "\uff2d\uff49\uff43\uff52\uff4f\uff53\uff4f\uff46\uff54"
+    assert fold(full_width) == fold("MICROSOFT") == fold("microsoft") == "microsoft"
+    assert fold("Stra\u00dfe") == "strasse"
+    assert fold(" China\u00a0\u3000Mobile ") == "china mobile"
+    assert fold("Micro\u200bsoft") == "microsoft"  # a zero-width space is a format mark
+    # digits of any script
+    assert fold("\u0660\u0667\u0660\u0660.HK") == fold("\uff10\uff17\uff10\uff10.hk") == "0700.hk"
+    assert fold("腾讯") == "腾讯"
+    texts = ("xAI", "腾讯", "\u2179AI", "x²", "㋀")
+    assert [number_character(text) for text in texts] == [None, None, "\u2179", "²", "㋀"]
+
+
+def test_number_characters_are_those_amounts_refuse():
+    """The rule is written in `_company` (for names) and `_format` (for amounts): they must agree."""
+    import sys  # noqa: PLC0415
+
+    from capexmodel import _company, _format  # noqa: PLC0415
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        assert _company._stands_for_a_number.__wrapped__(char) == _format._stands_for_a_number.__wrapped__(char), char
 
 
 @pytest.mark.parametrize("locale", ["xx_YY", "", ["en"], None])

@@ -70,6 +70,8 @@ VALUES = {
     "DepreciationGap": cm.depreciation_gap(cm.Money("100", "USD", Y24), from_years=5, to_years=6),
     "Statement": DATASET.statements[0],
     "Aggregate": DATASET.total("capex", period=Y24, region="US", currency="USD"),
+    "Ranking": DATASET.rank("capex_intensity", period=Y24, region="US"),
+    "RankingRow": DATASET.rank("capex", period=Y24, currency="USD").rows[0],
     "Dataset": DATASET,
 }
 
@@ -84,7 +86,8 @@ ERRORS = {
 STRUCTURED: dict[type[BaseException], dict[str, object]] = {
     cm.UnknownMetricError: {"name": "capx", "suggestion": "capex"},
     cm.UnknownNameError: {"kind": "source", "name": "caijng"},
-    cm.UnknownCompanyError: {"kind": "company", "name": "openai"},
+    cm.UnknownCompanyError: {"kind": "company", "name": "opnai", "suggestions": ("openai",)},
+    cm.AmbiguousCompanyError: {"name": "roadrunner", "candidates": ("acme", "beta")},
     cm.FactNotFoundError: {"company": "nvidia", "metric": "capex", "period": Y24},
     cm.IncompleteTotalError: {"missing": ("nvidia", "xai")},
 }

@@ -35,6 +35,7 @@ Examples:
 """
 
 from capexmodel._errors import (
+    AmbiguousCompanyError,
     AmbiguousFactError,
     AmbiguousRateError,
     CapexModelError,
@@ -88,6 +89,8 @@ _LAZY: dict[str, str] = {
     "Money": "capexmodel._money",
     "Period": "capexmodel._period",
     "Projection": "capexmodel._provenance",
+    "Ranking": "capexmodel._dataset",
+    "RankingRow": "capexmodel._dataset",
     "RateTable": "capexmodel._conversion",
     "RateUse": "capexmodel._conversion",
     "Region": "capexmodel._company",
@@ -138,7 +141,7 @@ if TYPE_CHECKING:
     from capexmodel._company import Company, Region
     from capexmodel._conversion import Conversion, ConversionSegment, ExchangeRate, RateTable, RateUse
     from capexmodel._currency import Currency
-    from capexmodel._dataset import Aggregate, Dataset, Group, Statement
+    from capexmodel._dataset import Aggregate, Dataset, Group, Ranking, RankingRow, Statement
     from capexmodel._ecb import ecb_rates
     from capexmodel._facts import Fact
     from capexmodel._fetch import fetch_companyfacts
@@ -194,6 +197,7 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Aggregate",
+    "AmbiguousCompanyError",
     "AmbiguousFactError",
     "AmbiguousRateError",
     "BubbleRisk",
@@ -233,6 +237,8 @@ __all__ = [
     "Period",
     "PeriodMismatchError",
     "Projection",
+    "Ranking",
+    "RankingRow",
     "RateTable",
     "RateUse",
     "Region",

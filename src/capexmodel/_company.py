@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from typing import final
 
 import attrs
@@ -30,10 +31,13 @@ def _territory_names(locale: str) -> dict[str, str]:
         raise InvalidValueError(msg) from None
 
 
-def _check_region_code(_: Region, __: attrs.Attribute[str], code: str) -> None:
-    if not isinstance(code, str) or code not in _territory_names("en"):
+def _region_code(code: object) -> str:
+    """A CLDR territory code in upper case, as CLDR writes it (``"cn"`` is ``"CN"``); anything else is refused."""
+    canonical = code.upper() if isinstance(code, str) and code.isascii() else None
+    if canonical is None or canonical not in _territory_names("en"):
         msg = f"unknown region {show(code)}: expected a CLDR territory code such as 'US', 'CN' or 'EU'"
         raise InvalidValueError(msg)
+    return canonical
 
 
 @public
@@ -42,17 +46,19 @@ def _check_region_code(_: Region, __: attrs.Attribute[str], code: str) -> None:
 class Region:
     """A country or group of countries, named by its CLDR territory code (``US``, ``CN``, ``EU``).
 
-    Names come from CLDR, in any locale babel knows.
+    Codes are read in any case, as currency codes are (``Region("cn") == Region("CN")``);
+    anything that is not a CLDR territory code is refused. Names come from CLDR, in any
+    locale babel knows.
 
     Examples:
         >>> import capexmodel as cm
-        >>> china = cm.Region("CN")
-        >>> china.name("en"), china.name("zh_CN")
-        ('China', '中国')
+        >>> china = cm.Region("cn")
+        >>> china.code, china.name("en"), china.name("zh_CN")
+        ('CN', 'China', '中国')
     """
 
-    code: str = attrs.field(validator=_check_region_code)
-    """The CLDR territory code: an ISO 3166-1 alpha-2 code or a CLDR grouping such as ``EU``."""
+    code: str = attrs.field(converter=_region_code)
+    """The CLDR territory code, in upper case: an ISO 3166-1 alpha-2 code or a CLDR grouping such as ``EU``."""
 
     def name(self, locale: str = "en") -> str:
         """The region's name in `locale`.
@@ -93,6 +99,72 @@ def _check_name(_: Company, attribute: attrs.Attribute[str], value: str) -> None
     if not isinstance(value, str) or not value.strip() or value != value.strip():
         msg = f"{attribute.name} must be a non-empty string without surrounding spaces, got {show(value)}"
         raise InvalidValueError(msg)
+
+
+def number_character(text: str) -> str | None:
+    """The first character of `text` that stands for a number but is not a decimal digit (³, ①, ½, Ⅻ, ㋀), if any.
+
+    NFKC would read such a character as digits or letters that the writer may not have
+    meant (``"ⅹAI"`` as ``"xai"``), so names that hold one are refused, as amounts are.
+
+    Examples:
+        >>> from capexmodel._company import number_character
+        >>> number_character("xAI"), number_character("ⅹAI")
+        (None, 'ⅹ')
+    """
+    return None if text.isascii() else next(filter(_stands_for_a_number, text), None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _stands_for_a_number(char: str) -> bool:
+    """A number character of category No or Nl, or one that NFKC turns into digits ("㋀" is "1月")."""
+    category = unicodedata.category(char)
+    return category in {"No", "Nl"} or (
+        category != "Nd" and any(unicodedata.category(part) == "Nd" for part in unicodedata.normalize("NFKC", char))
+    )
+
+
+def fold(name: str) -> str:
+    """`name` as names are compared: NFKC, case folded, decimal digits of any script in ASCII, spaces collapsed.
+
+    Format marks (zero-width spaces, direction marks) are dropped. A name holding a
+    `number_character` is refused before it is folded.
+
+    Examples:
+        >>> from capexmodel._company import fold
+        >>> fold("Ｍｉｃｒｏｓｏｆｔ"), fold("  China   Mobile "), fold("０７００.HK")
+        ('microsoft', 'china mobile', '0700.hk')
+    """
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    if not folded.isascii():
+        folded = "".join(map(_fold_character, folded))
+    return " ".join(folded.split())
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_character(char: str) -> str:
+    category = unicodedata.category(char)
+    if category == "Nd":
+        return str(unicodedata.decimal(char))
+    return "" if category == "Cf" else char
+
+
+def _to_aliases(value: object) -> tuple[str, ...]:
+    aliases = tuple_of(value, str, "aliases")
+    seen: dict[str, str] = {}
+    for alias in aliases:
+        stray = number_character(alias)
+        if not alias.strip() or alias != alias.strip() or "|" in alias or stray is not None:
+            msg = (
+                "an alias is a non-empty name without surrounding spaces, '|' or characters that stand"
+                f" for numbers (such as ① or Ⅻ), got {show(alias)} in {show(value)}"
+            )
+            raise InvalidValueError(msg)
+        if fold(alias) in seen:
+            msg = f"aliases must not repeat, got {show(seen[fold(alias)])} and {show(alias)} in {show(value)}"
+            raise InvalidValueError(msg)
+        seen[fold(alias)] = alias
+    return aliases
 
 
 def _to_tickers(value: object) -> tuple[str, ...]:
@@ -180,6 +252,10 @@ class Company:
 
     tickers: tuple[str, ...] = attrs.field(default=(), converter=_to_tickers)
     """Exchange tickers, in the company's own order; none for a private company."""
+
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_to_aliases)
+    """Other names the company goes by (``("Google",)`` for Alphabet), by which `Dataset.company` finds it
+    too; none by default. They do not repeat (compared as `Dataset.company` compares names)."""
 
     cik: int | None = attrs.field(default=None, validator=_check_cik)
     """The SEC's Central Index Key, for a company that files with the SEC (Alphabet's is

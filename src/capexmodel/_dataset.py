@@ -6,8 +6,12 @@ Reading data files is `capexmodel._loading`'s business; this module only answers
 from __future__ import annotations
 
 import decimal
+import difflib
 import functools
+import threading
 import types
+import unicodedata
+import weakref
 from decimal import Decimal
 from typing import TYPE_CHECKING, ParamSpec, TypeVar, final, overload
 
@@ -15,18 +19,23 @@ import attrs
 
 from capexmodel._calendarize import Calendarization, calendarize
 from capexmodel._chips import ChipPurchase, H100Equivalents, h100_equivalents
-from capexmodel._company import Company, Region
+from capexmodel._company import Company, Region, fold, number_character
 from capexmodel._context import QUOTIENT
 from capexmodel._conversion import Conversion, RateTable
 from capexmodel._currency import Currency
 from capexmodel._errors import (
+    AmbiguousCompanyError,
     AmbiguousFactError,
+    CurrencyMismatchError,
     FactNotFoundError,
     IncompleteTotalError,
     InvalidAmountError,
     InvalidValueError,
+    UndefinedIndicatorError,
     UnknownCompanyError,
+    UnknownMetricError,
     UnknownNameError,
+    shorten,
     show,
 )
 from capexmodel._facts import Fact
@@ -45,7 +54,7 @@ if TYPE_CHECKING:
     from capexmodel._chips import Precision
     from capexmodel._risk import BubbleRisk
 
-__all__ = ["Aggregate", "Dataset", "Group", "Statement"]
+__all__ = ["Aggregate", "Dataset", "Group", "Ranking", "RankingRow", "Statement"]
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -235,6 +244,116 @@ class Aggregate:
         return text
 
 
+def _check_ranked_value(_: RankingRow, __: attrs.Attribute[Money | Decimal], value: object) -> None:
+    if not isinstance(value, Money) and not (isinstance(value, Decimal) and value.is_finite()):
+        msg = f"a ranked value is a capexmodel.Money or a finite Decimal, got {show(value)}"
+        raise InvalidAmountError(msg)
+
+
+def _check_rank(_: RankingRow, __: attrs.Attribute[int], value: object) -> None:
+    if type(value) is not int or value < 1:
+        msg = f"a rank is a whole number from 1, got {show(value)}"
+        raise InvalidValueError(msg)
+
+
+@public
+@final
+@attrs.frozen
+class RankingRow:
+    """One company's place in a `Ranking`: its rank, the value ranked and the facts it comes from.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> first = cm.load_dataset().rank("capex", period="2024", currency="USD").rows[0]
+        >>> first
+        RankingRow(company=<Company amazon>, value=Money('77700000000', 'USD', Period.parse('2024')), rank=1)
+    """
+
+    company: Company = attrs.field(
+        validator=instance_of(Company, "a capexmodel.Company"), repr=lambda company: f"<Company {company.id}>"
+    )
+    """The company."""
+
+    value: Money | Decimal = attrs.field(validator=_check_ranked_value)
+    """The value ranked: an amount (in the ranking's currency) or an indicator's `Decimal`."""
+
+    rank: int = attrs.field(validator=_check_rank)
+    """The place, from 1; companies whose values are equal share it, and the next place is skipped."""
+
+    facts: tuple[Fact, ...] = attrs.field(converter=_to_facts, repr=False)
+    """The facts the value comes from: the metric's figure, or an indicator's inputs."""
+
+
+def _to_rows(value: Iterable[RankingRow]) -> tuple[RankingRow, ...]:
+    return tuple_of(value, RankingRow, "rows")
+
+
+def _show_rows(rows: tuple[RankingRow, ...]) -> str:
+    """The rows in a `Ranking`'s repr: how many, and the first few companies."""
+    first = ", ".join(row.company.id for row in rows[:_SHOWN_ROWS])
+    return f"<{len(rows)} rows: {first}{', ...' if len(rows) > _SHOWN_ROWS else ''}>"
+
+
+#: A `Ranking`'s repr names the companies of its first this many rows.
+_SHOWN_ROWS = 3
+
+
+@public
+@final
+@attrs.frozen
+class Ranking:
+    """Companies ordered by a metric or an indicator over a period, with those left out for want of a figure.
+
+    Ties share a rank and are listed by company id; a company without the figure is
+    never dropped silently: it is in `left_out` (by id), and `str` says so.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> ranking = cm.load_dataset().rank("capex", period="2024", group="us-five", currency="USD")
+        >>> print(ranking)
+        capex over 2024, largest first:
+          1  amazon     77700000000 USD
+          2  microsoft  75600000000 USD
+          3  alphabet   52500000000 USD
+          4  meta       37300000000 USD
+          5  oracle     14900000000 USD (covers 2024-03/2025-02)
+    """
+
+    by: str = attrs.field(validator=instance_of(str, "a string"))
+    """What is ranked: a metric (``"capex"``) or an indicator (``"capex_intensity"``)."""
+
+    period: Period = attrs.field(validator=instance_of(Period, "a capexmodel.Period"))
+    """The period ranked."""
+
+    rows: tuple[RankingRow, ...] = attrs.field(converter=_to_rows, repr=_show_rows)
+    """The companies with a figure, in order."""
+
+    left_out: tuple[str, ...] = attrs.field(converter=_to_missing)
+    """The companies asked about that have no figure (by id), in the order they were asked about."""
+
+    descending: bool = attrs.field(default=True, validator=instance_of(bool, "True or False"))
+    """Whether the largest value comes first."""
+
+    def __str__(self) -> str:
+        """The ranking as a small table, and who is left out."""
+        order = "largest" if self.descending else "smallest"
+        lines = [f"{self.by} over {self.period}, {order} first:"]
+        width = max((len(row.company.id) for row in self.rows), default=0)
+        for row in self.rows:
+            value = row.value
+            if isinstance(value, Money):
+                text = value._brief(period=False)
+                if value.period != self.period:
+                    text += f" (covers {value.period})"
+            else:
+                text = f"{value:f}"
+            part = f" [{row.facts[0].segment}]" if row.facts[0].segment is not None else ""
+            lines.append(f"{row.rank:>3}  {row.company.id:<{width}}  {text}{part}")
+        if self.left_out:
+            lines.append(f"left out, for want of a figure: {', '.join(self.left_out)}")
+        return "\n".join(lines)
+
+
 @public
 @final
 @_methods_in_own_context
@@ -287,14 +406,25 @@ class Dataset:
 
     # Lookups -----------------------------------------------------------------------------
 
-    def company(self, company_id: str) -> Company:
-        """The company with this id (`UnknownCompanyError` lists the known ids)."""
-        for company in self.companies:
-            if company.id == company_id:
-                return company
-        known = ", ".join(sorted(company.id for company in self.companies))
-        msg = f"unknown company {show(company_id)}: the dataset knows {known}"
-        raise UnknownCompanyError(msg, kind="company", name=company_id)
+    def company(self, name: Company | str) -> Company:
+        """The company with this id, English or Chinese name, ticker or alias, in any case.
+
+        Names are compared after Unicode NFKC normalisation and case folding (full-width
+        letters are the letters they stand for; runs of spaces are one space); a name
+        holding a character that stands for a number but is not a digit (①, Ⅻ) is
+        refused rather than read. An id written exactly as it is always finds its
+        company. Every query that takes a company (`select`, `fact`, `total`,
+        `intensity`, `growth`, `bubble_risk`, `rank`) finds it here. A name no company
+        goes by is an `UnknownCompanyError` that suggests the closest names; a name
+        several companies go by is an `AmbiguousCompanyError` that lists them.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> ds = cm.load_dataset()
+            >>> [ds.company(name).id for name in ("MSFT", "microsoft", "google", "腾讯", "9988.hk")]
+            ['microsoft', 'microsoft', 'alphabet', 'tencent', 'alibaba']
+        """
+        return _directory(self).find(name.id if isinstance(name, Company) else name)
 
     def companies_in(self, region: Region | str) -> tuple[Company, ...]:
         """The companies of a region, in file order.
@@ -365,7 +495,7 @@ class Dataset:
             >>> [fact.company.id for fact in estimates]
             ['bytedance', 'china-mobile', 'china-telecom']
         """
-        company_id = None if company is None else self.company(_id_of(company)).id
+        company_id = None if company is None else self.company(company).id
         wanted_metric = None if metric is None else Metric(metric)
         wanted_period = None if period is None else _period(period)
         wanted_status = None if status is None else Status.parse(status)
@@ -415,12 +545,13 @@ class Dataset:
         """
         _check_flag("whole_company", whole_company)
         wanted = _period(period)
-        found = self.select(company=company, metric=metric, period=wanted, basis=basis, source=source, market=market)
+        member = self.company(company)
+        found = self.select(company=member, metric=metric, period=wanted, basis=basis, source=source, market=market)
         candidates = found if market is not None else tuple(fact for fact in found if fact.market is None)
         if whole_company:
             candidates = tuple(fact for fact in candidates if fact.segment is None)
         if not candidates:
-            raise self._not_found(company, metric, wanted, basis, source, market=market, markets=_markets(found))
+            raise self._not_found(member, metric, wanted, basis, source, market=market, markets=_markets(found))
         return self._preferred(candidates)
 
     def history(self, company: Company | str, metric: Metric | str, period: Period | str) -> tuple[Fact, ...]:
@@ -445,7 +576,7 @@ class Dataset:
 
     def _not_found(
         self,
-        company: Company | str,
+        company: Company,
         metric: Metric | str,
         period: Period,
         basis: str | None,
@@ -454,7 +585,7 @@ class Dataset:
         market: Region | str | None = None,
         markets: str = "",
     ) -> FactNotFoundError:
-        company_id = _id_of(company)
+        company_id = company.id
         metric = Metric(metric)
         others = sorted(
             {str(fact.value.period) for fact in self.facts if fact.company.id == company_id and fact.metric == metric}
@@ -556,8 +687,9 @@ class Dataset:
         missing: list[str] = []
         other_markets: list[Fact] = []
         for member in members:
-            matching = self.select(company=member, metric=metric, period=wanted, basis=basis, source=source)
-            candidates = tuple(fact for fact in matching if fact.market == wanted_market)
+            candidates, matching = self._candidates(
+                member, metric, wanted, basis=basis, source=source, market=wanted_market
+            )
             if not candidates:
                 missing.append(member.id)
                 other_markets.extend(fact for fact in matching if fact.market is not None)
@@ -576,12 +708,15 @@ class Dataset:
         return Aggregate(value, tuple(found), tuple(missing))
 
     def _members(
-        self, region: Region | str | None, group: Group | str | None, companies: Iterable[Company | str] | None
+        self,
+        region: Region | str | None,
+        group: Group | str | None,
+        companies: Iterable[Company | str] | None,
+        *,
+        caller: str = "total() adds up",
     ) -> tuple[Company, ...]:
         if sum(choice is not None for choice in (region, group, companies)) != 1:
-            msg = (
-                "total() adds up a region's, a group's or the named companies: pass one of region=, group=, companies="
-            )
+            msg = f"{caller} a region's, a group's or the named companies: pass one of region=, group=, companies="
             raise InvalidValueError(msg)
         if region is not None:
             return self._in_region(region)
@@ -591,7 +726,7 @@ class Dataset:
         if isinstance(companies, str) or not hasattr(companies, "__iter__"):
             msg = f"companies must be a list of companies or ids, got {show(companies)}"
             raise InvalidValueError(msg)
-        members = tuple(self.company(_id_of(company)) for company in companies)  # type: ignore[union-attr]
+        members = tuple(self.company(company) for company in companies)  # type: ignore[union-attr]
         if not members:
             msg = "companies= names no company: name one or more companies or their ids"
             raise InvalidValueError(msg)
@@ -600,6 +735,104 @@ class Dataset:
             msg = f"companies= names {', '.join(repeated)} more than once: each company counts once"
             raise InvalidValueError(msg)
         return members
+
+    def rank(
+        self,
+        by: Metric | str,
+        *,
+        period: Period | str,
+        region: Region | str | None = None,
+        group: Group | str | None = None,
+        companies: Iterable[Company | str] | None = None,
+        currency: str | None = None,
+        rates: RateTable | None = None,
+        descending: bool = True,
+    ) -> Ranking:
+        """Rank companies by a metric (``"capex"``) or by capex intensity (``"capex_intensity"``) over `period`.
+
+        Every company of the dataset is ranked, or those of one region, group or list.
+        A metric's figure is the one `Dataset.total` would add (see `Dataset.fact`),
+        converted to `currency` at `rates` as `total` converts it; figures in several
+        currencies need `currency=`. Capex intensity is `Dataset.intensity`'s (a ratio,
+        so `currency=` does not apply). Ties share a rank and are listed by company id;
+        companies without the figure (or whose intensity is undefined) are in
+        `Ranking.left_out`, never dropped silently. Two facts that tie for one company
+        are an `AmbiguousFactError`, as in `Dataset.fact`.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> ds = cm.load_dataset()
+            >>> by_capex = ds.rank("capex", period="2024", currency="USD")
+            >>> [(row.rank, row.company.id) for row in by_capex.rows[:3]], by_capex.left_out
+            ([(1, 'amazon'), (2, 'microsoft'), (3, 'alphabet')], ('nvidia', 'xai'))
+            >>> by_intensity = ds.rank("capex_intensity", period="2024", group="us-five")
+            >>> [(row.company.id, round(row.value, 3)) for row in by_intensity.rows[:2]]
+            [('microsoft', Decimal('0.289')), ('oracle', Decimal('0.267'))]
+        """
+        _check_flag("descending", descending)
+        wanted = _period(period)
+        table = self.rates if rates is None else rates
+        if not isinstance(table, RateTable):
+            msg = f"rates must be a capexmodel.RateTable, got {show(rates)}"
+            raise InvalidValueError(msg)
+        indicator = by if isinstance(by, str) and by in _INDICATORS else None
+        metric = None if indicator is not None else _rankable_metric(by)
+        if indicator is not None and currency is not None:
+            msg = f"{indicator} is a ratio, which no currency enters: rank it without currency= (got {show(currency)})"
+            raise InvalidValueError(msg)
+        target = None if currency is None else Currency(currency)
+        if (region, group, companies) == (None, None, None):
+            members = self.companies
+        else:
+            members = self._members(region, group, companies, caller="rank() ranks")
+        ranked: list[tuple[Company, Money | Decimal, tuple[Fact, ...]]] = []
+        left_out: list[str] = []
+        for member in members:
+            figure = self._figure(member, metric, wanted, target, table)
+            if figure is None:
+                left_out.append(member.id)
+            else:
+                ranked.append((member, *figure))
+        currencies: dict[str, list[str]] = {}
+        for member, value, _ in ranked:
+            if isinstance(value, Money):
+                currencies.setdefault(value.currency, []).append(member.id)
+        if len(currencies) > 1:
+            shown = shorten("; ".join(f"{code} for {', '.join(ids)}" for code, ids in sorted(currencies.items())))
+            msg = f"{metric} over {wanted} is in several currencies ({shown}): pass currency= to rank in one"
+            raise CurrencyMismatchError(msg)
+        name = indicator if indicator is not None else str(metric)
+        return Ranking(name, wanted, _ranked(ranked, descending), left_out, descending)
+
+    def _figure(
+        self, member: Company, metric: Metric | None, period: Period, currency: Currency | None, rates: RateTable
+    ) -> tuple[Money | Decimal, tuple[Fact, ...]] | None:
+        """What `rank` ranks `member` by, and its facts: the metric's figure, or capex intensity (for no metric)."""
+        if metric is None:
+            try:
+                return self._intensity(member, period, rates)
+            except (FactNotFoundError, UndefinedIndicatorError):
+                return None
+        candidates = self._candidates(member, metric, period)[0]
+        if not candidates:
+            return None
+        fact = self._preferred(candidates)
+        fact = fact if currency is None else self._restate(fact, currency, rates)
+        return fact.value, (fact,)
+
+    def _candidates(
+        self,
+        member: Company,
+        metric: Metric,
+        period: Period,
+        *,
+        basis: str | None = None,
+        source: Source | str | None = None,
+        market: Region | None = None,
+    ) -> tuple[tuple[Fact, ...], tuple[Fact, ...]]:
+        """The facts a total or a ranking picks `member`'s figure from (those for `market`), and all that match."""
+        matching = self.select(company=member, metric=metric, period=period, basis=basis, source=source)
+        return tuple(fact for fact in matching if fact.market == market), matching
 
     @overload
     def convert(self, value: Money, currency: str, *, rates: RateTable | None = None, blend: bool = False) -> Money: ...
@@ -698,9 +931,14 @@ class Dataset:
             >>> round(cm.load_dataset().intensity("tencent", "2024"), 4)
             Decimal('0.1172')
         """
+        return self._intensity(self.company(company), _period(period), self.rates)[0]
+
+    def _intensity(self, company: Company, period: Period, rates: RateTable) -> tuple[Decimal, tuple[Fact, Fact]]:
+        """Capex intensity, and the capex (in revenue's currency) and revenue it divides."""
         capex = self.fact(company, Metric.CAPEX, period, whole_company=True)
         revenue = as_reported(self.fact(company, Metric.REVENUE, period, whole_company=True))
-        return capex_intensity(self._restate(capex, revenue.value.currency, self.rates).value, revenue.value)
+        capex = self._restate(capex, revenue.value.currency, rates)
+        return capex_intensity(capex.value, revenue.value), (capex, revenue)
 
     def growth(
         self, company: Company | str, metric: Metric | str, period: Period | str, *, whole_company: bool = False
@@ -722,17 +960,18 @@ class Dataset:
             >>> round(ds.growth("china-mobile", "capex", "2024", whole_company=True), 3)
             Decimal('-0.090')
         """
-        current = as_reported(self.fact(company, metric, period, whole_company=whole_company))
+        member = self.company(company)
+        current = as_reported(self.fact(member, metric, period, whole_company=whole_company))
         months = current.value.period
         earlier_period = Period._from_indices(months._first - 12, months._last - 12)
         same = [
             fact
-            for fact in self.select(company=company, metric=metric, period=earlier_period)
+            for fact in self.select(company=member, metric=metric, period=earlier_period)
             if fact.value.period == earlier_period and fact.market is None
         ]
         alike = tuple(fact for fact in same if fact.segment == current.segment)
         if not alike:
-            error = self._not_found(company, metric, earlier_period, None, None)
+            error = self._not_found(member, metric, earlier_period, None, None)
             if same:
                 covers = _part(current.segment)
                 msg = (
@@ -775,8 +1014,8 @@ class Dataset:
         wanted = _period(period)
         earlier = Period._from_indices(wanted._first - 12, wanted._last - 12)
         if company is not None:
-            scope: tuple[Company, ...] = (self.company(_id_of(company)),)
-            currency = scope[0].currency
+            scope: tuple[Company, ...] = (self.company(company),)
+            company, currency = scope[0], scope[0].currency
         elif region is not None:
             scope = self._in_region(region)
         else:
@@ -836,10 +1075,6 @@ def _derives_from(fact: Fact, other: Fact) -> bool:
     return any(item is other or item == other or _derives_from(item, other) for item in fact.inputs)
 
 
-def _id_of(company: Company | str) -> str:
-    return company.id if isinstance(company, Company) else company
-
-
 def _period(period: Period | str) -> Period:
     """A period, or the period a label names (``"2024"``, ``"2024-Q4"``); anything else is refused."""
     if isinstance(period, Period):
@@ -887,3 +1122,104 @@ def _selectors(basis: str | None, source: object, market: Region | None = None) 
     parts.append(f"market={market}" if market is not None else "")
     chosen = ", ".join(part for part in parts if part)
     return f" with {chosen}" if chosen else ""
+
+
+#: Ids listed in an unknown-company message at most; the rest are counted.
+_LISTED_IDS = 30
+
+
+@final
+class _Directory:
+    """A dataset's companies by every name they go by (id, English and Chinese names, tickers, aliases), folded."""
+
+    __slots__ = ("by_id", "by_name", "written")
+
+    def __init__(self, companies: Iterable[Company]) -> None:
+        self.by_id: dict[str, Company] = {}
+        self.by_name: dict[str, dict[str, Company]] = {}
+        self.written: dict[str, str] = {}  # a folded name as a company writes it, for messages
+        for company in companies:
+            self.by_id.setdefault(company.id, company)
+            for name in (company.id, company.name_en, company.name_zh, *company.tickers, *company.aliases):
+                if number_character(name) is None:  # a name no query can spell is not indexed
+                    folded = fold(name)
+                    self.by_name.setdefault(folded, {}).setdefault(company.id, company)
+                    self.written.setdefault(folded, name)
+
+    def find(self, name: object) -> Company:
+        """The one company that goes by `name` (see `Dataset.company`)."""
+        if not isinstance(name, str):
+            raise self._unknown(name, "")
+        exact = self.by_id.get(name)
+        if exact is not None:
+            return exact
+        stray = number_character(name)
+        if stray is not None:
+            what = unicodedata.name(stray, f"U+{ord(stray):04X}")
+            raise self._unknown(name, f" ({stray!r}, {what}, stands for a number: write it in digits or letters)")
+        found = self.by_name.get(fold(name), {})
+        if len(found) > 1:
+            named = ", ".join(f"{company.id} ({company.name_en})" for company in found.values())
+            msg = f"{show(name)} names several companies: {named}; pass the id of the one meant"
+            raise AmbiguousCompanyError(msg, name=name, candidates=tuple(found))
+        if not found:
+            raise self._unknown(name, "")
+        (company,) = found.values()
+        return company
+
+    def _unknown(self, name: object, why: str) -> UnknownCompanyError:
+        suggestions: dict[str, str] = {}  # id -> the name that comes close
+        if isinstance(name, str) and not why:
+            for close in difflib.get_close_matches(fold(name), list(self.by_name), n=3, cutoff=0.75):
+                for company_id in self.by_name[close]:
+                    suggestions.setdefault(company_id, self.written[close])
+        ids = sorted(self.by_id)
+        known = ", ".join(ids[:_LISTED_IDS]) + (f" and {len(ids) - _LISTED_IDS} more" if len(ids) > _LISTED_IDS else "")
+        meant = " or ".join(
+            repr(written) if written == company_id else f"{written!r} ({company_id})"
+            for company_id, written in suggestions.items()
+        )
+        hint = f" did you mean {meant}?" if meant else ""
+        msg = f"unknown company {show(name)}{why}:{hint} the dataset knows {known or 'none'}"
+        return UnknownCompanyError(msg, kind="company", name=name, suggestions=tuple(suggestions))
+
+
+_directories: weakref.WeakKeyDictionary[Dataset, _Directory] = weakref.WeakKeyDictionary()
+_directories_lock = threading.Lock()
+
+
+def _directory(dataset: Dataset) -> _Directory:
+    """The dataset's `_Directory`, made on first use, once, whichever thread asks first."""
+    found = _directories.get(dataset)
+    if found is None:
+        with _directories_lock:  # another thread may have made it meanwhile: then it is kept
+            found = _directories[dataset] = _directories.get(dataset) or _Directory(dataset.companies)
+    return found
+
+
+#: The indicators `Dataset.rank` ranks by, besides metrics.
+_INDICATORS = ("capex_intensity",)
+
+
+def _rankable_metric(by: object) -> Metric:
+    """The metric `by` names; an unknown name says what may be ranked."""
+    try:
+        return Metric(by)
+    except UnknownMetricError as error:
+        msg = f"cannot rank by {show(by)}: it is neither an indicator ({', '.join(_INDICATORS)}) nor a metric: {error}"
+        raise UnknownMetricError(msg, name=error.name, suggestion=error.suggestion) from None
+
+
+def _ranked(ranked: list[tuple[Company, Money | Decimal, tuple[Fact, ...]]], descending: bool) -> list[RankingRow]:  # noqa: FBT001 -- private
+    """Rows in order: by value (the largest first when `descending`), ties by company id and sharing a rank."""
+
+    def number(value: Money | Decimal) -> Decimal:
+        return value.amount if isinstance(value, Money) else value
+
+    ordered = sorted(ranked, key=lambda item: item[0].id)
+    ordered.sort(key=lambda item: number(item[1]), reverse=descending)  # stable: ties stay by id
+    rows: list[RankingRow] = []
+    for company, value, facts in ordered:
+        tied = rows and number(rows[-1].value) == number(value)
+        rows.append(RankingRow(company, value, rows[-1].rank if tied else len(rows) + 1, facts))
+    return rows

@@ -12,6 +12,7 @@ Every error derives from `CapexModelError` and from the builtin that fits, so
     ├── UnknownChipError (LookupError)         a chip name the catalogue does not know
     ├── UnknownNameError (LookupError)         a source, basis, group or statement the dataset does not have
     │   └── UnknownCompanyError                a company the dataset does not have
+    ├── AmbiguousCompanyError (LookupError)    a name that several of the dataset's companies go by
     ├── FactNotFoundError (LookupError)        no fact matches a query
     ├── IncompleteTotalError (LookupError)     a total asked to be complete leaves companies out
     ├── DivisionByZeroError (ZeroDivisionError)  an amount divided by zero
@@ -34,6 +35,7 @@ from __future__ import annotations
 from capexmodel._lazy import name_after
 
 __all__ = [
+    "AmbiguousCompanyError",
     "AmbiguousFactError",
     "AmbiguousRateError",
     "CapexModelError",
@@ -284,7 +286,9 @@ class UnknownNameError(CapexModelError, LookupError):
 
 
 class UnknownCompanyError(UnknownNameError):
-    """A company the dataset does not know; the message lists the known ids.
+    """A company the dataset does not know; the message suggests the companies meant and lists the known ids.
+
+    `suggestions` holds the ids of the companies whose names come closest, closest first.
 
     Examples:
         >>> import capexmodel as cm
@@ -292,7 +296,36 @@ class UnknownCompanyError(UnknownNameError):
         Traceback (most recent call last):
         ...
         capexmodel.UnknownCompanyError: unknown company 'openai': the dataset knows alibaba, alphabet, amazon, ...
+        >>> cm.load_dataset().company("Microsft")
+        Traceback (most recent call last):
+        ...
+        capexmodel.UnknownCompanyError: unknown company 'Microsft': did you mean 'microsoft'? ...
     """
+
+    def __init__(
+        self, message: str, *, kind: str = "company", name: object = None, suggestions: tuple[str, ...] = ()
+    ) -> None:
+        """Keep what was looked up and the ids suggested as attributes."""
+        super().__init__(message, kind=kind, name=name)
+        self.suggestions = suggestions
+
+
+class AmbiguousCompanyError(CapexModelError, LookupError):
+    """A name that several of the dataset's companies go by (an alias two companies share); nothing is guessed.
+
+    `name` is the name given and `candidates` the ids of the companies it names.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> issubclass(cm.AmbiguousCompanyError, LookupError)
+        True
+    """
+
+    def __init__(self, message: str, *, name: str = "", candidates: tuple[str, ...] = ()) -> None:
+        """Keep the name given and the companies it names as attributes."""
+        super().__init__(message)
+        self.name = name
+        self.candidates = candidates
 
 
 class FactNotFoundError(CapexModelError, LookupError):
@@ -407,6 +440,7 @@ for _error in (
     AmbiguousFactError,
     UnknownNameError,
     UnknownCompanyError,
+    AmbiguousCompanyError,
     UnknownMetricError,
     FactNotFoundError,
     IncompleteTotalError,

@@ -55,7 +55,7 @@ COLUMNS: Final[dict[str, tuple[str, ...]]] = {
 
 #: Columns a file may have besides its required ones (empty when absent).
 OPTIONAL_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
-    "companies": ("cik",),
+    "companies": ("cik", "aliases"),
     "facts": ("id", "inputs", "derivation", "note", "counted_as", "segment"),
 }
 
@@ -829,6 +829,7 @@ def _company(row: dict[str, str], calendar: FiscalCalendar, cik: int | None) -> 
         fiscal_calendar=calendar,
         currency=row["currency"],
         tickers=row["tickers"].split(),
+        aliases=[alias.strip() for alias in row["aliases"].split("|")] if row["aliases"] else [],
         cik=cik,
     )
 

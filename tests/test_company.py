@@ -130,17 +130,6 @@ def test_names_fold_to_one_spelling_and_number_characters_are_found():
     assert [number_character(text) for text in texts] == [None, None, "\u2179", "²", "㋀"]
 
 
-def test_number_characters_are_those_amounts_refuse():
-    """The rule is written in `_company` (for names) and `_format` (for amounts): they must agree."""
-    import sys  # noqa: PLC0415
-
-    from capexmodel import _company, _format  # noqa: PLC0415
-
-    for code in range(sys.maxunicode + 1):
-        char = chr(code)
-        assert _company._stands_for_a_number.__wrapped__(char) == _format._stands_for_a_number.__wrapped__(char), char
-
-
 @pytest.mark.parametrize("locale", ["xx_YY", "", ["en"], None])
 def test_unknown_locale_is_refused(locale):
     with pytest.raises(cm.InvalidValueError, match=f"unknown locale {re.escape(repr(locale))}"):

@@ -105,7 +105,8 @@ def number_character(text: str) -> str | None:
     """The first character of `text` that stands for a number but is not a decimal digit (³, ①, ½, Ⅻ, ㋀), if any.
 
     NFKC would read such a character as digits or letters that the writer may not have
-    meant (``"ⅹAI"`` as ``"xai"``), so names that hold one are refused, as amounts are.
+    meant (``"ⅹAI"`` as ``"xai"``), so names and amounts that hold one are refused
+    (this is the one rule for both: the number reader uses it too).
 
     Examples:
         >>> from capexmodel._company import number_character

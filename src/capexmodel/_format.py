@@ -23,6 +23,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Final, Literal, NamedTuple, ParamSpec, TypeVar
 
+from capexmodel._company import number_character
 from capexmodel._context import EXACT
 from capexmodel._currency import Currency
 from capexmodel._errors import (
@@ -709,20 +710,6 @@ def _fold(char: str) -> str:
     return char
 
 
-def _not_a_digit(text: str) -> str | None:
-    """The first character that stands for a number but is not a decimal digit (³, ①, ½, Ⅻ, ㋀), if any."""
-    return None if text.isascii() else next(filter(_stands_for_a_number, text), None)
-
-
-@functools.lru_cache(maxsize=4096)
-def _stands_for_a_number(char: str) -> bool:
-    """A number character of category No or Nl, or one that NFKC turns into digits ("㋀" is "1月")."""
-    category = unicodedata.category(char)
-    return category in {"No", "Nl"} or (
-        category != "Nd" and any(unicodedata.category(part) == "Nd" for part in unicodedata.normalize("NFKC", char))
-    )
-
-
 def _currency_spellings(locales: list[babel.Locale]) -> dict[str, frozenset[str]]:
     """Symbols of `locales`, the Chinese names of currencies, and the article's names, each with its codes."""
     found: dict[str, set[str]] = {}
@@ -793,7 +780,7 @@ _PLAIN: Final = re.compile(
 
 def _read(text: str, reader: _Reader, *, what: str, examples: str) -> tuple[Decimal, tuple[str, frozenset[str]] | None]:
     """The exact number in `text`, and the currency it names (its spelling and codes), if any."""
-    stray = _not_a_digit(text)
+    stray = number_character(text)
     if stray is not None:
         name = unicodedata.name(stray, f"U+{ord(stray):04X}")
         msg = f"cannot read {show(text)} as {what}: {stray!r} ({name}) is not a decimal digit"

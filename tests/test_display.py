@@ -279,7 +279,9 @@ def test_a_bubble_risk_renders_one_row_per_signal():
     table = parsed(risk)
     assert [row[0] for row in table.rows[1:]] == [signal.name for signal in risk.signals]
     intensity = next(row for row in table.rows if row[0] == "capex_intensity")
-    assert intensity[1:4] == [f"{round(risk.signal('capex_intensity').value, 4)}", "above 0.2", "FIRES"]
+    value = risk.signal("capex_intensity").value
+    assert value is not None
+    assert intensity[1:4] == [f"{round(value, 4)}", "above 0.2", "FIRES"]
     assert any(row[0] == "capex\\_intensity" for row in markdown_rows(risk._repr_markdown_()))
 
 
@@ -387,7 +389,7 @@ def test_a_bad_spec_is_refused_naming_it(spec):
 
 def test_a_spec_that_is_not_a_string_is_refused():
     with pytest.raises(cm.InvalidValueError, match="^3 is not a format spec"):
-        cm.Money("1", "USD", Y24).__format__(3)
+        cm.Money("1", "USD", Y24).__format__(3)  # type: ignore[arg-type]
 
 
 def test_amounts_show_every_digit_and_numbers_round_half_to_even():

@@ -69,9 +69,9 @@ def test_to_frame_refuses_what_is_not_facts(bad):
 
 def test_to_frame_refuses_an_iterable_of_other_things_and_sources_that_are_not_a_mapping():
     with pytest.raises(cm.InvalidValueError, match="facts must be capexmodel.Fact values, got 1"):
-        frames.to_frame([1])
+        frames.to_frame([1])  # type: ignore[list-item]
     with pytest.raises(cm.InvalidValueError, match="sources must be a mapping from id to Source"):
-        frames.to_frame(DS.facts[:1], sources=["caijing"])
+        frames.to_frame(DS.facts[:1], sources=["caijing"])  # type: ignore[arg-type]
     with pytest.raises(cm.InvalidValueError, match="source_ids has no id for the source"):
         frames.to_frame(DS.facts[:1], sources={})
 
@@ -159,4 +159,4 @@ def test_tables_need_the_frames_extra(monkeypatch):
 
 def test_an_unknown_backend_is_refused():
     with pytest.raises(cm.InvalidValueError, match="backend must be 'pyarrow', 'pandas' or 'polars', got 'dask'"):
-        DS.total("capex", period=Y24, region="US", currency="USD").to_frame("dask")
+        DS.total("capex", period=Y24, region="US", currency="USD").to_frame("dask")  # type: ignore[arg-type]

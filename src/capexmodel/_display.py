@@ -84,8 +84,7 @@ def html(*views: View) -> str:
         parts.append("<table>")
         if view.caption:
             parts.append(f"<caption>{_html.escape(view.caption)}</caption>")
-        if view.header:
-            parts.append(f"<thead><tr>{''.join(f'<th>{_html.escape(cell)}</th>' for cell in view.header)}</tr></thead>")
+        parts.append(f"<thead><tr>{''.join(f'<th>{_html.escape(cell)}</th>' for cell in view.header)}</tr></thead>")
         parts.append("<tbody>")
         parts.extend(f"<tr>{''.join(f'<td>{_html.escape(cell)}</td>' for cell in row)}</tr>" for row in view.rows)
         parts.append("</tbody></table>")

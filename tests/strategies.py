@@ -459,3 +459,32 @@ object_cells = st.one_of(
     st.binary(max_size=3),
     st.sampled_from(["USD", "usd", "capex", "a", "2024-01-01", "1.5"]),
 )
+
+
+@st.composite
+def format_specs(draw: st.DrawFn) -> str:
+    """A numeric format spec that `Decimal` accepts: fill and alignment, sign, width, grouping, precision, type.
+
+    The locale-dependent ``n`` type is left out.
+    """
+    align = draw(st.sampled_from(["", "<", ">", "^", "="]))
+    fill = draw(st.sampled_from(["", "*", "0"])) if align else ""
+    sign = draw(st.sampled_from(["", "+", "-", " "]))
+    width = draw(st.sampled_from(["", "1", "12", "30"]))
+    grouping = draw(st.sampled_from(["", ","]))
+    precision = draw(st.sampled_from(["", ".0", ".2", ".5"]))
+    kind = draw(st.sampled_from(["", "f", "F", "e", "E", "g", "G", "%"]))
+    return f"{fill}{align}{sign}{width}{grouping}{precision}{kind}"
+
+
+#: Texts that would be markup if they were not escaped.
+hostile_markup = st.sampled_from(
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "a & b < c > d \"e\" 'f'",
+        "| pipe | *bold* _it_ `code` [link](x) # h",
+        "</td></tr></table><script>x</script>",
+        "line\nbreak",
+    ]
+)

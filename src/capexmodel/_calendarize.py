@@ -5,10 +5,11 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Literal, final, get_args
+from typing import TYPE_CHECKING, Any, Literal, final, get_args
 
 import attrs
 
+from capexmodel._display import calendarization_view, html, markdown
 from capexmodel._errors import CurrencyMismatchError, InvalidValueError, PeriodMismatchError, show
 from capexmodel._lazy import public
 from capexmodel._money import Money, _bounded, _divide, _intern_period, _money
@@ -17,6 +18,8 @@ from capexmodel._validators import instance_of, tuple_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+    from capexmodel.frames import Backend
 
 __all__ = ["Calendarization", "CalendarizedPart", "calendarize"]
 
@@ -132,6 +135,33 @@ class Calendarization:
             for part in self.parts
         )
         return f"{self.value} by {self.method} from {parts}"
+
+    def _repr_html_(self) -> str:
+        """The inputs, the months counted and their contributions, as an HTML table (for notebooks)."""
+        return html(calendarization_view(self))
+
+    def _repr_markdown_(self) -> str:
+        """The inputs, the months counted and their contributions, as a Markdown table (for notebooks)."""
+        return markdown(calendarization_view(self))
+
+    def to_frame(self, backend: Backend = "pyarrow") -> Any:  # noqa: ANN401 -- the backend decides the type
+        """The inputs, one row each, as a table of `backend`: a pyarrow Table, or a pandas or polars DataFrame.
+
+        Columns: ``input_start``, ``input_end``, ``currency``, ``input_amount``,
+        ``counted_start``, ``counted_end``, ``share`` (an exact fraction as text, such
+        as ``1/3``) and ``contribution`` (exact decimal columns; a contribution is
+        rounded to 28 significant digits only when its share does not terminate).
+        Needs the ``frames`` extra.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> quarters = [cm.Money("9", "USD", cm.Period.parse(label)) for label in ("2024-03/2024-05", "2024-06/2024-08")]
+            >>> cm.calendarize(quarters, cm.Period.parse("2024-04/2024-06")).to_frame("polars")["share"].to_list()
+            ['2/3', '1/3']
+        """  # noqa: E501
+        from capexmodel.frames._layout import calendarization_table  # noqa: PLC0415 -- tables load on first use
+
+        return calendarization_table(self, backend)
 
 
 @public

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal, final
 import attrs
 
 from capexmodel._company import Company
+from capexmodel._display import h100_text
 from capexmodel._errors import InvalidValueError, UndefinedIndicatorError, UnknownChipError, show
 from capexmodel._lazy import public
 from capexmodel._money import _divide, _to_decimal
@@ -340,6 +341,10 @@ class H100Equivalents:
 
     by_buyer: Mapping[str, Fraction] = attrs.field(hash=False, converter=_to_by_buyer)
     """The exact H100-equivalents of each buyer, by company id (read-only)."""
+
+    def __str__(self) -> str:
+        """The count and its basis, then the count of each buyer and the factor of each chip."""
+        return h100_text(self)
 
     def __reduce__(self) -> tuple[type[H100Equivalents], tuple[object, ...]]:
         """Pickle and copy through the constructor (a read-only mapping cannot be pickled as it is)."""

@@ -11,6 +11,7 @@ import attrs
 
 from capexmodel._context import EXACT
 from capexmodel._currency import Currency
+from capexmodel._display import conversion_view, html, markdown
 from capexmodel._errors import (
     AmbiguousRateError,
     CurrencyMismatchError,
@@ -325,6 +326,14 @@ class Conversion:
             months = self.period.month_count
             route = " + ".join(f"{Fraction(s.months.month_count, months)} of ({s})" for s in self.segments)
         return f"{self.base} to {self.quote} over {self.period} ({self.method}): {route}"
+
+    def _repr_html_(self) -> str:
+        """The route of each run of months and its exact factor, as an HTML table (for notebooks)."""
+        return html(conversion_view(self))
+
+    def _repr_markdown_(self) -> str:
+        """The route of each run of months and its exact factor, as a Markdown table (for notebooks)."""
+        return markdown(conversion_view(self))
 
 
 def _to_rates(rates: Iterable[ExchangeRate]) -> tuple[ExchangeRate, ...]:

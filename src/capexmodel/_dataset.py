@@ -13,7 +13,7 @@ import types
 import unicodedata
 import weakref
 from decimal import Decimal
-from typing import TYPE_CHECKING, ParamSpec, TypeVar, final, overload
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, final, overload
 
 import attrs
 
@@ -23,6 +23,7 @@ from capexmodel._company import Company, Region, fold, number_character
 from capexmodel._context import QUOTIENT
 from capexmodel._conversion import Conversion, RateTable
 from capexmodel._currency import Currency
+from capexmodel._display import aggregate_repr, aggregate_view, dataset_repr, dataset_view, html, markdown
 from capexmodel._errors import (
     AmbiguousCompanyError,
     AmbiguousFactError,
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
     from capexmodel._calendarize import Method
     from capexmodel._chips import Precision
     from capexmodel._risk import BubbleRisk
+    from capexmodel.frames import Backend
 
 __all__ = ["Aggregate", "Dataset", "Group", "Ranking", "RankingRow", "Statement"]
 
@@ -234,6 +236,39 @@ class Aggregate:
         """The sources of the facts added, each once."""
         return merge_sources(*(fact.sources for fact in self.facts))
 
+    def __repr__(self) -> str:
+        """Return ``<Aggregate: metric of companies over period: amount currency, complete>``, short."""
+        return aggregate_repr(self)
+
+    def _repr_html_(self) -> str:
+        """The facts added, the companies missing and the total, as an HTML table (for notebooks)."""
+        return html(aggregate_view(self))
+
+    def _repr_markdown_(self) -> str:
+        """The facts added, the companies missing and the total, as a Markdown table (for notebooks)."""
+        return markdown(aggregate_view(self))
+
+    def to_frame(self, backend: Backend = "pyarrow") -> Any:  # noqa: ANN401 -- the backend decides the type
+        """The facts added and the companies missing, one row each, as a table of `backend`.
+
+        Columns: ``company``, ``metric``, ``period_start``, ``period_end``,
+        ``currency``, ``amount`` (an exact decimal column), ``status``, ``basis``,
+        ``sources`` (each source's text, separated by `` | ``), ``counted_as_start``,
+        ``counted_as_end`` and ``missing`` (true for a company with no figure, whose
+        amount is null). The amounts add up to `value`. Needs the ``frames`` extra.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> ds = cm.load_dataset()
+            >>> us = ds.total("capex", period=cm.CalendarYear(2024), region="US", currency="USD")
+            >>> table = us.to_frame("polars")
+            >>> table["amount"].sum() == us.value.amount, table.filter(table["missing"])["company"].to_list()
+            (True, ['nvidia', 'xai'])
+        """
+        from capexmodel.frames._layout import aggregate_table  # noqa: PLC0415 -- tables load on first use
+
+        return aggregate_table(self, backend)
+
     def __str__(self) -> str:
         """The total, what it adds up, and what it leaves out."""
         text = f"{self.value}: {self.facts[0].metric} of {', '.join(fact.company.id for fact in self.facts)}"
@@ -403,6 +438,18 @@ class Dataset:
     superseded: tuple[Fact, ...] = ()
     """Values that later filings replaced (restated figures), oldest filing first; queries ignore them,
     `Dataset.history` shows them."""
+
+    def __repr__(self) -> str:
+        """Return ``<Dataset: 12 companies, 112 facts, 2023-2025, 14 sources>``: what it holds, not all of it."""
+        return dataset_repr(self)
+
+    def _repr_html_(self) -> str:
+        """The companies, with how many facts each has, as an HTML table (for notebooks)."""
+        return html(dataset_view(self))
+
+    def _repr_markdown_(self) -> str:
+        """The companies, with how many facts each has, as a Markdown table (for notebooks)."""
+        return markdown(dataset_view(self))
 
     # Lookups -----------------------------------------------------------------------------
 

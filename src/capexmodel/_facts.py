@@ -9,6 +9,7 @@ import attrs
 from capexmodel._calendarize import Calendarization
 from capexmodel._company import Company, Region
 from capexmodel._conversion import Conversion
+from capexmodel._display import fact_repr, fact_text, fact_view, html, markdown
 from capexmodel._errors import InvalidValueError, show
 from capexmodel._lazy import public
 from capexmodel._money import Money
@@ -134,6 +135,22 @@ class Fact:
                 f" got {self.metric} and market={self.market}"
             )
             raise InvalidValueError(msg)
+
+    def __repr__(self) -> str:
+        """Return ``<Fact: company metric over period: amount currency, status, basis>``: short, not every field."""
+        return fact_repr(self)
+
+    def __str__(self) -> str:
+        """A few lines for a person: who, what, when and the value, then status, basis and sources."""
+        return fact_text(self)
+
+    def _repr_html_(self) -> str:
+        """The fact's fields as an HTML table (for notebooks)."""
+        return html(fact_view(self))
+
+    def _repr_markdown_(self) -> str:
+        """The fact's fields as a Markdown table (for notebooks)."""
+        return markdown(fact_view(self))
 
     @classmethod
     def derive(

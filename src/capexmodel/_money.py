@@ -11,6 +11,7 @@ import attrs
 
 from capexmodel._context import EXACT, QUOTIENT
 from capexmodel._currency import Currency
+from capexmodel._display import html, markdown, money_view
 from capexmodel._errors import (
     CurrencyMismatchError,
     DivisionByZeroError,
@@ -316,6 +317,39 @@ class Money:
     def __repr__(self) -> str:
         """Return a constructor call that evaluates back to an equal amount."""
         return f"Money('{EXACT.to_sci_string(self.amount)}', '{self.currency}', {self.period!r})"
+
+    def __format__(self, spec: str) -> str:
+        """Format the amount alone with a numeric format spec, as `Decimal` does: exactly, never via float.
+
+        An empty spec gives `str` (amount, currency and period). Any other spec formats
+        just the number, so that ``f"{capex:,.0f} {capex.currency}"`` says what it shows;
+        rounding is half to even, whatever the caller's decimal context. A spec that
+        `Decimal` does not accept is an `InvalidValueError` naming it.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> capex = cm.Money("77700000000", "USD", cm.CalendarYear(2024))
+            >>> format(capex, ",.0f"), f"{capex / 10**9:.1f} bn {capex.currency}"
+            ('77,700,000,000', '77.7 bn USD')
+            >>> f"{capex}"
+            '77700000000 USD over 2024'
+        """
+        if not spec:
+            return str(self)
+        try:
+            with decimal.localcontext(EXACT):
+                return format(self.amount, spec)
+        except (ValueError, TypeError):
+            msg = f"{show(spec)} is not a format spec for a Decimal amount (for example ',.0f' or '.2%')"
+            raise InvalidValueError(msg) from None
+
+    def _repr_html_(self) -> str:
+        """The amount, currency and period as a one-row HTML table (for notebooks)."""
+        return html(money_view(self))
+
+    def _repr_markdown_(self) -> str:
+        """The amount, currency and period as a one-row Markdown table (for notebooks)."""
+        return markdown(money_view(self))
 
 
 _set_amount = Money.__dict__["amount"].__set__

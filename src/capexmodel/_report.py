@@ -12,6 +12,7 @@ from capexmodel._chips import h100_equivalents
 from capexmodel._context import EXACT
 from capexmodel._conversion import RateTable
 from capexmodel._dataset import as_reported, in_own_context
+from capexmodel._display import html, report_views
 from capexmodel._errors import CapexModelError, FactNotFoundError
 from capexmodel._format import format_money, format_percent, format_ratio
 from capexmodel._period import CalendarQuarter, CalendarYear
@@ -141,6 +142,10 @@ class Report:
 
     locale: str
     sections: tuple[Section, ...]
+
+    def _repr_html_(self) -> str:
+        """Each section as an HTML table with its notes (for notebooks)."""
+        return html(*report_views(self))
 
 
 @in_own_context

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import decimal
 from decimal import Decimal
-from typing import TYPE_CHECKING, Literal, final
+from typing import TYPE_CHECKING, Any, Literal, final
 
 import attrs
 
 from capexmodel._company import Company, Region
 from capexmodel._context import EXACT
 from capexmodel._currency import Currency
+from capexmodel._display import html, markdown, risk_repr, risk_text, risk_view
 from capexmodel._errors import (
     AmbiguousFactError,
     CurrencyMismatchError,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
     from capexmodel._conversion import RateTable
+    from capexmodel.frames import Backend
 
 __all__ = [
     "BubbleRisk",
@@ -177,6 +179,42 @@ class BubbleRisk:
         if not weight:
             return Decimal(0)
         return _divide(_exact_sum(s.weight for s in self.signals if s.known), weight)
+
+    def __repr__(self) -> str:
+        """Return ``<BubbleRisk: subject over period, score, how many signals fire>``, short."""
+        return risk_repr(self)
+
+    def __str__(self) -> str:
+        """The score, then one line per signal: its value, its threshold, whether it fires and why."""
+        return risk_text(self)
+
+    def _repr_html_(self) -> str:
+        """The signals as an HTML table (for notebooks)."""
+        return html(risk_view(self))
+
+    def _repr_markdown_(self) -> str:
+        """The signals as a Markdown table (for notebooks)."""
+        return markdown(risk_view(self))
+
+    def to_frame(self, backend: Backend = "pyarrow") -> Any:  # noqa: ANN401 -- the backend decides the type
+        """The signals, one row each, as a table of `backend`: a pyarrow Table, or a pandas or polars DataFrame.
+
+        Columns: ``subject``, ``period_start``, ``period_end``, ``signal``, ``value``,
+        ``threshold`` and ``weight`` (exact decimal columns; ``value`` is null when
+        unknown), ``direction``, ``fires`` (null when unknown), ``reason``, ``note``,
+        ``companies`` and ``left_out`` (company ids separated by spaces). Needs the
+        ``frames`` extra.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> risk = cm.load_dataset().bubble_risk(cm.CalendarYear(2024), company="meta")
+            >>> table = risk.to_frame("pandas")
+            >>> table.loc[table["fires"] == True, "signal"].tolist()
+            ['capex_to_depreciation', 'capex_intensity']
+        """
+        from capexmodel.frames._layout import risk_table  # noqa: PLC0415 -- tables load on first use
+
+        return risk_table(self, backend)
 
     def signal(self, name: str) -> Signal:
         """The signal called `name`."""

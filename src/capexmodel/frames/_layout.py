@@ -16,14 +16,29 @@ if TYPE_CHECKING:
 
     import pyarrow as pa
 
+    from capexmodel._calendarize import Calendarization
     from capexmodel._conversion import Conversion
     from capexmodel._currency import Currency
-    from capexmodel._dataset import Dataset
+    from capexmodel._dataset import Aggregate, Dataset
     from capexmodel._facts import Fact
     from capexmodel._money import Money
+    from capexmodel._period import Period
     from capexmodel._provenance import Source
+    from capexmodel._risk import BubbleRisk
 
-__all__ = ["COLUMNS", "PROVENANCE_COLUMNS", "Backend", "facts_from_frame", "facts_table", "from_frame", "to_frame"]
+__all__ = [
+    "COLUMNS",
+    "PROVENANCE_COLUMNS",
+    "Backend",
+    "aggregate_table",
+    "as_backend",
+    "calendarization_table",
+    "facts_from_frame",
+    "facts_table",
+    "from_frame",
+    "risk_table",
+    "to_frame",
+]
 
 COLUMNS = (
     "company",
@@ -194,18 +209,60 @@ def _source_ids(facts: list[Fact], source_ids: Mapping[Source, str]) -> dict[Sou
     return ids
 
 
-def to_frame(dataset: Dataset, backend: Backend = "pyarrow") -> Any:  # noqa: ANN401 -- the backend decides the type
-    """The dataset's facts as a table of `backend`: a pyarrow Table, or a pandas or polars DataFrame.
+def to_frame(
+    data: Dataset | Iterable[Fact],
+    backend: Backend = "pyarrow",
+    *,
+    sources: Mapping[str, Source] | None = None,
+) -> Any:  # noqa: ANN401 -- the backend decides the type
+    """Facts as a table of `backend`: a pyarrow Table, or a pandas or polars DataFrame.
 
-    Sources are cited by the dataset's ids, so `from_frame` finds them again.
+    `data` is a dataset (all its facts) or any iterable of facts, such as what
+    `Dataset.select` gives. A dataset's sources are cited by its ids, so `from_frame`
+    finds them again; other facts cite theirs by the ids of `sources` (a mapping from
+    id to `Source`, such as ``ds.sources``), or, without it, by ``s1``, ``s2``, ... in
+    the order the facts first cite them.
 
     Examples:
         >>> import capexmodel as cm
         >>> from capexmodel import frames
-        >>> frames.to_frame(cm.load_dataset(), "polars").height
+        >>> ds = cm.load_dataset()
+        >>> frames.to_frame(ds, "polars").height
         112
+        >>> table = frames.to_frame(ds.select(metric="capex", period="2024", status="estimate"))
+        >>> table.column("company").to_pylist(), table.column("sources").to_pylist()
+        (['bytedance', 'china-mobile', 'china-telecom'], ['s1 s2', 's3', 's3'])
+        >>> meta = frames.to_frame(ds.select(company="meta", metric="capex"), "pandas", sources=ds.sources)
+        >>> meta["sources"].tolist()[:3]
+        ['caijing', 'guidance-2025', 'meta-10k-2024']
     """
-    table = facts_table(dataset.facts, {source: source_id for source_id, source in dataset.sources.items()})
+    from capexmodel._dataset import Dataset  # noqa: PLC0415 -- a cycle: the dataset module loads this one
+
+    if isinstance(data, Dataset):
+        facts: Iterable[Fact] = data.facts
+        sources = data.sources if sources is None else sources
+    elif isinstance(data, str | bytes) or not hasattr(data, "__iter__"):
+        msg = f"to_frame() takes a Dataset or an iterable of Fact, got {show(data)}"
+        raise InvalidValueError(msg)
+    else:
+        facts = _facts(data)
+    if sources is None:
+        ids = {source: f"s{number}" for number, source in enumerate(_cited(facts), start=1)}
+    elif isinstance(sources, Mapping):
+        ids = {source: source_id for source_id, source in sources.items()}
+    else:
+        msg = f"sources must be a mapping from id to Source (such as a dataset's sources), got {show(sources)}"
+        raise InvalidValueError(msg)
+    return as_backend(facts_table(facts, ids), backend)
+
+
+def _cited(facts: Iterable[Fact]) -> list[Source]:
+    """The sources the facts and their inputs cite, each once, in the order first cited."""
+    return list(dict.fromkeys(source for fact in _closed(facts) for source in fact.sources))
+
+
+def as_backend(table: pa.Table, backend: Backend) -> Any:  # noqa: ANN401 -- the backend decides the type
+    """A pyarrow table as a table of `backend`, every column's type kept (decimals stay decimals)."""
     if backend == "pyarrow":
         return table
     if backend == "polars":
@@ -224,6 +281,102 @@ def to_frame(dataset: Dataset, backend: Backend = "pyarrow") -> Any:  # noqa: AN
         return table.to_pandas(types_mapper=pd.ArrowDtype)
     msg = f"backend must be 'pyarrow', 'pandas' or 'polars', got {show(backend)}"
     raise InvalidValueError(msg)
+
+
+def _decimals(values: list[Decimal | None]) -> pa.Array:
+    """Exact decimals (None for null) as a decimal128 column at the scale that holds them all, else strings."""
+    pa = _pyarrow()
+    present = [value for value in values if value is not None]
+    kind = _amount_type(present)
+    if kind == pa.string():
+        return pa.array([None if value is None else format(value, "f") for value in values], kind)
+    return pa.array(values, kind)
+
+
+def _period_columns(prefix: str, periods: list[Period | None]) -> dict[str, pa.Array]:
+    pa = _pyarrow()
+    return {
+        f"{prefix}_start": pa.array([period and period.start for period in periods], pa.date32()),
+        f"{prefix}_end": pa.array([period and period.end for period in periods], pa.date32()),
+    }
+
+
+def _texts(values: Iterable[str | None]) -> pa.Array:
+    return _pyarrow().array(list(values), _pyarrow().string())
+
+
+def aggregate_table(aggregate: Aggregate, backend: Backend = "pyarrow") -> Any:  # noqa: ANN401 -- the backend decides
+    """An aggregate's facts, one row each, then one row per company missing (null amount, ``missing`` true).
+
+    Columns: ``company``, ``metric``, ``period_start``, ``period_end``, ``currency``,
+    ``amount`` (exact decimal), ``status``, ``basis``, ``sources`` (each source's text,
+    separated by `` | ``), ``counted_as_start``, ``counted_as_end``, ``missing``.
+    """
+    pa = _pyarrow()
+    facts, total = aggregate.facts, aggregate.value
+    absent = list(aggregate.missing)
+    blank: list[None] = [None] * len(absent)
+    metric = str(facts[0].metric)
+    columns = {
+        "company": _texts([*(fact.company.id for fact in facts), *absent]),
+        "metric": _texts([*(str(fact.metric) for fact in facts), *[metric] * len(absent)]),
+        **_period_columns("period", [*(fact.value.period for fact in facts), *[total.period] * len(absent)]),
+        "currency": _texts([*(fact.value.currency.code for fact in facts), *[total.currency.code] * len(absent)]),
+        "amount": _decimals([*(fact.value.amount for fact in facts), *blank]),
+        "status": _texts([*(fact.status.value for fact in facts), *blank]),
+        "basis": _texts([*(fact.basis for fact in facts), *blank]),
+        "sources": _texts([*(" | ".join(map(str, fact.sources)) for fact in facts), *blank]),
+        **_period_columns("counted_as", [*(fact.counted_as for fact in facts), *blank]),
+        "missing": pa.array([False] * len(facts) + [True] * len(absent), pa.bool_()),
+    }
+    return as_backend(pa.table(columns), backend)
+
+
+def risk_table(risk: BubbleRisk, backend: Backend = "pyarrow") -> Any:  # noqa: ANN401 -- the backend decides
+    """A bubble-risk assessment's signals, one row each.
+
+    Columns: ``subject``, ``period_start``, ``period_end``, ``signal``, ``value``,
+    ``threshold``, ``weight`` (exact decimals; ``value`` null when unknown),
+    ``direction``, ``fires`` (null when unknown), ``reason``, ``note``,
+    ``companies`` and ``left_out`` (company ids separated by spaces).
+    """
+    pa = _pyarrow()
+    signals = risk.signals
+    columns = {
+        "subject": _texts([risk.subject] * len(signals)),
+        **_period_columns("period", [risk.period] * len(signals)),
+        "signal": _texts(signal.name for signal in signals),
+        "value": _decimals([signal.value for signal in signals]),
+        "threshold": _decimals([signal.threshold for signal in signals]),
+        "weight": _decimals([signal.weight for signal in signals]),
+        "direction": _texts(signal.direction for signal in signals),
+        "fires": pa.array([signal.fires for signal in signals], pa.bool_()),
+        "reason": _texts(signal.reason for signal in signals),
+        "note": _texts(signal.note for signal in signals),
+        "companies": _texts(" ".join(signal.companies) for signal in signals),
+        "left_out": _texts(" ".join(signal.left_out) for signal in signals),
+    }
+    return as_backend(pa.table(columns), backend)
+
+
+def calendarization_table(calendarization: Calendarization, backend: Backend = "pyarrow") -> Any:  # noqa: ANN401
+    """A calendarization's inputs, one row each: what was counted of each, and what it contributed.
+
+    Columns: ``input_start``, ``input_end``, ``currency``, ``input_amount``,
+    ``counted_start``, ``counted_end``, ``share`` (an exact fraction, such as ``1/3``)
+    and ``contribution`` (exact decimals: the share of the input, rounded to 28
+    significant digits only when it does not terminate).
+    """
+    parts = calendarization.parts
+    columns = {
+        **_period_columns("input", [part.amount.period for part in parts]),
+        "currency": _texts(part.amount.currency.code for part in parts),
+        "input_amount": _decimals([part.amount.amount for part in parts]),
+        **_period_columns("counted", [part.counted for part in parts]),
+        "share": _texts(str(part.share) for part in parts),
+        "contribution": _decimals([part.contribution.amount for part in parts]),
+    }
+    return as_backend(_pyarrow().table(columns), backend)
 
 
 def _layout_rows(frame: object) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ import sys
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
@@ -59,8 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(
                 "--chart draws the article's 2024 figures of all its companies: not with --year or --companies"
             )
-    except SystemExit as leaving:  # --help, --version and usage errors: argparse chose the status
-        return leaving.code if isinstance(leaving.code, int) else 2
+    except SystemExit as leaving:  # --help, --version and usage errors: argparse chose the status, an int
+        return cast("int", leaving.code)
     if arguments.command is None:
         parser.print_help(sys.stderr)
         return 2
@@ -97,13 +97,14 @@ def _companies(text: str) -> tuple[str, ...]:
 
 
 def _locale(text: str) -> str:
-    """A CLDR locale, in babel's spelling (``zh-cn`` is ``zh_CN``)."""
+    """A CLDR locale, as written (``zh-CN`` with an underscore)."""
     from capexmodel._format import _parse_locale  # noqa: PLC0415 -- babel loads only when a locale is given
 
     try:
-        return str(_parse_locale(text))
+        _parse_locale(text)
     except CapexModelError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+    return text.replace("-", "_")
 
 
 def _parser() -> argparse.ArgumentParser:

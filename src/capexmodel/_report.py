@@ -309,7 +309,7 @@ def build_report(
         >>> sorted({row.company for row in report.rows() if row.section == "capex_2024"})
         ['meta', 'tencent']
     """
-    language = "zh" if locale.startswith("zh") else "en"
+    language = "zh" if locale.lower().startswith("zh") else "en"
     chosen = None if companies is None else _chosen(dataset, companies)
     year = ARTICLE_YEAR if year is None else _checked_year(dataset, year, chosen)
     builder = _Builder(dataset, locale, _TEXT[language], year, chosen)
@@ -404,7 +404,7 @@ class _Builder:
 
     @property
     def zh(self) -> bool:
-        return self.locale.startswith("zh")
+        return self.locale.lower().startswith("zh")
 
     @property
     def period(self) -> Period:
@@ -415,7 +415,7 @@ class _Builder:
         return self.text[key].format(year=self.year, previous=self.year - 1, next=self.year + 1, **more)
 
     def name(self, company: Company) -> str:
-        return company.name_zh if self.locale.startswith("zh") else company.name_en
+        return company.name_zh if self.zh else company.name_en
 
     def money(self, value: Money) -> str:
         return format_money(value, locale=self.locale)
@@ -907,7 +907,7 @@ class _Builder:
                     )
                 )
         notes.extend(
-            str(statement.text_en if self.locale.startswith("en") else statement.text_zh)
+            str(statement.text_zh if self.zh else statement.text_en)
             for statement in self.dataset.statements
             if statement.unit == "rule" and self.of_year(statement.key, self.year + 1)
         )

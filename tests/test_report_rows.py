@@ -350,7 +350,7 @@ def test_html_is_well_formed_and_escaped(capsys, tmp_path):
     parser.feed((tmp_path / "r.html").read_text(encoding="utf-8"))
     parser.close()
     assert parser.open == []
-    assert "2024年各公司資本支出" in parser.titles or "2024年各公司资本支出" in parser.titles
+    assert "2024年各公司资本支出" in parser.titles  # Chinese labels, written in simplified characters
     assert "Meta" in parser.cells
     ds = cm.load_dataset()
     meta = ds.company("meta")
@@ -407,3 +407,17 @@ def test_notes_are_in_the_labels_language_for_every_locale():
     projections = next(section for section in report.sections if section.key == "projections_2025")
     assert "China Unicom gave no 2025 capex plan and is left out of figure 3" in projections.notes
     assert projections.title == "2025 capex projections"
+
+
+def test_the_report_renders_in_a_notebook_as_the_html_format_does():
+    report = cm.build_report(cm.load_dataset(), "zh_CN", companies=["meta", "tencent"])
+    fragment = report._repr_html_()
+    parser = _Tables()
+    parser.feed(fragment)
+    parser.close()
+    assert parser.open == []
+    assert parser.titles[0] == "2024年各公司资本支出"
+    assert "腾讯" in parser.cells
+    from capexmodel._cli import render_html  # noqa: PLC0415
+
+    assert fragment in render_html(report)

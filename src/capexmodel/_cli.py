@@ -335,33 +335,10 @@ def render_json(report: Report) -> str:
 
 
 def render_html(report: Report) -> str:
-    """HTML: a document with a heading, a table and its notes per section, every text escaped."""
-    language = report.locale.split("_")[0]
-    out = [
-        "<!DOCTYPE html>",
-        f'<html lang="{html.escape(language)}">',
-        '<head><meta charset="utf-8"><title>capexmodel report</title></head>',
-        "<body>",
-    ]
-    for section in report.sections:
-        keys = [key for key, _ in section.columns]
-        out.append(f'<section id="{html.escape(section.key)}">')
-        out.append(f"<h2>{html.escape(section.title)}</h2>")
-        out.append("<table>")
-        out.append(
-            "<thead><tr>" + "".join(f"<th>{html.escape(title)}</th>" for _, title in section.columns) + "</tr></thead>"
-        )
-        out.append("<tbody>")
-        out.extend(
-            "<tr>" + "".join(f"<td>{html.escape(row[key])}</td>" for key in keys) + "</tr>" for row in section.rows
-        )
-        out.append("</tbody>")
-        out.append("</table>")
-        if section.notes:
-            out.append("<ul>" + "".join(f"<li>{html.escape(note)}</li>" for note in section.notes) + "</ul>")
-        out.append("</section>")
-    out.extend(["</body>", "</html>", ""])
-    return "\n".join(out)
+    """HTML: a document of the report's sections (`Report._repr_html_`), every text escaped."""
+    language = html.escape(report.locale.split("_")[0])
+    head = '<head><meta charset="utf-8"><title>capexmodel report</title></head>'
+    return f'<!DOCTYPE html>\n<html lang="{language}">\n{head}\n<body>\n{report._repr_html_()}\n</body>\n</html>\n'
 
 
 RENDERERS = {

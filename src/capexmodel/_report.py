@@ -229,6 +229,26 @@ class Report:
         """
         return tuple(row for section in self.sections for row in section.observations)
 
+    def _repr_html_(self) -> str:
+        """Each section as a heading, a table and its notes, every text escaped (what Jupyter shows)."""
+        import html  # noqa: PLC0415 -- only notebooks and the html format need it
+
+        out = []
+        for section in self.sections:
+            keys = [key for key, _ in section.columns]
+            head = "".join(f"<th>{html.escape(title)}</th>" for _, title in section.columns)
+            out.append(f'<section id="{html.escape(section.key)}">')
+            out.append(f"<h2>{html.escape(section.title)}</h2>")
+            out.append(f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>")
+            out.extend(
+                "<tr>" + "".join(f"<td>{html.escape(row[key])}</td>" for key in keys) + "</tr>" for row in section.rows
+            )
+            out.append("</tbody>\n</table>")
+            if section.notes:
+                out.append("<ul>" + "".join(f"<li>{html.escape(note)}</li>" for note in section.notes) + "</ul>")
+            out.append("</section>")
+        return "\n".join(out)
+
     def to_frame(self, backend: str = "pandas") -> Any:  # noqa: ANN401 -- a pandas, polars or pyarrow table
         """The rows as a table of `backend` (``pandas``, ``polars`` or ``pyarrow``), values exact.
 

@@ -132,8 +132,8 @@ class Section:
     key: str
     title: str
     columns: tuple[tuple[str, str], ...]
-    rows: tuple[dict[str, str], ...]
-    values: tuple[dict[str, str], ...]
+    rows: tuple[dict[str, str], ...] = attrs.field(hash=False)  # compared, not hashed: dicts have no hash
+    values: tuple[dict[str, str], ...] = attrs.field(hash=False)
     notes: tuple[str, ...] = ()
     observations: tuple[ReportRow, ...] = ()
 

@@ -33,6 +33,7 @@ PROJECTION = cm.capex_from_revenue(
 )
 RISK = cm.bubble_risk([FACT, cm.Fact(META, "revenue", cm.Money("164501", "USD", Y24))], Y24, company="meta")
 DATASET = cm.load_dataset()
+REPORT = cm.build_report(DATASET, "zh_CN", year=2024, companies=["meta", "tencent"])
 
 VALUES = {
     "Money": cm.Money("1266.666666666666666666666667", "CNY", Y24),
@@ -73,6 +74,8 @@ VALUES = {
     "Ranking": DATASET.rank("capex_intensity", period=Y24, region="US"),
     "RankingRow": DATASET.rank("capex", period=Y24, currency="USD").rows[0],
     "Dataset": DATASET,
+    "Report": REPORT,
+    "ReportRow": REPORT.rows()[0],
 }
 
 ERRORS = {

@@ -20,7 +20,9 @@ typed values, across companies, currencies, fiscal calendars and countries:
   embedded, or your own CSV files), `read_companyfacts` (SEC XBRL company facts),
   `ecb_rates` (the ECB's daily euro reference rates averaged by month, quarter and
   year), `format_money` and `parse_money` (亿美元 or $B); `fetch_companyfacts`
-  downloads the SEC's company facts (the only network access, and only when called).
+  downloads the SEC's company facts (the only network access, and only when called);
+  `build_report` computes the article's comparison as a `Report`, whose `Report.rows`
+  are one tidy table of `ReportRow`s (what ``capexmodel report --format csv`` writes).
 - Indicators: `capex_intensity`, cash coverage (`capex_to_operating_cash_flow`, ...),
   `growth`, `cagr`, `year_over_year`; chip compute (`chip`, `ChipPurchase`,
   `h100_equivalents`); bubble risk (`bubble_risk`, `revenue_gap`, `depreciation_gap`);
@@ -94,12 +96,15 @@ _LAZY: dict[str, str] = {
     "RateTable": "capexmodel._conversion",
     "RateUse": "capexmodel._conversion",
     "Region": "capexmodel._company",
+    "Report": "capexmodel._report",
+    "ReportRow": "capexmodel._report",
     "RevenueGap": "capexmodel._risk",
     "Signal": "capexmodel._risk",
     "Source": "capexmodel._provenance",
     "Statement": "capexmodel._dataset",
     "Status": "capexmodel._provenance",
     "bubble_risk": "capexmodel._risk",
+    "build_report": "capexmodel._report",
     "cagr": "capexmodel._indicators",
     "calendarize": "capexmodel._calendarize",
     "capex_from_revenue": "capexmodel._projections",
@@ -164,6 +169,7 @@ if TYPE_CHECKING:
     from capexmodel._period import CalendarHalf, CalendarMonth, CalendarQuarter, CalendarYear, Period
     from capexmodel._projections import capex_from_revenue, spread_plan
     from capexmodel._provenance import Metric, MetricDefinition, Projection, Source, Status, merge_sources
+    from capexmodel._report import Report, ReportRow, build_report
     from capexmodel._risk import (
         BubbleRisk,
         DepreciationGap,
@@ -242,6 +248,8 @@ __all__ = [
     "RateTable",
     "RateUse",
     "Region",
+    "Report",
+    "ReportRow",
     "RevenueGap",
     "Signal",
     "Source",
@@ -255,6 +263,7 @@ __all__ = [
     "UnknownNameError",
     "__version__",
     "bubble_risk",
+    "build_report",
     "cagr",
     "calendarize",
     "capex_from_revenue",

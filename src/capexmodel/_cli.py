@@ -1,18 +1,23 @@
-"""The ``capexmodel`` command: the article's comparison from the embedded data, in four formats.
+"""The ``capexmodel`` command: the article's comparison from the embedded data, in five formats.
 
 ``capexmodel fetch sec`` downloads the SEC's company facts: the command's only network access.
+Exit statuses: 0 success, 1 an error in the data or the user's request (a `CapexModelError`
+or an `OSError`), 2 a usage error (the arguments themselves).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import html
 import io
 import locale as system_locale
 import os
+import re
 import sys
 import unicodedata
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
@@ -27,50 +32,125 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
-LOCALES = ("en_US", "zh_CN")
-FORMATS = ("table", "markdown", "csv", "json")
+FORMATS = ("table", "markdown", "csv", "json", "html")
+
+EXIT_STATUSES = """exit status:
+  0  success
+  1  an error in the data or the request: a file that cannot be read or is malformed,
+     a year the data does not cover, an unknown company (the message says which)
+  2  a usage error: an unknown option or format, a malformed argument"""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; return its exit status (0 on success).
+    """Run the command; return its exit status: 0 success, 1 a data or user error, 2 a usage error.
 
     Examples:
         >>> from capexmodel._cli import main
-        >>> main(["report", "--format", "csv", "--locale", "en_US"])  # doctest: +ELLIPSIS
-        2024 capex by company
-        ...
+        >>> main(["report", "--format", "csv", "--companies", "meta"])  # doctest: +ELLIPSIS
+        section,company,metric,period,value,currency,unit,status,basis,source,note
+        capex_2024,meta,capex,2024,37300000000,USD,USD,reported,...
         0
     """
     parser = _parser()
-    arguments = parser.parse_args(argv)
+    try:
+        arguments = parser.parse_args(argv)
+        if arguments.command == "report" and arguments.chart is not None and _limited(arguments):
+            parser.error(
+                "--chart draws the article's 2024 figures of all its companies: not with --year or --companies"
+            )
+    except SystemExit as leaving:  # --help, --version and usage errors: argparse chose the status, an int
+        return cast("int", leaving.code)
     if arguments.command is None:
-        parser.print_help()
+        parser.print_help(sys.stderr)
         return 2
     try:
         if arguments.command == "fetch":
             return _fetch(arguments)
         return _report(arguments)
+    except (CapexModelError, OSError) as error:
+        sys.stderr.write(f"capexmodel: {error}\n")
+        return 1
+
+
+def _version() -> str:
+    import capexmodel  # noqa: PLC0415 -- the package is loaded by now; its version is read only here
+
+    return f"capexmodel {capexmodel.__version__}"
+
+
+def _year(text: str) -> int:
+    """A calendar year written as four ASCII digits."""
+    if not re.fullmatch(r"[0-9]{4}", text):
+        msg = f"expected a calendar year such as 2024, got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return int(text)
+
+
+def _companies(text: str) -> tuple[str, ...]:
+    """Names separated by commas, none empty."""
+    names = tuple(name.strip() for name in text.split(","))
+    if not all(names):
+        msg = f"expected company ids or names separated by commas, got {text!r} (an empty name)"
+        raise argparse.ArgumentTypeError(msg)
+    return names
+
+
+def _locale(text: str) -> str:
+    """A CLDR locale, as written (``zh-CN`` with an underscore)."""
+    from capexmodel._format import _parse_locale  # noqa: PLC0415 -- babel loads only when a locale is given
+
+    try:
+        _parse_locale(text)
     except CapexModelError as error:
-        sys.stderr.write(f"capexmodel: {error}\n")
-        return 1
-    except OSError as error:
-        sys.stderr.write(f"capexmodel: {error}\n")
-        return 1
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text.replace("-", "_")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="capexmodel", description="Compare big tech's compute capex, as the Caijing article does."
+        prog="capexmodel",
+        description="Compare big tech's compute capex, as the Caijing article does.",
+        epilog=EXIT_STATUSES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=_version(), help="print the version and exit")
     commands = parser.add_subparsers(dest="command")
-    report = commands.add_parser("report", help="print the article's comparison from the embedded data")
+    report = commands.add_parser(
+        "report",
+        help="print the article's comparison from the embedded data",
+        description="The article's comparison, computed from the embedded data (and yours, with --data). "
+        "--format csv writes one tidy table, one number a row: section, company, metric, period, value "
+        "(an exact decimal in unit, never rounded), currency, unit, status, basis, source, note; "
+        "the notes of the sections go to standard error. --format json holds the same rows and the sections.",
+        epilog=EXIT_STATUSES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     report.add_argument(
         "--locale",
-        choices=LOCALES,
+        type=_locale,
         default=None,
-        help="language of labels and numbers (default: the environment's, else en_US)",
+        help="a CLDR locale for labels and numbers, such as zh_CN, en_US or zh_Hant_HK; labels are Chinese"
+        " for zh locales, else English (default: the environment's, else en_US)",
     )
     report.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    report.add_argument(
+        "--output", type=_path, default=None, metavar="FILE", help="write to FILE instead of standard output"
+    )
+    report.add_argument(
+        "--year",
+        type=_year,
+        default=None,
+        help="the calendar year the report covers; projections are for the year after, and the article's"
+        " statements appear only in the report of their year (default: the article's, 2024)",
+    )
+    report.add_argument(
+        "--companies",
+        type=_companies,
+        default=None,
+        metavar="NAMES",
+        help="only these companies: ids or names separated by commas, such as meta,tencent (default: the"
+        " article's twelve)",
+    )
     report.add_argument(
         "--data", type=_path, default=None, help="a folder of CSV files (or one file) to merge into the embedded data"
     )
@@ -86,7 +166,8 @@ def _parser() -> argparse.ArgumentParser:
         type=_path,
         default=None,
         metavar="DIR",
-        help="also write charts of figures 1, 2 and 5 as PNG and SVG into DIR (needs matplotlib)",
+        help="also write charts of the article's figures 1, 2 and 5 (2024, all companies) as PNG and SVG into"
+        " DIR (needs matplotlib); not with --year or --companies",
     )
     fetch = commands.add_parser("fetch", help="download public data files (the only command that uses the network)")
     sources = fetch.add_subparsers(dest="source", required=True)
@@ -149,6 +230,11 @@ def _default_locale() -> str:
     return "zh_CN" if language.startswith("zh") else "en_US"
 
 
+def _limited(arguments: argparse.Namespace) -> bool:
+    """Whether the report is asked for another year or fewer companies than the article's."""
+    return arguments.year not in {None, 2024} or arguments.companies is not None
+
+
 def _report(arguments: argparse.Namespace) -> int:
     from capexmodel._loading import load_dataset  # noqa: PLC0415 -- the command loads what it needs
     from capexmodel._report import build_report  # noqa: PLC0415
@@ -159,8 +245,16 @@ def _report(arguments: argparse.Namespace) -> int:
         from capexmodel._ecb import ecb_rates  # noqa: PLC0415
 
         dataset = attrs.evolve(dataset, rates=ecb_rates())
-    report = build_report(dataset, locale)
-    sys.stdout.write(RENDERERS[arguments.format](report))
+    report = build_report(dataset, locale, year=arguments.year, companies=arguments.companies)
+    text = RENDERERS[arguments.format](report)
+    if arguments.output is None:
+        sys.stdout.write(text)
+    else:
+        arguments.output.write_text(text, encoding="utf-8")
+    if arguments.format == "csv":  # the table holds numbers only: its notes go beside it
+        sys.stderr.writelines(
+            f"capexmodel: note: {section.key}: {note}\n" for section in report.sections for note in section.notes
+        )
     if arguments.chart is not None:
         return _charts(dataset, locale, arguments.chart)
     return 0
@@ -207,23 +301,30 @@ def render_markdown(report: Report) -> str:
 
 
 def render_csv(report: Report) -> str:
-    """CSV: each section as its title, a header and its rows, separated by an empty line."""
+    """CSV: one tidy table, one number a row (`Report.rows`), values as exact decimals, no notes."""
+    from capexmodel._report import COLUMNS  # noqa: PLC0415 -- loaded with the report
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    for section in report.sections:
-        keys = [key for key, _ in section.columns]
-        writer.writerow([section.title])
-        writer.writerow([title for _, title in section.columns])
-        writer.writerows([row[key] for key in keys] for row in section.rows)
-        writer.writerows([f"note: {note}"] for note in section.notes)
-        writer.writerow([])
+    writer.writerow(COLUMNS)
+    writer.writerows([_cell(getattr(row, column)) for column in COLUMNS] for row in report.rows())
     return buffer.getvalue()
 
 
+def _cell(value: object) -> str:
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
 def render_json(report: Report) -> str:
-    """JSON: every section with its displayed rows and its exact values (decimals as strings)."""
+    """JSON: the tidy rows of `render_csv` (decimals as strings), and every section as displayed, with its notes."""
+    from capexmodel._report import COLUMNS  # noqa: PLC0415 -- loaded with the report
+
     document = {
         "locale": report.locale,
+        "year": report.year,
+        "companies": None if report.companies is None else list(report.companies),
+        "columns": list(COLUMNS),
+        "rows": [{column: _cell(getattr(row, column)) for column in COLUMNS} for row in report.rows()],
         "sections": [
             {
                 "key": section.key,
@@ -241,7 +342,20 @@ def render_json(report: Report) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-RENDERERS = {"table": render_table, "markdown": render_markdown, "csv": render_csv, "json": render_json}
+def render_html(report: Report) -> str:
+    """HTML: a document of the report's sections (`Report._repr_html_`), every text escaped."""
+    language = html.escape(report.locale.split("_")[0])
+    head = '<head><meta charset="utf-8"><title>capexmodel report</title></head>'
+    return f'<!DOCTYPE html>\n<html lang="{language}">\n{head}\n<body>\n{report._repr_html_()}\n</body>\n</html>\n'
+
+
+RENDERERS = {
+    "table": render_table,
+    "markdown": render_markdown,
+    "csv": render_csv,
+    "json": render_json,
+    "html": render_html,
+}
 
 
 def _charts(dataset: Dataset, locale: str, folder: Path) -> int:

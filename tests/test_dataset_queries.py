@@ -208,10 +208,10 @@ class TestTotal:
         with pytest.raises(cm.InvalidValueError, match=one_of):
             ds.total("capex", period=Y24)
         for companies in (5, "acme"):
-            message = f"^companies must be a list of companies or ids, got {companies!r}$"
+            message = f"^companies= must be a list of companies, ids or names, got {companies!r}$"
             with pytest.raises(cm.InvalidValueError, match=message):
                 ds.total("capex", period=Y24, companies=companies)
-        message = "^companies= names no company: name one or more companies or their ids$"
+        message = "^companies= names no company: name one or more companies, by id or name$"
         with pytest.raises(cm.InvalidValueError, match=message):
             ds.total("capex", period=Y24, companies=[])
         twice = "^companies= names acme, beta more than once: each company counts once$"

@@ -212,7 +212,7 @@ class TestStricterLoading:
         monkeypatch.undo()
         with pytest.raises(cm.InvalidValueError, match="load_dataset\\(\\) takes a path .* got 123"):
             cm.load_dataset(123)  # type: ignore[arg-type]
-        with pytest.raises(cm.InvalidValueError, match="companies must be a list of companies or ids, got 5"):
+        with pytest.raises(cm.InvalidValueError, match="companies= must be a list of companies, ids or names, got 5"):
             DS.total("capex", period=Y24, companies=5)  # type: ignore[arg-type]
         with pytest.raises(cm.InvalidValueError, match="rates must be a capexmodel.RateTable, got 'x'"):
             DS.total("capex", period=Y24, region="US", rates="x")  # type: ignore[arg-type]

@@ -238,7 +238,7 @@ def test_unknown_companies_are_all_named(capsys):
 def test_a_company_named_twice_or_none_is_an_error(capsys):
     status, _, err = run(capsys, "report", "--companies", "meta,Meta")
     assert status == 1
-    assert err == "capexmodel: companies names meta more than once: name each company once\n"
+    assert err == "capexmodel: companies names meta more than once: each company counts once\n"
     with pytest.raises(cm.InvalidValueError, match="names no company"):
         cm.build_report(cm.load_dataset(), companies=[])
     with pytest.raises(cm.InvalidValueError, match="a list of companies"):

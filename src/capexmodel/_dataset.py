@@ -770,18 +770,34 @@ class Dataset:
         if group is not None:
             chosen = group if isinstance(group, Group) else self.group(group)
             return tuple(self.company(member) for member in chosen.members)
+        return self._named(companies)  # type: ignore[arg-type]
+
+    def _named(self, companies: Iterable[Company | str], argument: str = "companies=") -> tuple[Company, ...]:
+        """The companies `argument` names, each found by `company` once; every unknown name in one error."""
         if isinstance(companies, str) or not hasattr(companies, "__iter__"):
-            msg = f"companies must be a list of companies or ids, got {show(companies)}"
+            msg = f"{argument} must be a list of companies, ids or names, got {show(companies)}"
             raise InvalidValueError(msg)
-        members = tuple(self.company(company) for company in companies)  # type: ignore[union-attr]
-        if not members:
-            msg = "companies= names no company: name one or more companies or their ids"
+        found: list[Company] = []
+        unknown: list[UnknownCompanyError] = []
+        for name in companies:
+            try:
+                found.append(self.company(name))
+            except UnknownCompanyError as error:
+                unknown.append(error)
+        if len(unknown) == 1:
+            raise unknown[0]
+        if unknown:
+            known = ", ".join(company.id for company in self.companies)
+            msg = f"unknown companies {', '.join(show(error.name) for error in unknown)}: the dataset knows {known}"
+            raise UnknownCompanyError(msg, name=unknown[0].name)
+        if not found:
+            msg = f"{argument} names no company: name one or more companies, by id or name"
             raise InvalidValueError(msg)
-        repeated = sorted({member.id for member in members if members.count(member) > 1})
+        repeated = sorted({member.id for member in found if found.count(member) > 1})
         if repeated:
-            msg = f"companies= names {', '.join(repeated)} more than once: each company counts once"
+            msg = f"{argument} names {', '.join(repeated)} more than once: each company counts once"
             raise InvalidValueError(msg)
-        return members
+        return tuple(found)
 
     def rank(
         self,

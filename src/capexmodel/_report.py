@@ -14,7 +14,7 @@ from capexmodel._context import EXACT
 from capexmodel._conversion import RateTable
 from capexmodel._dataset import as_reported, in_own_context
 from capexmodel._display import html, report_views
-from capexmodel._errors import CapexModelError, FactNotFoundError, InvalidValueError, UnknownCompanyError, show
+from capexmodel._errors import CapexModelError, FactNotFoundError, InvalidValueError, show
 from capexmodel._format import format_money, format_percent, format_ratio
 from capexmodel._lazy import public
 from capexmodel._period import CalendarQuarter, CalendarYear
@@ -315,7 +315,7 @@ def build_report(
         ['meta', 'tencent']
     """
     language = "zh" if locale.lower().startswith("zh") else "en"
-    chosen = None if companies is None else _chosen(dataset, companies)
+    chosen = None if companies is None else dataset._named(companies, "companies")
     year = ARTICLE_YEAR if year is None else _checked_year(dataset, year, chosen)
     builder = _Builder(dataset, locale, _TEXT[language], year, chosen)
     sections = [
@@ -333,33 +333,6 @@ def build_report(
         year,
         None if chosen is None else tuple(company.id for company in chosen),
     )
-
-
-def _chosen(dataset: Dataset, companies: Iterable[Company | str]) -> tuple[Company, ...]:
-    """The companies named, each found once; every unknown name in one error."""
-    if isinstance(companies, str) or not hasattr(companies, "__iter__"):
-        msg = f"companies must be a list of companies, ids or names, got {show(companies)}"
-        raise InvalidValueError(msg)
-    found: list[Company] = []
-    unknown: list[str] = []
-    for name in companies:
-        try:
-            found.append(dataset.company(name))
-        except UnknownCompanyError:
-            unknown.append(str(name))
-    if unknown:
-        known = ", ".join(company.id for company in dataset.companies)
-        names = ", ".join(map(show, unknown))
-        msg = f"unknown {'company' if len(unknown) == 1 else 'companies'} {names}: the dataset knows {known}"
-        raise UnknownCompanyError(msg, kind="company", name=unknown[0])
-    if not found:
-        msg = "companies names no company: name one or more companies, by id or name"
-        raise InvalidValueError(msg)
-    repeated = sorted({company.id for company in found if found.count(company) > 1})
-    if repeated:
-        msg = f"companies names {', '.join(repeated)} more than once: name each company once"
-        raise InvalidValueError(msg)
-    return tuple(found)
 
 
 def _checked_year(dataset: Dataset, year: int, companies: tuple[Company, ...] | None) -> int:

@@ -953,7 +953,7 @@ def test_columns_of_the_wrong_type_are_refused_naming_the_column(engine):
         "company": good.with_columns(company=pl.lit(7)),
         "metric": good.with_columns(metric=pl.lit(True)),
         "currency": good.with_columns(currency=pl.lit(840)),
-        "period_start": good.with_columns(period_start=pl.lit("2024-01-01")),
+        "period_start": good.with_columns(period_start=pl.lit("2024/01/01")),
         "period_end": good.with_columns(period_end=pl.lit(20241231)),
         "basis": good.with_columns(basis=pl.lit(1.5)),
         "amount": good.with_columns(amount=pl.lit(True)),
@@ -971,7 +971,7 @@ def test_cells_of_the_wrong_type_in_object_columns_are_refused_naming_row_and_co
     year = cm.CalendarYear(2024)
     rows = [row("a", "capex", year, "USD", Decimal(1)), row("c", "capex", year, "USD", Decimal(2))]
     frame = on("pandas", rows).astype(object)
-    cases = {"company": 5, "metric": b"capex", "currency": 840, "period_start": "2024-01-01", "basis": 1}
+    cases = {"company": 5, "metric": b"capex", "currency": 840, "period_start": "2024/01/01", "basis": 1}
     for column, value in cases.items():
         bad = frame.copy()
         bad.loc[1, column] = value

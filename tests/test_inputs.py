@@ -43,6 +43,10 @@ class TestKindFromHeader:
         assert ds.fact("meta", "revenue", "2023", source="file:b.csv").value.amount == Decimal("1.5")
         assert ds.fact("meta", "capex", "2023", source="file:a.csv").sources == (ds.sources["file:a.csv"],)
 
+    def test_a_record_of_empty_cells_before_the_header_is_passed_over(self, tmp_path):
+        mine = write(tmp_path / "mine.csv", ",,,,", MINIMAL, "meta,capex,2023,28.1,USD")
+        assert cm.load_dataset(mine).fact("meta", "capex", "2023").value.amount == Decimal("28.1")
+
     def test_a_header_that_fits_no_kind_names_file_header_and_every_kind(self, tmp_path):
         mine = write(tmp_path / "mine.csv", "company,metric,amount", "meta,capex,1")
         (problem,) = problems(mine)

@@ -152,3 +152,11 @@ def test_embedded_sec_filers_carry_their_cik():
     ds = cm.load_dataset()
     assert ds.company("alphabet").cik == 1652044
     assert ds.company("tencent").cik is None
+
+
+def test_the_territory_codes_are_babels():
+    from babel import Locale  # noqa: PLC0415
+
+    from capexmodel import _company  # noqa: PLC0415
+
+    assert set(Locale.parse("en").territories) == _company._TERRITORY_CODES

@@ -39,3 +39,11 @@ def test_non_strings_are_refused(code):
 def test_repr_and_pickle():
     assert repr(cm.Currency("usd")) == "Currency('USD')"
     assert pickle.loads(pickle.dumps(cm.Currency("CNY"))) is cm.Currency("CNY")
+
+
+def test_the_currency_codes_are_babels():
+    from babel.core import get_global  # noqa: PLC0415
+
+    from capexmodel import _currency  # noqa: PLC0415
+
+    assert set(get_global("all_currencies")) == _currency._KNOWN_CODES

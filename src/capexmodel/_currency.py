@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
-import functools
 from typing import Final, final
 
 from capexmodel._errors import UnknownCurrencyError, show
-from capexmodel._lazy import load, public
+from capexmodel._lazy import public
 
 __all__ = ["Currency"]
 
 
-@functools.cache
-def _known_codes() -> frozenset[str]:
-    """Every currency code in CLDR, current and historic (loaded once, on first use)."""
-    load("babel.core")  # babel loads lazily, on first use, safely from any thread
-    from babel.core import get_global  # noqa: PLC0415 -- loaded just above
-
-    return frozenset(get_global("all_currencies"))
+#: Every currency code in CLDR, current and historic, written out so that checking a
+#: code loads no locale data (a test keeps it equal to babel's ``all_currencies``).
+_CURRENCY_TEXT: Final = (
+    "ADP AED AFA AFN ALK ALL AMD ANG AOA AOK AON AOR ARA ARL ARM ARP ARS ATS AUD AWG AZM AZN BAD BAM BAN "
+    "BBD BDT BEC BEF BEL BGL BGM BGN BGO BHD BIF BMD BND BOB BOL BOP BOV BRB BRC BRE BRL BRN BRR BRZ BSD "
+    "BTN BUK BWP BYB BYN BYR BZD CAD CDF CHE CHF CHW CLE CLF CLP CNH CNY COP COU CRC CSD CSK CUC CUP CVE "
+    "CYP CZK DDM DEM DJF DKK DOP DZD ECS ECV EEK EGP ERN ESA ESB ESP ETB EUR FIM FJD FKP FRF GBP GEK GEL "
+    "GHC GHS GIP GMD GNF GNS GQE GRD GTQ GWE GWP GYD HKD HNL HRD HRK HTG HUF IDR IEP ILP ILR ILS INR IQD "
+    "IRR ISJ ISK ITL JMD JOD JPY KES KGS KHR KMF KPW KRH KRO KRW KWD KYD KZT LAK LBP LKR LRD LSL LTL LTT "
+    "LUC LUF LUL LVL LVR LYD MAD MAF MCF MDC MDL MGA MGF MKD MKN MLF MMK MNT MOP MRO MRU MTL MTP MUR MVP "
+    "MVR MWK MXN MXP MXV MYR MZE MZM MZN NAD NGN NIC NIO NLG NOK NPR NZD OMR PAB PEI PEN PES PGK PHP PKR "
+    "PLN PLZ PTE PYG QAR RHD ROL RON RSD RUB RUR RWF SAR SBD SCR SDD SDG SDP SEK SGD SHP SIT SKK SLE SLL "
+    "SOS SRD SRG SSP STD STN SUR SVC SYP SZL THB TJR TJS TMM TMT TND TOP TPE TRL TRY TTD TWD TZS UAH UAK "
+    "UGS UGX USD USN USS UYI UYP UYU UYW UZS VEB VED VEF VES VND VNN VUV WST XAD XAF XAG XAU XBA XBB XBC "
+    "XBD XCD XCG XDR XEU XFO XFU XOF XPD XPF XPT XRE XSU XTS XUA XXX YDD YER YUD YUM YUN YUR ZAL ZAR ZMK "
+    "ZMW ZRN ZRZ ZWD ZWG ZWL ZWR"
+)
+_KNOWN_CODES: Final = frozenset(_CURRENCY_TEXT.split())
 
 
 @public
@@ -51,7 +61,7 @@ class Currency(str):
             msg = f"a currency code is a string such as 'USD', got {show(code)}"
             raise UnknownCurrencyError(msg)
         canonical = code.upper()
-        if not code.isascii() or canonical not in _known_codes():
+        if not code.isascii() or canonical not in _KNOWN_CODES:
             msg = f"unknown currency code {show(code)}: expected an ISO 4217 code such as 'USD' or 'CNY'"
             raise UnknownCurrencyError(msg)
         currency = cls._interned.get(canonical)

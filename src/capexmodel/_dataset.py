@@ -6,7 +6,6 @@ Reading data files is `capexmodel._loading`'s business; this module only answers
 from __future__ import annotations
 
 import decimal
-import difflib
 import functools
 import threading
 import types
@@ -23,7 +22,6 @@ from capexmodel._company import Company, Region, fold, number_character
 from capexmodel._context import QUOTIENT
 from capexmodel._conversion import Conversion, RateTable
 from capexmodel._currency import Currency
-from capexmodel._display import aggregate_repr, aggregate_view, dataset_repr, dataset_view, html, markdown
 from capexmodel._errors import (
     AmbiguousCompanyError,
     AmbiguousFactError,
@@ -40,12 +38,10 @@ from capexmodel._errors import (
     show,
 )
 from capexmodel._facts import Fact
-from capexmodel._indicators import capex_intensity, growth
 from capexmodel._lazy import public
 from capexmodel._money import Money, _money, total
 from capexmodel._period import Period
 from capexmodel._provenance import Metric, Source, Status, merge_sources
-from capexmodel._risk import bubble_risk
 from capexmodel._validators import instance_of, tuple_of
 
 if TYPE_CHECKING:
@@ -238,14 +234,20 @@ class Aggregate:
 
     def __repr__(self) -> str:
         """Return ``<Aggregate: metric of companies over period: amount currency, complete>``, short."""
+        from capexmodel._display import aggregate_repr  # noqa: PLC0415 -- loaded on first use, so that loading the data stays fast
+
         return aggregate_repr(self)
 
     def _repr_html_(self) -> str:
         """The facts added, the companies missing and the total, as an HTML table (for notebooks)."""
+        from capexmodel._display import aggregate_view, html  # noqa: PLC0415 -- loaded on first use, so that loading the data stays fast
+
         return html(aggregate_view(self))
 
     def _repr_markdown_(self) -> str:
         """The facts added, the companies missing and the total, as a Markdown table (for notebooks)."""
+        from capexmodel._display import aggregate_view, markdown  # noqa: PLC0415 -- loaded on first use, so that loading the data stays fast
+
         return markdown(aggregate_view(self))
 
     def to_frame(self, backend: Backend = "pyarrow") -> Any:  # noqa: ANN401 -- the backend decides the type
@@ -441,14 +443,20 @@ class Dataset:
 
     def __repr__(self) -> str:
         """Return ``<Dataset: 12 companies, 112 facts, 2023-2025, 14 sources>``: what it holds, not all of it."""
+        from capexmodel._display import dataset_repr  # noqa: PLC0415 -- loaded on first use, so that loading the data stays fast
+
         return dataset_repr(self)
 
     def _repr_html_(self) -> str:
         """The companies, with how many facts each has, as an HTML table (for notebooks)."""
+        from capexmodel._display import dataset_view, html  # noqa: PLC0415 -- loaded on first use, so that loading the data stays fast
+
         return html(dataset_view(self))
 
     def _repr_markdown_(self) -> str:
         """The companies, with how many facts each has, as a Markdown table (for notebooks)."""
+        from capexmodel._display import dataset_view, markdown  # noqa: PLC0415 -- loaded on first use, so that loading the data stays fast
+
         return markdown(dataset_view(self))
 
     # Lookups -----------------------------------------------------------------------------
@@ -1001,6 +1009,8 @@ class Dataset:
         capex = self.fact(company, Metric.CAPEX, period, whole_company=True)
         revenue = as_reported(self.fact(company, Metric.REVENUE, period, whole_company=True))
         capex = self._restate(capex, revenue.value.currency, rates)
+        from capexmodel._indicators import capex_intensity  # noqa: PLC0415 -- loaded on first use, so that loading the data stays fast
+
         return capex_intensity(capex.value, revenue.value), (capex, revenue)
 
     def growth(
@@ -1049,6 +1059,8 @@ class Dataset:
             in_current_months = _money(before.amount, before.currency, months)
             at_current_rates = self.rates.convert(in_current_months, current.value.currency)
             before = _money(at_current_rates.amount, at_current_rates.currency, before.period)
+        from capexmodel._indicators import growth  # noqa: PLC0415 -- loaded on first use, so that loading the data stays fast
+
         return growth(current.value, before)
 
     def bubble_risk(
@@ -1091,6 +1103,8 @@ class Dataset:
                         chosen.append(as_reported(self.fact(member, metric, when, whole_company=True)))
                     except FactNotFoundError:
                         continue
+        from capexmodel._risk import bubble_risk  # noqa: PLC0415 -- loaded on first use, so that loading the data stays fast
+
         return bubble_risk(
             chosen, wanted, company=company, region=region, rates=self.rates, currency=currency, thresholds=thresholds
         )
@@ -1233,6 +1247,8 @@ class _Directory:
     def _unknown(self, name: object, why: str) -> UnknownCompanyError:
         suggestions: dict[str, str] = {}  # id -> the name that comes close
         if isinstance(name, str) and not why:
+            import difflib  # noqa: PLC0415 -- loaded on first use, so that loading the data stays fast
+
             for close in difflib.get_close_matches(fold(name), list(self.by_name), n=3, cutoff=0.75):
                 for company_id in self.by_name[close]:
                     suggestions.setdefault(company_id, self.written[close])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import enum
 import re
 import threading
@@ -199,6 +198,8 @@ def _suggest(name: str) -> str | None:
     longer = sorted(known for known in _VOCABULARY if known.startswith(name) and len(name) >= 3)  # noqa: PLR2004
     if len(longer) == 1:
         return longer[0]
+    import difflib  # noqa: PLC0415 -- loaded on first use, so that loading the data stays fast
+
     matches = difflib.get_close_matches(name, list(_VOCABULARY), n=1, cutoff=0.6)
     return matches[0] if matches else None
 

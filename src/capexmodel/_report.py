@@ -17,6 +17,7 @@ from capexmodel._display import html, report_views
 from capexmodel._errors import CapexModelError, FactNotFoundError, InvalidValueError, show
 from capexmodel._format import format_money, format_percent, format_ratio
 from capexmodel._lazy import public
+from capexmodel._messages import N_
 from capexmodel._period import CalendarQuarter, CalendarYear
 from capexmodel._projections import capex_from_revenue, spread_plan
 from capexmodel._provenance import Source, Status, merge_sources
@@ -41,7 +42,7 @@ _TEXT = {
         "region": "Region",
         "capex_2024": "Capex {year}",
         "basis": "Basis",
-        "status": "Status",
+        "status": N_("Status"),
         "totals": "{year} capex by region",
         "total": "Total",
         "companies": "Companies",

@@ -54,7 +54,15 @@ Examples:
 
 from capexmodel._lazy import name_after
 from capexmodel.frames._engine import SCALE
-from capexmodel.frames._indicators import bubble_signals, calendarize, convert, ratios, totals, year_over_year
+from capexmodel.frames._indicators import (
+    bubble_signals,
+    calendarize,
+    collect_all,
+    convert,
+    ratios,
+    totals,
+    year_over_year,
+)
 from capexmodel.frames._layout import (
     COLUMNS,
     PROVENANCE_COLUMNS,
@@ -72,6 +80,7 @@ __all__ = [
     "Backend",
     "bubble_signals",
     "calendarize",
+    "collect_all",
     "convert",
     "facts_from_frame",
     "facts_table",
@@ -87,6 +96,7 @@ __all__ = [
 for _function in (
     bubble_signals,
     calendarize,
+    collect_all,
     convert,
     facts_from_frame,
     facts_table,

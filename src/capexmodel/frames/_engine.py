@@ -356,7 +356,16 @@ def _guarded(plan: Any) -> Any:  # noqa: ANN401 -- a polars LazyFrame in, one ou
     """
     import polars as pl  # noqa: PLC0415 -- only for polars tables
 
-    return pl.defer(lambda: collect_polars(plan), schema=plan.collect_schema())
+    result = pl.defer(lambda: collect_polars(plan), schema=plan.collect_schema())
+    key = id(result)
+    with _PRODUCED_LOCK:
+        _PLANS[key] = (weakref.ref(result), plan)
+    weakref.finalize(result, _forget, key)
+    return result
+
+
+#: The plans behind the LazyFrames the table functions gave back, by id, for `collect_all`.
+_PLANS: dict[int, tuple[weakref.ref[Any], Any]] = {}
 
 
 #: The LazyFrames the table functions gave back, by id: each with its engine (its keys) and its plan.
@@ -375,6 +384,14 @@ def _remember(result: Any, engine: Engine, plan: Any) -> None:  # noqa: ANN401 -
 def _forget(key: int) -> None:
     with _PRODUCED_LOCK:
         _PRODUCED.pop(key, None)
+        _PLANS.pop(key, None)
+
+
+def plan_of(native: object) -> Any:  # noqa: ANN401 -- a polars LazyFrame, or None
+    """The plan behind a LazyFrame a table function gave back, or None for any other table."""
+    with _PRODUCED_LOCK:
+        entry = _PLANS.get(id(native))
+    return entry[1] if entry is not None and entry[0]() is native else None
 
 
 def produced(native: object) -> tuple[Engine, Any] | None:
@@ -394,6 +411,14 @@ def collect_polars(plan: Any) -> Any:  # noqa: ANN401 -- a polars LazyFrame in, 
     """The plan's rows; a decimal overflow (polars' ComputeError) is an `InvalidValueError`."""
     with decimal.localcontext(QUOTIENT):  # for the functions polars calls back, in this thread
         return polars_errors(plan.collect)
+
+
+def collect_polars_all(plans: list[Any]) -> list[Any]:
+    """The rows of each plan, computed together so that shared steps run once (see `collect_polars`)."""
+    import polars as pl  # noqa: PLC0415 -- only for polars tables
+
+    with decimal.localcontext(QUOTIENT):
+        return polars_errors(lambda: pl.collect_all(plans))  # type: ignore[no-any-return]
 
 
 _WAYS = ("_times", "_over", "_exact")

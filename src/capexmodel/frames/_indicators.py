@@ -751,3 +751,58 @@ def _signal_rows(engine: Engine, table: Any, name: str, limit: Decimal, directio
         fires.alias("fires"),
         "reason",
     )
+
+
+def collect_all(*tables: object) -> list[Any]:
+    """Compute several results in one pass, so that the steps they share run once.
+
+    A polars LazyFrame a table function gave back is computed as one plan with the
+    others: ``ratios(years)`` and ``year_over_year(years)`` convert and calendarize
+    once, not once each, as `polars.collect_all` would for plans written by hand.
+    Dask tables are computed together with `dask.compute`. Eager tables (polars and
+    pandas DataFrames, pyarrow Tables) are already computed and come back as they are.
+    A decimal overflow is `InvalidValueError`, as when each result is collected.
+
+    Args:
+        tables: The tables to compute.
+
+    Returns:
+        The computed tables, in the order given: polars DataFrames for LazyFrames,
+        pandas DataFrames for Dask tables, and every other table unchanged.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> from capexmodel import frames
+        >>> years = frames.calendarize(frames.to_frame(cm.load_dataset(), "polars").lazy())
+        >>> intensity, growth = frames.collect_all(frames.ratios(years), frames.year_over_year(years))
+        >>> type(intensity).__name__, type(growth).__name__
+        ('DataFrame', 'DataFrame')
+    """
+    from capexmodel.frames._engine import collect_polars_all, plan_of  # noqa: PLC0415
+
+    results = list(tables)
+    lazy = [
+        index for index, table in enumerate(tables) if type(table).__module__.startswith("polars") and _is_lazy(table)
+    ]
+    if lazy:
+        plans = [plan_of(tables[index]) for index in lazy]
+        computed = collect_polars_all([tables[i] if p is None else p for i, p in zip(lazy, plans, strict=True)])
+        for index, frame in zip(lazy, computed, strict=True):
+            results[index] = frame
+    dask = [index for index, table in enumerate(tables) if type(table).__module__.startswith("dask")]
+    if dask:
+        from dask.base import compute  # noqa: PLC0415 -- only for Dask tables
+
+        run: Any = compute  # untyped
+        with decimal.localcontext(QUOTIENT):  # the amounts are written back in this thread
+            computed = run(*(tables[index] for index in dask))
+        for index, frame in zip(dask, computed, strict=True):
+            results[index] = frame
+    return results
+
+
+def _is_lazy(table: object) -> bool:
+    """Whether a polars table is a LazyFrame."""
+    import polars as pl  # noqa: PLC0415 -- only for polars tables
+
+    return isinstance(table, pl.LazyFrame)

@@ -81,3 +81,84 @@ def test_a_table_made_from_a_lazy_result_is_checked_again():
         frames.calendarize(moved)
     with pytest.raises(cm.DataFileError, match="column 'company': missing"):
         frames.ratios(converted.with_columns(company=pl.lit(None, pl.String)))
+
+
+def _quarters(currency, company="a"):
+    return [
+        row(company, metric, cm.CalendarQuarter(year, quarter), currency, Decimal(year - 2000 + quarter))
+        for year in (2023, 2024)
+        for quarter in (1, 2, 3, 4)
+        for metric in ("capex", "revenue")
+    ]
+
+
+def test_collect_all_gives_each_result_as_collecting_it_alone_would():
+    years = frames.calendarize(frames.convert(on("polars", _quarters("CNY")).lazy(), RATES, "USD"))
+    results = [frames.ratios(years), frames.year_over_year(years), years]
+    computed = frames.collect_all(*results)
+    assert all(isinstance(table, pl.DataFrame) for table in computed)
+    assert [rows_of(table) for table in computed] == [rows_of(result) for result in results]
+
+
+def test_collect_all_runs_the_steps_its_results_share_once(monkeypatch):
+    from capexmodel.frames import _engine  # noqa: PLC0415
+
+    # A factor that terminates neither way (a blend of two years' rates) is applied row by row in Python.
+    rates = cm.RateTable(
+        [
+            cm.ExchangeRate("USD", "CNY", "7.23", cm.CalendarYear(2024)),
+            cm.ExchangeRate("USD", "CNY", "7.1", cm.CalendarYear(2025)),
+        ]
+    )
+    rows = [
+        row("a", metric, cm.Period.parse("2024-11/2025-01"), "CNY", Decimal("123456789012345678.5"))
+        for metric in ("capex", "revenue")
+    ]
+    calls = []
+    exact = _engine._exact_products
+
+    def counted(rows):
+        calls.append(len(rows))
+        return exact(rows)
+
+    monkeypatch.setattr(_engine, "_exact_products", counted)
+    converted = frames.convert(on("polars", rows).lazy(), rates, "USD", blend=True)
+    alone = sum(len(table) for table in frames.collect_all(converted))
+    once = sum(calls)
+    calls.clear()
+    frames.collect_all(frames.ratios(converted), frames.year_over_year(converted))
+    assert alone == once == sum(calls) == 2  # both results, and the two amounts converted once
+    calls.clear()
+    frames.ratios(converted).collect()
+    frames.year_over_year(converted).collect()
+    assert sum(calls) == 2 * once  # collected one by one, each converts again
+
+
+def test_collect_all_gives_eager_tables_back_as_they_are():
+    table = on("polars", _quarters("USD"))
+    pandas = table.to_pandas()
+    arrow = table.to_arrow()
+    assert all(a is b for a, b in zip(frames.collect_all(table, pandas, arrow), (table, pandas, arrow), strict=True))
+    assert frames.collect_all() == []
+
+
+def test_collect_all_collects_any_lazyframe_and_computes_dask_tables():
+    import dask.dataframe as dd  # noqa: PLC0415
+
+    lazy = on("polars", _quarters("USD")).lazy()
+    distributed = frames.ratios(dd.from_pandas(on("polars", _quarters("USD")).to_pandas(), npartitions=2))
+    plain, computed = frames.collect_all(lazy, distributed)
+    assert plain.equals(lazy.collect())
+    assert type(computed).__name__ == "DataFrame"
+    assert (
+        computed.sort_values(["period_start"])
+        .reset_index(drop=True)
+        .equals(distributed.compute().sort_values(["period_start"]).reset_index(drop=True))
+    )
+
+
+def test_collect_all_reports_an_overflow_as_invalid_value():
+    big = [row("a", "capex", cm.CalendarQuarter(2024, quarter), "USD", Decimal("6e19")) for quarter in (1, 2, 3, 4)]
+    years = frames.calendarize(on("polars", big).lazy())
+    with pytest.raises(cm.InvalidValueError):
+        frames.collect_all(years)

@@ -472,15 +472,16 @@ class _Builder:
 
     def reason(self, error: CapexModelError, metric: str, period: Period, into: str) -> str:
         if isinstance(error, FactNotFoundError):
-            return self.not_found(error)
+            return self.not_found(error, period)
         message = next((text for kind, text in _REASONS if isinstance(error, kind)), _OTHER_REASON)
         return self._(
             message, metric=self.metric(metric), when=self.when(period), currency=self.currency(into), error=error
         )
 
-    def not_found(self, error: FactNotFoundError) -> str:
-        when = self.when(error.period) if isinstance(error.period, Period) else str(error.period)
-        missing = self._("no {metric} figure for {when}", metric=self.metric(error.metric), when=when)
+    def not_found(self, error: FactNotFoundError, period: Period) -> str:
+        """The figure missing (over the period asked, else `period`), and the periods the data has it for."""
+        asked = error.period if isinstance(error.period, Period) else period
+        missing = self._("no {metric} figure for {when}", metric=self.metric(error.metric), when=self.when(asked))
         has = sorted(
             {
                 fact.value.period

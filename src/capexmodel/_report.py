@@ -147,15 +147,17 @@ class ReportRow:
     """The ISO 4217 code of an amount of money; empty for anything else."""
     unit: str
     """What one of `value` is: the currency code for money, ``fraction`` (0.25 is 25%), ``times``,
-    ``chips``, ``H100-equivalents``, ``rank`` or ``CNY per USD``."""
+    ``chips``, ``H100-equivalents``, ``rank``, ``CNY per USD`` or ``signals`` (bubble-risk signals counted)."""
     status: str
-    """``reported``, ``derived``, ``estimate`` or ``guidance``; combined over the inputs of a computed value."""
+    """``reported``, ``derived``, ``estimate`` or ``guidance`` (a code, the same in every locale); combined over
+    the inputs of a computed value."""
     basis: str = ""
-    """What the number covers (a fact's basis, a chip's name, a projection's rule)."""
+    """What the number covers (a fact's basis, a chip's name, a projection's rule), in the report's language."""
     source: str = ""
-    """The sources, separated by ``"; "``."""
+    """The sources, separated by ``"; "`` (a full-width semicolon in Chinese), in the report's language."""
     note: str = ""
-    """Anything else needed to read the value (what a total leaves out, which signals fire, ...)."""
+    """Anything else needed to read the value (what a total leaves out, which signals fire, ...), in the
+    report's language."""
 
 
 #: The columns of a report's tidy table, in order: the fields of `ReportRow`.

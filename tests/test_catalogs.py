@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -19,7 +20,8 @@ LOCALE = ROOT / "src" / "capexmodel" / "locale"
 
 
 def _ids(catalog: object) -> set[object]:
-    return {message.id for message in catalog if message.id}  # type: ignore[attr-defined]
+    """Each message as its context and id: the same words in two contexts are two messages."""
+    return {(message.context, message.id) for message in catalog if message.id}  # type: ignore[attr-defined]
 
 
 def _catalog(name: str) -> object:
@@ -27,14 +29,46 @@ def _catalog(name: str) -> object:
         return read_po(file)
 
 
-def test_the_template_holds_every_message_the_code_marks():
+def test_the_template_holds_every_message_the_code_and_the_data_mark():
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as config:
+        method_map, options_map = parse_mapping_cfg(config)
     marked = {
-        message
-        for _, _, message, _, _ in extract_from_dir(ROOT / "src" / "capexmodel", method_map=[("**.py", "python")])
+        (context, message)
+        for _, _, message, _, context in extract_from_dir(ROOT, method_map, options_map)
+        if message  # a message of several forms is a tuple
     }
     with (LOCALE / "capexmodel.pot").open("rb") as file:
         template = _ids(read_po(file))
     assert marked == template
+    assert ("company", "Tencent") in template  # the data's texts, by their babel.cfg extraction method
+    assert ("basis", "broker estimate") in template
+    assert ("statement", "AWS, Azure and GCP together hold 63%% of the global cloud market") in template
+
+
+@pytest.mark.parametrize(("file", "context"), [("companies.csv", "company"), ("groups.csv", "group")])
+def test_the_simplified_catalog_names_companies_and_groups_as_the_data_does(file, context):
+    import csv  # noqa: PLC0415
+
+    lines = (ROOT / "src" / "capexmodel" / "data" / file).read_text(encoding="utf-8").splitlines()
+    rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
+    simplified = _messages.translation("zh_CN")
+    assert rows
+    assert [simplified.pgettext(context, row["name_en"]) for row in rows] == [row["name_zh"] for row in rows]
+
+
+def test_the_data_extraction_skips_comments_empty_cells_and_other_files():
+    data = io.BytesIO(b"id,name_en,name_zh\n# a comment, with a comma\nacme,,\nwidgets,Widgets,\n")
+    data.name = "data/companies.csv"
+    found = list(_messages.extract_data(data, (), (), {}))
+    assert found == [(4, "pgettext", ("company", "Widgets"), ["Translators: a company's name"])]
+    other = io.BytesIO(b"id,name_en\nacme,Acme\n")
+    other.name = "rates.csv"
+    assert list(_messages.extract_data(other, (), (), {})) == []
+    percent = io.BytesIO(b"key,value,unit,text_en,text_zh,source\nk,1,share,Up 5%,,me\n")
+    percent.name = "statements.csv"
+    ((_, _, (context, message), comments),) = _messages.extract_data(percent, (), (), {})
+    assert (context, message) == ("statement", "Up 5%%")
+    assert comments[0].endswith("write a percent sign as %%")
 
 
 @pytest.mark.parametrize("name", _messages.CATALOGS)

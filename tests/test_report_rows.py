@@ -75,7 +75,17 @@ def test_the_csv_values_are_plain_exact_decimals(capsys):
     table = read_exactly(out)
     money = table[table["currency"] != ""]
     assert (money["unit"] == money["currency"]).all()
-    assert set(table["unit"]) <= {"USD", "CNY", "fraction", "times", "chips", "H100-equivalents", "rank", "CNY per USD"}
+    assert set(table["unit"]) <= {
+        "USD",
+        "CNY",
+        "fraction",
+        "times",
+        "chips",
+        "H100-equivalents",
+        "rank",
+        "CNY per USD",
+        "signals",
+    }
     assert set(table["status"]) <= {"reported", "derived", "estimate", "guidance"}
     keys = table[["section", "company", "metric", "period", "currency", "basis"]]
     assert not keys.duplicated().any()  # one observation per row, each told apart by its columns
@@ -114,8 +124,15 @@ def test_every_section_with_numbers_is_in_the_csv(capsys):
     }
     meta = table[(table["section"] == "bubble_risk_2024") & (table["company"] == "meta")]
     score = only(meta, metric="bubble_risk_score")
-    assert score["value"] == ds.bubble_risk(Y24, company="meta").score
-    assert score["note"].startswith("fires: ")
+    assessment = ds.bubble_risk(Y24, company="meta")
+    assert score["value"] == assessment.score
+    firing = only(meta, metric="bubble_risk_signals_firing")["value"]
+    known = only(meta, metric="bubble_risk_signals_known")["value"]
+    assert (firing, known) == (sum(bool(s.fires) for s in assessment.signals), sum(s.known for s in assessment.signals))
+    assert only(meta, metric="bubble_risk_signals")["value"] == len(assessment.signals)
+    assert score["value"] == firing / known  # every signal weighs the same in the report
+    assert score["note"] == "2 of the 5 known signals fire: capex / depreciation, capex / revenue"
+    assert "bubble_risk_coverage" not in set(table["metric"])
     rate = only(table, metric="exchange_rate")
     assert (rate["value"], rate["unit"], rate["basis"]) == (Decimal("7.230"), "CNY per USD", "USD/CNY")
 
@@ -215,7 +232,7 @@ def test_the_report_covers_only_the_companies_named(capsys):
     meta = ds.fact("meta", "capex", Y24).value.amount
     assert only(table, section="capex_by_region", company="us-five", metric="capex")["value"] == meta
     us = only(table, section="capex_by_region", company="us-five", metric="capex")
-    assert us["note"] == "adds up meta"
+    assert us["note"] == "adds up Meta"
     json_document = json.loads(run(capsys, "report", "--format", "json", "--companies", "tencent,meta")[1])
     assert json_document["companies"] == ["tencent", "meta"]
 
@@ -238,7 +255,7 @@ def test_unknown_companies_are_all_named(capsys):
 def test_a_company_named_twice_or_none_is_an_error(capsys):
     status, _, err = run(capsys, "report", "--companies", "meta,Meta")
     assert status == 1
-    assert err == "capexmodel: companies names meta more than once: each company counts once\n"
+    assert err == "capexmodel: --companies names meta more than once: each company counts once\n"
     with pytest.raises(cm.InvalidValueError, match="names no company"):
         cm.build_report(cm.load_dataset(), companies=[])
     with pytest.raises(cm.InvalidValueError, match="a list of companies"):
@@ -279,8 +296,7 @@ def test_a_tencent_rule_without_its_growth_statement_is_a_note():
     report = cm.build_report(attrs.evolve(ds, statements=kept))
     projections = next(section for section in report.sections if section.key == "projections_2025")
     assert (
-        "tencent: the rule tencent_2025_capex_to_revenue needs the statement tencent_2025_revenue_growth"
-        in projections.notes
+        "Tencent: the rule for its 2025 capex from its revenue needs its revenue growth for 2025" in projections.notes
     )
     assert not any(row.company == "tencent" for row in projections.observations)
 
@@ -350,7 +366,7 @@ def test_html_is_well_formed_and_escaped(capsys, tmp_path):
     parser.feed((tmp_path / "r.html").read_text(encoding="utf-8"))
     parser.close()
     assert parser.open == []
-    assert "2024年各公司资本支出" in parser.titles  # Chinese labels, written in simplified characters
+    assert "2024年各公司資本支出" in parser.titles  # Hong Kong's Chinese: traditional characters
     assert "Meta" in parser.cells
     ds = cm.load_dataset()
     meta = ds.company("meta")

@@ -3,6 +3,12 @@
 ``capexmodel fetch sec`` downloads the SEC's company facts: the command's only network access.
 Exit statuses: 0 success, 1 an error in the data or the user's request (a `CapexModelError`
 or an `OSError`), 2 a usage error (the arguments themselves).
+
+The command's own messages (its errors, its notes) are in the language of ``--locale``,
+else of the environment's locale, from the same catalogs as the report's
+(`capexmodel._messages`). The data-file problems the loader finds, and argparse's help
+and usage errors, stay in English: argparse's texts are its own (the standard library's
+``argparse`` domain, which ships no translations).
 """
 
 from __future__ import annotations
@@ -21,12 +27,22 @@ from typing import TYPE_CHECKING, cast
 
 import attrs
 
-from capexmodel._errors import CapexModelError
+from capexmodel._errors import (
+    AmbiguousCompanyError,
+    CapexModelError,
+    DataFileError,
+    InvalidValueError,
+    UnknownCompanyError,
+    show,
+)
+from capexmodel._messages import translation
 
 if TYPE_CHECKING:
+    import gettext
     from collections.abc import Sequence
     from pathlib import Path
 
+    from capexmodel._company import Company
     from capexmodel._dataset import Dataset
     from capexmodel._report import Report
 
@@ -54,9 +70,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     try:
         arguments = parser.parse_args(argv)
+        words = translation(getattr(arguments, "locale", None) or _default_locale())
         if arguments.command == "report" and arguments.chart is not None and _limited(arguments):
             parser.error(
-                "--chart draws the article's 2024 figures of all its companies: not with --year or --companies"
+                words.gettext(
+                    "--chart draws the article's 2024 figures of all its companies: not with --year or --companies"
+                )
             )
     except SystemExit as leaving:  # --help, --version and usage errors: argparse chose the status, an int
         return cast("int", leaving.code)
@@ -65,11 +84,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         if arguments.command == "fetch":
-            return _fetch(arguments)
-        return _report(arguments)
+            return _fetch(arguments, words)
+        return _report(arguments, words)
     except (CapexModelError, OSError) as error:
-        sys.stderr.write(f"capexmodel: {error}\n")
+        _say(words, _error_text(error, words))
         return 1
+
+
+def _say(words: gettext.GNUTranslations, message: str) -> None:
+    """Write one of the command's messages to standard error, after its name."""
+    # Translators: how the command starts each message it writes to standard error
+    sys.stderr.write(words.gettext("capexmodel: {message}").format(message=message) + "\n")
+
+
+def _error_text(error: CapexModelError | OSError, words: gettext.GNUTranslations) -> str:
+    """What went wrong, in the reader's words where the error's fields say it (else the error's own message)."""
+    if isinstance(error, DataFileError):
+        count = len(error.problems)
+        heading = words.ngettext("{count} problem in the data:", "{count} problems in the data:", count)
+        return "\n".join([heading.format(count=count), *(f"  {problem}" for problem in error.problems)])
+    if not isinstance(error, CapexModelError) and error.filename is not None and error.strerror:
+        return words.gettext("{file}: {reason}").format(file=error.filename, reason=error.strerror)
+    return str(error)
 
 
 def _version() -> str:
@@ -206,7 +242,7 @@ def _path(text: str) -> Path:
     return Path(text)
 
 
-def _fetch(arguments: argparse.Namespace) -> int:
+def _fetch(arguments: argparse.Namespace, words: gettext.GNUTranslations) -> int:
     from capexmodel._fetch import SEC_URL, Fetcher, check_cik  # noqa: PLC0415 -- the command loads what it needs
 
     fetcher = Fetcher(arguments.user_agent, arguments.base_url or SEC_URL)
@@ -214,20 +250,36 @@ def _fetch(arguments: argparse.Namespace) -> int:
     for cik in ciks:
         path, downloaded = fetcher.fetch(cik, arguments.to, refresh=arguments.refresh)
         if not downloaded:
-            sys.stderr.write(f"capexmodel: kept {path}, already there (--refresh downloads it again)\n")
+            _say(words, words.gettext("kept {path}, already there (--refresh downloads it again)").format(path=path))
         sys.stdout.write(f"{path}\n")
     return 0
 
 
 def _default_locale() -> str:
+    """The environment's locale if it is Chinese (``zh_TW.UTF-8`` gives ``zh_TW``), else ``en_US``.
+
+    The first of ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that is set decides, else Python's
+    view of the system's locale.
+    """
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = os.environ.get(name, "")
-        if value.startswith("zh"):
-            return "zh_CN"
         if value:
-            return "en_US"
-    language = (system_locale.getlocale()[0] or "").lower()
-    return "zh_CN" if language.startswith("zh") else "en_US"
+            return _chinese(value) or "en_US"
+    return _chinese(system_locale.getlocale()[0] or "") or "en_US"
+
+
+def _chinese(value: str) -> str | None:
+    """A Chinese locale of the environment as CLDR names it (``zh_HK.UTF-8`` is ``zh_HK``), else None."""
+    from capexmodel._format import _parse_locale  # noqa: PLC0415 -- babel loads only when a locale is needed
+
+    name = value.split(".", maxsplit=1)[0].split("@", maxsplit=1)[0].replace("-", "_")
+    if not name.lower().startswith("zh"):
+        return None
+    try:
+        _parse_locale(name)
+    except CapexModelError:
+        return "zh_CN"  # Chinese, in a spelling CLDR does not know: the article's
+    return name
 
 
 def _limited(arguments: argparse.Namespace) -> bool:
@@ -235,9 +287,9 @@ def _limited(arguments: argparse.Namespace) -> bool:
     return arguments.year not in {None, 2024} or arguments.companies is not None
 
 
-def _report(arguments: argparse.Namespace) -> int:
+def _report(arguments: argparse.Namespace, words: gettext.GNUTranslations) -> int:
     from capexmodel._loading import load_dataset  # noqa: PLC0415 -- the command loads what it needs
-    from capexmodel._report import build_report  # noqa: PLC0415
+    from capexmodel._report import build_report, covered_years  # noqa: PLC0415
 
     locale = arguments.locale or _default_locale()
     dataset = load_dataset(arguments.data)
@@ -245,19 +297,61 @@ def _report(arguments: argparse.Namespace) -> int:
         from capexmodel._ecb import ecb_rates  # noqa: PLC0415
 
         dataset = attrs.evolve(dataset, rates=ecb_rates())
-    report = build_report(dataset, locale, year=arguments.year, companies=arguments.companies)
+    chosen = None if arguments.companies is None else _chosen(dataset, arguments.companies, words)
+    if arguments.year is not None and arguments.year not in (years := covered_years(dataset, chosen)):
+        message = words.gettext("the data has no reported or derived capex for {year}: the years it covers are {years}")
+        shown = words.gettext(", ").join(map(str, years)) or words.gettext("none")
+        raise InvalidValueError(message.format(year=arguments.year, years=shown))
+    report = build_report(dataset, locale, year=arguments.year, companies=chosen)
     text = RENDERERS[arguments.format](report)
     if arguments.output is None:
         sys.stdout.write(text)
     else:
         arguments.output.write_text(text, encoding="utf-8")
-    if arguments.format == "csv":  # the table holds numbers only: its notes go beside it
-        sys.stderr.writelines(
-            f"capexmodel: note: {section.key}: {note}\n" for section in report.sections for note in section.notes
-        )
+    if arguments.format == "csv":  # the table holds numbers only: its notes go beside it, by section key
+        for section in report.sections:
+            for note in section.notes:
+                _say(words, words.gettext("note: {section}: {note}").format(section=section.key, note=note))
     if arguments.chart is not None:
-        return _charts(dataset, locale, arguments.chart)
+        return _charts(dataset, locale, arguments.chart, words)
     return 0
+
+
+def _chosen(dataset: Dataset, names: Sequence[str], words: gettext.GNUTranslations) -> tuple[Company, ...]:
+    """The companies --companies names, each once; every unknown name in one error, in the reader's words."""
+    found: list[Company] = []
+    unknown: list[UnknownCompanyError] = []
+    comma = words.gettext(", ")
+    for name in names:
+        try:
+            found.append(dataset.company(name))
+        except UnknownCompanyError as error:
+            unknown.append(error)
+        except AmbiguousCompanyError as error:
+            message = words.gettext("{name} names several companies: {companies}; give an id")
+            raise InvalidValueError(
+                message.format(name=show(error.name), companies=comma.join(error.candidates))
+            ) from None
+    if unknown:
+        message = words.ngettext(
+            "unknown company {names}: the dataset knows {known}",
+            "unknown companies {names}: the dataset knows {known}",
+            len(unknown),
+        ).format(
+            names=comma.join(show(error.name) for error in unknown),
+            known=comma.join(company.id for company in dataset.companies),
+        )
+        meant = [show(error.suggestions[0]) for error in unknown if error.suggestions]
+        if meant:
+            message = words.gettext("{message}; did you mean {companies}?").format(
+                message=message, companies=comma.join(meant)
+            )
+        raise InvalidValueError(message)
+    repeated = sorted({company.id for company in found if found.count(company) > 1})
+    if repeated:
+        message = words.gettext("--companies names {companies} more than once: each company counts once")
+        raise InvalidValueError(message.format(companies=comma.join(repeated)))
+    return tuple(found)
 
 
 def _width(text: str) -> int:
@@ -358,12 +452,12 @@ RENDERERS = {
 }
 
 
-def _charts(dataset: Dataset, locale: str, folder: Path) -> int:
+def _charts(dataset: Dataset, locale: str, folder: Path, words: gettext.GNUTranslations) -> int:
     try:
         from capexmodel._charts import write_charts  # noqa: PLC0415 -- matplotlib is optional
     except ImportError:
-        sys.stderr.write("capexmodel: charts need matplotlib: pip install 'capexmodel[plot]'\n")
+        _say(words, words.gettext("charts need matplotlib: pip install 'capexmodel[plot]'"))
         return 1
     for note in write_charts(dataset, locale, folder):
-        sys.stderr.write(f"capexmodel: {note}\n")
+        _say(words, note)
     return 0

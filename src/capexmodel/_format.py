@@ -35,6 +35,7 @@ from capexmodel._errors import (
     show,
 )
 from capexmodel._lazy import public
+from capexmodel._messages import translation
 from capexmodel._money import _MAX_MAGNITUDE, Money, _bounded, _to_decimal
 from capexmodel._scale import LETTERS, scale_factor, scale_words
 
@@ -49,6 +50,7 @@ __all__ = [
     "ARTICLE_CURRENCY_NAMES",
     "format_money",
     "format_percent",
+    "format_period",
     "format_ratio",
     "parse_money",
     "parse_number",
@@ -272,6 +274,55 @@ def format_percent(value: int | Decimal | str, locale: str | babel.Locale = "en_
     number = _to_decimal(value, "a percentage")
     where = _parse_locale(locale)
     return _format_significant(number, where.percent_formats[None], where, _check_digits(digits))
+
+
+def format_period(period: Period, locale: str | babel.Locale = "en_US") -> str:
+    """Write a period as a sentence of `locale` names it, with babel's CLDR date patterns.
+
+    A calendar year is its year ("2024", "2024年"), a calendar quarter its quarter
+    ("4th quarter 2024", "2024年第4季度"), a calendar half "H1 2024" ("2024年上半年"),
+    a month its month ("Jan 2025", "2025年1月"); any other span goes from its first
+    month to its last ("Jan 2025 to Dec 2027", "2025年1月至2027年12月"), joined as the
+    locale's catalog says.
+
+    Args:
+        period: The period.
+        locale: A CLDR locale such as ``"zh_CN"``, or a `babel.Locale`.
+
+    Returns:
+        The text.
+
+    Raises:
+        InvalidValueError: the locale is unknown.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> from capexmodel._format import format_period
+        >>> span = cm.Period.parse("2025-01/2027-12")
+        >>> format_period(span), format_period(span, "zh_CN"), format_period(span, "zh_TW")
+        ('Jan 2025 to Dec 2027', '2025年1月至2027年12月', '2025年1月至2027年12月')
+        >>> format_period(cm.CalendarYear(2024), "zh_CN"), format_period(cm.CalendarQuarter(2024, 4), "zh_CN")
+        ('2024年', '2024年第4季度')
+    """
+    from babel.dates import format_skeleton  # noqa: PLC0415 -- babel loads lazily, on first use
+
+    where = _parse_locale(locale)
+    first, count = period.start, period.month_count
+    year = format_skeleton("y", first, locale=where)
+    if count == 12 and first.month == 1:  # noqa: PLR2004 -- a year is twelve months
+        return year
+    if count == 3 and first.month % 3 == 1:  # noqa: PLR2004 -- a quarter is three months
+        return format_skeleton("yQQQQ", first, locale=where)
+    words = translation(where)
+    if count == 6 and first.month in {1, 7}:  # noqa: PLR2004 -- a half is six months
+        # Translators: the first or the second half of a calendar year; {year} is written as the locale writes a year
+        half = words.gettext("H1 {year}") if first.month == 1 else words.gettext("H2 {year}")
+        return half.format(year=year)
+    start = format_skeleton("yMMM", first, locale=where)
+    if count == 1:
+        return start
+    # Translators: a span of months, from the first month to the last ("Jan 2025 to Dec 2027")
+    return words.gettext("{start} to {end}").format(start=start, end=format_skeleton("yMMM", period.end, locale=where))
 
 
 @public

@@ -1,11 +1,18 @@
-"""The article's comparison, computed from a dataset, as sections of rows ready to render."""
+"""The article's comparison, computed from a dataset, as sections of rows ready to render.
+
+Every text the report shows is an English message looked up in the reader's catalog
+(`capexmodel._messages`): titles, column names, statuses, metrics, signals, rules and
+notes, and the data's own texts (bases, sources, statements, names). Amounts, numbers
+and periods inside sentences are written for the locale by babel (``3800亿元``,
+``2025年1月至2027年12月``), region names are CLDR's (美国, 美國, United States).
+"""
 
 from __future__ import annotations
 
 import importlib
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, final
+from typing import TYPE_CHECKING, Any, Final, final
 
 import attrs
 
@@ -14,116 +21,89 @@ from capexmodel._context import EXACT
 from capexmodel._conversion import RateTable
 from capexmodel._dataset import as_reported, in_own_context
 from capexmodel._display import html, report_views
-from capexmodel._errors import CapexModelError, FactNotFoundError, InvalidValueError, show
-from capexmodel._format import format_money, format_percent, format_ratio
+from capexmodel._errors import (
+    AmbiguousFactError,
+    AmbiguousRateError,
+    CapexModelError,
+    CurrencyMismatchError,
+    FactNotFoundError,
+    InvalidValueError,
+    MissingRateError,
+    PeriodMismatchError,
+    UndefinedIndicatorError,
+    show,
+)
+from capexmodel._format import _parse_locale, format_money, format_percent, format_period, format_ratio
 from capexmodel._lazy import public
-from capexmodel._messages import N_
-from capexmodel._period import CalendarQuarter, CalendarYear
+from capexmodel._messages import N_, NP_, catalog_for, translate_data, translation
+from capexmodel._period import CalendarQuarter, CalendarYear, Period
 from capexmodel._projections import capex_from_revenue, spread_plan
 from capexmodel._provenance import Source, Status, merge_sources
 
 if TYPE_CHECKING:
+    import gettext
     from collections.abc import Iterable
+
+    import babel
 
     from capexmodel._company import Company
     from capexmodel._conversion import Conversion
-    from capexmodel._dataset import Aggregate, Dataset
+    from capexmodel._dataset import Aggregate, Dataset, Statement
     from capexmodel._facts import Fact
     from capexmodel._money import Money
-    from capexmodel._period import Period
 
-__all__ = ["COLUMNS", "Report", "ReportRow", "Section", "build_report"]
+__all__ = ["COLUMNS", "Report", "ReportRow", "Section", "build_report", "covered_years"]
 
-
-_TEXT = {
-    "en": {
-        "capex": "{year} capex by company",
-        "company": "Company",
-        "region": "Region",
-        "capex_2024": "Capex {year}",
-        "basis": "Basis",
-        "status": N_("Status"),
-        "totals": "{year} capex by region",
-        "total": "Total",
-        "companies": "Companies",
-        "ratio": "United States over China",
-        "chips": "Nvidia Hopper purchases, {year}",
-        "buyer": "Buyer",
-        "chip": "Chip",
-        "quantity": "Chips",
-        "article_basis": "H100-equivalents (H20 = 1/{ratio}, the article)",
-        "article_basis_third": "H100-equivalents (H20 = 1/3, the article)",
-        "no_ratio": "the article's basis (H20 = 1/3) needs the statement h20_per_h100, a number of H20s above zero:"
-        " not shown",
-        "bf16_basis": "H100-equivalents (BF16 datasheet peaks)",
-        "intensity": "{year} capex intensity (capex / revenue)",
-        "revenue": "Revenue {year}",
-        "projections": "{next} capex projections",
-        "rule": "Rule",
-        "capex_2025": "Capex {next}",
-        "in_usd": "In USD (at the {year} rate)",
-        "risk": "Bubble-risk signals, {year}",
-        "score": "Score",
-        "coverage": "Signals known",
-        "firing": "Signals that fire",
-        "none": "none",
-        "risk_note": "companies with fewer than half of the six signals known are left out",
-        "group": "Group",
-        "missing": "Left out (no figure)",
-        "covers": "{company}'s figure covers {period}, which the source counts as {label}",
-        "recomputed": "{company}: the source prints {published}; from {input}, it is {recomputed}",
-        "growth_q4": "Q4 {year} capex growth, year over year",
-        "q4_2024": "Capex Q4 {year}",
-        "q4_2023": "Capex Q4 {previous}",
-        "growth": "Growth",
-        "rank": "Rank",
-        "no_quarter": "no capex for Q4 {year} and Q4 {previous}: {companies}",
-        "rates": "converted at 1 USD = {rate} CNY, the {year} average ({source})",
-    },
-    "zh": {
-        "capex": "{year}年各公司资本支出",
-        "company": "公司",
-        "region": "地区",
-        "capex_2024": "{year}年资本支出",
-        "basis": "口径",
-        "status": "状态",
-        "totals": "{year}年各地区资本支出",
-        "total": "合计",
-        "companies": "公司数",
-        "ratio": "美国与中国之比",
-        "chips": "英伟达Hopper芯片采购量({year}年)",
-        "buyer": "买家",
-        "chip": "芯片",
-        "quantity": "数量",
-        "article_basis": "折合H100(H20按1/{ratio},文章口径)",
-        "article_basis_third": "折合H100(H20按三分之一,文章口径)",
-        "no_ratio": "文章口径(H20按三分之一)需要陈述h20_per_h100(大于零的H20数量):未列出",
-        "bf16_basis": "折合H100(按BF16峰值)",
-        "intensity": "{year}年资本支出强度(资本支出/营收)",
-        "revenue": "{year}年营收",
-        "projections": "{next}年资本支出预测",
-        "rule": "规则",
-        "capex_2025": "{next}年资本支出",
-        "in_usd": "折合美元({year}年汇率)",
-        "risk": "泡沫风险信号({year}年)",
-        "score": "得分",
-        "coverage": "可判断信号",
-        "firing": "触发的信号",
-        "none": "无",
-        "risk_note": "六个信号中可判断的不足一半的公司未列出",
-        "group": "组别",
-        "missing": "缺少数据",
-        "covers": "{company}的数据覆盖{period},来源将其计为{label}",
-        "recomputed": "{company}:来源记为{published};按{input}计算为{recomputed}",
-        "growth_q4": "{year}年四季度资本支出同比增速",
-        "q4_2024": "{year}年四季度资本支出",
-        "q4_2023": "{previous}年四季度资本支出",
-        "growth": "增速",
-        "rank": "排名",
-        "no_quarter": "缺少{year}年与{previous}年四季度资本支出的公司:{companies}",
-        "rates": "按{year}年平均汇率1美元 = {rate}元换算(来源:{source})",
-    },
+#: The statuses of figures, as the tables show them (the tidy rows keep the codes).
+_STATUSES: Final = {
+    # Translators: the status of a figure: as the company or the source reported it
+    Status.REPORTED: N_("reported"),
+    # Translators: the status of a figure: computed from other figures (converted, restated, added up)
+    Status.DERIVED: N_("derived"),
+    # Translators: the status of a figure: an analyst's or a broker's estimate
+    Status.ESTIMATE: N_("estimate"),
+    # Translators: the status of a figure: what a company said it expects to spend (its guidance)
+    Status.GUIDANCE: N_("guidance"),
 }
+
+#: The metrics, in words, as notes name them.
+_METRICS: Final = {
+    "capex": N_("capex"),
+    "revenue": N_("revenue"),
+    "operating_cash_flow": N_("operating cash flow"),
+    "net_income": N_("net income"),
+    "depreciation_and_amortization": N_("depreciation and amortization"),
+    "free_cash_flow": N_("free cash flow"),
+    "revenue_by_market": N_("revenue by market"),
+}
+
+#: The bubble-risk signals, in words, as the risk table names those that fire.
+_SIGNALS: Final = {
+    "capex_to_operating_cash_flow": N_("capex / operating cash flow"),
+    "capex_to_net_income": N_("capex / net income"),
+    "capex_to_depreciation": N_("capex / depreciation"),
+    "capex_intensity": N_("capex / revenue"),
+    "capex_growth_minus_revenue_growth": N_("capex growth minus revenue growth"),
+    "free_cash_flow_margin": N_("free cash flow / revenue"),
+}
+
+#: Why a figure could not be computed, by the kind of error (the fields fill in the rest).
+_REASONS: Final = (
+    (AmbiguousFactError, N_("several {metric} figures for {when} and none preferred")),
+    (MissingRateError, N_("no exchange rate into {currency} for {when}")),
+    (AmbiguousRateError, N_("several exchange rates into {currency} for {when}")),
+    (UndefinedIndicatorError, N_("undefined: a figure it divides by is zero or negative")),
+    (CurrencyMismatchError, N_("amounts in different currencies")),
+    (PeriodMismatchError, N_("figures over periods that do not line up")),
+)
+#: Why, for an error the report does not foresee: the library's message, in English.
+_OTHER_REASON: Final = N_("the data does not allow it ({error})")
+
+#: Texts of sources the library writes in code (the ECB's rates), for the catalogs beside the data's.
+_CODE_TEXTS: Final = (
+    NP_("publisher", "European Central Bank"),
+    NP_("source title", "Euro foreign exchange reference rates"),
+)
 
 
 @final
@@ -167,15 +147,17 @@ class ReportRow:
     """The ISO 4217 code of an amount of money; empty for anything else."""
     unit: str
     """What one of `value` is: the currency code for money, ``fraction`` (0.25 is 25%), ``times``,
-    ``chips``, ``H100-equivalents``, ``rank`` or ``CNY per USD``."""
+    ``chips``, ``H100-equivalents``, ``rank``, ``CNY per USD`` or ``signals`` (bubble-risk signals counted)."""
     status: str
-    """``reported``, ``derived``, ``estimate`` or ``guidance``; combined over the inputs of a computed value."""
+    """``reported``, ``derived``, ``estimate`` or ``guidance`` (a code, the same in every locale); combined over
+    the inputs of a computed value."""
     basis: str = ""
-    """What the number covers (a fact's basis, a chip's name, a projection's rule)."""
+    """What the number covers (a fact's basis, a chip's name, a projection's rule), in the report's language."""
     source: str = ""
-    """The sources, separated by ``"; "``."""
+    """The sources, separated by ``"; "`` (a full-width semicolon in Chinese), in the report's language."""
     note: str = ""
-    """Anything else needed to read the value (what a total leaves out, which signals fire, ...)."""
+    """Anything else needed to read the value (what a total leaves out, which signals fire, ...), in the
+    report's language."""
 
 
 #: The columns of a report's tidy table, in order: the fields of `ReportRow`.
@@ -298,7 +280,9 @@ def build_report(
 
     Args:
         dataset: The data, such as `load_dataset()`.
-        locale: A CLDR locale; labels are Chinese for ``zh`` locales, else English.
+        locale: A CLDR locale. Its language and script pick the catalog the words come from
+            (``zh_CN`` Simplified Chinese, ``zh_TW`` and ``zh_HK`` Traditional, any other
+            language English); numbers, amounts and periods are written for the locale itself.
         year: The calendar year the report covers; None for the article's, 2024, which
             is reported whatever the data holds (its notes say what is missing).
         companies: The companies to report on; None for the article's (its groups' members).
@@ -315,10 +299,9 @@ def build_report(
         >>> sorted({row.company for row in report.rows() if row.section == "capex_2024"})
         ['meta', 'tencent']
     """
-    language = "zh" if locale.lower().startswith("zh") else "en"
     chosen = None if companies is None else dataset._named(companies, "companies")
     year = ARTICLE_YEAR if year is None else _checked_year(dataset, year, chosen)
-    builder = _Builder(dataset, locale, _TEXT[language], year, chosen)
+    builder = _Builder(dataset, locale, year, chosen)
     sections = [
         builder.capex(),
         builder.totals(),
@@ -336,13 +319,17 @@ def build_report(
     )
 
 
-def _checked_year(dataset: Dataset, year: int, companies: tuple[Company, ...] | None) -> int:
-    """`year` if some company of the report has a reported or derived capex figure for it."""
-    if isinstance(year, bool) or not isinstance(year, int):
-        msg = f"year must be a calendar year as an int, got {show(year)}"
-        raise InvalidValueError(msg)
+def covered_years(dataset: Dataset, companies: tuple[Company, ...] | None = None) -> list[int]:
+    """The calendar years for which some company (of `companies`, if given) has a reported or derived capex.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> from capexmodel._report import covered_years
+        >>> covered_years(cm.load_dataset())
+        [2023, 2024]
+    """
     ids = None if companies is None else {company.id for company in companies}
-    years = sorted(
+    return sorted(
         {
             period.start.year
             for fact in dataset.select(metric="capex")
@@ -351,6 +338,14 @@ def _checked_year(dataset: Dataset, year: int, companies: tuple[Company, ...] | 
             if period == CalendarYear(period.start.year)
         }
     )
+
+
+def _checked_year(dataset: Dataset, year: int, companies: tuple[Company, ...] | None) -> int:
+    """`year` if some company of the report has a reported or derived capex figure for it."""
+    if isinstance(year, bool) or not isinstance(year, int):
+        msg = f"year must be a calendar year as an int, got {show(year)}"
+        raise InvalidValueError(msg)
+    years = covered_years(dataset, companies)
     if year not in years:
         has = ", ".join(map(str, years)) or "none"
         msg = f"the data has no reported or derived capex for {year}: the years it covers are {has}"
@@ -362,27 +357,153 @@ def _checked_year(dataset: Dataset, year: int, companies: tuple[Company, ...] | 
 class _Builder:
     dataset: Dataset
     locale: str
-    text: dict[str, str]
     year: int = ARTICLE_YEAR
     chosen: tuple[Company, ...] | None = None
+    words: gettext.GNUTranslations = attrs.field(init=False)
+    where: babel.Locale = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.words = translation(self.locale)
+        self.where = _parse_locale(self.locale)
 
     @property
     def zh(self) -> bool:
-        return self.locale.lower().startswith("zh")
+        return self.where.language == "zh"
 
     @property
     def period(self) -> Period:
         return CalendarYear(self.year)
 
-    def t(self, key: str, **more: str) -> str:
-        """The text `key`, with the report's years (and `more`) in it."""
-        return self.text[key].format(year=self.year, previous=self.year - 1, next=self.year + 1, **more)
+    # Words -----------------------------------------------------------------------------------
+
+    def _(self, message: str, **values: object) -> str:
+        """The message in the reader's words, with the report's years (and `values`) in it."""
+        years = {"year": self.year, "previous": self.year - 1, "next": self.year + 1}
+        return self.words.gettext(message).format(**{**years, **values})
+
+    def data(self, context: str, text: str, chinese: str = "") -> str:
+        """A text of the data in the reader's words: the catalog's, else `chinese` for a Chinese reader."""
+        translated = translate_data(self.words, context, text) if text else text
+        if translated is None:
+            return chinese if chinese and self.zh else text
+        return translated
 
     def name(self, company: Company) -> str:
-        return company.name_zh if self.zh else company.name_en
+        return self.data("company", company.name_en, company.name_zh)
+
+    def named(self, company_id: str) -> str:
+        """The name of the company with this id, or the id if the dataset has no such company."""
+        found = [company for company in self.dataset.companies if company.id == company_id]
+        return self.name(found[0]) if found else company_id
+
+    def statement(self, statement: Statement) -> str:
+        return self.data("statement", statement.text_en, statement.text_zh)
+
+    def status(self, status: Status) -> str:
+        return self.words.gettext(_STATUSES[status])
+
+    def metric(self, name: str) -> str:
+        return self.words.gettext(_METRICS[name]) if name in _METRICS else name.replace("_", " ")
+
+    def signal(self, name: str) -> str:
+        return self.words.gettext(_SIGNALS[name]) if name in _SIGNALS else name.replace("_", " ")
+
+    def region(self, code: str) -> str:
+        """The region's name, as CLDR writes it for the locale (美国, 美國, United States)."""
+        return str(self.where.territories.get(code, code))
 
     def money(self, value: Money) -> str:
-        return format_money(value, locale=self.locale)
+        """An amount as the reader's written language has it: "777亿美元", "777億美元", "$77.7B".
+
+        Chinese amounts are written for the script (``zh_Hans``, ``zh_Hant``) rather than the
+        territory: CLDR's Hong Kong compact forms borrow English letters ("77.7B美元"),
+        which a Chinese sentence of the report would not mix in.
+        """
+        return format_money(value, locale=catalog_for(self.where) if self.zh else self.where)
+
+    def when(self, period: Period) -> str:
+        return format_period(period, self.where)
+
+    def number(self, value: Decimal | int) -> str:
+        """A count, rounded to a whole number, grouped as the locale groups digits."""
+        from babel.numbers import format_decimal  # noqa: PLC0415 -- babel loads lazily, on first use
+
+        return format_decimal(Decimal(value).quantize(Decimal(1), ROUND_HALF_EVEN, EXACT), locale=self.where)
+
+    def share(self, value: Decimal) -> str:
+        """A fraction as an exact percentage (0.12 is 12%, 0.125 is 12.5%)."""
+        from babel.numbers import format_percent as percent  # noqa: PLC0415 -- babel loads lazily, on first use
+
+        return percent(value, locale=self.where, decimal_quantization=False)
+
+    def listing(self, items: Iterable[str]) -> str:
+        """Items joined as the locale lists them ("A, B, and C"; "A、B和C")."""
+        from babel.lists import format_list  # noqa: PLC0415 -- babel loads lazily, on first use
+
+        return format_list(list(items), locale=self.where)
+
+    def source(self, source: Source) -> str:
+        text = self._(
+            "{publisher}, {title}",
+            publisher=self.data("publisher", source.publisher),
+            title=self.data("source title", source.title),
+        )
+        if source.date is not None:
+            from babel.dates import format_date  # noqa: PLC0415 -- babel loads lazily, on first use
+
+            text = self._("{source} ({date})", source=text, date=format_date(source.date, "long", locale=self.where))
+        if source.note is not None:
+            text = self._("{source}: {note}", source=text, note=self.data("source note", source.note))
+        return text
+
+    def sources(self, sources: Iterable[Source]) -> str:
+        # Translators: separates the sources of a figure in a list ("A; B")
+        return self.words.gettext("; ").join(self.source(source) for source in sources)
+
+    def problem(
+        self,
+        who: str,
+        error: CapexModelError,
+        *,
+        metric: str = "capex",
+        period: Period | None = None,
+        into: str = "USD",
+    ) -> str:
+        """A note saying what could not be computed for `who`, and why, from the error's kind and fields."""
+        return self._("{who}: {reason}", who=who, reason=self.reason(error, metric, period or self.period, into))
+
+    def reason(self, error: CapexModelError, metric: str, period: Period, into: str) -> str:
+        if isinstance(error, FactNotFoundError):
+            return self.not_found(error, period)
+        message = next((text for kind, text in _REASONS if isinstance(error, kind)), _OTHER_REASON)
+        return self._(
+            message, metric=self.metric(metric), when=self.when(period), currency=self.currency(into), error=error
+        )
+
+    def not_found(self, error: FactNotFoundError, period: Period) -> str:
+        """The figure missing (over the period asked, else `period`), and the periods the data has it for."""
+        asked = error.period if isinstance(error.period, Period) else period
+        missing = self._("no {metric} figure for {when}", metric=self.metric(error.metric), when=self.when(asked))
+        has = sorted(
+            {
+                fact.value.period
+                for fact in self.dataset.facts
+                if fact.company.id == error.company and fact.metric == error.metric
+            },
+            key=lambda period: (period.start, period.end),
+        )
+        if not has:
+            return missing
+        return self._(
+            "{missing} (the data has it for {periods})", missing=missing, periods=self.listing(map(self.when, has))
+        )
+
+    def currency(self, code: str) -> str:
+        from babel.numbers import get_currency_name  # noqa: PLC0415 -- babel loads lazily, on first use
+
+        return str(get_currency_name(code, locale=self.where))
+
+    # What the sections share -----------------------------------------------------------------
 
     def usd(self, fact: Fact) -> Fact:
         return self.dataset.convert(fact, "USD")
@@ -401,8 +522,12 @@ class _Builder:
         return self.chosen is None or any(company.id == company_id for company in self.chosen)
 
     def covers(self, fact: Fact) -> str:
-        return self.text["covers"].format(
-            company=self.name(fact.company), period=fact.value.period, label=fact.counted_as
+        counted = fact.counted_as
+        return self._(
+            "{company}'s figure covers {when}, which the source counts as {label}",
+            company=self.name(fact.company),
+            when=self.when(fact.value.period),
+            label="" if counted is None else self.when(counted),
         )
 
     def of_year(self, key: str, year: int) -> bool:
@@ -417,11 +542,16 @@ class _Builder:
 
     def rate_used(self) -> list[str]:
         """Which USD/CNY rate the totals convert at, and whose it is (the article's 7.230, or the ECB's average)."""
+        from babel.numbers import format_decimal  # noqa: PLC0415 -- babel loads lazily, on first use
+
         conversion = self.conversion()
         if conversion is None:
             return []
-        source = "; ".join(map(str, conversion.sources)) or "?"
-        return [self.t("rates", rate=f"{conversion.rate:.4f}", source=source)]
+        rate = format_decimal(conversion.rate, "#,##0.0000", locale=self.where, decimal_quantization=True)
+        source = self.sources(conversion.sources) or "?"
+        return [self._("converted at 1 USD = {rate} CNY, the {year} average ({source})", rate=rate, source=source)]
+
+    # The sections ------------------------------------------------------------------------------
 
     def capex(self) -> Section:
         rows, values, notes = [], [], []
@@ -430,9 +560,13 @@ class _Builder:
         for company in self.compared():
             try:
                 fact = self.dataset.fact(company, "capex", self.period)
+            except CapexModelError as error:
+                notes.append(self.problem(self.name(company), error))
+                continue
+            try:
                 converted = self.usd(fact)
             except CapexModelError as error:
-                notes.append(f"{company.id}: {error}")
+                notes.append(self.problem(self.name(company), error, period=fact.value.period))
                 continue
             recomputed = converted.value
             shown = fact if fact.value.currency == "USD" else converted  # as the source prints it
@@ -443,7 +577,8 @@ class _Builder:
                 row_notes.append(self.covers(fact))
             if self.money(recomputed) != self.money(usd):
                 notes.append(
-                    self.text["recomputed"].format(
+                    self._(
+                        "{company}: the source prints {published}; from {input}, it is {recomputed}",
                         company=self.name(company),
                         published=self.money(usd),
                         input=self.money(as_reported(fact).value),
@@ -453,34 +588,40 @@ class _Builder:
             rows.append(
                 {
                     "company": self.name(company),
-                    "region": company.region.code,
+                    "region": self.region(company.region.code),
                     "capex": self.money(usd),
-                    "basis": fact.basis,
-                    "status": fact.status.value,
+                    "basis": self.data("basis", fact.basis),
+                    "status": self.status(fact.status),
                 }
             )
             values.append(
                 {"company": company.id, "capex": str(usd.amount), "currency": "USD", "period": str(fact.value.period)}
             )
-            observed.append(_money_row(key, company.id, "capex", shown, note="; ".join(row_notes)))
+            observed.append(self.money_row(key, company.id, "capex", shown, note=self.joined(row_notes)))
         columns = (
-            ("company", self.text["company"]),
-            ("region", self.text["region"]),
-            ("capex", self.t("capex_2024")),
-            ("basis", self.text["basis"]),
-            ("status", self.text["status"]),
+            ("company", self._("Company")),
+            ("region", self._("Region")),
+            ("capex", self._("Capex {year}")),
+            ("basis", self._("Basis")),
+            ("status", self._("Status")),
         )
-        return Section(key, self.t("capex"), columns, tuple(rows), tuple(values), tuple(notes), tuple(observed))
+        return Section(
+            key, self._("{year} capex by company"), columns, tuple(rows), tuple(values), tuple(notes), tuple(observed)
+        )
+
+    def joined(self, notes: Iterable[str]) -> str:
+        # Translators: separates the notes on one figure ("A; B")
+        return self.words.gettext("; ").join(notes)
 
     def scopes(self) -> list[tuple[str, dict[str, object], str]]:
         """What the totals add up: the article's groups, else the US and China; of the chosen companies only."""
         chosen = [group for group in self.dataset.groups if group.id in _GROUPS]
         scopes: list[tuple[str, tuple[str, ...], str]] = [
-            (group.id, group.members, group.name_zh if self.zh else group.name_en) for group in chosen
+            (group.id, group.members, self.data("group", group.name_en, group.name_zh)) for group in chosen
         ]
         if not scopes:
             scopes = [
-                (region, tuple(company.id for company in self.dataset.companies_in(region)), region)
+                (region, tuple(company.id for company in self.dataset.companies_in(region)), self.region(region))
                 for region in ("US", "CN")
             ]
         if self.chosen is None:
@@ -502,29 +643,34 @@ class _Builder:
             try:
                 aggregate = self.dataset.total("capex", period=self.period, currency="USD", **scope)  # type: ignore[arg-type]
             except CapexModelError as error:
-                notes.append(f"{label}: {error}")
+                notes.append(self.problem(label, error))
                 continue
             totals[scope_key] = aggregate
+            missing = self.listing(map(self.named, aggregate.missing))
             rows.append(
                 {
                     "region": label,
                     "total": self.money(aggregate.value),
-                    "companies": str(len(aggregate.facts)),
-                    "missing": ", ".join(aggregate.missing),
-                    "status": aggregate.status.value,
+                    "companies": self.number(len(aggregate.facts)),
+                    "missing": missing,
+                    "status": self.status(aggregate.status),
                 }
             )
-            counted = ",".join(fact.company.id for fact in aggregate.facts)
+            counted = [fact.company.id for fact in aggregate.facts]
             values.append(
                 {
                     "region": scope_key,
                     "total": str(aggregate.value.amount),
                     "currency": "USD",
-                    "companies": counted,
+                    "companies": ",".join(counted),
                     "missing": ",".join(aggregate.missing),
                 }
             )
-            note = f"adds up {counted}" + (f"; leaves out {', '.join(aggregate.missing)}" if aggregate.missing else "")
+            added = self.listing(map(self.named, counted))
+            if aggregate.missing:
+                note = self._("adds up {companies}; leaves out {missing}", companies=added, missing=missing)
+            else:
+                note = self._("adds up {companies}", companies=added)
             observed.append(
                 _row(
                     key,
@@ -532,7 +678,7 @@ class _Builder:
                     "capex",
                     aggregate.value,
                     status=aggregate.status,
-                    sources=aggregate.sources,
+                    sources=self.sources(aggregate.sources),
                     note=note,
                 )
             )
@@ -550,8 +696,8 @@ class _Builder:
                     "CNY per USD",
                     Status.REPORTED.value,
                     "USD/CNY",
-                    _sources(conversion.sources),
-                    "the rate the totals convert at",
+                    self.sources(conversion.sources),
+                    self._("the rate the totals convert at"),
                 )
             )
         if len(totals) == 2:  # noqa: PLR2004 -- the United States and China
@@ -559,7 +705,7 @@ class _Builder:
             ratio = us.value / china.value
             rows.append(
                 {
-                    "region": self.text["ratio"],
+                    "region": self._("United States over China"),
                     "total": format_ratio(ratio, locale=self.locale),
                     "companies": "",
                     "missing": "",
@@ -579,18 +725,20 @@ class _Builder:
                     "times",
                     Status.combine([us.status, china.status]).value,
                     "",
-                    _sources(merge_sources(us.sources, china.sources)),
-                    "the first total over the second",
+                    self.sources(merge_sources(us.sources, china.sources)),
+                    self._("the first total over the second"),
                 )
             )
         columns = (
-            ("region", self.text["group"]),
-            ("total", self.text["total"]),
-            ("companies", self.text["companies"]),
-            ("missing", self.text["missing"]),
-            ("status", self.text["status"]),
+            ("region", self._("Group")),
+            ("total", self._("Total")),
+            ("companies", self._("Companies")),
+            ("missing", self._("Left out (no figure)")),
+            ("status", self._("Status")),
         )
-        return Section(key, self.t("totals"), columns, tuple(rows), tuple(values), tuple(notes), tuple(observed))
+        return Section(
+            key, self._("{year} capex by region"), columns, tuple(rows), tuple(values), tuple(notes), tuple(observed)
+        )
 
     def chips(self) -> Section:
         rows, values, notes = [], [], []
@@ -599,25 +747,38 @@ class _Builder:
         ratio = {statement.key: statement.value for statement in self.dataset.statements}.get("h20_per_h100")
         article_basis: dict[str, object] | None = None
         if ratio is None or ratio <= 0:  # the article's basis is its stated ratio, or nothing
-            notes.append(self.text["no_ratio"])
+            notes.append(
+                self._(
+                    "the article's basis (H20 = 1/3) needs the statement h20_per_h100, a number of H20s above zero:"
+                    " not shown"
+                )
+            )
         else:
             article_basis = {"H20": Fraction(1) / Fraction(ratio), "H200": Fraction(1), "H800": Fraction(1)}
         for purchase in self.dataset.purchases:
             if not self.included(purchase.buyer_id):
                 continue
+            buyer = self.named(purchase.buyer_id)
             if purchase.period != self.period or purchase.chip.family != "Hopper":
-                what = f"{purchase.chip.name} over {purchase.period}"
-                notes.append(f"{purchase.buyer_id}: {what} is not a {self.year} Hopper purchase")
+                notes.append(
+                    self._(
+                        "{buyer}: {chip} over {when} is not a Hopper purchase of {this_year}",
+                        buyer=buyer,
+                        chip=purchase.chip.name,
+                        when=self.when(purchase.period),
+                        this_year=self.when(self.period),
+                    )
+                )
                 continue
             article = None if article_basis is None else h100_equivalents([purchase], basis=article_basis).value
             datasheet = h100_equivalents([purchase], basis="bf16").value
             rows.append(
                 {
-                    "buyer": self.name(self.dataset.company(purchase.buyer_id)),
+                    "buyer": buyer,
                     "chip": purchase.chip.name,
-                    "quantity": f"{purchase.quantity:,}",
-                    "article": "-" if article is None else f"{article:,.0f}",
-                    "bf16": f"{datasheet:,.0f}",
+                    "quantity": self.number(purchase.quantity),
+                    "article": "-" if article is None else self.number(article),
+                    "bf16": self.number(datasheet),
                 }
             )
             values.append(
@@ -630,11 +791,13 @@ class _Builder:
                 }
             )
             status = Status.ESTIMATE.value  # chip counts are analysts' estimates
-            source = "" if purchase.source is None else str(purchase.source)
+            source = "" if purchase.source is None else self.source(purchase.source)
             counts = [("chips", Decimal(purchase.quantity), "chips", "")]
             if article is not None:
-                counts.append(("h100_equivalents_article", article, "H100-equivalents", "the article's basis"))
-            counts.append(("h100_equivalents_bf16", datasheet, "H100-equivalents", "dense BF16 datasheet peaks"))
+                counts.append(("h100_equivalents_article", article, "H100-equivalents", self._("the article's basis")))
+            counts.append(
+                ("h100_equivalents_bf16", datasheet, "H100-equivalents", self._("dense BF16 datasheet peaks"))
+            )
             observed.extend(
                 ReportRow(
                     key,
@@ -652,30 +815,41 @@ class _Builder:
                 for metric, value, unit, note in counts
             )
         one_in = "3" if ratio is None or ratio <= 0 else format(ratio.normalize(EXACT), "f")
-        article_title = self.text["article_basis"].format(ratio=one_in)
         if one_in == "3":
-            article_title = self.text["article_basis_third"]
+            article_title = self._("H100-equivalents (H20 = 1/3, the article)")
+        else:
+            article_title = self._("H100-equivalents (H20 = 1/{ratio}, the article)", ratio=one_in)
         columns = (
-            ("buyer", self.text["buyer"]),
-            ("chip", self.text["chip"]),
-            ("quantity", self.text["quantity"]),
+            ("buyer", self._("Buyer")),
+            ("chip", self._("Chip")),
+            ("quantity", self._("Chips")),
             ("article", article_title),
-            ("bf16", self.text["bf16_basis"]),
+            ("bf16", self._("H100-equivalents (BF16 datasheet peaks)")),
         )
-        return Section(key, self.t("chips"), columns, tuple(rows), tuple(values), tuple(notes), tuple(observed))
+        return Section(
+            key,
+            self._("Nvidia Hopper purchases, {year}"),
+            columns,
+            tuple(rows),
+            tuple(values),
+            tuple(notes),
+            tuple(observed),
+        )
 
     def intensity(self) -> Section:
         rows, values, notes = [], [], []
         observed: list[ReportRow] = []
         key = f"intensity_{self.year}"
         for company in self.compared():
+            metric = "capex"
             try:
                 capex_fact = self.dataset.fact(company, "capex", self.period, whole_company=True)
+                metric = "revenue"
                 revenue_fact = self.dataset.fact(company, "revenue", self.period, whole_company=True)
                 intensity = self.dataset.intensity(company, self.period)
                 capex, revenue = self.usd(capex_fact), self.usd(revenue_fact)
             except CapexModelError as error:
-                notes.append(f"{company.id}: {error}")
+                notes.append(self.problem(self.name(company), error, metric=metric))
                 continue
             status = Status.combine([capex_fact.status, revenue_fact.status])
             sources = merge_sources(capex_fact.sources, revenue_fact.sources)
@@ -685,7 +859,7 @@ class _Builder:
                     "capex": self.money(capex.value),
                     "revenue": self.money(revenue.value),
                     "intensity": format_percent(intensity, locale=self.locale),
-                    "status": status.value,
+                    "status": self.status(status),
                 }
             )
             values.append(
@@ -695,22 +869,38 @@ class _Builder:
                     "revenue": str(revenue.value.amount),
                     "intensity": str(intensity),
                     "status": status.value,
-                    "sources": "; ".join(str(source) for source in sources),
+                    "sources": self.sources(sources),
                 }
             )
-            observed.append(_money_row(key, company.id, "capex", capex))
-            observed.append(_money_row(key, company.id, "revenue", revenue))
+            observed.append(self.money_row(key, company.id, "capex", capex))
+            observed.append(self.money_row(key, company.id, "revenue", revenue))
             observed.append(
-                _row(key, company.id, "capex_intensity", intensity, period=self.period, status=status, sources=sources)
+                _row(
+                    key,
+                    company.id,
+                    "capex_intensity",
+                    intensity,
+                    period=self.period,
+                    status=status,
+                    sources=self.sources(sources),
+                )
             )
         columns = (
-            ("company", self.text["company"]),
-            ("capex", self.t("capex_2024")),
-            ("revenue", self.t("revenue")),
-            ("intensity", self.t("intensity")),
-            ("status", self.text["status"]),
+            ("company", self._("Company")),
+            ("capex", self._("Capex {year}")),
+            ("revenue", self._("Revenue {year}")),
+            ("intensity", self._("Capex / revenue")),
+            ("status", self._("Status")),
         )
-        return Section(key, self.t("intensity"), columns, tuple(rows), tuple(values), tuple(notes), tuple(observed))
+        return Section(
+            key,
+            self._("{year} capex intensity (capex / revenue)"),
+            columns,
+            tuple(rows),
+            tuple(values),
+            tuple(notes),
+            tuple(observed),
+        )
 
     def growth(self) -> Section:
         """Figure 4: capex growth of the year's fourth quarter, computed where both quarters are known."""
@@ -718,15 +908,17 @@ class _Builder:
         key = f"capex_growth_q4_{self.year}"
         this_q4, last_q4 = CalendarQuarter(self.year, 4), CalendarQuarter(self.year - 1, 4)
         for company in self.compared():
+            quarter = this_q4
             try:
                 current = self.dataset.fact(company, "capex", this_q4, whole_company=True)
+                quarter = last_q4
                 earlier = self.dataset.fact(company, "capex", last_q4, whole_company=True)
                 rate = self.dataset.growth(company, "capex", this_q4, whole_company=True)
             except FactNotFoundError:
                 lacking.append(self.name(company))
                 continue
             except CapexModelError as error:
-                notes.append(f"{company.id}: {error}")
+                notes.append(self.problem(self.name(company), error, period=quarter))
                 continue
             found.append((rate, company, current, earlier))
         found.sort(key=lambda item: item[0], reverse=True)
@@ -737,12 +929,12 @@ class _Builder:
             sources = merge_sources(current.sources, earlier.sources)
             rows.append(
                 {
-                    "rank": str(rank),
+                    "rank": self.number(rank),
                     "company": self.name(company),
                     "q4_2024": self.money(current.value),
                     "q4_2023": self.money(earlier.value),
                     "growth": format_percent(rate, locale=self.locale),
-                    "status": status.value,
+                    "status": self.status(status),
                 }
             )
             values.append(
@@ -756,9 +948,12 @@ class _Builder:
                     "status": status.value,
                 }
             )
-            observed.append(_money_row(key, company.id, "capex", current))
-            observed.append(_money_row(key, company.id, "capex", earlier))
-            observed.append(_row(key, company.id, "capex_growth", rate, period=this_q4, status=status, sources=sources))
+            observed.append(self.money_row(key, company.id, "capex", current))
+            observed.append(self.money_row(key, company.id, "capex", earlier))
+            shown_sources = self.sources(sources)
+            observed.append(
+                _row(key, company.id, "capex_growth", rate, period=this_q4, status=status, sources=shown_sources)
+            )
             observed.append(
                 _row(
                     key,
@@ -767,41 +962,51 @@ class _Builder:
                     Decimal(rank),
                     period=this_q4,
                     status=status,
-                    sources=sources,
+                    sources=shown_sources,
                     unit="rank",
                 )
             )
         if lacking:
-            names = "、".join(lacking) if self.zh else ", ".join(lacking)
-            notes.append(self.t("no_quarter", companies=names))
+            notes.append(
+                self._("no capex for Q4 {year} and Q4 {previous}: {companies}", companies=self.listing(lacking))
+            )
         notes.extend(
-            statement.text_zh if self.zh else statement.text_en
+            self.statement(statement)
             for statement in self.dataset.statements
             if statement.key.startswith(f"q4_{self.year}_capex_growth_rank")
         )
         columns = (
-            ("rank", self.text["rank"]),
-            ("company", self.text["company"]),
-            ("q4_2024", self.t("q4_2024")),
-            ("q4_2023", self.t("q4_2023")),
-            ("growth", self.text["growth"]),
-            ("status", self.text["status"]),
+            ("rank", self._("Rank")),
+            ("company", self._("Company")),
+            ("q4_2024", self._("Capex Q4 {year}")),
+            ("q4_2023", self._("Capex Q4 {previous}")),
+            ("growth", self._("Growth")),
+            ("status", self._("Status")),
         )
-        return Section(key, self.t("growth_q4"), columns, tuple(rows), tuple(values), tuple(notes), tuple(observed))
+        return Section(
+            key,
+            self._("Q4 {year} capex growth, year over year"),
+            columns,
+            tuple(rows),
+            tuple(values),
+            tuple(notes),
+            tuple(observed),
+        )
 
     def projections(self) -> Section:
         key = f"projections_{self.year + 1}"
         this_year, next_year = self.period, CalendarYear(self.year + 1)
+        assumption = self.assumption()
         assumed = RateTable(
             [
-                attrs.evolve(rate, window=next_year, source=_assumption(self.year))
+                attrs.evolve(rate, window=next_year, source=assumption)
                 for rate in self.dataset.rates.rates
                 if rate.window == this_year
             ]
         )
         notes: list[str] = []
         projected = [
-            fact
+            (fact, self.data("basis", fact.basis))
             for fact in self.dataset.select(metric="capex", period=next_year)
             if fact.status in {Status.GUIDANCE, Status.ESTIMATE}
         ]  # what was expected, not what was spent
@@ -811,11 +1016,18 @@ class _Builder:
                 period.start == next_year.start and period.month_count > 12 and period.month_count % 12 == 0  # noqa: PLR2004
             ):
                 years = [CalendarYear(self.year + 1 + offset) for offset in range(period.month_count // 12)]
-                projected.append(spread_plan(plan, years)[0])
-        projected.extend(self.tencent_rule(projected, notes))
+                rule = self._(
+                    "{plan} over {when}, spread evenly: {months} of its {all} months",
+                    plan=self.money(plan.value),
+                    when=self.when(period),
+                    months=self.number(12),
+                    all=self.number(period.month_count),
+                )
+                projected.append((spread_plan(plan, years)[0], rule))
+        projected.extend(self.tencent_rule([fact for fact, _ in projected], notes))
         rows, values = [], []
         observed: list[ReportRow] = []
-        for fact in projected:
+        for fact, rule in projected:
             if not self.included(fact.company.id):
                 continue
             converted = None
@@ -824,17 +1036,19 @@ class _Builder:
                 in_usd, usd_value = self.money(converted), str(converted.amount)
             except CapexModelError as error:
                 in_usd, usd_value = "-", ""
-                notes.append(f"{fact.company.id}: not converted to USD: {error}")
+                reason = self.reason(error, "capex", fact.value.period, "USD")
+                notes.append(
+                    self._("{company}: not converted to USD ({reason})", company=self.name(fact.company), reason=reason)
+                )
             if fact.counted_as is not None:
                 notes.append(self.covers(fact))
-            derivation = str(getattr(fact.derivation, "rule", fact.basis))
             rows.append(
                 {
                     "company": self.name(fact.company),
                     "capex": self.money(fact.value),
                     "usd": in_usd,
-                    "rule": derivation,
-                    "status": fact.status.value,
+                    "rule": rule,
+                    "status": self.status(fact.status),
                 }
             )
             values.append(
@@ -853,8 +1067,8 @@ class _Builder:
                     "capex",
                     fact.value,
                     status=fact.status,
-                    sources=fact.sources,
-                    basis=derivation,
+                    sources=self.sources(fact.sources),
+                    basis=rule,
                 )
             )
             if converted is not None and converted.currency != fact.value.currency:
@@ -865,26 +1079,42 @@ class _Builder:
                         "capex",
                         converted,
                         status=fact.status,
-                        sources=merge_sources(fact.sources, (_assumption(self.year),)),
-                        basis=derivation,
-                        note=f"converted at the {self.year} average rate",
+                        sources=self.sources(merge_sources(fact.sources, (assumption,))),
+                        basis=rule,
+                        note=self._("converted at the {year} average rate"),
                     )
                 )
         notes.extend(
-            str(statement.text_zh if self.zh else statement.text_en)
+            self.statement(statement)
             for statement in self.dataset.statements
             if statement.unit == "rule" and self.of_year(statement.key, self.year + 1)
         )
         columns = (
-            ("company", self.text["company"]),
-            ("capex", self.t("capex_2025")),
-            ("usd", self.t("in_usd")),
-            ("rule", self.text["rule"]),
-            ("status", self.text["status"]),
+            ("company", self._("Company")),
+            ("capex", self._("Capex {year}", year=self.year + 1)),
+            ("usd", self._("In USD (at the {year} rate)")),
+            ("rule", self._("Basis or rule")),
+            ("status", self._("Status")),
         )
-        return Section(key, self.t("projections"), columns, tuple(rows), tuple(values), tuple(notes), tuple(observed))
+        return Section(
+            key,
+            self._("{next} capex projections"),
+            columns,
+            tuple(rows),
+            tuple(values),
+            tuple(notes),
+            tuple(observed),
+        )
 
-    def tencent_rule(self, projected: list[Fact], notes: list[str]) -> list[Fact]:
+    def assumption(self) -> Source:
+        """The source of the projections' dollar figures: this year's average rate, applied to the next."""
+        return Source(
+            self._("this report"),
+            self._("currency assumption"),
+            note=self._("the {year} average rate applied to {next}, as the article does"),
+        )
+
+    def tencent_rule(self, projected: list[Fact], notes: list[str]) -> list[tuple[Fact, str]]:
         """The article's projection of Tencent's capex from its revenue, where the statements give the rule."""
         rule = {statement.key: statement.value for statement in self.dataset.statements}
         share_key = f"tencent_{self.year + 1}_capex_to_revenue"
@@ -892,82 +1122,133 @@ class _Builder:
         covered = {fact.company.id for fact in projected}
         if share_key not in rule or "tencent" in covered or not self.included("tencent"):
             return []
+        tencent = self.named("tencent")
         if growth_key not in rule:
-            notes.append(f"tencent: the rule {share_key} needs the statement {growth_key}")
+            notes.append(
+                self._(
+                    "{company}: the rule for its {next} capex from its revenue needs its revenue growth for {next}",
+                    company=tencent,
+                )
+            )
             return []
         try:
             revenue = self.dataset.fact("tencent", "revenue", self.period)
-            return [
-                capex_from_revenue(
-                    revenue,
-                    period=CalendarYear(self.year + 1),
-                    revenue_growth=rule[growth_key],
-                    capex_to_revenue=rule[share_key],
-                )
-            ]
+            fact = capex_from_revenue(
+                revenue,
+                period=CalendarYear(self.year + 1),
+                revenue_growth=rule[growth_key],
+                capex_to_revenue=rule[share_key],
+            )
         except CapexModelError as error:
-            notes.append(f"tencent: {error}")
+            notes.append(self.problem(tencent, error, metric="revenue"))
             return []
+        text = self._(
+            "{share} of revenue, with revenue growing {growth} from {revenue} in {when}",
+            share=self.share(rule[share_key]),
+            growth=self.share(rule[growth_key]),
+            revenue=self.money(revenue.value),
+            when=self.when(revenue.value.period),
+        )
+        return [(fact, text)]
 
     def risk(self) -> Section:
-        rows, values, notes = [], [], []
+        rows, values = [], []
+        notes = [
+            self._(
+                "Score: the signals that fire out of the signals the data lets us evaluate"
+                " (2/5: two of five known signals fire); a count, not a probability"
+            )
+        ]
         observed: list[ReportRow] = []
         key = f"bubble_risk_{self.year}"
         for company in self.compared():
             try:
                 assessment = self.dataset.bubble_risk(self.period, company=company)
             except CapexModelError as error:
-                notes.append(f"{company.id}: {error}")
+                notes.append(self.problem(self.name(company), error))
                 continue
-            if assessment.score is None or assessment.coverage < Decimal("0.5"):
+            known = [signal for signal in assessment.signals if signal.known]
+            fires = [signal.name for signal in known if signal.fires]
+            everyone = len(assessment.signals)
+            score = assessment.score
+            if score is None or 2 * len(known) < everyone:  # fewer than half of the signals known: left out
                 continue
-            fires = [signal.name for signal in assessment.signals if signal.fires]
-            firing = fires or [self.text["none"]]
+            named = self.words.gettext(", ").join(map(self.signal, fires))
+            # Translators: the bubble-risk score: signals that fire out of signals known, such as "2/5"
+            shown = self._("{firing}/{known}", firing=self.number(len(fires)), known=self.number(len(known)))
             rows.append(
                 {
                     "company": self.name(company),
-                    "score": format_percent(assessment.score, locale=self.locale),
-                    "coverage": format_percent(assessment.coverage, locale=self.locale),
-                    "firing": ", ".join(firing),
+                    "score": shown,
+                    # Translators: how many of the signals are known, such as "5 of 6"
+                    "coverage": self._("{known} of {all}", known=self.number(len(known)), all=self.number(everyone)),
+                    "firing": named or self._("none"),
                 }
             )
             values.append(
                 {
                     "company": company.id,
-                    "score": str(assessment.score),
-                    "coverage": str(assessment.coverage),
-                    "firing": ",".join(firing),
+                    "firing_count": str(len(fires)),
+                    "known_count": str(len(known)),
+                    "signal_count": str(everyone),
+                    "score": str(score),
+                    "firing": ",".join(fires),
                 }
             )
-            note = "fires: " + (", ".join(fires) or "none")
-            for metric, value in (
-                ("bubble_risk_score", assessment.score),
-                ("bubble_risk_coverage", assessment.coverage),
+            summary = self.words.ngettext(
+                "{firing} of the {known} known signals fires",
+                "{firing} of the {known} known signals fire",
+                len(fires),
+            ).format(firing=self.number(len(fires)), known=self.number(len(known)))
+            note = self._("{summary}: {signals}", summary=summary, signals=named) if fires else summary
+            for metric, value, unit in (
+                ("bubble_risk_signals_firing", Decimal(len(fires)), "signals"),
+                ("bubble_risk_signals_known", Decimal(len(known)), "signals"),
+                ("bubble_risk_signals", Decimal(everyone), "signals"),
+                ("bubble_risk_score", score, "fraction"),
             ):
                 observed.append(
                     _row(
-                        key, company.id, metric, value, period=self.period, status=Status.DERIVED, sources=(), note=note
+                        key,
+                        company.id,
+                        metric,
+                        value,
+                        period=self.period,
+                        status=Status.DERIVED,
+                        sources="",
+                        note=note,
+                        unit=unit,
                     )
                 )
-        notes.append(self.text["risk_note"])
+        notes.append(self._("companies with fewer than half of the six signals known are left out"))
         columns = (
-            ("company", self.text["company"]),
-            ("score", self.text["score"]),
-            ("coverage", self.text["coverage"]),
-            ("firing", self.text["firing"]),
+            ("company", self._("Company")),
+            ("score", self._("Score (firing/known)")),
+            ("coverage", self._("Signals known")),
+            ("firing", self._("Signals that fire")),
         )
-        return Section(key, self.t("risk"), columns, tuple(rows), tuple(values), tuple(notes), tuple(observed))
+        return Section(
+            key,
+            self._("Bubble-risk signals, {year}"),
+            columns,
+            tuple(rows),
+            tuple(values),
+            tuple(notes),
+            tuple(observed),
+        )
 
-
-def _sources(sources: Iterable[Source]) -> str:
-    return "; ".join(map(str, sources))
-
-
-def _money_row(section: str, company: str, metric: str, fact: Fact, *, note: str = "") -> ReportRow:
-    """A fact's value as a row: its period, currency, status, basis and sources."""
-    return _row(
-        section, company, metric, fact.value, status=fact.status, sources=fact.sources, basis=fact.basis, note=note
-    )
+    def money_row(self, section: str, company: str, metric: str, fact: Fact, *, note: str = "") -> ReportRow:
+        """A fact's value as a row: its period, currency, status, basis and sources, in the reader's words."""
+        return _row(
+            section,
+            company,
+            metric,
+            fact.value,
+            status=fact.status,
+            sources=self.sources(fact.sources),
+            basis=self.data("basis", fact.basis),
+            note=note,
+        )
 
 
 def _row(
@@ -977,7 +1258,7 @@ def _row(
     value: Money | Decimal,
     *,
     status: Status,
-    sources: Iterable[Source],
+    sources: str,
     period: Period | None = None,
     unit: str = "fraction",
     basis: str = "",
@@ -985,32 +1266,12 @@ def _row(
 ) -> ReportRow:
     """A row of an amount of money (in its currency) or of a number (a fraction of one unless `unit` says)."""
     if isinstance(value, Decimal):
-        return ReportRow(
-            section, company, metric, str(period), value, "", unit, status.value, basis, _sources(sources), note
-        )
+        return ReportRow(section, company, metric, str(period), value, "", unit, status.value, basis, sources, note)
     code = str(value.currency)
     return ReportRow(
-        section,
-        company,
-        metric,
-        str(value.period),
-        value.amount,
-        code,
-        code,
-        status.value,
-        basis,
-        _sources(sources),
-        note,
+        section, company, metric, str(value.period), value.amount, code, code, status.value, basis, sources, note
     )
 
 
 #: The article's groups, in the order it compares them.
 _GROUPS = ("us-five", "china-seven")
-
-
-def _assumption(year: int) -> Source:
-    return Source(
-        "capexmodel report",
-        "currency assumption",
-        note=f"the {year} average rate applied to {year + 1}, as the article does",
-    )

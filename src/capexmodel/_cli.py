@@ -54,10 +54,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     try:
         arguments = parser.parse_args(argv)
-        if arguments.command == "report" and arguments.chart is not None and _limited(arguments):
-            parser.error(
-                "--chart draws the article's 2024 figures of all its companies: not with --year or --companies"
-            )
     except SystemExit as leaving:  # --help, --version and usage errors: argparse chose the status, an int
         return cast("int", leaving.code)
     if arguments.command is None:
@@ -166,8 +162,8 @@ def _parser() -> argparse.ArgumentParser:
         type=_path,
         default=None,
         metavar="DIR",
-        help="also write charts of the article's figures 1, 2 and 5 (2024, all companies) as PNG and SVG into"
-        " DIR (needs matplotlib); not with --year or --companies",
+        help="also write charts of the article's figures 1, 2, 3, 5 and 6 as PNG and SVG into DIR, for the"
+        " report's year and companies (needs matplotlib)",
     )
     fetch = commands.add_parser("fetch", help="download public data files (the only command that uses the network)")
     sources = fetch.add_subparsers(dest="source", required=True)
@@ -230,11 +226,6 @@ def _default_locale() -> str:
     return "zh_CN" if language.startswith("zh") else "en_US"
 
 
-def _limited(arguments: argparse.Namespace) -> bool:
-    """Whether the report is asked for another year or fewer companies than the article's."""
-    return arguments.year not in {None, 2024} or arguments.companies is not None
-
-
 def _report(arguments: argparse.Namespace) -> int:
     from capexmodel._loading import load_dataset  # noqa: PLC0415 -- the command loads what it needs
     from capexmodel._report import build_report  # noqa: PLC0415
@@ -256,7 +247,7 @@ def _report(arguments: argparse.Namespace) -> int:
             f"capexmodel: note: {section.key}: {note}\n" for section in report.sections for note in section.notes
         )
     if arguments.chart is not None:
-        return _charts(dataset, locale, arguments.chart)
+        return _charts(dataset, locale, arguments)
     return 0
 
 
@@ -358,12 +349,12 @@ RENDERERS = {
 }
 
 
-def _charts(dataset: Dataset, locale: str, folder: Path) -> int:
+def _charts(dataset: Dataset, locale: str, arguments: argparse.Namespace) -> int:
     try:
         from capexmodel._charts import write_charts  # noqa: PLC0415 -- matplotlib is optional
     except ImportError:
         sys.stderr.write("capexmodel: charts need matplotlib: pip install 'capexmodel[plot]'\n")
         return 1
-    for note in write_charts(dataset, locale, folder):
+    for note in write_charts(dataset, locale, arguments.chart, year=arguments.year, companies=arguments.companies):
         sys.stderr.write(f"capexmodel: {note}\n")
     return 0

@@ -308,12 +308,13 @@ def _has_wide(text: str) -> bool:
     return any(map(_wide, text))
 
 
-def _width(text: str) -> float:
-    return sum(1.8 if _wide(char) else 1.0 for char in text)
+def _width(text: str) -> int:
+    """The width of `text` in fifths of a Latin letter's: a Chinese character is nine."""
+    return sum(9 if _wide(char) else 5 for char in text)
 
 
-def _wrap(text: str, budget: float) -> list[str]:
-    """Lines of `text` no wider than `budget` (a Chinese character counts 1.8, any other 1).
+def _wrap(text: str, budget: int) -> list[str]:
+    """Lines of `text` no wider than `budget` Latin letters (a Chinese character counts 1.8).
 
     Words of Latin letters stay whole; Chinese breaks between characters, but never
     before a closing punctuation mark.
@@ -327,7 +328,7 @@ def _wrap(text: str, budget: float) -> list[str]:
     lines: list[str] = []
     line = ""
     for token in tokens:
-        if line and _width(line + token.rstrip()) > budget and token[0] not in _CLOSING:
+        if line and _width(line + token.rstrip()) > budget * 5 and token[0] not in _CLOSING:
             lines.append(line.rstrip())
             line = ""
         line += token.lstrip() if not line else token
@@ -361,6 +362,8 @@ class Chart:
     """The title drawn on it, in the locale's language."""
     figure: Figure
     """The matplotlib figure."""
+    notes: tuple[str, ...]
+    """The lines under it, as written before they are wrapped: its notes, then its source line."""
     settings: dict[RcKeyType, Any] = attrs.field(repr=False)
     """The matplotlib settings it is drawn with (its fonts, SVG text as paths)."""
 
@@ -751,8 +754,9 @@ class _Builder:
         handles.extend(extra)
         # Translators: the separator between two publishers in a chart's source line.
         sources = self.gettext("; ").join(map(self.words.drawable, publishers))
-        _lay_out(figure, title, handles, [*notes, self.gettext("Source: {sources}", sources=sources)])
-        return Chart(number, stem, title, figure, _settings(self.words))
+        lines = (*notes, self.gettext("Source: {sources}", sources=sources))
+        _lay_out(figure, title, handles, lines)
+        return Chart(number, stem, title, figure, lines, _settings(self.words))
 
 
 def _sorted(bars: Iterable[_Bar]) -> list[_Bar]:
@@ -872,6 +876,7 @@ def _settings(words: _Words) -> dict[RcKeyType, Any]:
     return {
         "font.family": fonts,  # a list: each glyph is drawn with the first font that has it
         "svg.fonttype": "path",  # text as paths: the SVG needs no font
+        "svg.hashsalt": "capexmodel",  # the same ids, hence the same file, for the same chart
         "hatch.linewidth": 0.7,
         "axes.unicode_minus": False,
     }
@@ -897,9 +902,12 @@ def build_charts(
     Examples:
         >>> import capexmodel as cm
         >>> from capexmodel._charts import build_charts
-        >>> charts, notes = build_charts(cm.load_dataset(), "zh_CN", companies=["meta"])
-        >>> [chart.stem for chart in charts], notes  # doctest: +SKIP
-        (['figure-1-capex-2024', 'figure-2-hopper-2024', 'figure-3-capex-2024-2025', ...], [])
+        >>> charts, notes = build_charts(cm.load_dataset(), "en_US", companies=["meta"])
+        >>> [chart.number for chart in charts], notes
+        ([1, 2, 3, 5, 6], [])
+        >>> charts[0].notes[-1]
+        'Source: Caijing (财经)'
+
     """
     notes: list[str] = []
     words = _words(locale, notes)

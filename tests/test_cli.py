@@ -134,26 +134,26 @@ def test_charts_are_written(capsys, tmp_path):
     names = sorted(path.name for path in tmp_path.iterdir())
     assert names == [
         f"figure-{n}.{suffix}"
-        for n in ("1-capex-2024", "2-hopper-2024", "5-intensity-2024")
+        for n in ("1-capex-2024", "2-hopper-2024", "3-capex-2024-2025", "5-intensity-2024", "6-cash-2024")
         for suffix in ("png", "svg")
     ]
     assert all((tmp_path / name).stat().st_size > 1000 for name in names)
-    assert err.count("capexmodel: wrote") == 3
+    assert err.count("capexmodel: wrote") == 5
 
 
 def test_chinese_charts_fall_back_to_english_without_a_cjk_font(capsys, tmp_path, monkeypatch):
     from capexmodel import _charts  # noqa: PLC0415
 
-    monkeypatch.setattr(_charts, "cjk_font", lambda: None)
+    monkeypatch.setattr(_charts, "cjk_font", lambda **_: None)
     status, _, err = run(capsys, "report", "--locale", "zh_CN", "--chart", str(tmp_path))
     assert status == 0
-    assert "no font for Chinese labels found" in err
-    monkeypatch.setattr(_charts, "cjk_font", lambda: "DejaVu Sans")  # stands in for a CJK font here
+    assert "未找到可显示中文的字体" in err
+    monkeypatch.setattr(_charts, "cjk_font", lambda **_: "DejaVu Sans")  # stands in for a CJK font here
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # DejaVu Sans has no Chinese glyphs
         status, _, err = run(capsys, "report", "--locale", "zh_CN", "--chart", str(tmp_path))
     assert status == 0
-    assert "no font" not in err
+    assert "未找到" not in err
 
 
 def test_charts_without_matplotlib_say_which_extra_to_install(capsys, tmp_path, monkeypatch):
@@ -270,13 +270,15 @@ def test_no_charts_without_their_data(capsys, tmp_path):
     (folder / "sources.csv").write_text("id,publisher,title,date,note,preferred\nme,Me,Mine,,,yes\n", encoding="utf-8")
     status, _, err = run(capsys, "report", "--data", str(folder), "--chart", str(tmp_path / "charts"))
     assert status == 0
-    assert "no charts" not in err  # merged with the embedded data, everything is there
+    assert "not drawn" not in err  # merged with the embedded data, everything is there
     import capexmodel as cm  # noqa: PLC0415
     from capexmodel._charts import write_charts  # noqa: PLC0415
 
     empty = cm.load_dataset(folder, replace=True)
     notes = write_charts(empty, "en_US", tmp_path / "empty")
-    assert notes == ["no charts: the data has no rows for capex_2024, hopper_2024, intensity_2024"]
+    assert notes == [
+        f"figure {number} not drawn: nothing to draw for 2024 and these companies" for number in (1, 2, 3, 5, 6)
+    ]
 
 
 def test_cjk_font_lookup_finds_an_installed_font_or_none():

@@ -317,14 +317,6 @@ def test_help_documents_the_exit_statuses(capsys):
         assert "2  a usage error" in out
 
 
-def test_charts_only_for_the_articles_year_and_companies(capsys, tmp_path):
-    for limit in (["--year", "2023"], ["--companies", "meta"]):
-        status, out, err = run(capsys, "report", "--chart", str(tmp_path), *limit)
-        assert (status, out) == (2, "")
-        assert "--chart draws the article's 2024 figures of all its companies" in err
-    assert list(tmp_path.iterdir()) == []
-
-
 def test_output_writes_a_file(capsys, tmp_path):
     path = tmp_path / "report.csv"
     status, out, _ = run(capsys, "report", "--format", "csv", "--output", str(path))

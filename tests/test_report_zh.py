@@ -337,12 +337,6 @@ def test_the_notes_beside_the_csv_follow_the_locale(capsys):
     assert "capexmodel：注（bubble_risk_2024）：六项信号中可判断的不足一半的公司未列出\n" in err
 
 
-def test_the_chart_refusal_follows_the_locale(capsys, tmp_path):
-    status, _, err = run(capsys, "report", "--locale", "zh_CN", "--chart", str(tmp_path), "--year", "2023")
-    assert status == 2
-    assert "--chart 绘制的是文章中全部公司的2024年图表：不能与 --year 或 --companies 同用" in err
-
-
 @pytest.mark.parametrize(
     ("variable", "value", "expected"),
     [

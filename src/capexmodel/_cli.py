@@ -71,12 +71,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         arguments = parser.parse_args(argv)
         words = translation(getattr(arguments, "locale", None) or _default_locale())
-        if arguments.command == "report" and arguments.chart is not None and _limited(arguments):
-            parser.error(
-                words.gettext(
-                    "--chart draws the article's 2024 figures of all its companies: not with --year or --companies"
-                )
-            )
     except SystemExit as leaving:  # --help, --version and usage errors: argparse chose the status, an int
         return cast("int", leaving.code)
     if arguments.command is None:
@@ -202,8 +196,8 @@ def _parser() -> argparse.ArgumentParser:
         type=_path,
         default=None,
         metavar="DIR",
-        help="also write charts of the article's figures 1, 2 and 5 (2024, all companies) as PNG and SVG into"
-        " DIR (needs matplotlib); not with --year or --companies",
+        help="also write charts of the article's figures 1, 2, 3, 5 and 6 as PNG and SVG into DIR, for the"
+        " report's year and companies (needs matplotlib)",
     )
     fetch = commands.add_parser("fetch", help="download public data files (the only command that uses the network)")
     sources = fetch.add_subparsers(dest="source", required=True)
@@ -282,11 +276,6 @@ def _chinese(value: str) -> str | None:
     return name
 
 
-def _limited(arguments: argparse.Namespace) -> bool:
-    """Whether the report is asked for another year or fewer companies than the article's."""
-    return arguments.year not in {None, 2024} or arguments.companies is not None
-
-
 def _report(arguments: argparse.Namespace, words: gettext.GNUTranslations) -> int:
     from capexmodel._loading import load_dataset  # noqa: PLC0415 -- the command loads what it needs
     from capexmodel._report import build_report, covered_years  # noqa: PLC0415
@@ -313,7 +302,7 @@ def _report(arguments: argparse.Namespace, words: gettext.GNUTranslations) -> in
             for note in section.notes:
                 _say(words, words.gettext("note: {section}: {note}").format(section=section.key, note=note))
     if arguments.chart is not None:
-        return _charts(dataset, locale, arguments.chart, words)
+        return _charts(dataset, locale, arguments, words)
     return 0
 
 
@@ -452,12 +441,12 @@ RENDERERS = {
 }
 
 
-def _charts(dataset: Dataset, locale: str, folder: Path, words: gettext.GNUTranslations) -> int:
+def _charts(dataset: Dataset, locale: str, arguments: argparse.Namespace, words: gettext.GNUTranslations) -> int:
     try:
         from capexmodel._charts import write_charts  # noqa: PLC0415 -- matplotlib is optional
     except ImportError:
         _say(words, words.gettext("charts need matplotlib: pip install 'capexmodel[plot]'"))
         return 1
-    for note in write_charts(dataset, locale, folder):
+    for note in write_charts(dataset, locale, arguments.chart, year=arguments.year, companies=arguments.companies):
         _say(words, note)
     return 0

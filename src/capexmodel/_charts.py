@@ -132,3 +132,28 @@ def _finish(figure: Figure, axes: Axes, title: str, stem: Path, notes: list[str]
         figure.savefig(stem.with_suffix(suffix))
     plt.close(figure)
     notes.append(f"wrote {stem.with_suffix('.png')} and {stem.with_suffix('.svg')}")
+
+
+def figures_svg(
+    dataset: Dataset,
+    locale: str,
+    *,
+    year: int | None = None,
+    companies: tuple[str, ...] | None = None,
+) -> list[tuple[str, str]]:
+    """The charts of `write_charts` as (title, SVG markup) pairs, for the HTML report.
+
+    They are the article's 2024 figures of all its companies: none for another year or
+    fewer companies. Text is drawn as paths, so that the SVG needs no font.
+    """
+    import tempfile  # noqa: PLC0415 -- kept with the function, at the end of the module
+    from pathlib import Path  # noqa: PLC0415
+
+    if year not in {None, 2024} or companies is not None:
+        return []
+    language = "zh" if locale.startswith("zh") and cjk_font() is not None else "en"
+    stems = {"fig1": "figure-1-capex-2024", "fig2": "figure-2-hopper-2024", "fig5": "figure-5-intensity-2024"}
+    with tempfile.TemporaryDirectory() as folder, plt.rc_context({"svg.fonttype": "path"}):
+        write_charts(dataset, locale, Path(folder))
+        drawn = [(_LABELS[language][key], Path(folder) / f"{stem}.svg") for key, stem in stems.items()]
+        return [(title, path.read_text(encoding="utf-8")) for title, path in drawn if path.exists()]

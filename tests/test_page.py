@@ -242,10 +242,11 @@ def test_a_source_shows_publisher_title_date_and_its_links():
         "SEC", "Form 10-K", dt.date(2025, 2, 6), note="at https://www.sec.gov/x.htm, and http://a.example/b."
     )
     report = cm.build_report(DS, "zh_CN", companies=["meta"])
-    tree = parse(page(report, sources=[dated, "plain text"]))
+    tree = parse(page(report, sources=[dated, "plain text", cm.Source("Meta", "Annual report")]))
     [section] = tree.find("section", **{"class": "sources"})
     assert section.find("h2")[0].text() == "数据来源"
-    first, second = section.find("li")
+    first, second, third = section.find("li")
+    assert third.text() == "Meta, Annual report"  # no date, no note
     assert first.text() == "SEC, Form 10-K (2025年2月6日): at https://www.sec.gov/x.htm, and http://a.example/b."
     assert [node.text() for node in first.find("cite")] == ["Form 10-K"]
     assert first.find("time")[0].attributes == {"datetime": "2025-02-06"}
@@ -300,25 +301,20 @@ def test_without_matplotlib_the_page_says_how_to_get_the_charts(monkeypatch, loc
 def test_the_report_page_has_the_charts_and_the_sources():
     tree = parse(report_page(cm.build_report(DS, "zh_CN"), DS))
     figures = tree.find("figure")
-    assert len(figures) == 3
+    assert figures
     assert all(figure.elements()[0].tag == "svg" for figure in figures)
     assert tree.find("p", **{"class": "charts-missing"}) == []
     items = tree.find("section", **{"class": "sources"})[0].find("li")
     assert any(item.text().startswith("Omdia, Nvidia Hopper GPU shipments by buyer") for item in items)
 
 
-def test_the_placeholder_charts_are_the_articles_figures_only():
+def test_the_charts_are_titled_svg_markup():
+    # The contract the page relies on, whatever draws the charts: (title, SVG markup) pairs.
     from capexmodel._charts import figures_svg  # noqa: PLC0415 -- matplotlib is in the test extra
 
-    charts = figures_svg(DS, "en_US")
-    assert [title for title, _ in charts] == [
-        "Figure 1: 2024 capex (USD billions)",
-        "Figure 2: Nvidia Hopper purchases, 2024 (thousands)",
-        "Figure 5: 2024 capex (USD billions) and intensity",
-    ]
-    assert all("<svg" in markup and "<text" not in markup for _, markup in charts)  # text drawn as paths
-    assert figures_svg(DS, "en_US", year=2023) == []
-    assert figures_svg(DS, "en_US", companies=("meta",)) == []
+    charts = figures_svg(DS, "en_US", year=2024, companies=None)
+    assert charts
+    assert all(isinstance(title, str) and title and "<svg" in markup for title, markup in charts)
 
 
 # The command --------------------------------------------------------------------------------------------

@@ -345,7 +345,7 @@ class _Tables(html.parser.HTMLParser):
     def handle_data(self, data):
         if self.open and self.open[-1] == "td":
             self.cells.append(data)
-        if self.open and self.open[-1] == "caption":
+        if self.open and self.open[-1] in {"caption", "h2"}:  # a table's title: its caption, or the page's heading
             self.titles.append(data)
 
 
@@ -367,7 +367,7 @@ def test_html_is_well_formed_and_escaped(capsys, tmp_path):
     )
     from capexmodel._cli import render_html  # noqa: PLC0415
 
-    page = render_html(cm.build_report(odd, "en_US"))
+    page = render_html(cm.build_report(odd, "en_US"), odd)
     assert "&lt;b&gt;Meta &amp; co&lt;/b&gt;" in page
     assert "<b>" not in page
 
@@ -428,4 +428,8 @@ def test_the_report_renders_in_a_notebook_as_the_html_format_does():
     assert "腾讯" in parser.cells
     from capexmodel._cli import render_html  # noqa: PLC0415
 
-    assert fragment in render_html(report)
+    page = _Tables()
+    page.feed(render_html(report, cm.load_dataset()))
+    page.close()
+    assert page.titles == [*parser.titles, "图表", "数据来源"]  # the same sections and cells, the charts, the sources
+    assert page.cells == parser.cells

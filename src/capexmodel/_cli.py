@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import html
 import io
 import locale as system_locale
 import os
@@ -292,7 +291,7 @@ def _report(arguments: argparse.Namespace, words: gettext.GNUTranslations) -> in
         shown = words.gettext(", ").join(map(str, years)) or words.gettext("none")
         raise InvalidValueError(message.format(year=arguments.year, years=shown))
     report = build_report(dataset, locale, year=arguments.year, companies=chosen)
-    text = RENDERERS[arguments.format](report)
+    text = render_html(report, dataset) if arguments.format == "html" else RENDERERS[arguments.format](report)
     if arguments.output is None:
         sys.stdout.write(text)
     else:
@@ -425,11 +424,11 @@ def render_json(report: Report) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
-def render_html(report: Report) -> str:
-    """HTML: a document of the report's sections (`Report._repr_html_`), every text escaped."""
-    language = html.escape(report.locale.split("_")[0])
-    head = '<head><meta charset="utf-8"><title>capexmodel report</title></head>'
-    return f'<!DOCTYPE html>\n<html lang="{language}">\n{head}\n<body>\n{report._repr_html_()}\n</body>\n</html>\n'
+def render_html(report: Report, dataset: Dataset) -> str:
+    """HTML: one self-contained page of the report's tables and notes, its charts and its sources."""
+    from capexmodel._page import report_page  # noqa: PLC0415 -- only this format needs it
+
+    return report_page(report, dataset)
 
 
 RENDERERS = {
@@ -437,7 +436,6 @@ RENDERERS = {
     "markdown": render_markdown,
     "csv": render_csv,
     "json": render_json,
-    "html": render_html,
 }
 
 

@@ -353,6 +353,33 @@ def _checked_year(dataset: Dataset, year: int, companies: tuple[Company, ...] | 
     return year
 
 
+def source_text(source: Source, locale: str) -> str:
+    """A source as the report cites it in `locale`: publisher, title, date and note, in the reader's words.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> from capexmodel._report import source_text
+        >>> source_text(cm.load_dataset().sources["omdia"], "zh_CN").startswith("Omdia，")
+        True
+    """
+    words = translation(locale)
+
+    def data(context: str, text: str) -> str:
+        return (translate_data(words, context, text) if text else None) or text
+
+    text = words.gettext("{publisher}, {title}").format(
+        publisher=data("publisher", source.publisher), title=data("source title", source.title)
+    )
+    if source.date is not None:
+        from babel.dates import format_date  # noqa: PLC0415 -- babel loads lazily, on first use
+
+        date = format_date(source.date, "long", locale=_parse_locale(locale))
+        text = words.gettext("{source} ({date})").format(source=text, date=date)
+    if source.note is not None:
+        text = words.gettext("{source}: {note}").format(source=text, note=data("source note", source.note))
+    return text
+
+
 @attrs.define
 class _Builder:
     dataset: Dataset
@@ -443,18 +470,7 @@ class _Builder:
         return format_list(list(items), locale=self.where)
 
     def source(self, source: Source) -> str:
-        text = self._(
-            "{publisher}, {title}",
-            publisher=self.data("publisher", source.publisher),
-            title=self.data("source title", source.title),
-        )
-        if source.date is not None:
-            from babel.dates import format_date  # noqa: PLC0415 -- babel loads lazily, on first use
-
-            text = self._("{source} ({date})", source=text, date=format_date(source.date, "long", locale=self.where))
-        if source.note is not None:
-            text = self._("{source}: {note}", source=text, note=self.data("source note", source.note))
-        return text
+        return source_text(source, self.locale)
 
     def sources(self, sources: Iterable[Source]) -> str:
         # Translators: separates the sources of a figure in a list ("A; B")

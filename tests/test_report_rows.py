@@ -250,6 +250,8 @@ def test_unknown_companies_are_all_named(capsys):
     with pytest.raises(cm.UnknownCompanyError, match="^unknown company 'openai': ") as caught:
         cm.build_report(cm.load_dataset(), companies=["openai"])
     assert caught.value.name == "openai"
+    with pytest.raises(cm.UnknownCompanyError, match="^unknown companies 'openai', 'anthropic': the dataset knows "):
+        cm.build_report(cm.load_dataset(), companies=["meta", "openai", "anthropic"])
 
 
 def test_a_company_named_twice_or_none_is_an_error(capsys):

@@ -309,6 +309,7 @@ def _chosen(dataset: Dataset, names: Sequence[str], words: gettext.GNUTranslatio
     """The companies --companies names, each once; every unknown name in one error, in the reader's words."""
     found: list[Company] = []
     unknown: list[UnknownCompanyError] = []
+    # Translators: separates the names in a list ("amazon, meta")
     comma = words.gettext(", ")
     for name in names:
         try:

@@ -618,6 +618,7 @@ class _Builder:
             ("company", self._("Company")),
             ("region", self._("Region")),
             ("capex", self._("Capex {year}")),
+            # Translators: the column of what each figure covers (its basis: "including finance leases")
             ("basis", self._("Basis")),
             ("status", self._("Status")),
         )
@@ -746,8 +747,10 @@ class _Builder:
                 )
             )
         columns = (
+            # Translators: the column of the groups of companies whose capex is added up
             ("region", self._("Group")),
             ("total", self._("Total")),
+            # Translators: the column of how many companies a total adds up
             ("companies", self._("Companies")),
             ("missing", self._("Left out (no figure)")),
             ("status", self._("Status")),
@@ -838,6 +841,7 @@ class _Builder:
         columns = (
             ("buyer", self._("Buyer")),
             ("chip", self._("Chip")),
+            # Translators: the column of how many chips each company bought
             ("quantity", self._("Chips")),
             ("article", article_title),
             ("bf16", self._("H100-equivalents (BF16 datasheet peaks)")),
@@ -996,6 +1000,7 @@ class _Builder:
             ("company", self._("Company")),
             ("q4_2024", self._("Capex Q4 {year}")),
             ("q4_2023", self._("Capex Q4 {previous}")),
+            # Translators: the column of capex growth over the same quarter a year earlier
             ("growth", self._("Growth")),
             ("status", self._("Status")),
         )
@@ -1198,6 +1203,7 @@ class _Builder:
                     "score": shown,
                     # Translators: how many of the signals are known, such as "5 of 6"
                     "coverage": self._("{known} of {all}", known=self.number(len(known)), all=self.number(everyone)),
+                    # Translators: no signal fires
                     "firing": named or self._("none"),
                 }
             )

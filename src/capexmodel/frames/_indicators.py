@@ -877,7 +877,8 @@ def collect_all(*tables: object) -> list[Any]:
     Examples:
         >>> import capexmodel as cm
         >>> from capexmodel import frames
-        >>> years = frames.calendarize(frames.to_frame(cm.load_dataset(), "polars").lazy())
+        >>> meta = cm.load_dataset().select(company="meta")
+        >>> years = frames.calendarize(frames.to_frame(meta, "polars").lazy())
         >>> intensity, growth = frames.collect_all(frames.ratios(years), frames.year_over_year(years))
         >>> type(intensity).__name__, type(growth).__name__
         ('DataFrame', 'DataFrame')

@@ -1,5 +1,11 @@
-"""Every public name is documented the same way: Args, Returns, Raises and an example.
+"""Every public name is documented the same way, in Google style.
 
+Every public function, class, method and property of ``capexmodel`` and
+``capexmodel.frames`` has an ``Examples:`` section with a ``>>>`` example; every
+parameter (from `inspect.signature`) is under ``Args:`` (a class's constructor
+parameters may be under ``Attributes:``, as attrs fields are), and no parameter it does
+not have; ``Returns:`` where the return annotation is not None (properties read as
+attributes and need none); and a ``Raises:`` section names only capexmodel's errors.
 The docstrings are read with griffe's Google-style parser (the one the reference pages
 are built with), so a section the docs would not show as a section does not count.
 """

@@ -548,7 +548,7 @@ def test_totals_refuse_unknown_companies_doubles_and_mixed_currencies():
 def test_bad_tables_are_refused_with_what_is_wrong():
     year = cm.CalendarYear(2024)
     with pytest.raises(cm.InvalidValueError, match=r"ratios\(\) reads a polars, pandas, pyarrow or Dask table, got 5"):
-        frames.ratios(5)
+        frames.ratios(5)  # type: ignore[type-var]
     with pytest.raises(cm.InvalidValueError, match="the table has no amount column"):
         frames.ratios(
             pl.DataFrame(

@@ -108,9 +108,9 @@ def test_floats_dates_and_columns_are_checked():
     with pytest.raises(cm.DataFileError, match="missing columns basis"):
         frames.from_frame(table.drop(columns=["basis"]))
     with pytest.raises(cm.InvalidValueError, match="reads a pandas, polars or pyarrow table, got 5"):
-        frames.from_frame(5)
+        frames.from_frame(5)  # type: ignore[arg-type]
     with pytest.raises(cm.InvalidValueError, match="backend must be 'pyarrow', 'pandas' or 'polars', got 'dask'"):
-        frames.to_frame(DS, "dask")  # type: ignore[arg-type]
+        frames.to_frame(DS, "dask")  # type: ignore[call-overload]
 
 
 @pytest.mark.parametrize(

@@ -71,7 +71,7 @@ def test_to_frame_refuses_an_iterable_of_other_things_and_sources_that_are_not_a
     with pytest.raises(cm.InvalidValueError, match="facts must be capexmodel.Fact values, got 1"):
         frames.to_frame([1])  # type: ignore[list-item]
     with pytest.raises(cm.InvalidValueError, match="sources must be a mapping from id to Source"):
-        frames.to_frame(DS.facts[:1], sources=["caijing"])  # type: ignore[arg-type]
+        frames.to_frame(DS.facts[:1], sources=["caijing"])  # type: ignore[call-overload]
     with pytest.raises(cm.InvalidValueError, match="source_ids has no id for the source"):
         frames.to_frame(DS.facts[:1], sources={})
 

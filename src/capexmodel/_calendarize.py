@@ -38,6 +38,14 @@ def _exact(value: Fraction, what: str) -> Decimal:
 class CalendarizedPart:
     """One input of a calendarization and the share of it that counts in the target.
 
+    Attributes:
+        amount: The input amount, a `Money` over its own period.
+        counted: The months of the input that count, a `Period` inside the input's.
+
+    Raises:
+        InvalidValueError: `amount` is not a `Money`, `counted` not a `Period`, or
+            `counted` does not lie inside the input's period.
+
     Examples:
         >>> import capexmodel as cm
         >>> quarter = cm.Money("5862", "USD", cm.Period.parse("2024-12/2025-02"))
@@ -61,7 +69,14 @@ class CalendarizedPart:
 
     @property
     def share(self) -> Fraction:
-        """The share of the input that counts: its counted months over all its months."""
+        """The share of the input that counts: its counted months over all its months.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> quarter = cm.Money("5862", "USD", cm.Period.parse("2024-12/2025-02"))
+            >>> cm.CalendarizedPart(quarter, cm.CalendarMonth(2024, 12)).share
+            Fraction(1, 3)
+        """
         return Fraction(self.counted.month_count, self.amount.period.month_count)
 
     @property
@@ -70,6 +85,12 @@ class CalendarizedPart:
 
         Rounded to 28 significant digits only when the share does not terminate; the
         calendarized value is added up exactly and rounded once.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> quarter = cm.Money("5862", "USD", cm.Period.parse("2024-12/2025-02"))
+            >>> cm.CalendarizedPart(quarter, cm.CalendarMonth(2024, 12)).contribution
+            Money('1954', 'USD', Period.parse('2024-12'))
         """
         value = _exact(Fraction(self.amount.amount) * self.share, f"{self.share} of {self.amount._brief()}")
         return _money(value, self.amount.currency, _intern_period(self.counted))
@@ -94,6 +115,19 @@ def _to_parts(value: Iterable[CalendarizedPart]) -> tuple[CalendarizedPart, ...]
 @attrs.frozen
 class Calendarization:
     """An amount restated over a `target` period, with the method and the inputs that made it.
+
+    `calendarize` builds them.
+
+    Attributes:
+        value: The amount over the target period, a `Money`.
+        target: The `Period` the amounts were restated over.
+        method: ``"months"`` or ``"quarter-end"``.
+        parts: One or more `CalendarizedPart`: the inputs that count, in order, each
+            with the months counted.
+
+    Raises:
+        InvalidValueError: A field is not of its type, `method` is not one of the two,
+            or `parts` is empty.
 
     Examples:
         >>> import capexmodel as cm
@@ -125,6 +159,13 @@ class Calendarization:
         The target itself by months; by quarter-end, the span of the inputs that end
         inside the target, which may start and end before it (Oracle's calendar 2024
         by quarter-end covers December 2023 to November 2024).
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> oracle = [cm.Money("1", "USD", cm.Period.parse(span))
+            ...           for span in ("2023-12/2024-02", "2024-03/2024-05", "2024-06/2024-08", "2024-09/2024-11")]
+            >>> cm.calendarize(oracle, cm.CalendarYear(2024), method="quarter-end").covered
+            Period.parse('2023-12/2024-11')
         """
         return Period(self.parts[0].counted.start, self.parts[-1].counted.end)
 
@@ -153,6 +194,15 @@ class Calendarization:
         rounded to 28 significant digits only when its share does not terminate).
         Needs the ``frames`` extra.
 
+        Args:
+            backend: ``"pyarrow"``, ``"pandas"`` or ``"polars"``.
+
+        Returns:
+            The table, of the backend's own type.
+
+        Raises:
+            InvalidValueError: `backend` is not one of those, or its package is not installed.
+
         Examples:
             >>> import capexmodel as cm
             >>> quarters = [cm.Money("9", "USD", cm.Period.parse(label)) for label in ("2024-03/2024-05", "2024-06/2024-08")]
@@ -179,6 +229,21 @@ def calendarize(amounts: Iterable[Money], target: Period, *, method: Method = "m
     `PeriodMismatchError` naming the months, never a zero. When the amounts tile
     `target` exactly, both methods give the exact sum. The value is added up
     exactly and rounded once, only if a share does not terminate.
+
+    Args:
+        amounts: The amounts, each over its own period, all in one currency.
+        target: The period to restate them over.
+        method: ``"months"`` or ``"quarter-end"``.
+
+    Returns:
+        The amount over `target`, with the method and the parts of the inputs that count.
+
+    Raises:
+        InvalidValueError: `amounts` is empty or holds something other than `Money`,
+            `target` is not a `Period`, or `method` is not one of the two.
+        CurrencyMismatchError: The amounts' currencies differ.
+        PeriodMismatchError: The amounts that count overlap, or leave months of the
+            target uncovered (named in the message).
 
     Examples:
         >>> import capexmodel as cm

@@ -77,13 +77,31 @@ def _check_name(_: object, attribute: attrs.Attribute[str], value: str) -> None:
 class ChipModel:
     """An accelerator: its name, vendor, family, peak throughput, memory, bandwidth and power.
 
-    Every figure is an exact Decimal in the unit its name says, from the vendor's
-    datasheet (`source`): throughputs are dense (without sparsity) peaks in TFLOP/s,
-    memory in GB (10**9 bytes, as datasheets write it), memory bandwidth in TB/s
-    (10**12 bytes a second) and board power (TDP) in watts. A figure the datasheet
+    Every figure is an exact Decimal (given as an int, a Decimal or a numeric string)
+    in the unit its name says, from the vendor's datasheet (`source`): throughputs
+    are dense (without sparsity) peaks in TFLOP/s, memory in GB (10**9 bytes, as
+    datasheets write it), memory bandwidth in TB/s (10**12 bytes a second) and board
+    power (TDP) in watts. A figure the datasheet
     does not give, or a precision the chip does not support, is None. The methods
     `throughput`, `memory_size`, `bandwidth` and `power` give the figures as pint
     quantities; pint loads on the first call, and not before.
+
+    Attributes:
+        name: The short name the catalogue knows it by: ``"H100"``, ``"H20"``.
+        vendor: Who makes it.
+        family: The architecture: ``"Hopper"``, ``"Ampere"``, ``"Blackwell"``.
+        bf16_tflops: Dense peak BF16 tensor throughput, TFLOP/s; None if unknown.
+        fp8_tflops: Dense peak FP8 tensor throughput, TFLOP/s; None where FP8 is not supported.
+        memory: Memory, as the datasheet gives it (``"80 GB HBM3"``); "" by default.
+        memory_gb: Memory size, GB; None (unknown) by default.
+        bandwidth_tb_per_s: Peak memory bandwidth, TB/s; None (unknown) by default.
+        power_watts: Maximum board power (TDP), watts; None (unknown) by default.
+        source: Where the figures come from, a `Source`; None by default.
+
+    Raises:
+        InvalidValueError: A name is empty or has surrounding spaces, a figure is not
+            positive, `memory` is not a string or `source` not a `Source`.
+        InvalidAmountError: A figure is not an exact number.
 
     Examples:
         >>> import capexmodel as cm
@@ -131,7 +149,20 @@ class ChipModel:
     def tflops(self, precision: Precision) -> Decimal:
         """The dense peak at `precision` (``"bf16"`` or ``"fp8"``), TFLOP/s.
 
-        A precision the chip does not support is `UndefinedIndicatorError`.
+        Args:
+            precision: ``"bf16"`` or ``"fp8"``.
+
+        Returns:
+            The peak, in TFLOP/s.
+
+        Raises:
+            InvalidValueError: `precision` is not one of the two.
+            UndefinedIndicatorError: The chip has no peak at that precision (the A100 at FP8).
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.chip("H20").tflops("fp8")
+            Decimal('296')
         """
         if precision not in ("bf16", "fp8"):
             msg = f"precision must be 'bf16' or 'fp8', got {show(precision)}"
@@ -143,12 +174,34 @@ class ChipModel:
         return value
 
     def throughput(self, precision: Precision) -> pint.Quantity[Decimal]:
-        """The dense peak at `precision` as a pint quantity in TFLOP/s (pint loads on first use)."""
+        """The dense peak at `precision` as a pint quantity in TFLOP/s (pint loads on first use).
+
+        Args:
+            precision: ``"bf16"`` or ``"fp8"``.
+
+        Returns:
+            The peak, in TFLOP/s.
+
+        Raises:
+            InvalidValueError: `precision` is not one of the two.
+            UndefinedIndicatorError: The chip has no peak at that precision.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> print(cm.chip("H100").throughput("bf16"))
+            989 teraFLOP / second
+        """
         peak = self.tflops(precision)
         return units().Quantity(peak, "TFLOP/s")
 
     def memory_size(self) -> pint.Quantity[Decimal]:
-        """The memory size as a pint quantity in GB; unknown is `UndefinedIndicatorError`.
+        """The memory size as a pint quantity in GB.
+
+        Returns:
+            The memory size, in GB (10**9 bytes).
+
+        Raises:
+            UndefinedIndicatorError: The memory size is not known (`memory_gb` is None).
 
         Examples:
             >>> import capexmodel as cm
@@ -158,7 +211,13 @@ class ChipModel:
         return units().Quantity(_known(self, "memory_gb", "memory size"), "GB")
 
     def bandwidth(self) -> pint.Quantity[Decimal]:
-        """The peak memory bandwidth as a pint quantity in TB/s; unknown is `UndefinedIndicatorError`.
+        """The peak memory bandwidth as a pint quantity in TB/s.
+
+        Returns:
+            The bandwidth, in TB/s (10**12 bytes a second).
+
+        Raises:
+            UndefinedIndicatorError: The bandwidth is not known (`bandwidth_tb_per_s` is None).
 
         Examples:
             >>> import capexmodel as cm
@@ -168,7 +227,13 @@ class ChipModel:
         return units().Quantity(_known(self, "bandwidth_tb_per_s", "memory bandwidth"), "TB/s")
 
     def power(self) -> pint.Quantity[Decimal]:
-        """The maximum board power (TDP) as a pint quantity in watts; unknown is `UndefinedIndicatorError`.
+        """The maximum board power (TDP) as a pint quantity in watts.
+
+        Returns:
+            The board power, in watts.
+
+        Raises:
+            UndefinedIndicatorError: The board power is not known (`power_watts` is None).
 
         Examples:
             >>> import capexmodel as cm
@@ -223,6 +288,15 @@ def chip(name: str) -> ChipModel:
     The catalogue holds the H100, H200, H800 and H20 (Hopper), the A100 (Ampere)
     and the B200 (Blackwell), with NVIDIA's datasheet peaks.
 
+    Args:
+        name: The chip's name, such as ``"H100"`` or ``"h20"``.
+
+    Returns:
+        The chip's model, with its datasheet figures.
+
+    Raises:
+        UnknownChipError: The catalogue has no chip of that name.
+
     Examples:
         >>> import capexmodel as cm
         >>> cm.chip("h100").bf16_tflops
@@ -262,6 +336,19 @@ def _check_quantity(_: object, __: attrs.Attribute[int], value: int) -> None:
 class ChipPurchase:
     """Chips bought: who bought how many of which model, over which period.
 
+    Attributes:
+        buyer: The buyer: a `Company`, or its id.
+        chip: The chip model: a `ChipModel`, or its name in the catalogue (see `chip`).
+        quantity: How many chips: a whole number, zero or more.
+        period: When they were bought, a `Period`.
+        source: Where the figure comes from, a `Source`; None by default.
+
+    Raises:
+        InvalidValueError: `buyer` is neither a `Company` nor a company id, `quantity` is
+            not a whole number of zero or more, `period` is not a `Period` or `source`
+            not a `Source`.
+        UnknownChipError: `chip` names no chip of the catalogue.
+
     Examples:
         >>> import capexmodel as cm
         >>> purchase = cm.ChipPurchase("bytedance", "H20", 230_000, cm.CalendarYear(2024))
@@ -288,7 +375,14 @@ class ChipPurchase:
 
     @property
     def buyer_id(self) -> str:
-        """The buyer's company id."""
+        """The buyer's company id.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> tencent = cm.Company(id="tencent", name_en="Tencent", name_zh="腾讯", region="CN", currency="CNY")
+            >>> cm.ChipPurchase(tencent, "H20", 230_000, cm.CalendarYear(2024)).buyer_id
+            'tencent'
+        """
         return self.buyer.id if isinstance(self.buyer, Company) else self.buyer
 
 
@@ -318,6 +412,18 @@ def _to_by_buyer(value: object) -> Mapping[str, Fraction]:
 @attrs.frozen
 class H100Equivalents:
     """A count of chips expressed as H100s, on a stated basis.
+
+    `h100_equivalents` computes them.
+
+    Attributes:
+        value: The number of H100-equivalents, a `Decimal`.
+        exact: The same number as an exact `Fraction`.
+        basis: ``"bf16"``, ``"fp8"``, ``"bandwidth"`` or ``"explicit"``.
+        factors: The factor used for each chip model counted, by name (a mapping to `Fraction`).
+        by_buyer: The exact H100-equivalents of each buyer, by company id (a mapping to `Fraction`).
+
+    Raises:
+        InvalidValueError: A field is not of its type.
 
     Examples:
         >>> import capexmodel as cm
@@ -378,9 +484,21 @@ def h100_equivalents(
     peaks an H20 is 148/989 of an H100, about 0.15, and on memory bandwidth
     4.0/3.35 = 80/67, about 1.19. Every factor is an exact ratio.
 
-    Edge cases: a chip without a peak at the basis precision, without a memory
-    bandwidth, or without a factor in an explicit basis, is
-    `UndefinedIndicatorError`; quantities are whole numbers.
+    Args:
+        purchases: The purchases to count.
+        basis: ``"bf16"``, ``"fp8"``, ``"bandwidth"``, or a mapping from chip name to
+            its H100-equivalents per chip (an int, a `Decimal`, a `Fraction` or a
+            numeric string).
+
+    Returns:
+        The count, with its basis, the factor of each chip and the count of each buyer.
+
+    Raises:
+        InvalidValueError: `purchases` is not an iterable of `ChipPurchase`, two chip
+            models share a name, or `basis` is none of the above or gives a negative factor.
+        InvalidAmountError: A factor of an explicit basis is not an exact number.
+        UndefinedIndicatorError: A chip has no peak at the basis precision, no memory
+            bandwidth, or no factor in an explicit basis.
 
     Examples:
         >>> import capexmodel as cm

@@ -67,6 +67,12 @@ class Region:
     anything that is not a CLDR territory code is refused. Names come from CLDR, in any
     locale babel knows.
 
+    Attributes:
+        code: The CLDR territory code, in any case; kept in upper case.
+
+    Raises:
+        InvalidValueError: `code` is not a CLDR territory code.
+
     Examples:
         >>> import capexmodel as cm
         >>> china = cm.Region("cn")
@@ -79,6 +85,15 @@ class Region:
 
     def name(self, locale: str = "en") -> str:
         """The region's name in `locale`.
+
+        Args:
+            locale: A CLDR locale such as ``"en"`` or ``"zh_CN"``.
+
+        Returns:
+            CLDR's name of the region in that locale (the code, where CLDR has no name).
+
+        Raises:
+            InvalidValueError: The locale is unknown.
 
         Examples:
             >>> import capexmodel as cm
@@ -234,6 +249,25 @@ def _check_cik(_: Company, __: attrs.Attribute[int | None], value: object) -> No
 @attrs.frozen(kw_only=True)
 class Company:
     """A company whose investment is compared: an id, names, a region, a calendar, a currency.
+
+    Every argument is passed by keyword.
+
+    Attributes:
+        id: A stable identifier: lower-case letters and digits joined by ``-`` or ``_``.
+        name_en: The English name.
+        name_zh: The Chinese name.
+        region: Where the company is based: a `Region`, or its code.
+        fiscal_calendar: The company's `FiscalCalendar`; calendar years by default.
+        currency: The currency the company reports in: a `Currency`, or its code.
+        tickers: Exchange tickers (strings without spaces, none repeated); none by default.
+        aliases: Other names the company goes by, none repeated; none by default.
+        cik: The SEC's Central Index Key, a whole number from 1 to 9999999999; None by default.
+
+    Raises:
+        InvalidValueError: A field is not of its kind: an id that is not lower-case
+            letters and digits, an empty name, an unknown region, a repeated ticker or
+            alias, an alias holding a character that stands for a number, a CIK out of range.
+        UnknownCurrencyError: `currency` is not an ISO 4217 code.
 
     Examples:
         >>> import capexmodel as cm

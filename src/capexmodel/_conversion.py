@@ -50,6 +50,20 @@ class ExchangeRate:
     The rate is an exact positive `Decimal` (ints, Decimals and numeric strings are
     accepted, floats refused, as for `Money`).
 
+    Attributes:
+        base: The currency of which one unit is priced: a `Currency`, or its code.
+        quote: The currency the price is in: a `Currency`, or its code.
+        rate: How many `quote` one `base` is worth; an int, a `Decimal` or a numeric
+            string, which the constructor converts to a `Decimal`.
+        window: The `Period` the rate is an average over.
+        source: Where the rate comes from, a `Source`; None by default.
+
+    Raises:
+        UnknownCurrencyError: `base` or `quote` is not an ISO 4217 code.
+        InvalidAmountError: `rate` is not an exact number, or not positive.
+        InvalidValueError: `base` and `quote` are the same currency, `window` is not a
+            `Period`, or `source` not a `Source`.
+
     Examples:
         >>> import capexmodel as cm
         >>> rate = cm.ExchangeRate("USD", "CNY", "7.230", cm.CalendarYear(2024))
@@ -97,6 +111,13 @@ class ExchangeRate:
 class RateUse:
     """One stored rate as a conversion uses it: as stored, or inverted (dividing by it).
 
+    Attributes:
+        rate: The stored `ExchangeRate`.
+        inverted: Whether the conversion goes from the rate's quote to its base.
+
+    Raises:
+        InvalidValueError: `rate` is not an `ExchangeRate`, or `inverted` not a bool.
+
     Examples:
         >>> import capexmodel as cm
         >>> rate = cm.ExchangeRate("USD", "CNY", "7.230", cm.CalendarYear(2024))
@@ -113,22 +134,53 @@ class RateUse:
 
     @property
     def base(self) -> Currency:
-        """The currency this use converts from."""
+        """The currency this use converts from.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> rate = cm.ExchangeRate("USD", "CNY", "7.230", cm.CalendarYear(2024))
+            >>> cm.RateUse(rate, inverted=False).base, cm.RateUse(rate, inverted=True).base
+            (Currency('USD'), Currency('CNY'))
+        """
         return self.rate.quote if self.inverted else self.rate.base
 
     @property
     def quote(self) -> Currency:
-        """The currency this use converts to."""
+        """The currency this use converts to.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> rate = cm.ExchangeRate("USD", "CNY", "7.230", cm.CalendarYear(2024))
+            >>> cm.RateUse(rate, inverted=False).quote, cm.RateUse(rate, inverted=True).quote
+            (Currency('CNY'), Currency('USD'))
+        """
         return self.rate.base if self.inverted else self.rate.quote
 
     @property
     def factor(self) -> Fraction:
-        """The exact multiplier: the rate, or its inverse."""
+        """The exact multiplier: the rate, or its inverse.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> rate = cm.ExchangeRate("USD", "CNY", "7.230", cm.CalendarYear(2024))
+            >>> cm.RateUse(rate, inverted=False).factor, cm.RateUse(rate, inverted=True).factor
+            (Fraction(723, 100), Fraction(100, 723))
+        """
         rate = Fraction(self.rate.rate)
         return 1 / rate if self.inverted else rate
 
     def inverse(self) -> RateUse:
-        """The same rate used the other way round."""
+        """The same rate used the other way round.
+
+        Returns:
+            The use of the same rate, inverted if this one is not, and not if it is.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> rate = cm.ExchangeRate("USD", "CNY", "7.230", cm.CalendarYear(2024))
+            >>> cm.RateUse(rate, inverted=False).inverse().inverted
+            True
+        """
         return RateUse(self.rate, inverted=not self.inverted)
 
     def __str__(self) -> str:
@@ -154,6 +206,15 @@ class ConversionSegment:
     A plain conversion has one segment covering its whole period; a blend has one
     segment per run of months that the same rates cover.
 
+    Attributes:
+        months: The `Period` this segment converts.
+        uses: The `RateUse` of each hop, chained (each converts to the currency the next
+            converts from): none for the identity, one direct or inverted, two for a cross.
+
+    Raises:
+        InvalidValueError: `months` is not a `Period`, an item of `uses` is not a
+            `RateUse`, or the uses do not chain.
+
     Examples:
         >>> import capexmodel as cm
         >>> rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.230", cm.CalendarYear(2024))])
@@ -170,14 +231,34 @@ class ConversionSegment:
 
     @property
     def factor(self) -> Fraction:
-        """The exact multiplier of this route: the product of its rates' factors."""
+        """The exact multiplier of this route: the product of its rates' factors.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> y24 = cm.CalendarYear(2024)
+            >>> usd_cny = cm.RateUse(cm.ExchangeRate("USD", "CNY", "7.2", y24), inverted=False)
+            >>> cny_hkd = cm.RateUse(cm.ExchangeRate("HKD", "CNY", "0.9", y24), inverted=True)
+            >>> cm.ConversionSegment(y24, (usd_cny, cny_hkd)).factor
+            Fraction(8, 1)
+        """
         factor = Fraction(1)
         for use in self.uses:
             factor *= use.factor
         return factor
 
     def inverse(self) -> ConversionSegment:
-        """The same route walked backwards."""
+        """The same route walked backwards.
+
+        Returns:
+            The segment over the same months whose uses are these, inverted, in reverse order.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> y24 = cm.CalendarYear(2024)
+            >>> usd_cny = cm.RateUse(cm.ExchangeRate("USD", "CNY", "7.2", y24), inverted=False)
+            >>> cm.ConversionSegment(y24, (usd_cny,)).inverse().factor
+            Fraction(5, 36)
+        """
         return ConversionSegment(self.months, tuple(use.inverse() for use in reversed(self.uses)))
 
     def __str__(self) -> str:
@@ -201,7 +282,20 @@ class Conversion:
     `method` says how: ``"identity"`` (same currency), ``"direct"`` (a stored rate),
     ``"inverse"`` (a stored rate the other way round), ``"cross"`` (through a third
     currency, `via`) or ``"blend"`` (month-weighted, one `ConversionSegment` per run
-    of months with the same rates).
+    of months with the same rates). `RateTable.conversion` builds them.
+
+    Attributes:
+        base: The currency converted from: a `Currency`, or its code.
+        quote: The currency converted to: a `Currency`, or its code.
+        period: The `Period` of the amounts this conversion applies to.
+        segments: One or more `ConversionSegment`, in order, that together cover `period`,
+            each with a route from `base` to `quote`.
+
+    Raises:
+        UnknownCurrencyError: `base` or `quote` is not an ISO 4217 code.
+        InvalidValueError: `period` is not a `Period`, `segments` is empty or holds
+            something else, the segments do not tile the period in order, or a route
+            does not go from `base` to `quote`.
 
     Examples:
         >>> import capexmodel as cm
@@ -244,7 +338,15 @@ class Conversion:
 
     @property
     def method(self) -> Method:
-        """How the conversion is made: identity, direct, inverse, cross or blend."""
+        """How the conversion is made: identity, direct, inverse, cross or blend.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> y24 = cm.CalendarYear(2024)
+            >>> rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.2", y24)])
+            >>> rates.conversion("USD", "CNY", y24).method, rates.conversion("CNY", "USD", y24).method
+            ('direct', 'inverse')
+        """
         if len(self.segments) > 1:
             return "blend"
         uses = self.segments[0].uses
@@ -256,29 +358,67 @@ class Conversion:
 
     @property
     def via(self) -> Currency | None:
-        """The currency a cross conversion goes through; None for any other route."""
+        """The currency a cross conversion goes through; None for any other route.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> y24 = cm.CalendarYear(2024)
+            >>> rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.2", y24),
+            ...                       cm.ExchangeRate("HKD", "CNY", "0.9", y24)])
+            >>> rates.conversion("USD", "HKD", y24).via
+            Currency('CNY')
+        """
         uses = self.segments[0].uses
         return uses[0].quote if len(uses) > 1 else None
 
     @property
     def factor(self) -> Fraction:
-        """The exact multiplier from `base` to `quote`: the month-weighted sum of the segments' factors."""
+        """The exact multiplier from `base` to `quote`: the month-weighted sum of the segments' factors.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.230", cm.CalendarYear(2024))])
+            >>> rates.conversion("CNY", "USD", cm.CalendarYear(2024)).factor
+            Fraction(100, 723)
+        """
         months = self.period.month_count
         return sum((Fraction(s.months.month_count, months) * s.factor for s in self.segments), Fraction(0))
 
     @property
     def rate(self) -> Decimal:
-        """`factor` as a Decimal: exact when it terminates, otherwise rounded to 28 significant digits."""
+        """`factor` as a Decimal: exact when it terminates, otherwise rounded to 28 significant digits.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.230", cm.CalendarYear(2024))])
+            >>> rates.conversion("CNY", "USD", cm.CalendarYear(2024)).rate
+            Decimal('0.1383125864453665283540802213')
+        """
         return _divide(Decimal(self.factor.numerator), Decimal(self.factor.denominator))
 
     @property
     def rates(self) -> tuple[ExchangeRate, ...]:
-        """Every stored rate the conversion uses, each once, in order."""
+        """Every stored rate the conversion uses, each once, in order.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.230", cm.CalendarYear(2024))])
+            >>> [str(rate) for rate in rates.conversion("CNY", "USD", cm.CalendarYear(2024)).rates]
+            ['1 USD = 7.230 CNY, average over 2024']
+        """
         return tuple(dict.fromkeys(use.rate for segment in self.segments for use in segment.uses))
 
     @property
     def sources(self) -> tuple[Source, ...]:
-        """The sources of the rates used, each once."""
+        """The sources of the rates used, each once.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> y24, pboc = cm.CalendarYear(2024), cm.Source("PBOC", "Central parity rates")
+            >>> rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.1", y24, source=pboc)])
+            >>> rates.conversion("CNY", "USD", y24).sources == (pboc,)
+            True
+        """
         return merge_sources(rate.source for rate in self.rates if rate.source is not None)
 
     def inverse(self) -> Conversion:
@@ -286,6 +426,15 @@ class Conversion:
 
         For a single route the factors multiply to one; a blend's inverse weights the
         inverted factors by months, so it is not the reciprocal of the blend.
+
+        Returns:
+            The conversion from `quote` to `base` over the same period.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.230", cm.CalendarYear(2024))])
+            >>> rates.conversion("CNY", "USD", cm.CalendarYear(2024)).inverse().factor
+            Fraction(723, 100)
         """
         return Conversion(self.quote, self.base, self.period, tuple(s.inverse() for s in self.segments))
 
@@ -294,6 +443,25 @@ class Conversion:
 
         The exact result is kept when it terminates; otherwise it is rounded once, to 28
         significant digits, half to even, whatever the caller's decimal context.
+
+        Args:
+            money: The amount to convert.
+
+        Returns:
+            The amount in `quote`, over the same period.
+
+        Raises:
+            InvalidValueError: `money` is not a `Money`.
+            CurrencyMismatchError: `money` is not in `base`.
+            PeriodMismatchError: `money` is not over `period`.
+            InvalidAmountError: The result reaches 1e1000.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> y24 = cm.CalendarYear(2024)
+            >>> rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.230", y24)])
+            >>> rates.conversion("USD", "CNY", y24).apply(cm.Money("777", "USD", y24))
+            Money('5617.710', 'CNY', Period.parse('2024'))
         """
         if not isinstance(money, Money):
             msg = f"apply() converts Money, got {show(money)}"
@@ -367,6 +535,13 @@ class RateTable:
     most one rate per pair of currencies and window, either way round: a second one
     (even the same rate twice) is refused when the table is built.
 
+    Attributes:
+        rates: The stored `ExchangeRate` values, in the order given (any iterable of them).
+
+    Raises:
+        InvalidValueError: `rates` is not an iterable of `ExchangeRate`, or holds two
+            rates for one pair of currencies and window.
+
     Examples:
         >>> import capexmodel as cm
         >>> y24 = cm.CalendarYear(2024)
@@ -402,6 +577,26 @@ class RateTable:
     def convert(self, money: Money, currency: str, *, blend: bool = False, via: str | None = None) -> Money:
         """Convert `money` to `currency` (`RateTable.conversion` says which rates are used).
 
+        Args:
+            money: The amount to convert.
+            currency: The currency to convert to (an ISO 4217 code).
+            blend: Whether a month-weighted blend of rates may be used where no rate
+                covers the whole period.
+            via: The currency a cross conversion must go through; by default the one
+                currency that links the two, if any.
+
+        Returns:
+            The amount in `currency`, over the same period.
+
+        Raises:
+            InvalidValueError: `money` is not a `Money`, `blend` not a bool, or `via` is
+                one of the two currencies.
+            UnknownCurrencyError: `currency` or `via` is not an ISO 4217 code.
+            MissingRateError: No rate or route covers the period (nor its months, with
+                ``blend=True``).
+            AmbiguousRateError: Several rates or routes fit equally well.
+            InvalidAmountError: The result reaches 1e1000.
+
         Examples:
             >>> import capexmodel as cm
             >>> rates = cm.RateTable([cm.ExchangeRate("USD", "CNY", "7.230", cm.CalendarYear(2024))])
@@ -417,6 +612,26 @@ class RateTable:
         self, base: str, quote: str, period: Period, *, blend: bool = False, via: str | None = None
     ) -> Conversion:
         """Find how to convert amounts over `period` from `base` to `quote`, and say so.
+
+        Args:
+            base: The currency to convert from (an ISO 4217 code).
+            quote: The currency to convert to (an ISO 4217 code).
+            period: The period of the amounts to convert.
+            blend: Whether a month-weighted blend of rates may be used where no rate
+                covers the whole period.
+            via: The currency a cross conversion must go through; by default the one
+                currency that links the two, if any.
+
+        Returns:
+            The conversion: its route, its rates and its exact factor.
+
+        Raises:
+            InvalidValueError: `period` is not a `Period`, `blend` not a bool, or `via` is
+                one of the two currencies.
+            UnknownCurrencyError: A currency is not an ISO 4217 code.
+            MissingRateError: No rate or route covers the period (nor its months, with
+                ``blend=True``).
+            AmbiguousRateError: Several rates or routes fit equally well.
 
         Examples:
             >>> import capexmodel as cm

@@ -36,8 +36,13 @@ class Currency(str):
     """An ISO 4217 currency code known to babel's CLDR data, such as ``"USD"`` or ``"CNY"``.
 
     A `Currency` is a `str`, so it compares equal to its code. Lower-case input is
-    normalised to upper case; anything else that is not a known code raises
-    `UnknownCurrencyError`. Instances are interned: ``Currency("usd") is Currency("USD")``.
+    normalised to upper case. Instances are interned: ``Currency("usd") is Currency("USD")``.
+
+    Attributes:
+        code: The ISO 4217 code the constructor is given, in any case.
+
+    Raises:
+        UnknownCurrencyError: `code` is not a string, or not an ISO 4217 code known to CLDR.
 
     Examples:
         >>> import capexmodel as cm

@@ -105,6 +105,18 @@ def _check_statement_value(_: Statement, __: attrs.Attribute[Decimal], value: ob
 class Statement:
     """A statement of the source that is not an amount of money: a share, a growth multiple, a rank.
 
+    Attributes:
+        key: A stable name for the statement.
+        value: The number stated, a finite `Decimal` (floats are refused).
+        unit: What the number counts: ``share``, ``times``, ``rank``.
+        text_en: The statement in English.
+        text_zh: The statement in Chinese.
+        source: Where it was stated, a `Source`.
+
+    Raises:
+        InvalidValueError: `key` is not a name, or a field is not of its type.
+        InvalidAmountError: `value` is not a finite `Decimal`.
+
     Examples:
         >>> import capexmodel as cm
         >>> share = cm.load_dataset().statement("cloud_share_aws_azure_gcp")
@@ -151,6 +163,17 @@ class Group:
 
     A group is not a region: the US five leave out Nvidia and xAI, which are American too.
 
+    Attributes:
+        id: A stable id, such as ``us-five``.
+        name_en: The group's name in English.
+        name_zh: The group's name in Chinese.
+        members: The companies' ids, in order, each once.
+        source: Who defined the group, a `Source`; None by default.
+
+    Raises:
+        InvalidValueError: `id` is not a name, `members` is not one or more company ids,
+            each once, or a field is not of its type.
+
     Examples:
         >>> import capexmodel as cm
         >>> cm.load_dataset().group("us-five").members
@@ -192,6 +215,16 @@ class Aggregate:
     A total that leaves companies out says so: in `missing`, in `complete` and in its
     `str`; ``total(..., complete=True)`` refuses to leave any out.
 
+    `Dataset.total` computes them.
+
+    Attributes:
+        value: The total, a `Money` in one currency over one period.
+        facts: The facts added (one or more), one per company.
+        missing: The ids of the companies asked about that have no such fact.
+
+    Raises:
+        InvalidValueError: A field is not of its type, or `facts` is empty.
+
     Examples:
         >>> import capexmodel as cm
         >>> us = cm.load_dataset().total("capex", period=cm.CalendarYear(2024), group="us-five", currency="USD")
@@ -214,22 +247,49 @@ class Aggregate:
 
     @property
     def complete(self) -> bool:
-        """Whether every company asked about was added."""
+        """Whether every company asked about was added.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.load_dataset().total("capex", period=cm.CalendarYear(2024), region="US", currency="USD").complete
+            False
+        """
         return not self.missing
 
     @property
     def relabelled(self) -> tuple[Fact, ...]:
-        """The facts added whose months are not the total's period, but which their source counts in it."""
+        """The facts added whose months are not the total's period, but which their source counts in it.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> us = cm.load_dataset().total("capex", period=cm.CalendarYear(2024), group="us-five", currency="USD")
+            >>> [fact.company.id for fact in us.relabelled]
+            ['oracle']
+        """
         return tuple(fact for fact in self.facts if fact.value.period != self.value.period)
 
     @property
     def status(self) -> Status:
-        """Derived, or an estimate if any fact added is one."""
+        """Derived, or an estimate if any fact added is one.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> ds = cm.load_dataset()
+            >>> ds.total("capex", period=cm.CalendarYear(2024), group="china-seven", currency="USD").status
+            <Status.ESTIMATE: 'estimate'>
+        """
         return Status.combine(fact.status for fact in self.facts)
 
     @property
     def sources(self) -> tuple[Source, ...]:
-        """The sources of the facts added, each once."""
+        """The sources of the facts added, each once.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> us = cm.load_dataset().total("capex", period=cm.CalendarYear(2024), group="us-five", currency="USD")
+            >>> [source.publisher for source in us.sources]
+            ['Caijing (财经)']
+        """
         return merge_sources(*(fact.sources for fact in self.facts))
 
     def __repr__(self) -> str:
@@ -258,6 +318,15 @@ class Aggregate:
         ``sources`` (each source's text, separated by `` | ``), ``counted_as_start``,
         ``counted_as_end`` and ``missing`` (true for a company with no figure, whose
         amount is null). The amounts add up to `value`. Needs the ``frames`` extra.
+
+        Args:
+            backend: ``"pyarrow"``, ``"pandas"`` or ``"polars"``.
+
+        Returns:
+            The table, of the backend's own type.
+
+        Raises:
+            InvalidValueError: `backend` is not one of those, or its package is not installed.
 
         Examples:
             >>> import capexmodel as cm
@@ -298,6 +367,17 @@ def _check_rank(_: RankingRow, __: attrs.Attribute[int], value: object) -> None:
 @attrs.frozen
 class RankingRow:
     """One company's place in a `Ranking`: its rank, the value ranked and the facts it comes from.
+
+    Attributes:
+        company: The `Company`.
+        value: The value ranked: a `Money` (in the ranking's currency) or an indicator's `Decimal`.
+        rank: The place, a whole number from 1.
+        facts: The facts the value comes from (one or more).
+
+    Raises:
+        InvalidValueError: `company` is not a `Company`, `rank` is not a whole number
+            from 1, or `facts` is empty or holds something else.
+        InvalidAmountError: `value` is neither a `Money` nor a finite `Decimal`.
 
     Examples:
         >>> import capexmodel as cm
@@ -343,6 +423,18 @@ class Ranking:
 
     Ties share a rank and are listed by company id; a company without the figure is
     never dropped silently: it is in `left_out` (by id), and `str` says so.
+
+    `Dataset.rank` computes them.
+
+    Attributes:
+        by: What is ranked: a metric (``"capex"``) or an indicator (``"capex_intensity"``).
+        period: The `Period` ranked.
+        rows: The companies with a figure, in order, each a `RankingRow`.
+        left_out: The ids of the companies asked about that have no figure.
+        descending: Whether the largest value comes first; True by default.
+
+    Raises:
+        InvalidValueError: A field is not of its type.
 
     Examples:
         >>> import capexmodel as cm
@@ -403,6 +495,19 @@ class Dataset:
     in the embedded dataset) is used; `basis=` or `source=` select another. A lookup
     that finds nothing raises a `LookupError`: `FactNotFoundError`,
     `UnknownCompanyError` or `UnknownNameError`.
+
+    `load_dataset` builds one from the embedded data or your own files.
+
+    Attributes:
+        companies: Every `Company`, in file order.
+        sources: Every `Source`, by id.
+        facts: Every `Fact`, in file order.
+        rates: The dataset's exchange rates, a `RateTable`.
+        purchases: Chip purchases, each a `ChipPurchase`.
+        statements: Statements that are not amounts of money, each a `Statement`.
+        preferred_sources: The sources whose facts win when several fit a query, in order.
+        groups: Named groups of companies, each a `Group`; none by default.
+        superseded: Values that later filings replaced; none by default.
 
     Examples:
         >>> import capexmodel as cm
@@ -469,9 +574,18 @@ class Dataset:
         holding a character that stands for a number but is not a digit (①, Ⅻ) is
         refused rather than read. An id written exactly as it is always finds its
         company. Every query that takes a company (`select`, `fact`, `total`,
-        `intensity`, `growth`, `bubble_risk`, `rank`) finds it here. A name no company
-        goes by is an `UnknownCompanyError` that suggests the closest names; a name
-        several companies go by is an `AmbiguousCompanyError` that lists them.
+        `intensity`, `growth`, `bubble_risk`, `rank`) finds it here.
+
+        Args:
+            name: A `Company`, or its id, name, ticker or alias.
+
+        Returns:
+            The company.
+
+        Raises:
+            UnknownCompanyError: No company goes by `name` (the message suggests the closest names).
+            AmbiguousCompanyError: Several companies go by `name` (the message lists them).
+            InvalidValueError: `name` holds a character that stands for a number but is not a digit.
 
         Examples:
             >>> import capexmodel as cm
@@ -483,6 +597,15 @@ class Dataset:
 
     def companies_in(self, region: Region | str) -> tuple[Company, ...]:
         """The companies of a region, in file order.
+
+        Args:
+            region: A `Region`, or its code.
+
+        Returns:
+            The companies based there, in file order (none, for a region without any).
+
+        Raises:
+            InvalidValueError: `region` is not a CLDR territory code.
 
         Examples:
             >>> import capexmodel as cm
@@ -503,7 +626,16 @@ class Dataset:
         return members
 
     def group(self, group_id: str) -> Group:
-        """The group with this id (`UnknownNameError` lists the groups).
+        """The group with this id.
+
+        Args:
+            group_id: The group's id, such as ``"us-five"``.
+
+        Returns:
+            The group.
+
+        Raises:
+            UnknownNameError: The dataset has no group with that id (the message lists them).
 
         Examples:
             >>> import capexmodel as cm
@@ -518,7 +650,22 @@ class Dataset:
         raise UnknownNameError(msg, kind="group", name=group_id)
 
     def statement(self, key: str) -> Statement:
-        """The statement with this key (`UnknownNameError` lists the keys)."""
+        """The statement with this key.
+
+        Args:
+            key: The statement's key.
+
+        Returns:
+            The statement.
+
+        Raises:
+            UnknownNameError: The dataset has no statement with that key (the message lists the keys).
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.load_dataset().statement("cloud_share_aws_azure_gcp").unit
+            'share'
+        """
         for statement in self.statements:
             if statement.key == key:
                 return statement
@@ -541,8 +688,30 @@ class Dataset:
         """Every fact that matches all the criteria given (None matches anything).
 
         A period matches the facts over it and those their source counts in it
-        (`Fact.counted_as`); it may be given as a label (``"2024"``, ``"2024-Q4"``).
-        An unknown company, source or basis is a `LookupError`, never an empty result.
+        (`Fact.counted_as`). An unknown company, source or basis is an error, never an
+        empty result.
+
+        Args:
+            company: The company (a `Company`, or its id, name, ticker or alias).
+            metric: The metric (a `Metric` or its name).
+            period: The period (a `Period`, or its label such as ``"2024"`` or ``"2024-Q4"``).
+            status: The status (a `Status` or its value).
+            region: The companies' region (a `Region` or its code).
+            basis: The basis, as the facts write it.
+            source: A source the facts cite (a `Source` of the dataset, or its id).
+            market: The market of a revenue split (a `Region` or its code).
+
+        Returns:
+            The facts that match, in file order.
+
+        Raises:
+            UnknownCompanyError: `company` is a name no company of the dataset goes by.
+            AmbiguousCompanyError: `company` is a name several companies go by.
+            UnknownNameError: `source` or `basis` is not the dataset's.
+            UnknownMetricError: `metric` is not a known or declared metric.
+            InvalidValueError: `period` is neither a `Period` nor a label.
+            InvalidPeriodError: `period` is a label that names no period.
+            InvalidValueError: `status` is not a status, or `region` or `market` not a region code.
 
         Examples:
             >>> import capexmodel as cm
@@ -588,9 +757,30 @@ class Dataset:
         With ``whole_company=True``, only figures that cover the whole company count
         (not a segment, such as China Mobile's compute capex). Several fit: the one
         citing the first preferred source that any of them cites (and, among those,
-        the one derived from the others: the figure the source published); otherwise
-        `AmbiguousFactError`, listing them. None fits: `FactNotFoundError`, naming the
-        query and the periods that have the metric.
+        the one derived from the others: the figure the source published).
+
+        Args:
+            company: The company (a `Company`, or its id, name, ticker or alias).
+            metric: The metric (a `Metric` or its name).
+            period: The period (a `Period`, or its label).
+            basis: Only facts with this basis.
+            source: Only facts citing this source (a `Source` of the dataset, or its id).
+            market: The market of a revenue split (a `Region` or its code).
+            whole_company: Whether only figures that cover the whole company count.
+
+        Returns:
+            The fact.
+
+        Raises:
+            FactNotFoundError: No fact fits (the message names the periods that have the metric).
+            AmbiguousFactError: Several fit and none cites a preferred source (the message lists them).
+            UnknownCompanyError: `company` is a name no company of the dataset goes by.
+            AmbiguousCompanyError: `company` is a name several companies go by.
+            UnknownNameError: `source` or `basis` is not the dataset's.
+            UnknownMetricError: `metric` is not a known or declared metric.
+            InvalidValueError: `period` is neither a `Period` nor a label.
+            InvalidPeriodError: `period` is a label that names no period.
+            InvalidValueError: `whole_company` is not a bool.
 
         Examples:
             >>> import capexmodel as cm
@@ -614,6 +804,23 @@ class Dataset:
 
         The current value is the one `Dataset.fact` gives; before it come the values of
         `Dataset.superseded` that it replaced (same basis, months and part of the company).
+
+        Args:
+            company: The company (a `Company`, or its id, name, ticker or alias).
+            metric: The metric (a `Metric` or its name).
+            period: The period (a `Period`, or its label).
+
+        Returns:
+            The replaced values, oldest filing first, then the current one.
+
+        Raises:
+            FactNotFoundError: No fact fits.
+            AmbiguousFactError: Several fit and none cites a preferred source.
+            UnknownCompanyError: `company` is a name no company of the dataset goes by.
+            AmbiguousCompanyError: `company` is a name several companies go by.
+            UnknownMetricError: `metric` is not a known or declared metric.
+            InvalidValueError: `period` is neither a `Period` nor a label.
+            InvalidPeriodError: `period` is a label that names no period.
 
         Examples:
             >>> import capexmodel as cm
@@ -710,9 +917,42 @@ class Dataset:
         figure its source converted (the article's at 7.230) is re-derived from its
         input at `rates` (the dataset's own by default), any other is converted.
         Companies without the fact are listed in `Aggregate.missing`, never counted
-        as zero; with ``complete=True`` they are an `IncompleteTotalError`. A company
-        named twice is refused. As in `Dataset.fact`, only facts for `market` count
-        (revenue by market needs one; any other metric has none).
+        as zero, unless ``complete=True``. As in `Dataset.fact`, only facts for `market`
+        count (revenue by market needs one; any other metric has none).
+
+        Args:
+            metric: The metric (a `Metric` or its name).
+            period: The period (a `Period`, or its label).
+            region: Add up the companies of this region (a `Region` or its code).
+            group: Add up the companies of this group (a `Group` or its id).
+            companies: Add up these companies (each a `Company`, or its id or name).
+            currency: The currency to add up in (an ISO 4217 code); needed when the figures
+                are in several.
+            rates: The rates to convert with; the dataset's by default.
+            basis: Only facts with this basis.
+            source: Only facts citing this source (a `Source` of the dataset, or its id).
+            market: The market of a revenue split (a `Region` or its code).
+            complete: Whether leaving a company out is an error.
+
+        Returns:
+            The total, the facts added and the companies missing.
+
+        Raises:
+            InvalidValueError: Not exactly one of `region`, `group` and `companies` is given,
+                `companies` names no company or one twice, `rates` is not a `RateTable`, or
+                `complete` is not a bool.
+            UnknownCompanyError: `company` is a name no company of the dataset goes by.
+            AmbiguousCompanyError: `company` is a name several companies go by.
+            UnknownNameError: The group, source or basis is not the dataset's, or no company is
+                in `region`.
+            UnknownMetricError: `metric` is not a known or declared metric.
+            InvalidPeriodError: `period` is a label that names no period.
+            FactNotFoundError: None of the companies has the fact.
+            AmbiguousFactError: Several facts fit for one company and none cites a preferred source.
+            IncompleteTotalError: ``complete=True`` and some company has no such fact.
+            CurrencyMismatchError: The figures are in several currencies and `currency` is not given.
+            MissingRateError: No rate converts a figure to `currency`.
+            UnknownCurrencyError: `currency` is not an ISO 4217 code.
 
         Examples:
             >>> import capexmodel as cm
@@ -827,8 +1067,33 @@ class Dataset:
         currencies need `currency=`. Capex intensity is `Dataset.intensity`'s (a ratio,
         so `currency=` does not apply). Ties share a rank and are listed by company id;
         companies without the figure (or whose intensity is undefined) are in
-        `Ranking.left_out`, never dropped silently. Two facts that tie for one company
-        are an `AmbiguousFactError`, as in `Dataset.fact`.
+        `Ranking.left_out`, never dropped silently.
+
+        Args:
+            by: A metric (a `Metric` or its name), or ``"capex_intensity"``.
+            period: The period (a `Period`, or its label).
+            region: Rank the companies of this region (a `Region` or its code).
+            group: Rank the companies of this group (a `Group` or its id).
+            companies: Rank these companies (each a `Company`, or its id or name).
+            currency: The currency to rank amounts in (an ISO 4217 code); not for an indicator.
+            rates: The rates to convert with; the dataset's by default.
+            descending: Whether the largest value comes first.
+
+        Returns:
+            The companies in order, and those left out.
+
+        Raises:
+            InvalidValueError: More than one of `region`, `group` and `companies` is given,
+                `companies` names no company or one twice, `rates` is not a `RateTable`,
+                `descending` is not a bool, or `currency` is given for an indicator.
+            UnknownCompanyError: `company` is a name no company of the dataset goes by.
+            AmbiguousCompanyError: `company` is a name several companies go by.
+            UnknownNameError: The group is not the dataset's, or no company is in `region`.
+            UnknownMetricError: `by` is neither an indicator nor a known metric.
+            InvalidPeriodError: `period` is a label that names no period.
+            AmbiguousFactError: Several facts fit for one company and none cites a preferred source.
+            CurrencyMismatchError: The figures are in several currencies and `currency` is not given.
+            MissingRateError: No rate converts a figure to `currency`.
 
         Examples:
             >>> import capexmodel as cm
@@ -918,6 +1183,22 @@ class Dataset:
         is re-derived from its input, never converted back and forth; the result is a
         derived fact that says how.
 
+        Args:
+            value: A `Money`, or a `Fact`.
+            currency: The currency to convert to (an ISO 4217 code).
+            rates: The rates to convert with; the dataset's by default.
+            blend: Whether a month-weighted blend of rates may be used where no rate covers
+                the whole period.
+
+        Returns:
+            The amount in `currency`, or a fact derived in it.
+
+        Raises:
+            InvalidValueError: `rates` is not a `RateTable`, or `value` is not a `Money`.
+            UnknownCurrencyError: `currency` is not an ISO 4217 code.
+            MissingRateError: No rate or route covers the period.
+            AmbiguousRateError: Several rates or routes fit equally well.
+
         Examples:
             >>> import capexmodel as cm
             >>> ds, y24 = cm.load_dataset(), cm.CalendarYear(2024)
@@ -951,6 +1232,21 @@ class Dataset:
         51亿美元 for China Mobile, where 371亿元 at 7.230 is 51.3亿美元. A conversion made
         with a month-weighted blend of rates is recomputed as one. A fact whose
         inputs are not in the dataset (its `note` says why) cannot be recomputed.
+
+        Args:
+            fact: A fact derived by a conversion or a calendarization.
+            rates: The rates to convert with; the dataset's by default.
+            method: How to calendarize (``"months"`` or ``"quarter-end"``); the fact's own
+                method by default.
+
+        Returns:
+            The fact computed again, derived from its inputs (themselves recomputed).
+
+        Raises:
+            InvalidValueError: `fact` is not derived from facts by a conversion or a
+                calendarization, `rates` is not a `RateTable`, or `method` is not a method.
+            MissingRateError: No rate covers an input's period.
+            PeriodMismatchError: The inputs no longer cover the fact's period by `method`.
 
         Examples:
             >>> import capexmodel as cm
@@ -997,6 +1293,23 @@ class Dataset:
         compute capex) and the same months; capex is taken in revenue's currency,
         re-derived where its source converted it.
 
+        Args:
+            company: The company (a `Company`, or its id, name, ticker or alias).
+            period: The period (a `Period`, or its label).
+
+        Returns:
+            Capex over revenue.
+
+        Raises:
+            FactNotFoundError: The company has no whole-company capex or revenue over `period`.
+            AmbiguousFactError: Several fit and none cites a preferred source.
+            UnknownCompanyError: `company` is a name no company of the dataset goes by.
+            AmbiguousCompanyError: `company` is a name several companies go by.
+            InvalidValueError: `period` is neither a `Period` nor a label.
+            InvalidPeriodError: `period` is a label that names no period.
+            MissingRateError: No rate converts capex to revenue's currency.
+            UndefinedIndicatorError: Capex is negative, or revenue not positive.
+
         Examples:
             >>> import capexmodel as cm
             >>> round(cm.load_dataset().intensity("tencent", "2024"), 4)
@@ -1024,6 +1337,27 @@ class Dataset:
         capex grows against its compute capex, never against its total capex). Both are
         taken as reported; when their currencies differ, the earlier one is converted at
         the rates of `period` (constant currency: a move of the rate is not growth).
+
+        Args:
+            company: The company (a `Company`, or its id, name, ticker or alias).
+            metric: The metric (a `Metric` or its name).
+            period: The period (a `Period`, or its label).
+            whole_company: Whether only figures that cover the whole company count.
+
+        Returns:
+            ``current / earlier − 1``.
+
+        Raises:
+            FactNotFoundError: No figure over `period`, or none over the same months a year
+                earlier that covers the same part of the company.
+            AmbiguousFactError: Several fit and none cites a preferred source.
+            UnknownCompanyError: `company` is a name no company of the dataset goes by.
+            AmbiguousCompanyError: `company` is a name several companies go by.
+            UnknownMetricError: `metric` is not a known or declared metric.
+            InvalidValueError: `period` is neither a `Period` nor a label.
+            InvalidPeriodError: `period` is a label that names no period.
+            MissingRateError: No rate converts the earlier figure to the current one's currency.
+            UndefinedIndicatorError: The earlier figure is zero or negative.
 
         Examples:
             >>> import capexmodel as cm
@@ -1075,10 +1409,31 @@ class Dataset:
         """`bubble_risk` of one company or region from the dataset's preferred facts, in one call.
 
         For each company, metric and period the signals need, the fact is picked
-        exactly as `Dataset.fact` picks it, among figures that cover the whole company;
-        two that tie are an `AmbiguousFactError`. Figures their source converted are
+        exactly as `Dataset.fact` picks it, among figures that cover the whole company.
+        Figures their source converted are
         taken as reported, and everything is converted to `currency` at the rates of
         `period` (the company's own currency, for one company).
+
+        Args:
+            period: The period (a `Period`, or its label).
+            company: The company assessed (a `Company`, or its id or name); give this or `region`.
+            region: The region assessed (a `Region` or its code); give this or `company`.
+            currency: The currency a region's amounts are added up in (an ISO 4217 code).
+            thresholds: Thresholds that replace the defaults, by signal name.
+
+        Returns:
+            The six signals and their score.
+
+        Raises:
+            InvalidValueError: Neither or both of `company` and `region` are given, or a
+                threshold names no signal.
+            UnknownCompanyError: `company` is a name no company of the dataset goes by.
+            AmbiguousCompanyError: `company` is a name several companies go by.
+            UnknownNameError: No company of the dataset is in `region`.
+            InvalidValueError: `period` is neither a `Period` nor a label.
+            InvalidPeriodError: `period` is a label that names no period.
+            AmbiguousFactError: Two facts for one metric and period tie.
+            MissingRateError: No rate converts an amount to `currency`.
 
         Examples:
             >>> import capexmodel as cm
@@ -1112,7 +1467,26 @@ class Dataset:
     def h100_equivalents(
         self, basis: Precision | Mapping[str, object] = "bf16", *, region: Region | str | None = None
     ) -> H100Equivalents:
-        """H100-equivalents of the dataset's chip purchases, for a region's buyers or all of them."""
+        """H100-equivalents of the dataset's chip purchases, for a region's buyers or all of them.
+
+        Args:
+            basis: ``"bf16"``, ``"fp8"``, ``"bandwidth"``, or a mapping from chip name
+                to factor, as for `capexmodel.h100_equivalents`.
+            region: The region whose buyers count (a `Region` or its code); all buyers by default.
+
+        Returns:
+            The count, with its basis, the factor of each chip and the count of each buyer.
+
+        Raises:
+            InvalidValueError: `basis` is not a basis, or `region` is not a region code.
+            UnknownNameError: The dataset has no company in `region`.
+            UndefinedIndicatorError: A chip has no figure on the basis.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> round(cm.load_dataset().h100_equivalents("bandwidth", region="CN").value)
+            549254
+        """
         purchases = self.purchases
         if region is not None:
             members = {company.id for company in self._in_region(region)}

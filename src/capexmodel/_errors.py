@@ -169,7 +169,10 @@ class UnknownCurrencyError(InvalidValueError):
 class UnknownMetricError(InvalidValueError):
     """A metric name that is not in the vocabulary, nor declared; the message suggests the metric meant.
 
-    `name` is the name given and `suggestion` the closest known metric, if any.
+    Args:
+        message: What was wrong.
+        name: The name given, kept as `name`.
+        suggestion: The closest known metric, if any, kept as `suggestion`.
 
     Examples:
         >>> import capexmodel as cm
@@ -268,7 +271,10 @@ class AmbiguousFactError(CapexModelError, LookupError):
 class UnknownNameError(CapexModelError, LookupError):
     """A name the dataset does not have (a source, a basis, a group, a statement); the message lists those it has.
 
-    `kind` says what was looked up (``"source"``, ``"basis"``, ...) and `name` what was asked.
+    Args:
+        message: What was wrong.
+        kind: What was looked up (``"source"``, ``"basis"``, ...), kept as `kind`.
+        name: The name asked for, kept as `name`.
 
     Examples:
         >>> import capexmodel as cm
@@ -288,7 +294,12 @@ class UnknownNameError(CapexModelError, LookupError):
 class UnknownCompanyError(UnknownNameError):
     """A company the dataset does not know; the message suggests the companies meant and lists the known ids.
 
-    `suggestions` holds the ids of the companies whose names come closest, closest first.
+    Args:
+        message: What was wrong.
+        kind: What was looked up, ``"company"``; kept as `kind`.
+        name: The name asked for, kept as `name`.
+        suggestions: The ids of the companies whose names come closest, closest first;
+            kept as `suggestions`.
 
     Examples:
         >>> import capexmodel as cm
@@ -313,7 +324,10 @@ class UnknownCompanyError(UnknownNameError):
 class AmbiguousCompanyError(CapexModelError, LookupError):
     """A name that several of the dataset's companies go by (an alias two companies share); nothing is guessed.
 
-    `name` is the name given and `candidates` the ids of the companies it names.
+    Args:
+        message: What was wrong.
+        name: The name given, kept as `name`.
+        candidates: The ids of the companies it names, kept as `candidates`.
 
     Examples:
         >>> import capexmodel as cm
@@ -331,7 +345,11 @@ class AmbiguousCompanyError(CapexModelError, LookupError):
 class FactNotFoundError(CapexModelError, LookupError):
     """No fact matches a query; the message says what was asked and what the dataset has instead.
 
-    `company`, `metric` and `period` say what was asked.
+    Args:
+        message: What was asked, and what the dataset has instead.
+        company: The company asked for, kept as `company`.
+        metric: The metric asked for, kept as `metric`.
+        period: The period asked for, kept as `period`.
 
     Examples:
         >>> import capexmodel as cm
@@ -351,6 +369,10 @@ class FactNotFoundError(CapexModelError, LookupError):
 
 class IncompleteTotalError(CapexModelError, LookupError):
     """A total asked to be complete (``complete=True``) would leave companies out; `missing` names them.
+
+    Args:
+        message: What was wrong.
+        missing: The ids of the companies left out, kept as `missing`.
 
     Examples:
         >>> import capexmodel as cm
@@ -380,7 +402,9 @@ class UndefinedIndicatorError(CapexModelError, ArithmeticError):
 class DataFileError(CapexModelError, ValueError):
     """Data files are malformed: the message lists every problem, by file, line and field.
 
-    `problems` holds the same lines, one problem each.
+    Args:
+        problems: Every problem, one line each (a single string is one problem); kept
+            as `problems`, a tuple.
 
     Examples:
         >>> import capexmodel as cm
@@ -404,9 +428,13 @@ class DataFileError(CapexModelError, ValueError):
 class FetchError(CapexModelError, OSError):
     """Company facts could not be downloaded, or not written: the message names the CIK and the URL.
 
-    `cik` is the CIK asked for (ten digits), `url` the address asked, and `status` the HTTP
-    status of the server's refusal (404, 429, ...), or None when the server sent no refusal
-    (a network error, a body cut short or not company facts, a file that could not be written).
+    Args:
+        message: What went wrong, naming the CIK and the URL.
+        cik: The CIK asked for (ten digits), kept as `cik`.
+        url: The address asked, kept as `url`.
+        status: The HTTP status of the server's refusal (404, 429, ...), or None when
+            the server sent no refusal (a network error, a body cut short or not
+            company facts, a file that could not be written); kept as `status`.
 
     Examples:
         >>> import capexmodel as cm

@@ -56,6 +56,31 @@ def _check_segment(_: Fact, __: attrs.Attribute[str | None], value: object) -> N
 class Fact:
     """One number about one company: what it measures, its value, what it covers and its sources.
 
+    Attributes:
+        company: The `Company` the number is about.
+        metric: What the number measures: a `Metric`, or its name.
+        value: The amount, its currency and the period it covers, a `Money`.
+        basis: What the number covers, when that needs saying; "" by default.
+        status: How sure the number is: a `Status`, or its value (``"estimate"``);
+            reported by default.
+        sources: Where the number was published, an iterable of `Source`; none by default.
+        market: The market of a revenue split (`Metric.REVENUE_BY_MARKET`): a `Region`, or
+            its code; None by default. Keyword only, as are the fields below.
+        derivation: How a derived number was computed: a `Calendarization`, a `Conversion`
+            or a `Projection`; None by default.
+        inputs: The facts a derived number was computed from; none by default.
+        note: How the number was obtained, when a reader needs telling; "" by default.
+        counted_as: The `Period` the source counts the number in, when not the one it
+            covers; None by default.
+        segment: The part of the company the number covers; None (the whole) by default.
+
+    Raises:
+        InvalidValueError: A field is not of its type; the value is negative for a
+            metric that never is; `counted_as` is the value's own period; a projected
+            fact is not an estimate; or a market is given for a metric other than
+            revenue by market, or not given for it.
+        UnknownMetricError: `metric` is not a known or declared metric.
+
     Examples:
         >>> import capexmodel as cm, datetime
         >>> bytedance = cm.Company(id="bytedance", name_en="ByteDance", name_zh="字节跳动",
@@ -173,6 +198,26 @@ class Fact:
         March-February year, counted as the calendar year, is counted so too). The
         sources are the inputs' and the derivation's (a conversion's rates), each once;
         the status is `Status.combine` of the inputs'; `inputs` holds the inputs.
+
+        Args:
+            value: The computed value.
+            inputs: The facts it was computed from (one or more).
+            derivation: How it was computed, if by a `Calendarization`, a `Conversion` or a
+                `Projection`; the value must be what it gives.
+            company: The company; by default the one the inputs share.
+            metric: The metric (a `Metric` or its name); by default the one the inputs share.
+            basis: The basis; by default the one the inputs share.
+            segment: The segment (``""`` for the whole company); by default the one the
+                inputs share.
+
+        Returns:
+            The derived fact.
+
+        Raises:
+            InvalidValueError: `inputs` holds no facts or something else; the inputs differ in
+                company, metric, basis or segment and none is given; or the value is not what
+                `derivation` gives, or not one a `Fact` accepts.
+            UnknownMetricError: `metric` is not a known or declared metric.
 
         Examples:
             >>> import capexmodel as cm

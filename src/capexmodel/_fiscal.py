@@ -32,6 +32,13 @@ class FiscalCalendar:
     (Microsoft), fiscal 2025 runs from July 2024 to June 2025 and its first quarter
     is July to September 2024. A December year-end gives the calendar years.
 
+    Attributes:
+        year_end_month: The calendar month (1 to 12) in which every fiscal year ends;
+            12 by default.
+
+    Raises:
+        InvalidValueError: `year_end_month` is not a whole number from 1 to 12.
+
     Examples:
         >>> import capexmodel as cm
         >>> microsoft = cm.FiscalCalendar(year_end_month=6)
@@ -53,6 +60,16 @@ class FiscalCalendar:
     def year(self, fiscal_year: int) -> Period:
         """The twelve months of `fiscal_year`.
 
+        Args:
+            fiscal_year: The fiscal year, named by the calendar year it ends in.
+
+        Returns:
+            The period from the first month of the fiscal year to its last.
+
+        Raises:
+            InvalidPeriodError: `fiscal_year` is not a whole number from 1 to 9999, or
+                the year would start before year 1.
+
         Examples:
             >>> import capexmodel as cm
             >>> cm.FiscalCalendar(year_end_month=3).year(2025)  # Alibaba's fiscal 2025
@@ -63,6 +80,16 @@ class FiscalCalendar:
     def half(self, fiscal_year: int, half: int) -> Period:
         """Half `half` (1 or 2) of `fiscal_year`.
 
+        Args:
+            fiscal_year: The fiscal year, named by the calendar year it ends in.
+            half: 1 for the first six months of the fiscal year, 2 for the last six.
+
+        Returns:
+            The six months of the half.
+
+        Raises:
+            InvalidPeriodError: `fiscal_year` or `half` is not a whole number in its range.
+
         Examples:
             >>> import capexmodel as cm
             >>> cm.FiscalCalendar(year_end_month=6).half(2025, 2)
@@ -72,6 +99,16 @@ class FiscalCalendar:
 
     def quarter(self, fiscal_year: int, quarter: int) -> Period:
         """Quarter `quarter` (1 to 4) of `fiscal_year`.
+
+        Args:
+            fiscal_year: The fiscal year, named by the calendar year it ends in.
+            quarter: The fiscal quarter, from 1 (the first three months of the fiscal year) to 4.
+
+        Returns:
+            The three months of the quarter.
+
+        Raises:
+            InvalidPeriodError: `fiscal_year` or `quarter` is not a whole number in its range.
 
         Examples:
             >>> import capexmodel as cm
@@ -84,6 +121,16 @@ class FiscalCalendar:
         """Read a period label, a fiscal one (``FY2025``, ``FY2025-H2``, ``FY2025-Q1``) in this calendar.
 
         Fiscal labels are written in capitals; any other label is read as `Period.parse` reads it.
+
+        Args:
+            label: A fiscal label, or any label `Period.parse` reads.
+
+        Returns:
+            The period the label names.
+
+        Raises:
+            InvalidPeriodError: `label` is not a label, a fiscal label is not in capitals
+                (``fy2025``), or it names a half or quarter that does not exist.
 
         Examples:
             >>> import capexmodel as cm
@@ -106,7 +153,15 @@ class FiscalCalendar:
     def year_of(self, when: dt.date | Period) -> int:
         """The fiscal year that a date, or every month of a period, falls in.
 
-        A period that straddles two fiscal years raises `InvalidPeriodError`.
+        Args:
+            when: A `datetime.date`, or a `Period`.
+
+        Returns:
+            The fiscal year, named by the calendar year it ends in.
+
+        Raises:
+            InvalidPeriodError: `when` is neither a date nor a period (a `datetime.datetime`
+                is refused too), or is a period that straddles two fiscal years.
 
         Examples:
             >>> import capexmodel as cm, datetime
@@ -123,7 +178,15 @@ class FiscalCalendar:
     def quarter_of(self, when: dt.date | Period) -> tuple[int, int]:
         """The ``(fiscal year, quarter)`` that a date, or every month of a period, falls in.
 
-        A period that straddles two fiscal quarters raises `InvalidPeriodError`.
+        Args:
+            when: A `datetime.date`, or a `Period`.
+
+        Returns:
+            The fiscal year and the quarter's number, from 1 to 4.
+
+        Raises:
+            InvalidPeriodError: `when` is neither a date nor a period (a `datetime.datetime`
+                is refused too), or is a period that straddles two fiscal quarters.
 
         Examples:
             >>> import capexmodel as cm, datetime

@@ -85,8 +85,20 @@ def _capex_over(rule: Rule, capex: Money, other: Money) -> Decimal:
 def ratio(a: Money, b: Money) -> Decimal:
     """``a / b`` for two amounts in one currency over one period.
 
-    Edge cases: a zero `b` is `UndefinedIndicatorError` (never infinity). Signs are
-    kept as they are: the caller knows what a negative ratio means.
+    Signs are kept as they are: the caller knows what a negative ratio means.
+
+    Args:
+        a: The numerator.
+        b: The denominator, in the same currency over the same period.
+
+    Returns:
+        The exact quotient, or rounded once to 28 significant digits if it does not terminate.
+
+    Raises:
+        InvalidValueError: An argument is not a `Money`.
+        CurrencyMismatchError: The two amounts are in different currencies.
+        PeriodMismatchError: The two amounts are over different periods.
+        UndefinedIndicatorError: `b` is zero (a ratio is never infinite).
 
     Examples:
         >>> import capexmodel as cm
@@ -105,7 +117,18 @@ def ratio(a: Money, b: Money) -> Decimal:
 def share(part: Money, whole: Money) -> Decimal:
     """``part / whole``: the share of a positive whole that `part` makes up.
 
-    Edge cases: a zero or negative `whole` is `UndefinedIndicatorError`.
+    Args:
+        part: The part.
+        whole: The whole, in the same currency over the same period.
+
+    Returns:
+        The share, exact or rounded once to 28 significant digits.
+
+    Raises:
+        InvalidValueError: An argument is not a `Money`.
+        CurrencyMismatchError: The two amounts are in different currencies.
+        PeriodMismatchError: The two amounts are over different periods.
+        UndefinedIndicatorError: `whole` is zero or negative.
 
     Examples:
         >>> import capexmodel as cm
@@ -122,8 +145,20 @@ def share(part: Money, whole: Money) -> Decimal:
 def capex_intensity(capex: Money, revenue: Money) -> Decimal:
     """Capex intensity: ``capex / revenue``, the share of sales reinvested in assets.
 
-    Edge cases: capex must not be negative (it is a positive outflow); revenue must
-    be positive. Either way round: `UndefinedIndicatorError`.
+    Capex is a positive outflow: a negative one is refused, not flipped.
+
+    Args:
+        capex: Capital expenditure, a positive outflow.
+        revenue: Revenue, in the same currency over the same period.
+
+    Returns:
+        The ratio, exact or rounded once to 28 significant digits.
+
+    Raises:
+        InvalidValueError: An argument is not a `Money`.
+        CurrencyMismatchError: The two amounts are in different currencies.
+        PeriodMismatchError: The two amounts are over different periods.
+        UndefinedIndicatorError: `capex` is negative, or `revenue` is not positive.
 
     Examples:
         >>> import capexmodel as cm
@@ -138,9 +173,21 @@ def capex_intensity(capex: Money, revenue: Money) -> Decimal:
 def capex_to_operating_cash_flow(capex: Money, operating_cash_flow: Money) -> Decimal:
     """``capex / operating cash flow``: how much of the cash the business makes goes back into assets.
 
-    Above 1, capex needs outside money. Edge cases: capex must not be negative;
-    operating cash flow must be positive (when a business burns cash the ratio means
-    nothing): `UndefinedIndicatorError`.
+    Above 1, capex needs outside money. When a business burns cash the ratio means
+    nothing, so it is refused.
+
+    Args:
+        capex: Capital expenditure, a positive outflow.
+        operating_cash_flow: Operating cash flow, in the same currency over the same period.
+
+    Returns:
+        The ratio, exact or rounded once to 28 significant digits.
+
+    Raises:
+        InvalidValueError: An argument is not a `Money`.
+        CurrencyMismatchError: The two amounts are in different currencies.
+        PeriodMismatchError: The two amounts are over different periods.
+        UndefinedIndicatorError: `capex` is negative, or `operating_cash_flow` is not positive.
 
     Examples:
         >>> import capexmodel as cm
@@ -156,8 +203,20 @@ def capex_to_operating_cash_flow(capex: Money, operating_cash_flow: Money) -> De
 def capex_to_net_income(capex: Money, net_income: Money) -> Decimal:
     """``capex / net income``: capex measured in years of profit.
 
-    Edge cases: capex must not be negative; net income must be positive (a loss
-    makes the ratio meaningless, not negative): `UndefinedIndicatorError`.
+    A loss makes the ratio meaningless, not negative, so it is refused.
+
+    Args:
+        capex: Capital expenditure, a positive outflow.
+        net_income: Net income, in the same currency over the same period.
+
+    Returns:
+        The ratio, exact or rounded once to 28 significant digits.
+
+    Raises:
+        InvalidValueError: An argument is not a `Money`.
+        CurrencyMismatchError: The two amounts are in different currencies.
+        PeriodMismatchError: The two amounts are over different periods.
+        UndefinedIndicatorError: `capex` is negative, or `net_income` is not positive.
 
     Examples:
         >>> import capexmodel as cm
@@ -172,8 +231,20 @@ def capex_to_net_income(capex: Money, net_income: Money) -> Decimal:
 def capex_to_depreciation(capex: Money, depreciation: Money) -> Decimal:
     """``capex / depreciation and amortization``: how fast the asset base grows.
 
-    Above 1, assets are added faster than they wear out. Edge cases: capex must not
-    be negative; depreciation must be positive: `UndefinedIndicatorError`.
+    Above 1, assets are added faster than they wear out.
+
+    Args:
+        capex: Capital expenditure, a positive outflow.
+        depreciation: Depreciation and amortization, in the same currency over the same period.
+
+    Returns:
+        The ratio, exact or rounded once to 28 significant digits.
+
+    Raises:
+        InvalidValueError: An argument is not a `Money`.
+        CurrencyMismatchError: The two amounts are in different currencies.
+        PeriodMismatchError: The two amounts are over different periods.
+        UndefinedIndicatorError: `capex` is negative, or `depreciation` is not positive.
 
     Examples:
         >>> import capexmodel as cm
@@ -188,7 +259,18 @@ def capex_to_depreciation(capex: Money, depreciation: Money) -> Decimal:
 def free_cash_flow(operating_cash_flow: Money, capex: Money) -> Money:
     """Free cash flow: ``operating cash flow − capex``, exactly (it may be negative).
 
-    Edge cases: capex must not be negative (`UndefinedIndicatorError`).
+    Args:
+        operating_cash_flow: Operating cash flow.
+        capex: Capital expenditure, a positive outflow, in the same currency over the same period.
+
+    Returns:
+        Free cash flow, in the same currency over the same period.
+
+    Raises:
+        InvalidValueError: An argument is not a `Money`.
+        CurrencyMismatchError: The two amounts are in different currencies.
+        PeriodMismatchError: The two amounts are over different periods.
+        UndefinedIndicatorError: `capex` is negative.
 
     Examples:
         >>> import capexmodel as cm
@@ -219,10 +301,21 @@ def _check_sequence(earlier: Money, earlier_name: str, later: Money, later_name:
 def growth(current: Money, previous: Money) -> Decimal:
     """Growth: ``current / previous − 1``, for periods of equal length, `previous` first.
 
-    Edge cases: a zero or negative `previous` is `UndefinedIndicatorError` (growth from
-    a loss or from nothing has no meaning); periods of different lengths, or in the
-    wrong order, are `PeriodMismatchError`. Year over year is growth against the same
-    period a year earlier (`year_over_year`).
+    Growth from a loss or from nothing has no meaning, so it is refused. Year over
+    year is growth against the same period a year earlier (`year_over_year`).
+
+    Args:
+        current: The later amount.
+        previous: The earlier amount, in the same currency over a period of the same length.
+
+    Returns:
+        The growth, exact or rounded once to 28 significant digits (0.5 is 50%).
+
+    Raises:
+        InvalidValueError: An argument is not a `Money`.
+        CurrencyMismatchError: The two amounts are in different currencies.
+        PeriodMismatchError: The periods differ in length, or `previous` does not come before `current`.
+        UndefinedIndicatorError: `previous` is zero or negative.
 
     Examples:
         >>> import capexmodel as cm
@@ -239,10 +332,21 @@ def cagr(first: Money, last: Money) -> Decimal:
 
     `years` is the time between the starts of the two periods, in months over 12
     (from calendar 2021 to calendar 2024: 3). Over exactly one year it equals
-    `growth`. Edge cases: a zero or negative `first`, or a negative `last`, is
-    `UndefinedIndicatorError`; periods must have equal length, `first` first.
-    The root is taken with ten digits to spare and rounded once, to 28 significant
+    `growth`. The root is taken with ten digits to spare and rounded once, to 28 significant
     digits, half to even, whatever the caller's decimal context.
+
+    Args:
+        first: The earliest amount.
+        last: The latest amount, in the same currency over a period of the same length.
+
+    Returns:
+        The rate per year, rounded once to 28 significant digits (0.1 is 10% a year).
+
+    Raises:
+        InvalidValueError: An argument is not a `Money`.
+        CurrencyMismatchError: The two amounts are in different currencies.
+        PeriodMismatchError: The periods differ in length, or `first` does not come before `last`.
+        UndefinedIndicatorError: `first` is zero or negative, or `last` is negative.
 
     Examples:
         >>> import capexmodel as cm
@@ -271,8 +375,20 @@ def year_over_year(amounts: Iterable[Money | Fact]) -> dict[Period, Decimal]:
     For quarters this is quarter year over year (Q4 2024 against Q4 2023); for years,
     year over year. Amounts may be `Money` or `Fact` (facts about one company and one
     metric); amounts without a match a year earlier are left out; periods must be
-    twelve months or shorter. The keys are the later periods, in order. A base that
-    is not positive is `UndefinedIndicatorError`, as in `growth`.
+    twelve months or shorter. The keys are the later periods, in order.
+
+    Args:
+        amounts: The amounts, as `Money` or as facts of one company, metric, basis and market.
+
+    Returns:
+        The growth of each amount that has a match a year earlier, by its period, in order.
+
+    Raises:
+        InvalidValueError: `amounts` is not an iterable of `Money` or `Fact`, holds facts
+            of several series, or two amounts over one period.
+        CurrencyMismatchError: An amount and the one a year earlier are in different currencies.
+        PeriodMismatchError: A period is longer than twelve months.
+        UndefinedIndicatorError: An amount a year earlier is zero or negative.
 
     Examples:
         >>> import capexmodel as cm

@@ -899,8 +899,22 @@ def load_dataset(path: str | os.PathLike[str] | None = None, *, replace: bool = 
     holds facts; a header that fits no kind is an error). By default the files add
     to the embedded dataset (they may cite its companies and sources, and may not
     define them again); with ``replace=True`` they are the whole dataset. Every
-    malformed row is reported, by file, line and field, in one `DataFileError`;
-    nothing is dropped. Files are only parsed as CSV: nothing in them runs.
+    malformed row is reported; nothing is dropped. Files are only parsed as CSV:
+    nothing in them runs. SEC company-facts files (``.json``) in the folder are read
+    as `read_companyfacts` reads them.
+
+    Args:
+        path: A folder of CSV files, or one such file; None for the embedded dataset.
+        replace: Whether the files are the whole dataset, rather than added to the
+            embedded one.
+
+    Returns:
+        The dataset.
+
+    Raises:
+        InvalidValueError: `path` is not a path, or `replace` not a bool.
+        DataFileError: A file cannot be read or is of no known kind, or rows are
+            malformed or contradict each other: every problem, by file, line and field.
 
     Examples:
         >>> import capexmodel as cm

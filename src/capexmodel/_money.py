@@ -148,6 +148,22 @@ class Money:
     to even. None of this depends on the caller's decimal context, which is left as it
     was. Adding amounts over adjacent periods is `combine_periods`.
 
+    Attributes:
+        amount: The exact amount; an int, a `Decimal` or a numeric string, which the
+            constructor converts to a `Decimal`.
+        currency: The currency; a `Currency` or its ISO 4217 code (``"usd"`` is USD).
+        period: The window the amount flows over, a `Period`.
+
+    Raises:
+        InvalidAmountError: `amount` is a float, NaN, an infinity, not a number, or beyond
+            1e1000 or 1000 decimal places; also for an operation whose result is.
+        UnknownCurrencyError: `currency` is not an ISO 4217 code.
+        InvalidPeriodError: `period` is not a `Period`.
+        CurrencyMismatchError: Amounts in different currencies are added, subtracted,
+            compared or divided one by the other.
+        PeriodMismatchError: Amounts over different periods are added, subtracted or compared.
+        DivisionByZeroError: An amount is divided by zero.
+
     Examples:
         >>> import capexmodel as cm
         >>> y24 = cm.CalendarYear(2024)
@@ -376,10 +392,26 @@ def total(
 ) -> Money:
     """Add many amounts of one currency over one period, exactly and fast.
 
-    Every amount must share the currency and the period (`CurrencyMismatchError`,
-    `PeriodMismatchError` otherwise); the check is done once for the whole list,
-    then the Decimals are added. An empty list gives zero only when `currency` and
-    `period` say what zero; when given, they are also checked against every amount.
+    Every amount must share the currency and the period; the check is done once for
+    the whole list, then the Decimals are added. An empty list gives zero only when
+    `currency` and `period` say what zero; when given, they are also checked against
+    every amount.
+
+    Args:
+        amounts: The amounts to add.
+        currency: The currency every amount must be in (an ISO 4217 code); needed for
+            an empty list.
+        period: The period every amount must be over; needed for an empty list.
+
+    Returns:
+        The sum, in the amounts' currency over their period.
+
+    Raises:
+        InvalidValueError: `amounts` is not an iterable, or is empty without both
+            `currency` and `period`.
+        InvalidAmountError: An item is not a `Money`, or the sum reaches 1e1000.
+        CurrencyMismatchError: The amounts' currencies differ (or differ from `currency`).
+        PeriodMismatchError: The amounts' periods differ (or differ from `period`).
 
     Examples:
         >>> import capexmodel as cm
@@ -451,7 +483,19 @@ def combine_periods(amounts: Iterable[Money]) -> Money:
 
     This is how four fiscal quarters become the fiscal year. The amounts must share
     a currency; their periods, in any order, must tile one span with no gap and no
-    overlap (`PeriodMismatchError` names the gap or the overlap).
+    overlap.
+
+    Args:
+        amounts: The amounts to add, in any order.
+
+    Returns:
+        The sum, over the span the periods tile.
+
+    Raises:
+        InvalidValueError: `amounts` is not an iterable, or is empty.
+        InvalidAmountError: An item is not a `Money`, or the sum reaches 1e1000.
+        CurrencyMismatchError: The amounts' currencies differ.
+        PeriodMismatchError: Two periods overlap, or leave a gap (named in the message).
 
     Examples:
         >>> import capexmodel as cm

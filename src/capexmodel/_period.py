@@ -104,6 +104,15 @@ class Period:
     standard form (``2024``, ``2024-H2``, ``2024-Q3``, ``2024-07``, or an ISO 8601
     interval ``2024-07/2025-06``), and `Period.parse` reads any label back.
 
+    Attributes:
+        start: The first day of the first month, a `datetime.date`.
+        end: The last day of the last month, a `datetime.date`.
+
+    Raises:
+        InvalidPeriodError: `start` is not the first day of a month, `end` not the last
+            day of one, either is not a `datetime.date` (or is a `datetime.datetime`), or
+            `end` comes before `start`.
+
     Examples:
         >>> import capexmodel as cm, datetime
         >>> q3 = cm.Period(datetime.date(2024, 7, 1), datetime.date(2024, 9, 30))
@@ -125,6 +134,17 @@ class Period:
     def from_months(cls, first: tuple[int, int], last: tuple[int, int]) -> Period:
         """Build the period from month ``first`` to month ``last``, each a ``(year, month)``.
 
+        Args:
+            first: The first month, as ``(year, month)``.
+            last: The last month, as ``(year, month)``.
+
+        Returns:
+            The period from the first day of `first` to the last day of `last`.
+
+        Raises:
+            InvalidPeriodError: A month is not a ``(year, month)`` pair of whole numbers
+                (years 1 to 9999, months 1 to 12), or `last` comes before `first`.
+
         Examples:
             >>> import capexmodel as cm
             >>> cm.Period.from_months((2024, 4), (2025, 3))
@@ -135,6 +155,17 @@ class Period:
     @classmethod
     def parse(cls, label: str) -> Period:
         """Read a period from its label: ``2024``, ``2024-H1``, ``2024-Q3``, ``2024-07``, ``2024-04/2025-03``.
+
+        Args:
+            label: The label, as `Period.label` writes it.
+
+        Returns:
+            The period the label names.
+
+        Raises:
+            InvalidPeriodError: `label` is not such a label, names a month that does not
+                exist, or is a fiscal label (``FY2025``), whose months depend on a
+                `FiscalCalendar` (read it with `FiscalCalendar.parse`).
 
         Examples:
             >>> import capexmodel as cm
@@ -223,6 +254,16 @@ class Period:
     def contains(self, other: Period | dt.date) -> bool:
         """Whether a date, or every month of another period, lies inside this period.
 
+        Args:
+            other: A period, or a `datetime.date`.
+
+        Returns:
+            True if `other` lies wholly inside this period.
+
+        Raises:
+            InvalidPeriodError: `other` is neither a `Period` nor a `datetime.date` (a
+                `datetime.datetime` is refused too).
+
         Examples:
             >>> import capexmodel as cm, datetime
             >>> cm.CalendarYear(2024).contains(cm.CalendarQuarter(2024, 2))
@@ -237,6 +278,15 @@ class Period:
     def overlaps(self, other: Period) -> bool:
         """Whether the two periods share at least one month.
 
+        Args:
+            other: Another period.
+
+        Returns:
+            True if the periods share a month.
+
+        Raises:
+            InvalidPeriodError: `other` is not a `Period`.
+
         Examples:
             >>> import capexmodel as cm
             >>> cm.CalendarYear(2024).overlaps(cm.Period.parse("2024-12/2025-02"))
@@ -247,6 +297,15 @@ class Period:
 
     def is_adjacent_to(self, other: Period) -> bool:
         """Whether one period starts in the month right after the other ends.
+
+        Args:
+            other: Another period.
+
+        Returns:
+            True if one period starts in the month after the other ends.
+
+        Raises:
+            InvalidPeriodError: `other` is not a `Period`.
 
         Examples:
             >>> import capexmodel as cm
@@ -332,6 +391,15 @@ def _part_of_year(first_month: int, part: str, number: object) -> Period:
 def CalendarYear(year: int) -> Period:  # noqa: N802 -- named as the period it builds
     """The calendar year `year`, January to December.
 
+    Args:
+        year: The year, from 1 to 9999.
+
+    Returns:
+        The period from 1 January to 31 December.
+
+    Raises:
+        InvalidPeriodError: `year` is not a whole number from 1 to 9999.
+
     Examples:
         >>> import capexmodel as cm
         >>> cm.CalendarYear(2024)
@@ -343,6 +411,16 @@ def CalendarYear(year: int) -> Period:  # noqa: N802 -- named as the period it b
 @public
 def CalendarHalf(year: int, half: int) -> Period:  # noqa: N802 -- named as the period it builds
     """Half `half` (1 or 2) of calendar year `year`.
+
+    Args:
+        year: The year, from 1 to 9999.
+        half: 1 for January to June, 2 for July to December.
+
+    Returns:
+        The six months of the half.
+
+    Raises:
+        InvalidPeriodError: `year` or `half` is not a whole number in its range.
 
     Examples:
         >>> import capexmodel as cm
@@ -356,6 +434,16 @@ def CalendarHalf(year: int, half: int) -> Period:  # noqa: N802 -- named as the 
 def CalendarQuarter(year: int, quarter: int) -> Period:  # noqa: N802 -- named as the period it builds
     """Quarter `quarter` (1 to 4) of calendar year `year`.
 
+    Args:
+        year: The year, from 1 to 9999.
+        quarter: The quarter, from 1 (January to March) to 4.
+
+    Returns:
+        The three months of the quarter.
+
+    Raises:
+        InvalidPeriodError: `year` or `quarter` is not a whole number in its range.
+
     Examples:
         >>> import capexmodel as cm
         >>> cm.CalendarQuarter(2024, 3)
@@ -367,6 +455,16 @@ def CalendarQuarter(year: int, quarter: int) -> Period:  # noqa: N802 -- named a
 @public
 def CalendarMonth(year: int, month: int) -> Period:  # noqa: N802 -- named as the period it builds
     """The single calendar month `month` of `year`.
+
+    Args:
+        year: The year, from 1 to 9999.
+        month: The month, from 1 (January) to 12.
+
+    Returns:
+        The month, from its first day to its last.
+
+    Raises:
+        InvalidPeriodError: `year` or `month` is not a whole number in its range.
 
     Examples:
         >>> import capexmodel as cm

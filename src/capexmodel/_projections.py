@@ -40,6 +40,18 @@ def spread_plan(plan: Fact, periods: Sequence[Period]) -> tuple[Fact, ...]:
     last period takes the remainder, so the parts add up to the plan exactly, whatever
     the caller's decimal context.
 
+    Args:
+        plan: The plan, a fact over the whole span.
+        periods: The periods to spread it over, in order, tiling the plan's period.
+
+    Returns:
+        One estimate per period, each derived from `plan` by a `Projection` ("spread").
+
+    Raises:
+        InvalidValueError: `plan` is not a `Fact`, or `periods` is not one or more `Period`.
+        PeriodMismatchError: The periods do not tile the plan's period in order.
+        InvalidAmountError: A result reaches 1e1000.
+
     Examples:
         >>> import capexmodel as cm
         >>> alibaba = cm.Company(id="alibaba", name_en="Alibaba", name_zh="阿里巴巴", region="CN", currency="CNY")
@@ -81,9 +93,25 @@ def capex_from_revenue(
     """Project capex as a share of grown revenue: ``revenue × (1 + growth) × rate`` over `period`.
 
     `period` has the revenue's length and directly follows it (one step of growth).
-    The result is an estimate carrying its rule; growth must be above −1 and the
-    rate zero or more (`UndefinedIndicatorError`). Tencent, in the article: capex at 12% of revenue, revenue
-    growing 10%.
+    The result is an estimate carrying its rule. Tencent, in the article: capex at
+    12% of revenue, revenue growing 10%.
+
+    Args:
+        revenue: The revenue fact to grow.
+        period: The period to project capex over: as long as the revenue's, right after it.
+        revenue_growth: The growth of revenue over one period (``"0.10"`` for 10%), above −1.
+        capex_to_revenue: Capex as a share of the grown revenue (``"0.12"`` for 12%), zero or more.
+
+    Returns:
+        The projected capex, an estimate derived from `revenue` by a `Projection`
+        ("share-of-revenue").
+
+    Raises:
+        InvalidValueError: `revenue` is not a revenue `Fact`, or `period` not a `Period`.
+        PeriodMismatchError: `period` does not directly follow the revenue's, or differs in length.
+        InvalidAmountError: `revenue_growth` or `capex_to_revenue` is not an exact number,
+            or the result reaches 1e1000.
+        UndefinedIndicatorError: `revenue_growth` is −1 or less, or `capex_to_revenue` is negative.
 
     Examples:
         >>> import capexmodel as cm

@@ -28,6 +28,13 @@ _NAME = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*")
 class MetricDefinition:
     """What a metric means and the sign its values may take.
 
+    `Metric.vocabulary` lists them; `Metric.definition` gives a metric's.
+
+    Attributes:
+        name: The metric's name: lower-case words joined by ``_``.
+        may_be_negative: Whether a value may be below zero.
+        description: What the metric measures, in a sentence.
+
     Examples:
         >>> import capexmodel as cm
         >>> cm.Metric.CAPEX.definition.may_be_negative
@@ -71,6 +78,15 @@ class Metric(str):
     the metric meant, so that a typo never becomes a metric of its own; declare your
     own metrics with `Metric.declare`. A `Metric` is a `str`, so it compares equal
     to its name; the common ones are class attributes (`Metric.CAPEX`, ...).
+
+    Attributes:
+        name: The name of a known or declared metric, such as ``"capex"``.
+
+    Raises:
+        UnknownMetricError: `name` is not a known or declared metric (the message
+            suggests the metric meant).
+        InvalidValueError: `name` is not a string of lower-case words joined by ``_``,
+            and close to no known metric.
 
     Examples:
         >>> import capexmodel as cm
@@ -124,7 +140,18 @@ class Metric(str):
     def declare(cls, name: str, *, may_be_negative: bool, description: str = "") -> Metric:
         """Add a metric of your own to the vocabulary, with its sign rule (declaring it again is harmless).
 
-        Declaring a known metric with another sign rule is an `InvalidValueError`.
+        Args:
+            name: The metric's name: lower-case words joined by ``_``.
+            may_be_negative: Whether a value may be below zero.
+            description: What the metric measures, in a sentence.
+
+        Returns:
+            The metric.
+
+        Raises:
+            InvalidValueError: `name` is not lower-case words joined by ``_``,
+                `may_be_negative` is not a bool or `description` not a string, or the metric
+                is known with another sign rule.
 
         Examples:
             >>> import capexmodel as cm
@@ -138,6 +165,9 @@ class Metric(str):
     def vocabulary(cls) -> tuple[MetricDefinition, ...]:
         """Every known and declared metric, by name.
 
+        Returns:
+            The definition of every metric, sorted by name.
+
         Examples:
             >>> import capexmodel as cm
             >>> {d.name: d.may_be_negative for d in cm.Metric.vocabulary()}["net_income"]
@@ -147,12 +177,24 @@ class Metric(str):
 
     @property
     def definition(self) -> MetricDefinition:
-        """What the metric means and its sign rule."""
+        """What the metric means and its sign rule.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.Metric.NET_INCOME.definition.description
+            'Net income (profit for the period).'
+        """
         return _VOCABULARY[self]
 
     @property
     def name(self) -> str:
-        """The metric's name as a plain `str`."""
+        """The metric's name as a plain `str`.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> type(cm.Metric.CAPEX.name).__name__, cm.Metric.CAPEX.name
+            ('str', 'capex')
+        """
         return str(self)
 
     def __repr__(self) -> str:
@@ -243,6 +285,15 @@ class Status(enum.StrEnum):
     def parse(cls, value: Status | str) -> Status:
         """The `Status` named by `value` (a `Status` or its value, such as ``"estimate"``).
 
+        Args:
+            value: A `Status`, or its value.
+
+        Returns:
+            The status.
+
+        Raises:
+            InvalidValueError: `value` is not a status nor the value of one.
+
         Examples:
             >>> import capexmodel as cm
             >>> cm.Status.parse("guidance")
@@ -261,6 +312,16 @@ class Status(enum.StrEnum):
 
         `ESTIMATE` if any input is an estimate or guidance (a forecast stays a
         forecast), otherwise `DERIVED`.
+
+        Args:
+            statuses: The inputs' statuses, each a `Status` or its value.
+
+        Returns:
+            `ESTIMATE` or `DERIVED`.
+
+        Raises:
+            InvalidValueError: `statuses` is not an iterable (a string is refused), or an
+                item is not a status.
 
         Examples:
             >>> import capexmodel as cm
@@ -294,6 +355,16 @@ def _check_date(_: Source, __: attrs.Attribute[dt.date | None], value: dt.date |
 @attrs.frozen
 class Source:
     """Where a number was published.
+
+    Attributes:
+        publisher: Who published it: a company, a broker, a newspaper, a research firm.
+        title: The document: a filing, a report, an article.
+        date: When it was published, a `datetime.date`; None (unknown) by default.
+        note: Anything a reader should know; None by default.
+
+    Raises:
+        InvalidValueError: `publisher` or `title` is not a non-empty string, `note` is
+            neither None nor one, or `date` is not a `datetime.date`.
 
     Examples:
         >>> import capexmodel as cm, datetime
@@ -336,6 +407,13 @@ def _check_projection_method(_: Projection, __: attrs.Attribute[str], value: str
 class Projection:
     """The rule a projected fact follows, in words and by name.
 
+    Attributes:
+        method: ``"spread"`` (a plan divided by months) or ``"share-of-revenue"`` (a rate on grown revenue).
+        rule: The rule in words, with its numbers.
+
+    Raises:
+        InvalidValueError: `method` is not one of the two, or `rule` is not a non-empty string.
+
     Examples:
         >>> import capexmodel as cm
         >>> cm.Projection("spread", "a plan over 2025-01/2027-12 spread evenly: 12 of its 36 months").method
@@ -363,6 +441,16 @@ def _iterate(values: Iterable[_T], caller: str, what: str) -> list[_T]:
 @public
 def merge_sources(*groups: Iterable[Source]) -> tuple[Source, ...]:
     """The union of several groups of sources, each source once, in first-seen order.
+
+    Args:
+        *groups: Groups of sources, each an iterable of `Source`.
+
+    Returns:
+        Every source of the groups, each once, in the order first seen.
+
+    Raises:
+        InvalidValueError: A group is not an iterable (a string is refused), or holds
+            something other than a `Source`.
 
     Examples:
         >>> import capexmodel as cm

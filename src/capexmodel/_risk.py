@@ -79,6 +79,24 @@ class Signal:
     `fires` is None when the signal is unknown (an input is missing); unknown
     signals count neither for nor against the score.
 
+    Attributes:
+        name: The signal's name, such as ``"capex_to_operating_cash_flow"``.
+        value: The indicator's value, a `Decimal`; None when unknown or undefined.
+        threshold: Where the signal starts to fire: an int, a `Decimal` or a numeric
+            string, converted to a `Decimal`.
+        direction: ``"above"`` or ``"below"``.
+        fires: Whether the signal fires; None when it is unknown.
+        weight: The signal's weight in the score, zero or more (converted as `threshold` is).
+        reason: Why the threshold sits where it does.
+        note: What the value was computed from, or why it is unknown.
+        companies: The ids of the companies whose inputs were used; none by default.
+        left_out: The ids of the subject's companies left out; none by default.
+
+    Raises:
+        InvalidValueError: A field is not of its type, `direction` is not one of the two,
+            or `weight` is negative.
+        InvalidAmountError: `threshold` or `weight` is not an exact number.
+
     Examples:
         >>> import capexmodel as cm
         >>> from decimal import Decimal
@@ -120,7 +138,13 @@ class Signal:
 
     @property
     def known(self) -> bool:
-        """Whether the signal could be evaluated."""
+        """Whether the signal could be evaluated.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> cm.Signal("capex_intensity", None, 1, "above", None, 1, reason="", note="no revenue").known
+            False
+        """
         return self.fires is not None
 
 
@@ -142,6 +166,16 @@ class BubbleRisk:
     The score is the weighted share of the known signals that fire, in [0, 1]:
     ``Σ weight × fires / Σ weight`` over known signals; None when none is known.
     `coverage` is the weighted share of signals that are known.
+
+    `bubble_risk` and `Dataset.bubble_risk` assess them.
+
+    Attributes:
+        subject: The company id or the region code.
+        period: The `Period` assessed.
+        signals: The signals, each a `Signal`.
+
+    Raises:
+        InvalidValueError: A field is not of its type.
 
     Examples:
         >>> import capexmodel as cm
@@ -165,6 +199,12 @@ class BubbleRisk:
 
         Weights add up exactly; the share is exact when it terminates and otherwise
         rounded to 28 significant digits, whatever the caller's decimal context.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> risk = cm.load_dataset().bubble_risk(cm.CalendarYear(2024), company="meta")
+            >>> round(risk.score, 3)
+            Decimal('0.400')
         """
         known = [signal for signal in self.signals if signal.known]
         weight = _exact_sum(signal.weight for signal in known)
@@ -174,7 +214,13 @@ class BubbleRisk:
 
     @property
     def coverage(self) -> Decimal:
-        """The weighted share of the signals that are known."""
+        """The weighted share of the signals that are known.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> round(cm.load_dataset().bubble_risk(cm.CalendarYear(2024), company="meta").coverage, 3)
+            Decimal('0.833')
+        """
         weight = _exact_sum(signal.weight for signal in self.signals)
         if not weight:
             return Decimal(0)
@@ -205,6 +251,15 @@ class BubbleRisk:
         ``companies`` and ``left_out`` (company ids separated by spaces). Needs the
         ``frames`` extra.
 
+        Args:
+            backend: ``"pyarrow"``, ``"pandas"`` or ``"polars"``.
+
+        Returns:
+            The table, of the backend's own type.
+
+        Raises:
+            InvalidValueError: `backend` is not one of those, or its package is not installed.
+
         Examples:
             >>> import capexmodel as cm
             >>> risk = cm.load_dataset().bubble_risk(cm.CalendarYear(2024), company="meta")
@@ -217,7 +272,23 @@ class BubbleRisk:
         return risk_table(self, backend)
 
     def signal(self, name: str) -> Signal:
-        """The signal called `name`."""
+        """The signal called `name`.
+
+        Args:
+            name: The signal's name, such as ``"capex_intensity"``.
+
+        Returns:
+            The signal.
+
+        Raises:
+            InvalidValueError: No signal has that name.
+
+        Examples:
+            >>> import capexmodel as cm
+            >>> risk = cm.load_dataset().bubble_risk(cm.CalendarYear(2024), company="meta")
+            >>> risk.signal("capex_intensity").fires
+            True
+        """
         for signal in self.signals:
             if signal.name == name:
                 return signal
@@ -325,6 +396,31 @@ def bubble_risk(
     default). The facts used are those over `period` (and a year before, for growth)
     with no market; two facts for one metric and period are an `AmbiguousFactError`
     (`Dataset.bubble_risk` picks one per metric and period, as `Dataset.fact` does).
+
+    Args:
+        facts: The facts to assess, of the company or of the region's companies.
+        period: The period assessed.
+        company: The company assessed (a `Company` or its id); give this or `region`.
+        region: The region assessed (a `Region` or its code); give this or `company`.
+        rates: The rates that convert the region's amounts to `currency`.
+        currency: The currency a region's amounts are added up in (an ISO 4217 code).
+        thresholds: Thresholds that replace the defaults, by signal name.
+        weights: Weights that replace the defaults (1 each), by signal name.
+
+    Returns:
+        The six signals and their score.
+
+    Raises:
+        InvalidValueError: Neither or both of `company` and `region` are given, `period`
+            is not a `Period` or has no year before it, `facts` is not an iterable of
+            `Fact`, `rates` or `currency` is missing or of the wrong type where a region's
+            amounts need converting, or a threshold or weight names no signal (or a
+            weight is negative).
+        InvalidAmountError: A threshold or weight is not an exact number.
+        AmbiguousFactError: Two facts of one company are for one metric and period.
+        CurrencyMismatchError: A signal's inputs are in different currencies and cannot
+            be converted.
+        MissingRateError: No rate converts an amount to `currency`.
 
     Examples:
         >>> import capexmodel as cm
@@ -517,6 +613,19 @@ def _sum(amounts: list[Money], conversion: _Conversion, period: Period) -> Money
 class RevenueGap:
     """Sequoia's "$600B question": the revenue AI must earn to pay for its GPUs, and the gap.
 
+    `revenue_gap` computes them.
+
+    Attributes:
+        gpu_run_rate: Annualized spending on data-center GPUs, a `Money`.
+        ai_revenue: Expected AI revenue over the same period, a `Money`.
+        gpu_share_of_cost: The GPUs' share of a data center's total cost, a `Decimal`.
+        end_user_margin: The gross margin the buyers of AI compute need to make, a `Decimal`.
+        required: The revenue needed, a `Money`.
+        gap: ``required - ai_revenue``, a `Money`.
+
+    Raises:
+        InvalidValueError: A field is not of its type.
+
     Examples:
         >>> import capexmodel as cm
         >>> y24 = cm.CalendarYear(2024)
@@ -566,10 +675,24 @@ def revenue_gap(
     """Sequoia's "$600B question": ``required = run-rate / gpu share of cost / (1 − end-user margin)``.
 
     With the defaults, a $150B GPU run-rate needs $600B of revenue: GPUs are half a
-    data center's cost, and the buyers of compute need a 50% margin. Edge cases: the
-    GPU share must lie in (0, 1] and the margin in [0, 1), and the run-rate must not
-    be negative, else `UndefinedIndicatorError`; both amounts share a currency and a
-    twelve-month period (a run-rate is a year's spending).
+    data center's cost, and the buyers of compute need a 50% margin.
+
+    Args:
+        gpu_run_rate: A year's spending on data-center GPUs, zero or more.
+        ai_revenue: Expected AI revenue, in the same currency over the same twelve months.
+        gpu_share_of_cost: The GPUs' share of a data center's total cost, in (0, 1].
+        end_user_margin: The gross margin the buyers of compute need, in [0, 1).
+
+    Returns:
+        The revenue required, and the gap between it and `ai_revenue`.
+
+    Raises:
+        InvalidValueError: An amount is not a `Money`.
+        CurrencyMismatchError: The two amounts are in different currencies.
+        PeriodMismatchError: The two amounts are over different periods, or not over twelve months.
+        InvalidAmountError: `gpu_share_of_cost` or `end_user_margin` is not an exact number.
+        UndefinedIndicatorError: The run-rate is negative, or the share or margin lies
+            outside its interval.
 
     Examples:
         >>> import capexmodel as cm
@@ -596,6 +719,19 @@ def revenue_gap(
 @attrs.frozen
 class DepreciationGap:
     """How a year's straight-line depreciation changes when servers' useful life changes.
+
+    `depreciation_gap` computes them.
+
+    Attributes:
+        cost: The depreciable cost of the servers concerned, a `Money`.
+        from_years: The useful life before the change, in years, a `Decimal`.
+        to_years: The useful life after it, a `Decimal`.
+        before: A year's depreciation before, a `Money`.
+        after: A year's depreciation after, a `Money`.
+        change: ``after - before``, a `Money`.
+
+    Raises:
+        InvalidValueError: A field is not of its type.
 
     Examples:
         >>> import capexmodel as cm
@@ -630,8 +766,21 @@ def depreciation_gap(cost: Money, *, from_years: object, to_years: object) -> De
     ``before = cost / from_years``, ``after = cost / to_years``. `cost` is the
     depreciable cost of the servers concerned, over the twelve months whose charge is
     measured. Amazon cut a subset of servers from six to five years from 2025 (more
-    depreciation: lower profit); Meta extended some to 5.5 years (less). Edge cases:
-    lives must be positive (`UndefinedIndicatorError`); the period must be 12 months.
+    depreciation: lower profit); Meta extended some to 5.5 years (less).
+
+    Args:
+        cost: The depreciable cost, over twelve months.
+        from_years: The useful life before, in years (an int, a `Decimal` or a numeric string).
+        to_years: The useful life after, in years.
+
+    Returns:
+        A year's depreciation before and after, and the change.
+
+    Raises:
+        InvalidValueError: `cost` is not a `Money`.
+        PeriodMismatchError: `cost` is not over twelve months.
+        InvalidAmountError: A life is not an exact number.
+        UndefinedIndicatorError: A life is zero or negative.
 
     Examples:
         >>> import capexmodel as cm

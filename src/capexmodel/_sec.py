@@ -621,11 +621,25 @@ def read_companyfacts(
     lends its names, region and currency) or a new id; None picks the embedded company
     with the file's CIK, or makes an id from the entity name. The fiscal calendar is
     the one the latest annual figure ends in; a company whose calendar or CIK
-    disagrees with the file is refused. Only values in `currency` are read.
+    disagrees with the file is refused. Only values in `currency` are read. No
+    partial dataset is returned.
 
-    Anything wrong with the file (not JSON, not company facts, a malformed value, a
-    tag with values only in other units, a negative capex) is a `DataFileError` that
-    names the file and where in it; no partial dataset is returned.
+    Args:
+        path: The company-facts JSON file (``CIK0001652044.json``).
+        company: A `Company`, the id of an embedded company or a new id; None to find
+            the company by the file's CIK.
+        currency: The currency whose values are read (an ISO 4217 code).
+
+    Returns:
+        A dataset of the company, its facts and their sources (one per filing).
+
+    Raises:
+        InvalidValueError: `path` is not a path, or `company` is neither a `Company`,
+            an id nor None.
+        UnknownCurrencyError: `currency` is not an ISO 4217 code.
+        DataFileError: Anything wrong with the file (not JSON, not company facts, a
+            malformed value, a tag with values only in other units, a negative capex,
+            a company whose calendar or CIK disagrees), naming the file and where in it.
 
     Examples:
         >>> import capexmodel as cm, json, pathlib, tempfile

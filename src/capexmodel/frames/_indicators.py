@@ -9,7 +9,7 @@ import math
 import sys
 from decimal import Decimal
 from operator import add, sub
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from capexmodel._context import EXACT, QUOTIENT
 from capexmodel._errors import (
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
     import narwhals as nw
+    from narwhals.typing import IntoFrameT
 
     from capexmodel._company import Company
     from capexmodel._conversion import RateTable
@@ -62,13 +63,33 @@ def _in_own_context(function: Callable[_P, _R]) -> Callable[_P, _R]:
 
 
 @_in_own_context
-def convert(facts: object, rates: RateTable, currency: str, *, blend: bool = False) -> Any:  # noqa: ANN401
+def convert(facts: IntoFrameT, rates: RateTable, currency: str, *, blend: bool = False) -> IntoFrameT:
     """The facts with every amount converted to `currency`, by `rates`' rules.
 
     Each (currency, period) pair in the table is converted as `RateTable.conversion`
     says, so a missing rate raises `MissingRateError` (never a null) and `blend=`
     means what it means there. Each amount is multiplied by the exact factor and
     rounded once, half to even, to 18 decimal places. The other columns are kept.
+
+    Args:
+        facts: A table in the facts table layout: polars, pandas, pyarrow or Dask.
+        rates: The exchange rates to convert by.
+        currency: The currency to convert to (an ISO 4217 code).
+        blend: Whether a month-weighted blend of rates may be used where no rate
+            covers a whole period.
+
+    Returns:
+        A table of the same kind as `facts`, its amounts in `currency`.
+
+    Raises:
+        InvalidValueError: `rates` is not a `RateTable`, `facts` is not a table of a
+            supported kind, lacks a column of the layout, or an amount overflows
+            ``decimal(38, 18)``; or the ``frames`` extra is not installed.
+        UnknownCurrencyError: `currency` is not an ISO 4217 code.
+        DataFileError: A key column has a null, or a column or cell is of the wrong type
+            (every such problem, by row and column).
+        MissingRateError: No rate covers a pair of currency and period in the table.
+        AmbiguousRateError: Several rates or routes fit one pair equally well.
 
     Examples:
         >>> import datetime as dt, polars as pl
@@ -112,11 +133,11 @@ def convert(facts: object, rates: RateTable, currency: str, *, blend: bool = Fal
         exact = all(key.known is not None for key in engine.keys)
         return engine.finish(converted.select(engine.columns), ["amount"], keys=keys if exact else None)
 
-    return polars_errors(run)
+    return cast("IntoFrameT", polars_errors(run))
 
 
 @_in_own_context
-def calendarize(facts: object) -> Any:  # noqa: ANN401
+def calendarize(facts: IntoFrameT) -> IntoFrameT:
     """The facts restated over calendar years, by months, as `capexmodel.calendarize` does.
 
     Each amount counts in proportion to the months its period shares with a year;
@@ -127,6 +148,20 @@ def calendarize(facts: object) -> Any:  # noqa: ANN401
     twelve months are refused. The result has the series columns, ``period_start``,
     ``period_end``, ``amount``, ``months`` (the months counted: a month two facts
     cover counts twice) and ``reason``.
+
+    Args:
+        facts: A table in the facts table layout: polars, pandas, pyarrow or Dask.
+
+    Returns:
+        A table of the same kind as `facts`, one row per series and calendar year.
+
+    Raises:
+        InvalidValueError: `facts` is not a table of a supported kind, lacks a column of
+            the layout, or an amount overflows ``decimal(38, 18)``; or the ``frames``
+            extra is not installed.
+        DataFileError: A key column has a null, or a column or cell is of the wrong type
+            (every such problem, by row and column).
+        InvalidPeriodError: A fact's period is longer than twelve months.
 
     Examples:
         >>> import datetime as dt, polars as pl
@@ -237,11 +272,11 @@ def calendarize(facts: object) -> Any:  # noqa: ANN401
             keys=made if all(key.known is not None for key in engine.keys) else None,
         )
 
-    return polars_errors(run)
+    return cast("IntoFrameT", polars_errors(run))
 
 
 @_in_own_context
-def totals(facts: object, companies: Iterable[Company]) -> Any:  # noqa: ANN401
+def totals(facts: IntoFrameT, companies: Iterable[Company]) -> IntoFrameT:
     """Totals by region, metric and period: the amounts added up exactly, as `capexmodel.total` does.
 
     `companies` says each company's region (``Dataset.companies``); a company it does
@@ -250,6 +285,25 @@ def totals(facts: object, companies: Iterable[Company]) -> Any:  # noqa: ANN401
     `AmbiguousFactError`, so filter the table to one basis or source first. A total
     needs one currency: amounts in several are `CurrencyMismatchError` (convert
     first). ``facts`` counts the facts added up.
+
+    Args:
+        facts: A table in the facts table layout: polars, pandas, pyarrow or Dask.
+        companies: The companies of the table, which say each one's region.
+
+    Returns:
+        A table of the same kind as `facts`: ``region``, ``metric``, ``period_start``,
+        ``period_end``, ``currency``, ``amount`` and ``facts``.
+
+    Raises:
+        InvalidValueError: `facts` is not a table of a supported kind, lacks a column of
+            the layout, or an amount overflows ``decimal(38, 18)``; or the ``frames``
+            extra is not installed.
+        DataFileError: A key column has a null, or a column or cell is of the wrong type
+            (every such problem, by row and column).
+            Also when an item of `companies` is not a `Company`.
+        UnknownCompanyError: The table has a company that `companies` does not list.
+        AmbiguousFactError: The table has two facts for one company, metric and period.
+        CurrencyMismatchError: A total would add amounts in several currencies.
 
     Examples:
         >>> import datetime as dt, polars as pl
@@ -325,7 +379,7 @@ def totals(facts: object, companies: Iterable[Company]) -> Any:  # noqa: ANN401
             sums.select("region", "metric", "currency", "period_start", "period_end", "amount", "facts"), ["amount"]
         )
 
-    return polars_errors(run)
+    return cast("IntoFrameT", polars_errors(run))
 
 
 def _span(row: Mapping[str, Any]) -> str:
@@ -521,7 +575,7 @@ def _safe(engine: Engine, name: str) -> nw.Expr:
 
 
 @_in_own_context
-def ratios(facts: object) -> Any:  # noqa: ANN401
+def ratios(facts: IntoFrameT) -> IntoFrameT:
     """Capex intensity, the cash-coverage ratios and free cash flow, per company and period.
 
     One row per company and period with any of capex, revenue, operating cash flow,
@@ -531,6 +585,20 @@ def ratios(facts: object) -> Any:  # noqa: ANN401
     function would raise, the value is null and ``<name>_reason`` says why (no capex,
     two facts for one input, currencies that differ, negative capex, a denominator
     that is not positive). Ratios are rounded once, half to even, to 18 places.
+
+    Args:
+        facts: A table in the facts table layout: polars, pandas, pyarrow or Dask.
+
+    Returns:
+        A table of the same kind as `facts`: ``company``, ``period_start``,
+        ``period_end``, ``currency``, then each indicator and its ``<name>_reason``.
+
+    Raises:
+        InvalidValueError: `facts` is not a table of a supported kind, lacks a column of
+            the layout, or an amount overflows ``decimal(38, 18)``; or the ``frames``
+            extra is not installed.
+        DataFileError: A key column has a null, or a column or cell is of the wrong type
+            (every such problem, by row and column).
 
     Examples:
         >>> import datetime as dt, polars as pl
@@ -562,11 +630,11 @@ def ratios(facts: object) -> Any:  # noqa: ANN401
         )
         return engine.finish(result, names)
 
-    return polars_errors(run)
+    return cast("IntoFrameT", polars_errors(run))
 
 
 @_in_own_context
-def year_over_year(facts: object) -> Any:  # noqa: ANN401
+def year_over_year(facts: IntoFrameT) -> IntoFrameT:
     """Each amount's growth against the same months a year earlier, as `capexmodel.growth` computes it.
 
     One row per series (company, metric, basis, market) and period, with ``amount``,
@@ -576,6 +644,20 @@ def year_over_year(facts: object) -> Any:  # noqa: ANN401
     says why: no amount a year earlier, one in another currency, a base that is not
     positive, a period longer than a year, or two facts for one period (then
     ``amount`` or ``previous`` is null too: neither fact is the one).
+
+    Args:
+        facts: A table in the facts table layout: polars, pandas, pyarrow or Dask.
+
+    Returns:
+        A table of the same kind as `facts`: the series columns, ``period_start``,
+        ``period_end``, ``currency``, ``amount``, ``previous``, ``growth`` and ``reason``.
+
+    Raises:
+        InvalidValueError: `facts` is not a table of a supported kind, lacks a column of
+            the layout, or an amount overflows ``decimal(38, 18)``; or the ``frames``
+            extra is not installed.
+        DataFileError: A key column has a null, or a column or cell is of the wrong type
+            (every such problem, by row and column).
 
     Examples:
         >>> import datetime as dt, polars as pl
@@ -660,7 +742,7 @@ def year_over_year(facts: object) -> Any:  # noqa: ANN401
         ).select(*engine.series, "period_start", "period_end", "amount", "previous", "growth", "reason")
         return engine.finish(result, ["amount", "previous", "growth"])
 
-    return polars_errors(run)
+    return cast("IntoFrameT", polars_errors(run))
 
 
 def _growth_column(item: Input) -> str:
@@ -669,7 +751,7 @@ def _growth_column(item: Input) -> str:
 
 
 @_in_own_context
-def bubble_signals(facts: object, thresholds: Mapping[str, object] | None = None) -> Any:  # noqa: ANN401
+def bubble_signals(facts: IntoFrameT, thresholds: Mapping[str, object] | None = None) -> IntoFrameT:
     """The six bubble-risk signals of `capexmodel.bubble_risk`, for every company and period.
 
     One row per company, period and signal: ``value`` (null when undefined),
@@ -679,7 +761,26 @@ def bubble_signals(facts: object, thresholds: Mapping[str, object] | None = None
     measure that is not positive fires without a value, unless there is no capex;
     growth needs the same months a year earlier. Inputs of one signal in different
     currencies, or two facts for one input, are unknown with a reason (the scalar
-    function raises). `thresholds` overrides the defaults, by signal name.
+    function raises).
+
+    Args:
+        facts: A table in the facts table layout: polars, pandas, pyarrow or Dask.
+        thresholds: Thresholds that replace the defaults, by signal name (as for
+            `capexmodel.bubble_risk`); None for the defaults.
+
+    Returns:
+        A table of the same kind as `facts`: ``company``, ``period_start``,
+        ``period_end``, ``currency``, ``signal``, ``value``, ``threshold``, ``fires``
+        and ``reason``.
+
+    Raises:
+        InvalidValueError: `facts` is not a table of a supported kind, lacks a column of
+            the layout, or an amount overflows ``decimal(38, 18)``; or the ``frames``
+            extra is not installed.
+        DataFileError: A key column has a null, or a column or cell is of the wrong type
+            (every such problem, by row and column).
+            Also when a threshold names no signal, is not an exact number, or needs
+            more than 18 decimal places.
 
     Examples:
         >>> import datetime as dt, polars as pl
@@ -711,7 +812,7 @@ def bubble_signals(facts: object, thresholds: Mapping[str, object] | None = None
         ]
         return engine.finish(nw.concat(parts), ["value", "threshold"], flags=["fires"])
 
-    return polars_errors(run)
+    return cast("IntoFrameT", polars_errors(run))
 
 
 def _signal_rows(engine: Engine, table: Any, name: str, limit: Decimal, direction: str) -> Any:  # noqa: ANN401
@@ -764,16 +865,20 @@ def collect_all(*tables: object) -> list[Any]:
     A decimal overflow is `InvalidValueError`, as when each result is collected.
 
     Args:
-        tables: The tables to compute.
+        *tables: The tables to compute.
 
     Returns:
         The computed tables, in the order given: polars DataFrames for LazyFrames,
         pandas DataFrames for Dask tables, and every other table unchanged.
 
+    Raises:
+        InvalidValueError: An amount overflows ``decimal(38, 18)``.
+
     Examples:
         >>> import capexmodel as cm
         >>> from capexmodel import frames
-        >>> years = frames.calendarize(frames.to_frame(cm.load_dataset(), "polars").lazy())
+        >>> meta = cm.load_dataset().select(company="meta")
+        >>> years = frames.calendarize(frames.to_frame(meta, "polars").lazy())
         >>> intensity, growth = frames.collect_all(frames.ratios(years), frames.year_over_year(years))
         >>> type(intensity).__name__, type(growth).__name__
         ('DataFrame', 'DataFrame')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from capexmodel._errors import CapexModelError, DataFileError, InvalidValueError, show
 from capexmodel.frames._checks import iso_date, missing
@@ -14,7 +14,10 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from decimal import Decimal
 
+    import pandas as pd
+    import polars as pl
     import pyarrow as pa
+    from narwhals.typing import IntoDataFrame
 
     from capexmodel._calendarize import Calendarization
     from capexmodel._conversion import Conversion
@@ -126,6 +129,20 @@ def facts_table(facts: Iterable[Fact], source_ids: Mapping[Source, str]) -> pa.T
     not among them, with ``input_only`` true), cited in its ``inputs`` column by their
     ``id``: the row number, from 1.
 
+    Args:
+        facts: The facts, each a `Fact`.
+        source_ids: The id to cite each source by (a non-empty string without spaces,
+            one per source), by `Source`.
+
+    Returns:
+        The table, with the columns `COLUMNS` then `PROVENANCE_COLUMNS`.
+
+    Raises:
+        InvalidValueError: An item of `facts` is not a `Fact`, `source_ids` is not a
+            mapping, lacks a source the facts cite, or gives an id that is not a
+            non-empty string without spaces or that names two sources; or the
+            ``frames`` extra is not installed.
+
     Examples:
         >>> import capexmodel as cm
         >>> from capexmodel import frames
@@ -209,19 +226,48 @@ def _source_ids(facts: list[Fact], source_ids: Mapping[Source, str]) -> dict[Sou
     return ids
 
 
+@overload
+def to_frame(
+    data: Dataset | Iterable[Fact],
+    backend: Literal["pyarrow"] = "pyarrow",
+    *,
+    sources: Mapping[str, Source] | None = None,
+) -> pa.Table: ...
+@overload
+def to_frame(
+    data: Dataset | Iterable[Fact], backend: Literal["pandas"], *, sources: Mapping[str, Source] | None = None
+) -> pd.DataFrame: ...
+@overload
+def to_frame(
+    data: Dataset | Iterable[Fact], backend: Literal["polars"], *, sources: Mapping[str, Source] | None = None
+) -> pl.DataFrame: ...
 def to_frame(
     data: Dataset | Iterable[Fact],
     backend: Backend = "pyarrow",
     *,
     sources: Mapping[str, Source] | None = None,
-) -> Any:  # noqa: ANN401 -- the backend decides the type
+) -> pa.Table | pd.DataFrame | pl.DataFrame:
     """Facts as a table of `backend`: a pyarrow Table, or a pandas or polars DataFrame.
 
-    `data` is a dataset (all its facts) or any iterable of facts, such as what
-    `Dataset.select` gives. A dataset's sources are cited by its ids, so `from_frame`
-    finds them again; other facts cite theirs by the ids of `sources` (a mapping from
-    id to `Source`, such as ``ds.sources``), or, without it, by ``s1``, ``s2``, ... in
-    the order the facts first cite them.
+    A dataset's sources are cited by its ids, so `from_frame` finds them again; other
+    facts cite theirs by the ids of `sources`, or, without it, by ``s1``, ``s2``, ...
+    in the order the facts first cite them.
+
+    Args:
+        data: A `Dataset` (all its facts) or any iterable of facts, such as what
+            `Dataset.select` gives.
+        backend: ``"pyarrow"``, ``"pandas"`` or ``"polars"``.
+        sources: The sources to cite by id (a mapping from id to `Source`, such as
+            ``ds.sources``); a dataset's own by default.
+
+    Returns:
+        The table, in the facts table layout: a `pyarrow.Table`, a `pandas.DataFrame`
+        (of Arrow-backed columns) or a `polars.DataFrame`.
+
+    Raises:
+        InvalidValueError: `data` is neither a dataset nor an iterable of `Fact`,
+            `sources` is not a mapping or lacks a source the facts cite, `backend` is
+            not one of the three, or its package (or the ``frames`` extra) is not installed.
 
     Examples:
         >>> import capexmodel as cm
@@ -419,13 +465,25 @@ def _check_layout(columns: list[str]) -> None:
         raise DataFileError([f"table: missing columns {', '.join(absent)}; expected {', '.join(COLUMNS)}"])
 
 
-def facts_from_frame(frame: object, dataset: Dataset) -> tuple[Fact, ...]:
+def facts_from_frame(frame: IntoDataFrame, dataset: Dataset) -> tuple[Fact, ...]:
     """Read facts from a table in the facts table layout; companies, sources and rates come from `dataset`.
 
     A derived fact's derivation is rebuilt from its inputs: a conversion with the
-    dataset's rates, a calendarization by calendarizing them again. Every malformed
-    row is reported, by row number (the first row is 1) and column, in one
-    `DataFileError`.
+    dataset's rates, a calendarization by calendarizing them again.
+
+    Args:
+        frame: A pandas, polars or pyarrow table in the facts table layout (the
+            columns of `PROVENANCE_COLUMNS` may be left out).
+        dataset: The dataset whose companies, sources and rates the table cites.
+
+    Returns:
+        The facts, in the table's order, without the rows that are only another's input.
+
+    Raises:
+        InvalidValueError: `frame` is not a pandas, polars or pyarrow table, or the
+            ``frames`` extra is not installed.
+        DataFileError: A column of the layout is missing, or rows are malformed: every
+            problem, by row number (the first row is 1) and column.
 
     Examples:
         >>> import capexmodel as cm
@@ -652,11 +710,25 @@ def _with_derivation(fact: Fact, inputs: list[Fact], row: dict[str, Any], datase
     raise InvalidValueError(msg)
 
 
-def from_frame(frame: object, base: Dataset | None = None) -> Dataset:
+def from_frame(frame: IntoDataFrame, base: Dataset | None = None) -> Dataset:
     """A dataset whose facts are the table's, and whose companies, sources, rates and chips are `base`'s.
 
-    `base` is the embedded dataset by default. ``from_frame(to_frame(ds), ds)``
-    gives back `ds`'s facts exactly.
+    ``from_frame(to_frame(ds), ds)`` gives back `ds`'s facts exactly.
+
+    Args:
+        frame: A pandas, polars or pyarrow table in the facts table layout (the
+            columns of `PROVENANCE_COLUMNS` may be left out).
+        base: The dataset whose companies, sources, rates and chips the table cites;
+            the embedded dataset by default.
+
+    Returns:
+        A copy of `base` whose facts are the table's.
+
+    Raises:
+        InvalidValueError: `frame` is not a pandas, polars or pyarrow table, or the
+            ``frames`` extra is not installed.
+        DataFileError: A column of the layout is missing, or rows are malformed: every
+            problem, by row number (the first row is 1) and column.
 
     Examples:
         >>> import capexmodel as cm

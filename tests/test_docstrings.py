@@ -23,16 +23,6 @@ import pytest
 import capexmodel as cm
 from capexmodel import frames
 
-#: Public names whose docstrings are still short of a section, each in a module whose
-#: docstrings are being rewritten with its code. Empty this set as they land: a name
-#: listed here whose docstrings pass fails the test, so the set cannot go stale.
-KNOWN_GAPS_IN_MODULES_BEING_REWRITTEN = frozenset({"Report", "ReportRow", "build_report"})
-
-#: The modules those names may come from.
-MODULES_BEING_REWRITTEN = frozenset(
-    {"_report.py", "_cli.py", "_charts.py", "_display.py", "_messages.py", "_format.py"}
-)
-
 _Kind = griffe.DocstringSectionKind
 
 
@@ -143,17 +133,9 @@ def _short(name: str) -> str:
 @pytest.mark.parametrize("name", sorted(PUBLIC), ids=_short)
 def test_every_public_name_documents_its_parameters_returns_and_an_example(name):
     problems = _problems_of(PUBLIC[name])
-    if _short(name) in KNOWN_GAPS_IN_MODULES_BEING_REWRITTEN:
-        assert problems, f"{_short(name)} is documented now: take it out of KNOWN_GAPS_IN_MODULES_BEING_REWRITTEN"
-        pytest.xfail("a known gap, in a module being rewritten")
     assert not problems, "\n".join(
         f"{name}{'.' + member if member else ''}: {'; '.join(found)}" for member, found in problems.items()
     )
-
-
-def test_known_gaps_are_only_in_the_modules_being_rewritten():
-    for name in KNOWN_GAPS_IN_MODULES_BEING_REWRITTEN:
-        assert f"{cm._LAZY[name].rpartition('.')[2]}.py" in MODULES_BEING_REWRITTEN, name
 
 
 @pytest.mark.parametrize(
@@ -224,7 +206,6 @@ def test_the_check_finds_what_a_docstring_lacks(doc, parameters, returns, expect
 
 def test_griffe_reads_every_docstring_without_a_warning(caplog):
     with caplog.at_level(logging.WARNING):
-        for name, obj in PUBLIC.items():
-            if _short(name) not in KNOWN_GAPS_IN_MODULES_BEING_REWRITTEN:
-                _problems_of(obj)
+        for obj in PUBLIC.values():
+            _problems_of(obj)
     assert not caplog.records, [record.getMessage() for record in caplog.records]

@@ -126,6 +126,20 @@ class Section:
 class ReportRow:
     """One number of a report, with everything needed to read it alone: a row of its tidy table.
 
+    Attributes:
+        section: The section of the report (``capex_2024``, ``capex_by_region``, ...).
+        company: The company's id; a group's id or a region code in group totals; empty for a rate.
+        metric: What is measured: ``capex``, ``revenue``, ``capex_intensity``, ``capex_growth``, ...
+        period: The period the value covers, as `Period` writes it (``2024``, ``2024-Q4``).
+        value: The exact value, never rounded, in `unit`.
+        currency: The ISO 4217 code of an amount of money; empty for anything else.
+        unit: What one of `value` is: a currency code, ``fraction``, ``times``, ``chips``,
+            ``H100-equivalents``, ``rank``, ``CNY per USD`` or ``signals``.
+        status: ``reported``, ``derived``, ``estimate`` or ``guidance`` (a code, the same in every locale).
+        basis: What the number covers, in the report's language.
+        source: The sources, in the report's language.
+        note: Anything else needed to read the value, in the report's language.
+
     Examples:
         >>> import capexmodel as cm
         >>> row = cm.build_report(cm.load_dataset(), companies=["meta"]).rows()[0]
@@ -185,6 +199,14 @@ ARTICLE_YEAR = 2024
 class Report:
     """The article's comparison, computed for one year: its sections, in one locale.
 
+    Made by `build_report`.
+
+    Attributes:
+        locale: The CLDR locale the displayed rows are written for.
+        sections: The sections, each a titled table, in the article's order.
+        year: The calendar year the report covers.
+        companies: The ids of the companies the report was limited to; None for the article's.
+
     Examples:
         >>> import capexmodel as cm
         >>> report = cm.build_report(cm.load_dataset(), "zh_CN")
@@ -204,6 +226,9 @@ class Report:
     def rows(self) -> tuple[ReportRow, ...]:
         """Every number of the report as one tidy table: one `ReportRow` per observation.
 
+        Returns:
+            The rows, section by section, in the report's order.
+
         Examples:
             >>> import capexmodel as cm
             >>> report = cm.build_report(cm.load_dataset())
@@ -220,6 +245,12 @@ class Report:
         strings of exact decimals in polars and pyarrow (whose decimal types hold at
         most 38 digits, fewer than a quotient of 28 significant digits beside a
         twelve-digit amount needs); every other column is text.
+
+        Args:
+            backend: ``"pandas"``, ``"polars"`` or ``"pyarrow"``.
+
+        Returns:
+            The table, one row per `ReportRow`, with the columns `COLUMNS`.
 
         Raises:
             InvalidValueError: `backend` is not one of the three, or its package is not installed.
@@ -286,6 +317,9 @@ def build_report(
         year: The calendar year the report covers; None for the article's, 2024, which
             is reported whatever the data holds (its notes say what is missing).
         companies: The companies to report on; None for the article's (its groups' members).
+
+    Returns:
+        The report: its sections, every number formatted for `locale`, and its tidy rows.
 
     Raises:
         InvalidValueError: `year` is given and no company has a reported or derived capex figure for it

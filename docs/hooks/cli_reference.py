@@ -83,14 +83,16 @@ def _is_subcommands(action: argparse.Action) -> bool:
 
 
 def _row(parser: argparse.ArgumentParser, action: argparse.Action) -> str:
-    names = ", ".join(f"`{name}`" for name in action.option_strings) or f"`{action.metavar or action.dest}`"
-    if action.choices is not None:
-        value = " \\| ".join(f"`{choice}`" for choice in action.choices)
+    metavar = action.metavar if isinstance(action.metavar, str) else action.dest.upper()
+    repeated = " …" if action.nargs in {"+", "*"} else ""
+    if not action.option_strings:  # a positional argument: its name is its value
+        names, value = f"`{metavar}`{repeated}", ""
+    elif action.choices is not None:
+        names, value = _options(action), " \\| ".join(f"`{choice}`" for choice in action.choices)
     elif action.nargs == 0:
-        value = ""
+        names, value = _options(action), ""
     else:
-        metavar = action.metavar if isinstance(action.metavar, str) else action.dest.upper()
-        value = f"`{metavar}`" + (" …" if action.nargs in {"+", "*"} else "")
+        names, value = _options(action), f"`{metavar}`{repeated}"
     if action.required and action.option_strings:
         default = "required"
     elif action.default is None or action.default is argparse.SUPPRESS or action.nargs == 0:
@@ -99,6 +101,10 @@ def _row(parser: argparse.ArgumentParser, action: argparse.Action) -> str:
         default = f"`{action.default}`"
     help_text = parser._get_formatter()._expand_help(action) if action.help else ""  # noqa: SLF001
     return f"| {names} | {value} | {default} | {_text(help_text)} |"
+
+
+def _options(action: argparse.Action) -> str:
+    return ", ".join(f"`{name}`" for name in action.option_strings)
 
 
 def _text(text: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import html
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -45,16 +45,16 @@ def _sections(parser: argparse.ArgumentParser) -> Iterator[str]:
 
 def _commands(parser: argparse.ArgumentParser, summary: str) -> Iterator[tuple[argparse.ArgumentParser, str]]:
     yield parser, summary
-    for action in parser._actions:  # noqa: SLF001 -- argparse keeps its actions here
-        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
-            summaries = {choice.dest: choice.help or "" for choice in action._choices_actions}  # noqa: SLF001
-            for name, subparser in action.choices.items():
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            summaries = {choice.dest: choice.help or "" for choice in action._choices_actions}
+            for name, subparser in _subparsers(action).items():
                 yield from _commands(subparser, summaries.get(name, ""))
 
 
 def _section(parser: argparse.ArgumentParser, summary: str) -> str:
-    formatter = parser.formatter_class(prog=parser.prog, width=WIDTH)
-    formatter.add_usage(parser.usage, parser._actions, parser._mutually_exclusive_groups)  # noqa: SLF001
+    formatter = argparse.HelpFormatter(prog=parser.prog, width=WIDTH)  # usage reads the same in every formatter
+    formatter.add_usage(parser.usage, parser._actions, parser._mutually_exclusive_groups)
     usage = formatter.format_help().strip()
     anchor = "cli-" + re.sub(r"[^a-z0-9]+", "-", parser.prog.lower()).strip("-")
     parts = [f"## `{parser.prog}` {{ #{anchor} }}"]
@@ -63,14 +63,14 @@ def _section(parser: argparse.ArgumentParser, summary: str) -> str:
     parts.append(f"```text\n{usage}\n```")
     if parser.description:
         parts.append(_text(parser.description))
-    rows = [_row(parser, action) for action in parser._actions if not _is_subcommands(action)]  # noqa: SLF001
+    rows = [_row(parser, action) for action in parser._actions if not _is_subcommands(action)]
     if rows:
         parts.append("| Argument | Value | Default | Description |\n| --- | --- | --- | --- |\n" + "\n".join(rows))
-    for action in parser._actions:  # noqa: SLF001
+    for action in parser._actions:
         if _is_subcommands(action):
             names = ", ".join(
                 f"[`{subparser.prog}`](#cli-{re.sub(r'[^a-z0-9]+', '-', subparser.prog.lower()).strip('-')})"
-                for subparser in action.choices.values()
+                for subparser in _subparsers(action).values()
             )
             parts.append(f"Subcommands: {names}.")
     if parser.epilog:
@@ -78,8 +78,12 @@ def _section(parser: argparse.ArgumentParser, summary: str) -> str:
     return "\n\n".join(parts)
 
 
+def _subparsers(action: argparse.Action) -> dict[str, argparse.ArgumentParser]:
+    return cast("dict[str, argparse.ArgumentParser]", action.choices)
+
+
 def _is_subcommands(action: argparse.Action) -> bool:
-    return isinstance(action, argparse._SubParsersAction)  # noqa: SLF001
+    return isinstance(action, argparse._SubParsersAction)
 
 
 def _row(parser: argparse.ArgumentParser, action: argparse.Action) -> str:
@@ -99,7 +103,7 @@ def _row(parser: argparse.ArgumentParser, action: argparse.Action) -> str:
         default = ""
     else:
         default = f"`{action.default}`"
-    help_text = parser._get_formatter()._expand_help(action) if action.help else ""  # noqa: SLF001
+    help_text = parser._get_formatter()._expand_help(action) if action.help else ""
     return f"| {names} | {value} | {default} | {_text(help_text)} |"
 
 

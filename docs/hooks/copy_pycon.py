@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
-_BLOCK = re.compile(r'<div class="language-pycon highlight"(?P<attributes>[^>]*)>(?P<body>.*?</code></pre>)', re.S)
-_CODE = re.compile(r"<code[^>]*>(?P<code>.*?)</code></pre>", re.S)
+_BLOCK = re.compile(r'<div class="language-pycon highlight"(?P<attributes>[^>]*)>(?P<body>.*?</code></pre>)', re.DOTALL)
+_CODE = re.compile(r"<code[^>]*>(?P<code>.*?)</code></pre>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 _PARSER = doctest.DocTestParser()
 
@@ -45,11 +45,11 @@ def _with_copy_text(match: re.Match[str]) -> str:
 
 
 def copy_text(session: str) -> str:
-    """The statements of a ``>>>`` session, as one would type them into a file.
+    r"""The statements of a ``>>>`` session, as one would type them into a file.
 
     Examples:
-        >>> copy_text(">>> x = 1\\n>>> x + 1\\n2\\n>>> for i in (1, 2):\\n...     i\\n1\\n2\\n")
-        'x = 1\\nx + 1\\nfor i in (1, 2):\\n    i'
+        >>> copy_text(">>> x = 1\n>>> x + 1\n2\n>>> for i in (1, 2):\n...     i\n1\n2\n")
+        'x = 1\nx + 1\nfor i in (1, 2):\n    i'
     """
     try:
         examples = _PARSER.get_examples(session)

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 _FIELD_CALLS = frozenset({"attrs.field", "attr.ib", "attr.attrib", "attr.field"})
 _FACTORY_CALLS = frozenset({"attrs.Factory", "attr.Factory"})
-_KINDS = {
+_KINDS: dict[object, griffe.ParameterKind] = {
     inspect.Parameter.POSITIONAL_ONLY: griffe.ParameterKind.positional_only,
     inspect.Parameter.POSITIONAL_OR_KEYWORD: griffe.ParameterKind.positional_or_keyword,
     inspect.Parameter.KEYWORD_ONLY: griffe.ParameterKind.keyword_only,
@@ -36,7 +36,7 @@ _KINDS = {
 class AttrsInit(griffe.Extension):
     """Add the generated ``__init__`` to every attrs class of the loaded packages."""
 
-    def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:  # noqa: ARG002 -- griffe's hook signature
+    def on_package(self, *, pkg: griffe.Module, **kwargs: object) -> None:  # noqa: ARG002 -- griffe's hook signature
         """Give each attrs class of `pkg` that writes no ``__init__`` the one attrs generates."""
         for cls in _classes(pkg):
             if "__init__" in cls.members:
@@ -124,8 +124,8 @@ def _default(field: attrs.Attribute[Any], member: griffe.Attribute | None) -> st
     written = _written_default(member.value if member is not None else None)
     if written is not None:
         return written
-    if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]  # attrs.Factory is a class at run time
-        factory = field.default.factory
+    factory = getattr(field.default, "factory", None)  # an attrs.Factory holds its callable here
+    if callable(factory):
         return f"{getattr(factory, '__qualname__', repr(factory))}()"
     return repr(field.default)
 

@@ -12,7 +12,6 @@ mkdocs.yml loads it with ``extensions: [docs/hooks/griffe_constants.py]``.
 from __future__ import annotations
 
 import typing
-from typing import Any
 
 import griffe
 
@@ -22,7 +21,7 @@ _PLAIN = (bool, int, str, bytes, float)
 class ConstantTypes(griffe.Extension):
     """Annotate each public, unannotated module-level constant with the type of its value."""
 
-    def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:  # noqa: ARG002 -- griffe's hook signature
+    def on_package(self, *, pkg: griffe.Module, **kwargs: object) -> None:  # noqa: ARG002 -- griffe's hook signature
         """Annotate the constants of `pkg` and of its submodules."""
         modules = [pkg]
         while modules:

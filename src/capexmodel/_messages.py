@@ -68,6 +68,7 @@ __all__ = [
     "N_",
     "catalog_for",
     "data_message",
+    "data_text",
     "extract_data",
     "translate_data",
     "translation",
@@ -198,6 +199,16 @@ def translate_data(words: gettext.NullTranslations, context: str, text: str) -> 
     message = data_message(text)
     translated = words.pgettext(context, message)
     return None if translated == message else translated.replace("%%", "%")
+
+
+def data_text(words: gettext.NullTranslations, context: str, text: str) -> str:
+    """A text of the data in the catalog's words, or as the data writes it where the catalog has none.
+
+    Examples:
+        >>> data_text(translation("zh_CN"), "company", "Tencent"), data_text(translation("en_US"), "company", "Tencent")
+        ('腾讯', 'Tencent')
+    """
+    return (translate_data(words, context, text) if text else None) or text
 
 
 def catalog_for(locale: str | babel.Locale) -> str:

@@ -26,7 +26,7 @@ import capexmodel
 from capexmodel._display import report_views
 from capexmodel._errors import InvalidValueError, show
 from capexmodel._format import _parse_locale
-from capexmodel._messages import catalog_for, translate_data, translation
+from capexmodel._messages import catalog_for, data_text, translation
 from capexmodel._provenance import Source, merge_sources
 
 if TYPE_CHECKING:
@@ -304,7 +304,7 @@ def _source(source: Source | str, locale: str) -> str:
     words = translation(locale)
 
     def data(context: str, text: str) -> str:
-        return (translate_data(words, context, text) if text else None) or text
+        return data_text(words, context, text)
 
     publisher, title = _escape(data("publisher", source.publisher)), _escape(data("source title", source.title))
     text = words.gettext("{publisher}, {title}").format(publisher=publisher, title=f"<cite>{title}</cite>")

@@ -35,7 +35,7 @@ from capexmodel._errors import (
 )
 from capexmodel._format import _parse_locale, format_money, format_percent, format_period, format_ratio
 from capexmodel._lazy import public
-from capexmodel._messages import N_, NP_, catalog_for, translate_data, translation
+from capexmodel._messages import N_, NP_, catalog_for, data_text, translate_data, translation
 from capexmodel._period import CalendarQuarter, CalendarYear, Period
 from capexmodel._projections import capex_from_revenue, spread_plan
 from capexmodel._provenance import Source, Status, merge_sources
@@ -399,7 +399,7 @@ def source_text(source: Source, locale: str) -> str:
     words = translation(locale)
 
     def data(context: str, text: str) -> str:
-        return (translate_data(words, context, text) if text else None) or text
+        return data_text(words, context, text)
 
     text = words.gettext("{publisher}, {title}").format(
         publisher=data("publisher", source.publisher), title=data("source title", source.title)

@@ -12,8 +12,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from capexmodel import _messages
 from capexmodel._errors import InvalidValueError
+from capexmodel._present import messages as _messages
 
 ROOT = Path(__file__).parent.parent
 LOCALE = ROOT / "src" / "capexmodel" / "locale"

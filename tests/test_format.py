@@ -10,20 +10,14 @@ from decimal import Decimal
 
 import babel
 import pytest
+from capexmodel._model.reading import ARTICLE_CURRENCY_NAMES, parse_money, parse_number
 from hypothesis import given
 from hypothesis import strategies as st
 
 import capexmodel as cm
-from capexmodel import _format
-from capexmodel._format import (
-    ARTICLE_CURRENCY_NAMES,
-    format_money,
-    format_percent,
-    format_ratio,
-    parse_money,
-    parse_number,
-)
-from capexmodel._scale import scale_factor, scale_words
+from capexmodel._model.scale import scale_factor, scale_words
+from capexmodel._present import format as _format
+from capexmodel._present.format import format_money, format_percent, format_ratio
 from tests import strategies as cms
 
 Y24 = cm.CalendarYear(2024)
@@ -536,7 +530,7 @@ def test_no_currency_of_the_default_locales_looks_like_a_plain_number():
 
 def test_loading_the_dataset_reads_its_numbers_without_the_grammar():
     code = (
-        "import capexmodel as cm, capexmodel._format as f, babel.localedata as data; cm.load_dataset(); "
+        "import capexmodel as cm, capexmodel._present.format as f, babel.localedata as data; cm.load_dataset(); "
         "print(f._reader.cache_info().currsize, sorted(name for name in data._cache if name.startswith('zh')))"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -545,7 +539,7 @@ def test_loading_the_dataset_reads_its_numbers_without_the_grammar():
 
 def test_importing_the_format_module_loads_neither_babel_nor_pint():
     code = (
-        "import sys, capexmodel._format; "
+        "import sys, capexmodel._present.format; "
         "print(sorted(m for m in ('pint', 'babel', 'babel.numbers') if m in sys.modules))"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

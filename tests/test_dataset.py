@@ -417,7 +417,8 @@ class TestLayers:
     def test_the_dataset_reads_no_files_and_needs_no_tables(self):
         code = (
             "import sys, capexmodel._sources.dataset; "
-            "print(sorted(m for m in sys.modules if m.startswith('capexmodel.frames') or m == 'capexmodel._sources.loading'))"
+            "print(sorted(m for m in sys.modules"
+            " if m.startswith('capexmodel.frames') or m == 'capexmodel._sources.loading'))"
         )
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
         assert done.stdout.strip() == "[]"

@@ -649,7 +649,7 @@ def test_importing_and_loading_the_dataset_never_opens_a_socket():
         f"{REFUSE_SOCKETS}"
         "socket.create_connection = refuse\n"
         "import capexmodel as cm, capexmodel._sources.fetch, capexmodel._present.cli\n"
-        "from capexmodel._report import build_report\n"
+        "from capexmodel._present.report import build_report\n"
         "dataset = cm.load_dataset()\n"
         "build_report(dataset, 'en_US')\n"
         "assert capexmodel._present.cli.main(['report', '--format', 'json']) == 0\n"

@@ -11,11 +11,11 @@ import unicodedata
 from decimal import Decimal
 
 import pytest
-from capexmodel._model.reading import parse_money, parse_number
 from hypothesis import given
 from hypothesis import strategies as st
 
 import capexmodel as cm
+from capexmodel._model.reading import parse_money, parse_number
 from capexmodel._model.scale import scale_factor
 from capexmodel._present.format import format_money, format_percent, format_ratio
 from tests import strategies as cms

@@ -448,7 +448,6 @@ def test_the_bubble_score_is_monotone_in_the_direction_of_risk(values, move, ste
 # Formatting and parsing amounts (capexmodel._present.format)
 
 from capexmodel._model.reading import parse_money  # noqa: E402 -- appended with the laws that use it
-
 from capexmodel._present.format import format_money  # noqa: E402 -- appended with the laws that use it
 
 

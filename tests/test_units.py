@@ -66,7 +66,7 @@ def test_units_is_shared_by_threads_in_this_process():
         "import capexmodel as cm; cm.parse_money('1.5万亿元', cm.CalendarYear(2024))",
         "import capexmodel as cm; cm.parse_number('82,999 million', locale='de_DE')",
         "import capexmodel as cm; cm.chip('H20'); cm.h100_equivalents([], basis='bandwidth')",
-        "from capexmodel._cli import main; main(['report'])",
+        "from capexmodel._present.cli import main; main(['report'])",
     ],
 )
 def test_pint_loads_only_for_physical_quantities(statement):

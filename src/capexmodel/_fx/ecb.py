@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import attrs
-from capexmodel._fx.rates import RateTable
 
 from capexmodel._context import EXACT, QUOTIENT
 from capexmodel._errors import DataFileError, InvalidValueError, MissingRateError, shorten, shorten_path, show
+from capexmodel._fx.rates import RateTable
 from capexmodel._lazy import load, public
 from capexmodel._model.conversion import ExchangeRate
 from capexmodel._model.currency import Currency

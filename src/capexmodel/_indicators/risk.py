@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping
 
     from capexmodel._fx.rates import RateTable
-
     from capexmodel.frames import Backend
 
 __all__ = [

@@ -267,7 +267,7 @@ def translation(locale: str | babel.Locale) -> gettext.GNUTranslations:
 def _load(name: str) -> gettext.GNUTranslations:
     """Read a shipped catalog (from the installed package, whether a folder or a zip)."""
     path = f"locale/{name}/LC_MESSAGES/{DOMAIN}.mo"
-    data = pkgutil.get_data("capexmodel", path)
+    data = pkgutil.get_data("capexmodel._present", path)
     if data is None:  # pragma: no cover -- the loader of an installed package always reads files
         msg = f"the catalog {show(path)} is missing from the package; reinstall capexmodel"
         raise InvalidValueError(msg)

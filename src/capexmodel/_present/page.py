@@ -22,12 +22,11 @@ import importlib
 import re
 from typing import TYPE_CHECKING, Final
 
-from capexmodel._model.reading import _parse_locale
-
 import capexmodel
 from capexmodel._errors import InvalidValueError, show
 from capexmodel._model.display import report_views
 from capexmodel._model.provenance import Source, merge_sources
+from capexmodel._model.reading import _parse_locale
 from capexmodel._present.messages import catalog_for, data_text, translation
 
 if TYPE_CHECKING:

@@ -15,8 +15,6 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final, final
 
 import attrs
-from capexmodel._fx.rates import RateTable
-from capexmodel._model.reading import _parse_locale
 
 from capexmodel._context import EXACT
 from capexmodel._errors import (
@@ -31,12 +29,14 @@ from capexmodel._errors import (
     UndefinedIndicatorError,
     show,
 )
+from capexmodel._fx.rates import RateTable
 from capexmodel._indicators.chips import h100_equivalents
 from capexmodel._indicators.projections import capex_from_revenue, spread_plan
 from capexmodel._lazy import public
 from capexmodel._model.display import html, report_views
 from capexmodel._model.period import CalendarQuarter, CalendarYear, Period
 from capexmodel._model.provenance import Source, Status, merge_sources
+from capexmodel._model.reading import _parse_locale
 from capexmodel._present.format import format_money, format_percent, format_period, format_ratio
 from capexmodel._present.messages import N_, NP_, catalog_for, data_text, translate_data, translation
 from capexmodel._sources.dataset import as_reported, in_own_context

@@ -15,8 +15,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, final, overload
 
 import attrs
-from capexmodel._fx.calendarize import calendarize
-from capexmodel._fx.rates import RateTable
 
 from capexmodel._context import QUOTIENT
 from capexmodel._errors import (
@@ -34,6 +32,8 @@ from capexmodel._errors import (
     shorten,
     show,
 )
+from capexmodel._fx.calendarize import calendarize
+from capexmodel._fx.rates import RateTable
 from capexmodel._indicators.chips import ChipPurchase, H100Equivalents, h100_equivalents
 from capexmodel._lazy import public
 from capexmodel._model.calendarization import Calendarization

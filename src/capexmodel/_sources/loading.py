@@ -15,11 +15,11 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final, TypeVar, get_args
 
 import attrs
-from capexmodel._fx.calendarize import calendarize
-from capexmodel._fx.rates import RateTable
 
 from capexmodel._context import EXACT, QUOTIENT
 from capexmodel._errors import CapexModelError, DataFileError, InvalidAmountError, InvalidValueError, shorten_path, show
+from capexmodel._fx.calendarize import calendarize
+from capexmodel._fx.rates import RateTable
 from capexmodel._indicators.chips import ChipPurchase
 from capexmodel._lazy import public
 from capexmodel._model.calendarization import Calendarization, Method
@@ -31,6 +31,7 @@ from capexmodel._model.fiscal import FiscalCalendar
 from capexmodel._model.money import Money
 from capexmodel._model.period import Period
 from capexmodel._model.provenance import Metric, Source, Status, declare, forget
+from capexmodel._model.reading import parse_number
 from capexmodel._model.scale import unit_words
 from capexmodel._sources.dataset import Dataset, Group, Statement
 
@@ -263,8 +264,6 @@ def _joined(number: str, unit: str) -> str:
 
 
 def _reads(text: str) -> bool:
-    from capexmodel._model.reading import parse_number  # noqa: PLC0415 -- formatting loads babel, only when a file is read
-
     try:
         parse_number(text)
     except InvalidAmountError:
@@ -280,7 +279,6 @@ def _unit(unit: str) -> str:
 
 def _number(text: str, unit: str) -> Decimal:
     """The amount a field gives, scaled by the unit field; the scale is written in one of them, not both."""
-    from capexmodel._model.reading import parse_number  # noqa: PLC0415 -- formatting loads babel, only when a file is read
 
     if not text:
         msg = "expected a number, got an empty field"
@@ -305,7 +303,6 @@ class _Written:
 
     def parts(self) -> tuple[Decimal, str, Decimal]:
         """The scale factor, its words, and a unit in the last digit written (1亿 for ``149`` 亿)."""
-        from capexmodel._model.reading import parse_number  # noqa: PLC0415 -- formatting loads babel, only when read
 
         cut = next((index for index, char in enumerate(self.text) if char.isalpha()), len(self.text))
         words = self.text[cut:].strip() or self.unit
@@ -886,8 +883,8 @@ def _embedded_dataset() -> Dataset:
 
 def _embedded_file(name: str) -> bytes:
     """The contents of one file of the embedded data."""
-    data = pkgutil.get_data("capexmodel", f"data/{name}")
-    assert data is not None  # noqa: S101 -- capexmodel is a package loaded from files, which can read data
+    data = pkgutil.get_data("capexmodel._sources", f"data/{name}")
+    assert data is not None  # noqa: S101 -- a package loaded from files can read its data
     return data
 
 

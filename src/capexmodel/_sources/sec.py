@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 import attrs
-from capexmodel._fx.rates import RateTable
 
 from capexmodel._context import EXACT
 from capexmodel._errors import CapexModelError, DataFileError, InvalidValueError, shorten, show
+from capexmodel._fx.rates import RateTable
 from capexmodel._lazy import public
 from capexmodel._model.company import _ID, MAX_CIK, Company
 from capexmodel._model.currency import Currency

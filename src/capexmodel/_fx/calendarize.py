@@ -1,4 +1,4 @@
-"""Calendarization: restating amounts over one set of periods as an amount over another."""
+"""Calendarize: restate amounts over one set of periods as an amount over another, and record how."""
 
 from __future__ import annotations
 

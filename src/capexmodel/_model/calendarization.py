@@ -1,7 +1,6 @@
-"""The record of a calendarization: an amount restated over a target period, and the parts that made it.
+"""Calendarization: restating amounts over one set of periods as an amount over another.
 
-These are values: `calendarize` (in `capexmodel._fx.calendarize`) computes them; a
-`Fact` derived by calendarization keeps its `Calendarization`.
+The record of one (`Calendarization`), which a `Fact` keeps; `calendarize` computes it.
 """
 
 from __future__ import annotations

@@ -279,7 +279,6 @@ def _unit(unit: str) -> str:
 
 def _number(text: str, unit: str) -> Decimal:
     """The amount a field gives, scaled by the unit field; the scale is written in one of them, not both."""
-
     if not text:
         msg = "expected a number, got an empty field"
         raise InvalidValueError(msg)
@@ -303,7 +302,6 @@ class _Written:
 
     def parts(self) -> tuple[Decimal, str, Decimal]:
         """The scale factor, its words, and a unit in the last digit written (1亿 for ``149`` 亿)."""
-
         cut = next((index for index, char in enumerate(self.text) if char.isalpha()), len(self.text))
         words = self.text[cut:].strip() or self.unit
         factor = parse_number(_joined("1", words))

@@ -404,9 +404,8 @@ class _Formatter(argparse.HelpFormatter):
     def format_help(self) -> str:
         # argparse writes a heading as "heading:", with a colon of its own: each heading's line is written again
         # Translators: a heading of the help, such as "options", above the options it heads
-        headed = {
-            f"{heading}:": self._words.gettext("{heading}:").format(heading=heading) for heading in self._headings
-        }
+        colon = self._words.gettext("{heading}:")
+        headed = {f"{heading}:": colon.format(heading=heading) for heading in self._headings}
         lines = super().format_help().split("\n")
         return "\n".join(
             line.removesuffix(line.lstrip(" ")) + headed[line.lstrip(" ")] if line.lstrip(" ") in headed else line

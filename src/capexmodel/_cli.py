@@ -426,12 +426,14 @@ class _Formatter(argparse.HelpFormatter):
 
 
 def _name(action: argparse.Action) -> str:
-    """How a usage error names an argument: its options, else its metavar, else its choices."""
+    """How a usage error names an argument: its options, else its metavar, else its choices, else its name."""
     if action.option_strings:
         return "/".join(action.option_strings)
     if isinstance(action.metavar, str):
         return action.metavar
-    return "{" + ",".join(map(str, action.choices or ())) + "}"
+    if action.choices:
+        return "{" + ",".join(map(str, action.choices)) + "}"
+    return action.dest
 
 
 class _Parser(argparse.ArgumentParser):

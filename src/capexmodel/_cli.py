@@ -180,14 +180,14 @@ def _asked_locale(argv: Sequence[str]) -> str | None:
 
 
 def _parser(words: gettext.NullTranslations | None = None) -> argparse.ArgumentParser:
-    r"""The command's parser, its help and usage errors in the language of `words` (English without).
+    """The command's parser, its help and usage errors in the language of `words` (English without).
 
     Examples:
         >>> from capexmodel._messages import translation
-        >>> _parser().format_usage()
-        'usage: capexmodel [-h] [--version] {report,fetch} ...\\n'
-        >>> _parser(translation("zh_CN")).format_usage()
-        '用法：capexmodel [-h] [--version] {report,fetch} ...\\n'
+        >>> _parser().format_usage().strip()
+        'usage: capexmodel [-h] [--version] {report,fetch} ...'
+        >>> _parser(translation("zh_CN")).format_usage().strip()
+        '用法：capexmodel [-h] [--version] {report,fetch} ...'
     """
     if words is None:
         words = _ENGLISH

@@ -15,25 +15,9 @@ import capexmodel as cm
 from capexmodel._present.cli import main, render_markdown, render_table
 from capexmodel._present.format import format_period
 from capexmodel._present.report import _Builder
+from tests.words import SIMPLIFIED_ONLY, english_words
 
 Y24 = cm.CalendarYear(2024)
-
-# Words a Chinese report may show in Latin letters, listed one by one.
-COMPANY_NAMES = ("Meta", "xAI", "Google")  # the names the companies go by in Chinese writing too
-CHIPS = ("Hopper", "H100", "H200", "H800", "H20", "BF16")  # Nvidia's family and models, and the precision compared
-CURRENCY_CODES = ("USD", "CNY")
-PUBLICATIONS = ("The Information", "Omdia")  # known by their own names in Chinese writing
-
-
-def tickers():
-    return tuple(ticker for company in cm.load_dataset().companies for ticker in company.tickers)
-
-
-def english_words(text):
-    """The words of two or more Latin letters in `text`, once the allowed names are taken out."""
-    for allowed in sorted((*COMPANY_NAMES, *CHIPS, *CURRENCY_CODES, *PUBLICATIONS, *tickers()), key=len, reverse=True):
-        text = re.sub(rf"(?<![A-Za-z]){re.escape(allowed)}(?![A-Za-z])", " ", text)
-    return re.findall(r"[A-Za-z]{2,}", text)
 
 
 def run(capsys, *arguments):
@@ -89,9 +73,6 @@ def test_another_years_chinese_report_has_no_english_word_either(capsys):
 
 
 # Traditional characters ----------------------------------------------------------------------------
-
-#: Characters written only in the simplified script: each has a traditional form that differs.
-SIMPLIFIED_ONLY = "亿资据数来汇币计万与营亚马讯腾银国联电动经这个为时长业务报东门们说见产发开关华准广计划财险额账"
 
 
 @pytest.mark.parametrize("locale", ["zh_TW", "zh_HK", "zh_Hant"])

@@ -105,7 +105,7 @@ class TestCatalogue:
 
     def test_models_are_validated(self):
         with pytest.raises(cm.InvalidAmountError, match="a peak throughput must be .* not the float 1.5"):
-            cm.ChipModel("X1", "Acme", "Test", 1.5, None)
+            cm.ChipModel("X1", "Acme", "Test", 1.5, None)  # type: ignore[arg-type]
         with pytest.raises(cm.InvalidValueError, match="a peak throughput is positive, got 0"):
             cm.ChipModel("X1", "Acme", "Test", 0, None)
         with pytest.raises(cm.InvalidValueError, match="name must be a non-empty string"):

@@ -96,7 +96,7 @@ def test_currency_and_period_are_validated():
     with pytest.raises(cm.UnknownCurrencyError, match="'RMB'"):
         cm.Money(1, "RMB", Y24)
     with pytest.raises(cm.InvalidPeriodError, match="got '2024'"):
-        cm.Money(1, "USD", "2024")
+        cm.Money(1, "USD", "2024")  # type: ignore[arg-type]
     assert cm.Money(1, "usd", Y24).currency is cm.Currency("USD")
 
 

@@ -91,7 +91,7 @@ def test_error_messages_survive_values_that_cannot_be_shown():
 
     assert show(Broken()) == "<a Broken that cannot be shown>"
     with pytest.raises(cm.InvalidAmountError, match="got <a Broken that cannot be shown> of type Broken"):
-        cm.Money(Broken(), "USD", cm.CalendarYear(2024))
+        cm.Money(Broken(), "USD", cm.CalendarYear(2024))  # type: ignore[arg-type]
 
 
 def test_every_public_name_is_in_the_api_reference():

@@ -133,7 +133,7 @@ class TestCompany:
         with pytest.raises(cm.InvalidValueError, match="direction must be 'above' or 'below', got 'up'"):
             cm.Signal("x", None, "0.2", "up", None, 1, "reason", "note")  # type: ignore[arg-type]
         with pytest.raises(cm.InvalidValueError, match="signals must hold Signal values, got 1"):
-            cm.BubbleRisk("x", Y24, (1, 2))
+            cm.BubbleRisk("x", Y24, (1, 2))  # type: ignore[arg-type]
         with pytest.raises(cm.InvalidValueError, match="gpu_run_rate must be a Money"):
             cm.RevenueGap(1, 2, 3, 4, 5, 6)  # type: ignore[arg-type]
 

@@ -49,19 +49,19 @@ def _positive(value: object, what: str) -> Decimal | None:
     return number
 
 
-def _to_tflops(value: object) -> Decimal | None:
+def _to_tflops(value: Decimal | int | str | None) -> Decimal | None:
     return _positive(value, "a peak throughput")
 
 
-def _to_gb(value: object) -> Decimal | None:
+def _to_gb(value: Decimal | int | str | None) -> Decimal | None:
     return _positive(value, "a memory size")
 
 
-def _to_tb_per_s(value: object) -> Decimal | None:
+def _to_tb_per_s(value: Decimal | int | str | None) -> Decimal | None:
     return _positive(value, "a memory bandwidth")
 
 
-def _to_watts(value: object) -> Decimal | None:
+def _to_watts(value: Decimal | int | str | None) -> Decimal | None:
     return _positive(value, "a board power")
 
 
@@ -399,11 +399,11 @@ def _read_only(value: object, name: str) -> Mapping[str, Fraction]:
     return MappingProxyType(items)
 
 
-def _to_factors(value: object) -> Mapping[str, Fraction]:
+def _to_factors(value: Mapping[str, Fraction]) -> Mapping[str, Fraction]:
     return _read_only(value, "factors")
 
 
-def _to_by_buyer(value: object) -> Mapping[str, Fraction]:
+def _to_by_buyer(value: Mapping[str, Fraction]) -> Mapping[str, Fraction]:
     return _read_only(value, "by_buyer")
 
 

@@ -48,11 +48,11 @@ __all__ = [
 Direction = Literal["above", "below"]
 
 
-def _to_number(value: object) -> Decimal:
+def _to_number(value: Decimal | int | str) -> Decimal:
     return _to_decimal(value, "a threshold or weight")
 
 
-def _to_weight(value: object) -> Decimal:
+def _to_weight(value: Decimal | int | str) -> Decimal:
     weight = _to_decimal(value, "a weight")
     if weight < 0:
         msg = f"a weight must not be negative, got {show(value)}"
@@ -66,7 +66,7 @@ def _check_direction(_: object, __: attrs.Attribute[str], value: object) -> None
         raise InvalidValueError(msg)
 
 
-def _to_ids(value: object) -> tuple[str, ...]:
+def _to_ids(value: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     return tuple_of(value, str, "company ids")
 
 
@@ -148,7 +148,7 @@ class Signal:
         return self.fires is not None
 
 
-def _to_signals(value: object) -> tuple[Signal, ...]:
+def _to_signals(value: tuple[Signal, ...] | list[Signal]) -> tuple[Signal, ...]:
     return tuple_of(value, Signal, "signals")
 
 
@@ -466,7 +466,7 @@ def bubble_risk(
     return BubbleRisk(subject, period, tuple(signals))
 
 
-def _conversion_of(rates: object, currency: object) -> _Conversion:
+def _conversion_of(rates: object, currency: str | None) -> _Conversion:
     from capexmodel._fx.rates import RateTable  # noqa: PLC0415 -- conversion loads with the facts anyway
 
     if rates is not None and not isinstance(rates, RateTable):

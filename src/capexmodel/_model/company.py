@@ -48,7 +48,7 @@ _TERRITORY_TEXT: Final = (
 _TERRITORY_CODES: Final = frozenset(_TERRITORY_TEXT.split())
 
 
-def _region_code(code: object) -> str:
+def _region_code(code: str) -> str:
     """A CLDR territory code in upper case, as CLDR writes it (``"cn"`` is ``"CN"``); anything else is refused."""
     canonical = code.upper() if isinstance(code, str) and code.isascii() else None
     if canonical is None or canonical not in _TERRITORY_CODES:
@@ -182,7 +182,7 @@ def _fold_character(char: str) -> str:
     return "" if category == "Cf" else char
 
 
-def _to_aliases(value: object) -> tuple[str, ...]:
+def _to_aliases(value: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     aliases = tuple_of(value, str, "aliases")
     seen: dict[str, str] = {}
     for alias in aliases:
@@ -200,7 +200,7 @@ def _to_aliases(value: object) -> tuple[str, ...]:
     return aliases
 
 
-def _to_tickers(value: object) -> tuple[str, ...]:
+def _to_tickers(value: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     tickers = tuple_of(value, str, "tickers")
     for ticker in tickers:
         if not _TICKER.fullmatch(ticker):

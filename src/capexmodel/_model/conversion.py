@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["Conversion", "ConversionSegment", "ExchangeRate", "RateUse"]
 
 
-def _to_rate(value: object) -> Decimal:
+def _to_rate(value: Decimal | int | str) -> Decimal:
     rate = _to_decimal(value, "rate")
     if rate <= 0:
         msg = f"a rate is positive, got {show(value)}"

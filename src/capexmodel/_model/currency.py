@@ -56,7 +56,7 @@ class Currency(str):
 
     _interned: Final[dict[object, Currency]] = {}
 
-    def __new__(cls, code: object) -> Currency:
+    def __new__(cls, code: Currency | str) -> Currency:
         """Return the interned `Currency` for `code`, validating it on first sight."""
         try:
             return cls._interned[code]

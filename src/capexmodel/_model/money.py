@@ -115,7 +115,12 @@ def _divide(dividend: Decimal, divisor: Decimal) -> Decimal:
     return QUOTIENT.divide(dividend, divisor)
 
 
-def _intern_period(period: object) -> Period:
+def _to_amount(value: Decimal | int | str) -> Decimal:
+    """The converter of `Money.amount`: an int, a Decimal or a numeric string, exactly (a float is refused)."""
+    return _to_decimal(value)
+
+
+def _intern_period(period: Period) -> Period:
     if not isinstance(period, Period):
         msg = f"period must be a capexmodel.Period (for example cm.CalendarYear(2024)), got {show(period)}"
         raise InvalidPeriodError(msg)
@@ -173,7 +178,7 @@ class Money:
         Money('400', 'CNY', Period.parse('2024'))
     """
 
-    amount: Decimal = attrs.field(converter=_to_decimal)
+    amount: Decimal = attrs.field(converter=_to_amount)
     """The exact amount, in units of `currency` (not thousands, millions or 亿)."""
 
     currency: Currency = attrs.field(converter=Currency)

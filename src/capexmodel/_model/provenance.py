@@ -115,7 +115,7 @@ class Metric(str):
     REVENUE_BY_MARKET: ClassVar[Metric]
     """Revenue from customers in one market (Nvidia's United States or mainland China, say)."""
 
-    def __new__(cls, name: object) -> Metric:
+    def __new__(cls, name: Metric | str) -> Metric:
         """Accept the name of a known or declared metric; refuse any other, suggesting the metric meant."""
         if type(name) is cls:
             return name

@@ -1656,7 +1656,7 @@ def _directory(dataset: Dataset) -> _Directory:
 _INDICATORS = ("capex_intensity",)
 
 
-def _rankable_metric(by: object) -> Metric:
+def _rankable_metric(by: Metric | str) -> Metric:
     """The metric `by` names; an unknown name says what may be ranked."""
     try:
         return Metric(by)

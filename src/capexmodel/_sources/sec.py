@@ -583,7 +583,7 @@ def _settle(
     return given if chosen.as_given or given.cik is not None else attrs.evolve(given, cik=cik)
 
 
-def _check_arguments(path: object, company: object, currency: object) -> Currency:
+def _check_arguments(path: object, company: object, currency: str) -> Currency:
     if not isinstance(path, str | os.PathLike) or not isinstance(os.fspath(path), str):
         msg = f"read_companyfacts() takes the path of a company-facts JSON file, got {show(path)}"
         raise InvalidValueError(msg)

@@ -99,7 +99,7 @@ def polars_path(facts: Any, table: Any) -> tuple[Any, Any]:  # noqa: ANN401
     """The same work written directly in polars, as an analyst fluent in it would."""
     import polars as pl  # noqa: PLC0415
 
-    from capexmodel._period import Period  # noqa: PLC0415
+    from capexmodel._model.period import Period  # noqa: PLC0415
 
     exact, whole = pl.Decimal(38, 18), pl.Decimal(38, 0)
     month = pl.col("period_start").dt.year().cast(pl.Int64) * 12 + pl.col("period_start").dt.month() - 1

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import capexmodel as cm
-from capexmodel._loading import COLUMNS
+from capexmodel._sources.loading import COLUMNS
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import strategies as st
 
 import capexmodel as cm
-from capexmodel._company import fold, number_character
+from capexmodel._model.company import fold, number_character
 
 #: Codes real analyses use, plus a few rarer ones CLDR knows.
 CURRENCY_CODES = ("USD", "CNY", "HKD", "EUR", "JPY", "GBP", "KRW", "TWD", "INR", "CHF", "BHD")
@@ -197,7 +197,7 @@ def reported_money(draw: st.DrawFn, codes: tuple[str, ...] = ("USD", "CNY")) -> 
     return cm.Money(amount, draw(st.sampled_from(codes)), draw(periods()))
 
 
-# Text for fuzzing the parsers and formatters (capexmodel._format)
+# Text for fuzzing the parsers and formatters (capexmodel._present.format)
 
 #: Any character at all: every Unicode category, NUL and lone surrogates included.
 any_characters = st.characters(exclude_categories=())

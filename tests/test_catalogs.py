@@ -12,11 +12,11 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from capexmodel import _messages
 from capexmodel._errors import InvalidValueError
+from capexmodel._present import messages as _messages
 
 ROOT = Path(__file__).parent.parent
-LOCALE = ROOT / "src" / "capexmodel" / "locale"
+LOCALE = ROOT / "src" / "capexmodel" / "_present" / "locale"
 
 
 def _ids(catalog: object) -> set[object]:
@@ -29,12 +29,17 @@ def _catalog(name: str) -> object:
         return read_po(file)
 
 
+def _visible(path: str) -> bool:
+    """Every folder but hidden ones, as ``pybabel extract --ignore-dirs=".*"`` walks (babel's default skips "_*")."""
+    return not Path(path).name.startswith(".")
+
+
 def test_the_template_holds_every_message_the_code_and_the_data_mark():
     with (ROOT / "babel.cfg").open(encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)
     marked = {
         (context, message)
-        for _, _, message, _, context in extract_from_dir(ROOT, method_map, options_map)
+        for _, _, message, _, context in extract_from_dir(ROOT, method_map, options_map, directory_filter=_visible)
         if message  # a message of several forms is a tuple
     }
     with (LOCALE / "capexmodel.pot").open("rb") as file:
@@ -49,7 +54,7 @@ def test_the_template_holds_every_message_the_code_and_the_data_mark():
 def test_the_simplified_catalog_names_companies_and_groups_as_the_data_does(file, context):
     import csv  # noqa: PLC0415
 
-    lines = (ROOT / "src" / "capexmodel" / "data" / file).read_text(encoding="utf-8").splitlines()
+    lines = (ROOT / "src" / "capexmodel" / "_sources" / "data" / file).read_text(encoding="utf-8").splitlines()
     rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
     simplified = _messages.translation("zh_CN")
     assert rows

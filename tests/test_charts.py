@@ -22,8 +22,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 import capexmodel as cm
-from capexmodel import _charts
-from capexmodel._cli import main
+from capexmodel._present import charts as _charts
+from capexmodel._present.cli import main
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist

@@ -20,7 +20,7 @@ pytest.importorskip("matplotlib")
 from matplotlib import font_manager
 
 import capexmodel as cm
-from capexmodel import _charts
+from capexmodel._present import charts as _charts
 
 ROOT = Path(__file__).parent.parent
 
@@ -32,7 +32,7 @@ warnings.simplefilter("error")
 from matplotlib import font_manager
 cached = sorted({font.name for font in font_manager.fontManager.ttflist if "CJK" in font.name})
 import capexmodel as cm
-from capexmodel import _charts
+from capexmodel._present import charts as _charts
 charts, notes = _charts.build_charts(cm.load_dataset(), "zh_CN", companies=["tencent", "meta"])
 charts[0].save(io.BytesIO(), "png")
 print(json.dumps({
@@ -50,7 +50,7 @@ STALE_CACHE = """
 from pathlib import Path
 import matplotlib
 from matplotlib import font_manager
-from capexmodel import _charts
+from capexmodel._present import charts as _charts
 hidden = {str(path) for path in _charts._fontconfig_files()}
 every = font_manager.findSystemFonts
 font_manager.findSystemFonts = lambda fontpaths=None, fontext="ttf": [
@@ -122,7 +122,7 @@ def test_without_a_cjk_font_the_charts_are_in_english_and_say_what_to_install():
 
 @pytest.mark.usefixtures("no_cjk_font")
 def test_without_a_cjk_font_the_command_says_what_to_install(capsys, tmp_path):
-    from capexmodel._cli import main  # noqa: PLC0415
+    from capexmodel._present.cli import main  # noqa: PLC0415
 
     assert main(["report", "--locale", "zh_TW", "--companies", "meta", "--chart", str(tmp_path)]) == 0
     err = capsys.readouterr().err

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 import capexmodel as cm
-from capexmodel._cli import main
+from capexmodel._present.cli import main
 
 
 def run(capsys, *arguments):
@@ -142,7 +142,7 @@ def test_charts_are_written(capsys, tmp_path):
 
 
 def test_chinese_charts_fall_back_to_english_without_a_cjk_font(capsys, tmp_path, monkeypatch):
-    from capexmodel import _charts  # noqa: PLC0415
+    from capexmodel._present import charts as _charts  # noqa: PLC0415
 
     monkeypatch.setattr(_charts, "cjk_font", lambda **_: None)
     status, _, err = run(capsys, "report", "--locale", "zh_CN", "--chart", str(tmp_path))
@@ -157,7 +157,7 @@ def test_chinese_charts_fall_back_to_english_without_a_cjk_font(capsys, tmp_path
 
 
 def test_charts_without_matplotlib_say_which_extra_to_install(capsys, tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "capexmodel._charts", None)
+    monkeypatch.setitem(sys.modules, "capexmodel._present.charts", None)
     status, out, err = run(capsys, "report", "--chart", str(tmp_path))
     assert status == 1
     assert "2024" in out
@@ -241,7 +241,7 @@ def test_a_missing_revenue_for_the_tencent_rule_is_a_note(tmp_path):
         "tencent_2025_capex_to_revenue,0.12,share,rule,规则,me\ntencent_2025_revenue_growth,0.1,share,rule,规则,me\n",
         encoding="utf-8",
     )
-    from capexmodel._report import build_report  # noqa: PLC0415
+    from capexmodel._present.report import build_report  # noqa: PLC0415
 
     report = build_report(cm.load_dataset(folder, replace=True), "en_US")
     notes = {section.key: section.notes for section in report.sections}
@@ -272,7 +272,7 @@ def test_no_charts_without_their_data(capsys, tmp_path):
     assert status == 0
     assert "not drawn" not in err  # merged with the embedded data, everything is there
     import capexmodel as cm  # noqa: PLC0415
-    from capexmodel._charts import write_charts  # noqa: PLC0415
+    from capexmodel._present.charts import write_charts  # noqa: PLC0415
 
     empty = cm.load_dataset(folder, replace=True)
     notes = write_charts(empty, "en_US", tmp_path / "empty")
@@ -282,7 +282,7 @@ def test_no_charts_without_their_data(capsys, tmp_path):
 
 
 def test_cjk_font_lookup_finds_an_installed_font_or_none():
-    from capexmodel import _charts  # noqa: PLC0415
+    from capexmodel._present import charts as _charts  # noqa: PLC0415
 
     assert _charts.cjk_font() in (None, *_charts.CJK_FONTS)
 
@@ -295,7 +295,7 @@ def test_the_fourth_quarter_ranking_notes_what_it_cannot_rank(tmp_path):
         "meta,capex,2023-Q4,1,亿,USD,,reported,zheshang,\n",
         encoding="utf-8",
     )
-    from capexmodel._report import build_report  # noqa: PLC0415
+    from capexmodel._present.report import build_report  # noqa: PLC0415
 
     report = build_report(cm.load_dataset(tmp_path), "en_US")
     growth = next(section for section in report.sections if section.key == "capex_growth_q4_2024")
@@ -321,7 +321,7 @@ def test_the_fourth_quarter_growth_is_of_the_figures_shown(tmp_path):
         "china-mobile,capex,2023-Q4,400,亿,CNY,total,reported,zheshang,,\n",
         encoding="utf-8",
     )
-    from capexmodel._report import build_report  # noqa: PLC0415
+    from capexmodel._present.report import build_report  # noqa: PLC0415
 
     report = build_report(cm.load_dataset(tmp_path), "en_US")
     growth = next(section for section in report.sections if section.key == "capex_growth_q4_2024")
@@ -333,7 +333,7 @@ def test_the_fourth_quarter_growth_is_of_the_figures_shown(tmp_path):
 def test_the_articles_chip_basis_needs_its_stated_ratio(ratio):
     import attrs  # noqa: PLC0415
 
-    from capexmodel._report import build_report  # noqa: PLC0415
+    from capexmodel._present.report import build_report  # noqa: PLC0415
 
     ds = cm.load_dataset()
     kept = [statement for statement in ds.statements if statement.key != "h20_per_h100"]
@@ -353,7 +353,7 @@ def test_the_articles_chip_basis_needs_its_stated_ratio(ratio):
 def test_the_articles_chip_basis_says_the_ratio_it_used():
     import attrs  # noqa: PLC0415
 
-    from capexmodel._report import build_report  # noqa: PLC0415
+    from capexmodel._present.report import build_report  # noqa: PLC0415
 
     ds = cm.load_dataset()
     two = tuple(attrs.evolve(s, value=Decimal(2)) if s.key == "h20_per_h100" else s for s in ds.statements)
@@ -371,7 +371,7 @@ def test_the_chip_basis_title_is_written_in_the_librarys_context():
 
     import attrs  # noqa: PLC0415
 
-    from capexmodel._report import build_report  # noqa: PLC0415
+    from capexmodel._present.report import build_report  # noqa: PLC0415
 
     ds = cm.load_dataset()
     odd = tuple(attrs.evolve(s, value=Decimal("2.555")) if s.key == "h20_per_h100" else s for s in ds.statements)

@@ -6,8 +6,8 @@ import argparse
 
 import pytest
 
-from capexmodel._cli import _asked_locale, _Parser, _parser, _width, _wrap, main
-from capexmodel._messages import translation
+from capexmodel._present.cli import _asked_locale, _Parser, _parser, _width, _wrap, main
+from capexmodel._present.messages import translation
 from tests.words import SIMPLIFIED_ONLY, english_words
 
 #: What a help may cite in Latin letters beyond what the user types (options, metavars, choices):

@@ -116,7 +116,7 @@ def test_aliases_are_other_names_kept_in_order():
 
 
 def test_names_fold_to_one_spelling_and_number_characters_are_found():
-    from capexmodel._company import fold, number_character  # noqa: PLC0415
+    from capexmodel._model.company import fold, number_character  # noqa: PLC0415
 
     full_width = "\uff2d\uff49\uff43\uff52\uff4f\uff53\uff4f\uff46\uff54"
     assert fold(full_width) == fold("MICROSOFT") == fold("microsoft") == "microsoft"
@@ -157,6 +157,6 @@ def test_embedded_sec_filers_carry_their_cik():
 def test_the_territory_codes_are_babels():
     from babel import Locale  # noqa: PLC0415
 
-    from capexmodel import _company  # noqa: PLC0415
+    from capexmodel._model import company as _company  # noqa: PLC0415
 
     assert set(Locale.parse("en").territories) == _company._TERRITORY_CODES

@@ -44,6 +44,6 @@ def test_repr_and_pickle():
 def test_the_currency_codes_are_babels():
     from babel.core import get_global  # noqa: PLC0415
 
-    from capexmodel import _currency  # noqa: PLC0415
+    from capexmodel._model import currency as _currency  # noqa: PLC0415
 
     assert set(get_global("all_currencies")) == _currency._KNOWN_CODES

@@ -416,8 +416,9 @@ class TestDatasetAnalyses:
 class TestLayers:
     def test_the_dataset_reads_no_files_and_needs_no_tables(self):
         code = (
-            "import sys, capexmodel._dataset; "
-            "print(sorted(m for m in sys.modules if m.startswith('capexmodel.frames') or m == 'capexmodel._loading'))"
+            "import sys, capexmodel._sources.dataset; "
+            "print(sorted(m for m in sys.modules"
+            " if m.startswith('capexmodel.frames') or m == 'capexmodel._sources.loading'))"
         )
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
         assert done.stdout.strip() == "[]"
@@ -633,7 +634,7 @@ class TestTheCallersContext:
 
     @pytest.mark.parametrize("context", CALLER_CONTEXTS)
     def test_the_report_does_not_depend_on_the_callers_context(self, context):
-        from capexmodel._report import build_report  # noqa: PLC0415
+        from capexmodel._present.report import build_report  # noqa: PLC0415
 
         expected = build_report(DS, "zh_CN")
         with decimal.localcontext(context) as caller:

@@ -7,7 +7,7 @@ import attrs
 import pytest
 
 import capexmodel as cm
-from capexmodel._dataset import as_reported
+from capexmodel._sources.dataset import as_reported
 
 Y22, Y23, Y24, Y25 = (cm.CalendarYear(year) for year in (2022, 2023, 2024, 2025))
 ARTICLE = cm.Source("Caijing", "The article")

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 
 import capexmodel as cm
-from capexmodel._report import build_report
+from capexmodel._present.report import build_report
 from tests import strategies as cms
 
 Y23, Y24 = cm.CalendarYear(2023), cm.CalendarYear(2024)
@@ -393,7 +393,7 @@ def test_a_spec_that_is_not_a_string_is_refused():
 
 
 def test_amounts_show_every_digit_and_numbers_round_half_to_even():
-    from capexmodel._display import amount, number  # noqa: PLC0415 -- the private helpers, once
+    from capexmodel._model.display import amount, number  # noqa: PLC0415 -- the private helpers, once
 
     assert amount(Decimal("-1E+3")) == "-1,000"
     assert number(Decimal("0.00005")) == "0.0000"

@@ -148,7 +148,7 @@ def capexmodel_docs() -> griffe.Module:
 
 
 def test_capexmodel_docstrings_link_to_their_entries(capexmodel_docs):
-    money = _docstring(capexmodel_docs, "_money.Money")
+    money = _docstring(capexmodel_docs, "_model.money.Money")
     assert "is [`combine_periods`][capexmodel.combine_periods]." in money
     assert "The amount is a `Decimal`" in money  # not capexmodel's: code, no link
     assert "    >>> cm.Money(" in money  # the example is as written
@@ -157,7 +157,7 @@ def test_capexmodel_docstrings_link_to_their_entries(capexmodel_docs):
     assert "[`DataFileError`][capexmodel.DataFileError] naming" in frames
     assert "| ``company`` | string |" in frames  # double backticks: code
     # A method's own name may be the method or the function of that name: code, no link.
-    method = _docstring(capexmodel_docs, "_dataset.Dataset.bubble_risk")
+    method = _docstring(capexmodel_docs, "_sources.dataset.Dataset.bubble_risk")
     assert method.startswith("`bubble_risk` of one company")
     assert "exactly as [`Dataset.fact`][capexmodel.Dataset.fact] picks it" in method
 

@@ -15,8 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import capexmodel as cm
-from capexmodel import _ecb
 from capexmodel._context import QUOTIENT
+from capexmodel._fx import ecb as _ecb
 
 Y24 = cm.CalendarYear(2024)
 

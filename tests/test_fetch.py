@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 import capexmodel as cm
-from capexmodel import _fetch
-from capexmodel._cli import main
-from capexmodel._fetch import Fetcher, RateLimiter
+from capexmodel._present.cli import main
+from capexmodel._sources import fetch as _fetch
+from capexmodel._sources.fetch import Fetcher, RateLimiter
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "sec"
 APPLE, ALPHABET = "0000320193", "0001652044"
@@ -648,11 +648,11 @@ def test_importing_and_loading_the_dataset_never_opens_a_socket():
     code = (
         f"{REFUSE_SOCKETS}"
         "socket.create_connection = refuse\n"
-        "import capexmodel as cm, capexmodel._fetch, capexmodel._cli\n"
-        "from capexmodel._report import build_report\n"
+        "import capexmodel as cm, capexmodel._sources.fetch, capexmodel._present.cli\n"
+        "from capexmodel._present.report import build_report\n"
         "dataset = cm.load_dataset()\n"
         "build_report(dataset, 'en_US')\n"
-        "assert capexmodel._cli.main(['report', '--format', 'json']) == 0\n"
+        "assert capexmodel._present.cli.main(['report', '--format', 'json']) == 0\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr

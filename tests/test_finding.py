@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import capexmodel as cm
-from capexmodel._company import number_character
-from capexmodel._dataset import _directory
+from capexmodel._model.company import number_character
+from capexmodel._sources.dataset import _directory
 
 from .strategies import any_characters, companies
 

@@ -14,16 +14,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import capexmodel as cm
-from capexmodel import _format
-from capexmodel._format import (
-    ARTICLE_CURRENCY_NAMES,
-    format_money,
-    format_percent,
-    format_ratio,
-    parse_money,
-    parse_number,
-)
-from capexmodel._scale import scale_factor, scale_words
+from capexmodel._model import reading
+from capexmodel._model.reading import ARTICLE_CURRENCY_NAMES, parse_money, parse_number
+from capexmodel._model.scale import scale_factor, scale_words
+from capexmodel._present.format import format_money, format_percent, format_ratio
 from tests import strategies as cms
 
 Y24 = cm.CalendarYear(2024)
@@ -511,12 +505,12 @@ def test_plain_numbers_are_read_as_the_grammar_reads_them(text):
     # the default locales; the grammar must read every one of them alike.
     examples = "'48.5万'"
     try:
-        expected = _format._read(text, _format._reader(None), what="a number", examples=examples)
+        expected = reading._read(text, reading._reader(None), what="a number", examples=examples)
     except cm.InvalidAmountError:
         expected = None
-    plain = _format._PLAIN.fullmatch(text.lower() if text.isascii() else text)
+    plain = reading._PLAIN.fullmatch(text.lower() if text.isascii() else text)
     if plain is not None:
-        assert expected == (_format._read_text(text, None, what="a number", examples=examples)[0], None)
+        assert expected == (reading._read_text(text, None, what="a number", examples=examples)[0], None)
         assert str(expected[0]) == str(parse_number(text))  # the same digits and exponent, not only equal
     if expected is None:
         assert plain is None
@@ -525,8 +519,8 @@ def test_plain_numbers_are_read_as_the_grammar_reads_them(text):
 def test_no_currency_of_the_default_locales_looks_like_a_plain_number():
     # What makes reading plain numbers without the grammar safe: no currency spelling there
     # starts with a digit or a point, or is made of scale words.
-    words = f"(?:{_format._SCALE_WORD.pattern})(?: ?(?:{_format._SCALE_WORD.pattern}))*"
-    spellings = _format._reader(None).currencies
+    words = f"(?:{reading._SCALE_WORD.pattern})(?: ?(?:{reading._SCALE_WORD.pattern}))*"
+    spellings = reading._reader(None).currencies
     assert len(spellings) > 100
     for spelling in spellings:
         assert not spelling[0].isdigit()
@@ -536,7 +530,7 @@ def test_no_currency_of_the_default_locales_looks_like_a_plain_number():
 
 def test_loading_the_dataset_reads_its_numbers_without_the_grammar():
     code = (
-        "import capexmodel as cm, capexmodel._format as f, babel.localedata as data; cm.load_dataset(); "
+        "import capexmodel as cm, capexmodel._model.reading as f, babel.localedata as data; cm.load_dataset(); "
         "print(f._reader.cache_info().currsize, sorted(name for name in data._cache if name.startswith('zh')))"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -545,7 +539,7 @@ def test_loading_the_dataset_reads_its_numbers_without_the_grammar():
 
 def test_importing_the_format_module_loads_neither_babel_nor_pint():
     code = (
-        "import sys, capexmodel._format; "
+        "import sys, capexmodel._present.format; "
         "print(sorted(m for m in ('pint', 'babel', 'babel.numbers') if m in sys.modules))"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -15,8 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import capexmodel as cm
-from capexmodel._format import format_money, format_percent, format_ratio, parse_money, parse_number
-from capexmodel._scale import scale_factor
+from capexmodel._model.reading import parse_money, parse_number
+from capexmodel._model.scale import scale_factor
+from capexmodel._present.format import format_money, format_percent, format_ratio
 from tests import strategies as cms
 
 Y24 = cm.CalendarYear(2024)

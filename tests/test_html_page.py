@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from capexmodel._cli import main
+from capexmodel._present.cli import main
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import capexmodel as cm
-from capexmodel import _loading
-from capexmodel._scale import LETTERS, scale_factor, scale_words, unit_words
+from capexmodel._model.scale import LETTERS, scale_factor, scale_words, unit_words
+from capexmodel._sources import loading as _loading
 from tests import strategies as cst
 
 Y24 = cm.CalendarYear(2024)

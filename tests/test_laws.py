@@ -445,9 +445,10 @@ def test_the_bubble_score_is_monotone_in_the_direction_of_risk(values, move, ste
     assert after >= before
 
 
-# Formatting and parsing amounts (capexmodel._format)
+# Formatting and parsing amounts (capexmodel._present.format)
 
-from capexmodel._format import format_money, parse_money  # noqa: E402 -- appended with the laws that use it
+from capexmodel._model.reading import parse_money  # noqa: E402 -- appended with the laws that use it
+from capexmodel._present.format import format_money  # noqa: E402 -- appended with the laws that use it
 
 
 @given(cms.reported_money(), st.sampled_from(["zh_CN", "en_US"]), st.integers(min_value=1, max_value=6))

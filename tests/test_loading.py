@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 import capexmodel as cm
-from capexmodel._loading import COLUMNS, MAX_DERIVATION_DEPTH
+from capexmodel._sources.loading import COLUMNS, MAX_DERIVATION_DEPTH
 
 Y24 = cm.CalendarYear(2024)
 DS = cm.load_dataset()
@@ -100,7 +100,7 @@ class TestUserFiles:
         assert "rates.csv, line 1: the file is binary (it holds NUL bytes)" in text
         assert "purchases.csv, line 1: the file is empty; expected a header" in text
         assert "statements.csv, line 2: the file is not UTF-8 text" in text
-        from capexmodel import _loading  # noqa: PLC0415
+        from capexmodel._sources import loading as _loading  # noqa: PLC0415
 
         monkeypatch.setattr(_loading, "MAX_FILE_BYTES", 10)
         with pytest.raises(cm.DataFileError, match="facts.csv: the file is 26 bytes; data files are limited to 10"):
@@ -191,7 +191,7 @@ class TestStricterLoading:
             cm.load_dataset(tmp_path)
 
     def test_problems_are_capped(self, tmp_path, monkeypatch):
-        from capexmodel import _loading  # noqa: PLC0415
+        from capexmodel._sources import loading as _loading  # noqa: PLC0415
 
         monkeypatch.setattr(_loading, "MAX_PROBLEMS", 2)
         write(tmp_path, "facts", *["nobody,capex,2024,1,,USD,,reported,caijing,"] * 5)

@@ -511,7 +511,7 @@ class TestCombinePeriods:
 
 
 def test_shared_periods_are_bounded_and_sharing_is_only_a_speed_up(monkeypatch):
-    from capexmodel import _money  # noqa: PLC0415
+    from capexmodel._model import money as _money  # noqa: PLC0415
 
     monkeypatch.setattr(_money, "_MAX_INTERNED_PERIODS", 2)
     monkeypatch.setattr(_money, "_interned_periods", {})
@@ -522,7 +522,7 @@ def test_shared_periods_are_bounded_and_sharing_is_only_a_speed_up(monkeypatch):
 
 
 def test_amounts_over_equal_periods_share_one_period(monkeypatch):
-    from capexmodel import _money  # noqa: PLC0415
+    from capexmodel._model import money as _money  # noqa: PLC0415
 
     monkeypatch.setattr(_money, "_interned_periods", {})
     first, second = usd(1, cm.Period.parse("2024-Q3")), usd(2, cm.FiscalCalendar(year_end_month=6).quarter(2025, 1))

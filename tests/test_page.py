@@ -11,9 +11,9 @@ import attrs
 import pytest
 
 import capexmodel as cm
-from capexmodel._cli import main
-from capexmodel._page import cited_sources, page, report_page
-from capexmodel._report import source_text
+from capexmodel._present.cli import main
+from capexmodel._present.page import cited_sources, page, report_page
+from capexmodel._present.report import source_text
 
 DS = cm.load_dataset()
 VOID = {"meta", "img", "br", "hr", "link", "input"}
@@ -190,7 +190,7 @@ def test_numbers_are_right_aligned_and_texts_are_not(zh_page):
     ],
 )
 def test_what_a_number_looks_like(text, numeric):
-    from capexmodel._page import _numeric  # noqa: PLC0415 -- the rule, on its own
+    from capexmodel._present.page import _numeric  # noqa: PLC0415 -- the rule, on its own
 
     assert _numeric(text) is numeric
 
@@ -310,7 +310,7 @@ def test_the_report_page_has_the_charts_and_the_sources():
 
 def test_the_charts_are_titled_svg_markup():
     # The contract the page relies on, whatever draws the charts: (title, SVG markup) pairs.
-    from capexmodel._charts import figures_svg  # noqa: PLC0415 -- matplotlib is in the test extra
+    from capexmodel._present.charts import figures_svg  # noqa: PLC0415 -- matplotlib is in the test extra
 
     charts = figures_svg(DS, "en_US", year=2024, companies=None)
     assert charts

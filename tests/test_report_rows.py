@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 import capexmodel as cm
-from capexmodel._cli import main
-from capexmodel._report import COLUMNS
+from capexmodel._present.cli import main
+from capexmodel._present.report import COLUMNS
 
 Y24 = cm.CalendarYear(2024)
 
@@ -367,7 +367,7 @@ def test_html_is_well_formed_and_escaped(capsys, tmp_path):
     odd = attrs.evolve(
         ds, companies=tuple(attrs.evolve(c, name_en="<b>Meta & co</b>") if c == meta else c for c in ds.companies)
     )
-    from capexmodel._cli import render_html  # noqa: PLC0415
+    from capexmodel._present.cli import render_html  # noqa: PLC0415
 
     page = render_html(cm.build_report(odd, "en_US"), odd)
     assert "&lt;b&gt;Meta &amp; co&lt;/b&gt;" in page
@@ -428,7 +428,7 @@ def test_the_report_renders_in_a_notebook_as_the_html_format_does():
     assert parser.open == []
     assert parser.titles[0] == "2024年各公司资本支出"
     assert "腾讯" in parser.cells
-    from capexmodel._cli import render_html  # noqa: PLC0415
+    from capexmodel._present.cli import render_html  # noqa: PLC0415
 
     page = _Tables()
     page.feed(render_html(report, cm.load_dataset()))

@@ -12,9 +12,9 @@ import attrs
 import pytest
 
 import capexmodel as cm
-from capexmodel._cli import main, render_markdown, render_table
-from capexmodel._format import format_period
-from capexmodel._report import _Builder
+from capexmodel._present.cli import main, render_markdown, render_table
+from capexmodel._present.format import format_period
+from capexmodel._present.report import _Builder
 from tests.words import SIMPLIFIED_ONLY, english_words
 
 Y24 = cm.CalendarYear(2024)

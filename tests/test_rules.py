@@ -10,7 +10,7 @@ import pytest
 import capexmodel as cm
 from capexmodel import frames
 from capexmodel._context import EXACT
-from capexmodel._rules import CAPEX_RATIOS, FREE_CASH_FLOW, GROWTH, SIGNALS, Term, combine
+from capexmodel._indicators.rules import CAPEX_RATIOS, FREE_CASH_FLOW, GROWTH, SIGNALS, Term, combine
 
 Y23, Y24 = cm.CalendarYear(2023), cm.CalendarYear(2024)
 SCALAR = {

@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import capexmodel as cm
-from capexmodel import _sec
 from capexmodel._errors import show
-from capexmodel._sec import month_span
+from capexmodel._sources import sec as _sec
+from capexmodel._sources.sec import month_span
 
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "sec"
 PPE = "PaymentsToAcquirePropertyPlantAndEquipment"
@@ -883,7 +883,7 @@ class TestLoadDataset:
             cm.load_dataset(tmp_path)
 
     def test_the_report_reads_company_facts_with_data(self, folder, capsys):
-        from capexmodel._cli import main  # noqa: PLC0415
+        from capexmodel._present.cli import main  # noqa: PLC0415
 
         assert main(["report", "--data", str(folder), "--locale", "zh_CN"]) == 0
         out = capsys.readouterr().out

@@ -25,7 +25,7 @@ SCENARIO = textwrap.dedent("""
     import json, sys, threading
 
     rounds, touch_first, jobs = int(sys.argv[1]), sys.argv[2] == "touch", sys.argv[3:]
-    kept = {"capexmodel._units"}  # the pint registry, built once per interpreter
+    kept = {"capexmodel._model.units"}  # the pint registry, built once per interpreter
     failures = []
     for _ in range(rounds):
         for name in [name for name in sys.modules if name.partition(".")[0] in ("babel", "capexmodel")]:

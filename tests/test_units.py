@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from capexmodel._units import units
+from capexmodel._model.units import units
 
 
 def run_python(code):
@@ -16,7 +16,7 @@ def run_python(code):
 def test_every_thread_gets_the_same_registry():
     code = """
 import threading
-from capexmodel._units import units
+from capexmodel._model.units import units
 barrier = threading.Barrier(4)
 seen = []
 def build():
@@ -39,7 +39,7 @@ signals = [decimal.Clamped, decimal.DivisionByZero, decimal.FloatOperation, deci
            decimal.InvalidOperation, decimal.Overflow, decimal.Rounded, decimal.Subnormal, decimal.Underflow]
 with decimal.localcontext(decimal.Context(prec=5, Emax=5, Emin=-5, traps=signals)) as context:
     import capexmodel as cm
-    from capexmodel._units import units
+    from capexmodel._model.units import units
     h20 = cm.chip("H20")
     quantities = [h20.throughput("bf16"), h20.memory_size(), h20.bandwidth(), h20.power()]
     print("FLOP" in units(), [str(quantity.magnitude) for quantity in quantities], any(context.flags.values()))
@@ -66,7 +66,7 @@ def test_units_is_shared_by_threads_in_this_process():
         "import capexmodel as cm; cm.parse_money('1.5万亿元', cm.CalendarYear(2024))",
         "import capexmodel as cm; cm.parse_number('82,999 million', locale='de_DE')",
         "import capexmodel as cm; cm.chip('H20'); cm.h100_equivalents([], basis='bandwidth')",
-        "from capexmodel._cli import main; main(['report'])",
+        "from capexmodel._present.cli import main; main(['report'])",
     ],
 )
 def test_pint_loads_only_for_physical_quantities(statement):

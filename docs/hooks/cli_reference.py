@@ -1,7 +1,7 @@
 """MkDocs hook: the command-line reference, written from the command's own argparse parser.
 
 ``docs/reference/cli.md`` holds the marker ``<!-- cli-reference -->``; at build time it
-is replaced by every command and subcommand of ``capexmodel._cli``'s parser: its usage,
+is replaced by every command and subcommand of ``capexmodel._present.cli``'s parser: its usage,
 description, options (with their arguments, choices and defaults) and epilog. The page
 cannot drift from the command: it is the command's parser, rendered.
 """
@@ -32,7 +32,7 @@ def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, file
     if MARKER not in markdown:
         msg = f"{PAGE} must hold the marker {MARKER} where the command-line reference goes"
         raise ValueError(msg)
-    from capexmodel._cli import _parser  # noqa: PLC0415 -- imported when the page is built, not when mkdocs starts
+    from capexmodel._present.cli import _parser  # noqa: PLC0415 -- imported when the page is built, not when mkdocs starts
 
     return markdown.replace(MARKER, "\n\n".join(_sections(_parser())))
 

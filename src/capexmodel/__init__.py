@@ -65,75 +65,75 @@ from capexmodel._lazy import load as _load
 #: only the errors; the rest (and attrs, babel, pint behind it) loads when first used,
 #: through `capexmodel._lazy.load`, safely from any thread.
 _LAZY: dict[str, str] = {
-    "Aggregate": "capexmodel._dataset",
-    "BubbleRisk": "capexmodel._risk",
-    "CalendarHalf": "capexmodel._period",
-    "CalendarMonth": "capexmodel._period",
-    "CalendarQuarter": "capexmodel._period",
-    "CalendarYear": "capexmodel._period",
-    "Calendarization": "capexmodel._calendarize",
-    "CalendarizedPart": "capexmodel._calendarize",
-    "ChipModel": "capexmodel._chips",
-    "ChipPurchase": "capexmodel._chips",
-    "Company": "capexmodel._company",
-    "Conversion": "capexmodel._conversion",
-    "ConversionSegment": "capexmodel._conversion",
-    "Currency": "capexmodel._currency",
-    "Dataset": "capexmodel._dataset",
-    "DepreciationGap": "capexmodel._risk",
-    "ExchangeRate": "capexmodel._conversion",
-    "Fact": "capexmodel._facts",
-    "FiscalCalendar": "capexmodel._fiscal",
-    "Group": "capexmodel._dataset",
-    "H100Equivalents": "capexmodel._chips",
-    "Metric": "capexmodel._provenance",
-    "MetricDefinition": "capexmodel._provenance",
-    "Money": "capexmodel._money",
-    "Period": "capexmodel._period",
-    "Projection": "capexmodel._provenance",
-    "Ranking": "capexmodel._dataset",
-    "RankingRow": "capexmodel._dataset",
-    "RateTable": "capexmodel._conversion",
-    "RateUse": "capexmodel._conversion",
-    "Region": "capexmodel._company",
-    "Report": "capexmodel._report",
-    "ReportRow": "capexmodel._report",
-    "RevenueGap": "capexmodel._risk",
-    "Signal": "capexmodel._risk",
-    "Source": "capexmodel._provenance",
-    "Statement": "capexmodel._dataset",
-    "Status": "capexmodel._provenance",
-    "bubble_risk": "capexmodel._risk",
-    "build_report": "capexmodel._report",
-    "cagr": "capexmodel._indicators",
-    "calendarize": "capexmodel._calendarize",
-    "capex_from_revenue": "capexmodel._projections",
-    "capex_intensity": "capexmodel._indicators",
-    "capex_to_depreciation": "capexmodel._indicators",
-    "capex_to_net_income": "capexmodel._indicators",
-    "capex_to_operating_cash_flow": "capexmodel._indicators",
-    "chip": "capexmodel._chips",
-    "combine_periods": "capexmodel._money",
-    "depreciation_gap": "capexmodel._risk",
-    "ecb_rates": "capexmodel._ecb",
-    "fetch_companyfacts": "capexmodel._fetch",
-    "format_money": "capexmodel._format",
-    "format_percent": "capexmodel._format",
-    "format_ratio": "capexmodel._format",
-    "free_cash_flow": "capexmodel._indicators",
-    "growth": "capexmodel._indicators",
-    "h100_equivalents": "capexmodel._chips",
-    "load_dataset": "capexmodel._loading",
-    "merge_sources": "capexmodel._provenance",
-    "parse_money": "capexmodel._format",
-    "parse_number": "capexmodel._format",
-    "ratio": "capexmodel._indicators",
-    "read_companyfacts": "capexmodel._sec",
-    "revenue_gap": "capexmodel._risk",
-    "share": "capexmodel._indicators",
-    "spread_plan": "capexmodel._projections",
-    "total": "capexmodel._money",
-    "year_over_year": "capexmodel._indicators",
+    "Aggregate": "capexmodel._sources.dataset",
+    "BubbleRisk": "capexmodel._indicators.risk",
+    "CalendarHalf": "capexmodel._model.period",
+    "CalendarMonth": "capexmodel._model.period",
+    "CalendarQuarter": "capexmodel._model.period",
+    "CalendarYear": "capexmodel._model.period",
+    "Calendarization": "capexmodel._model.calendarization",
+    "CalendarizedPart": "capexmodel._model.calendarization",
+    "ChipModel": "capexmodel._indicators.chips",
+    "ChipPurchase": "capexmodel._indicators.chips",
+    "Company": "capexmodel._model.company",
+    "Conversion": "capexmodel._model.conversion",
+    "ConversionSegment": "capexmodel._model.conversion",
+    "Currency": "capexmodel._model.currency",
+    "Dataset": "capexmodel._sources.dataset",
+    "DepreciationGap": "capexmodel._indicators.risk",
+    "ExchangeRate": "capexmodel._model.conversion",
+    "Fact": "capexmodel._model.facts",
+    "FiscalCalendar": "capexmodel._model.fiscal",
+    "Group": "capexmodel._sources.dataset",
+    "H100Equivalents": "capexmodel._indicators.chips",
+    "Metric": "capexmodel._model.provenance",
+    "MetricDefinition": "capexmodel._model.provenance",
+    "Money": "capexmodel._model.money",
+    "Period": "capexmodel._model.period",
+    "Projection": "capexmodel._model.provenance",
+    "Ranking": "capexmodel._sources.dataset",
+    "RankingRow": "capexmodel._sources.dataset",
+    "RateTable": "capexmodel._fx.rates",
+    "RateUse": "capexmodel._model.conversion",
+    "Region": "capexmodel._model.company",
+    "Report": "capexmodel._present.report",
+    "ReportRow": "capexmodel._present.report",
+    "RevenueGap": "capexmodel._indicators.risk",
+    "Signal": "capexmodel._indicators.risk",
+    "Source": "capexmodel._model.provenance",
+    "Statement": "capexmodel._sources.dataset",
+    "Status": "capexmodel._model.provenance",
+    "bubble_risk": "capexmodel._indicators.risk",
+    "build_report": "capexmodel._present.report",
+    "cagr": "capexmodel._indicators.ratios",
+    "calendarize": "capexmodel._fx.calendarize",
+    "capex_from_revenue": "capexmodel._indicators.projections",
+    "capex_intensity": "capexmodel._indicators.ratios",
+    "capex_to_depreciation": "capexmodel._indicators.ratios",
+    "capex_to_net_income": "capexmodel._indicators.ratios",
+    "capex_to_operating_cash_flow": "capexmodel._indicators.ratios",
+    "chip": "capexmodel._indicators.chips",
+    "combine_periods": "capexmodel._model.money",
+    "depreciation_gap": "capexmodel._indicators.risk",
+    "ecb_rates": "capexmodel._fx.ecb",
+    "fetch_companyfacts": "capexmodel._sources.fetch",
+    "format_money": "capexmodel._present.format",
+    "format_percent": "capexmodel._present.format",
+    "format_ratio": "capexmodel._present.format",
+    "free_cash_flow": "capexmodel._indicators.ratios",
+    "growth": "capexmodel._indicators.ratios",
+    "h100_equivalents": "capexmodel._indicators.chips",
+    "load_dataset": "capexmodel._sources.loading",
+    "merge_sources": "capexmodel._model.provenance",
+    "parse_money": "capexmodel._model.reading",
+    "parse_number": "capexmodel._model.reading",
+    "ratio": "capexmodel._indicators.ratios",
+    "read_companyfacts": "capexmodel._sources.sec",
+    "revenue_gap": "capexmodel._indicators.risk",
+    "share": "capexmodel._indicators.ratios",
+    "spread_plan": "capexmodel._indicators.projections",
+    "total": "capexmodel._model.money",
+    "year_over_year": "capexmodel._indicators.ratios",
 }
 
 
@@ -141,18 +141,12 @@ _LAZY: dict[str, str] = {
 # would double the cost of `import capexmodel`).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from capexmodel._calendarize import Calendarization, CalendarizedPart, calendarize
-    from capexmodel._chips import ChipModel, ChipPurchase, H100Equivalents, chip, h100_equivalents
-    from capexmodel._company import Company, Region
-    from capexmodel._conversion import Conversion, ConversionSegment, ExchangeRate, RateTable, RateUse
-    from capexmodel._currency import Currency
-    from capexmodel._dataset import Aggregate, Dataset, Group, Ranking, RankingRow, Statement
-    from capexmodel._ecb import ecb_rates
-    from capexmodel._facts import Fact
-    from capexmodel._fetch import fetch_companyfacts
-    from capexmodel._fiscal import FiscalCalendar
-    from capexmodel._format import format_money, format_percent, format_ratio, parse_money, parse_number
-    from capexmodel._indicators import (
+    from capexmodel._fx.calendarize import calendarize
+    from capexmodel._fx.ecb import ecb_rates
+    from capexmodel._fx.rates import RateTable
+    from capexmodel._indicators.chips import ChipModel, ChipPurchase, H100Equivalents, chip, h100_equivalents
+    from capexmodel._indicators.projections import capex_from_revenue, spread_plan
+    from capexmodel._indicators.ratios import (
         cagr,
         capex_intensity,
         capex_to_depreciation,
@@ -164,13 +158,7 @@ if TYPE_CHECKING:
         share,
         year_over_year,
     )
-    from capexmodel._loading import load_dataset
-    from capexmodel._money import Money, combine_periods, total
-    from capexmodel._period import CalendarHalf, CalendarMonth, CalendarQuarter, CalendarYear, Period
-    from capexmodel._projections import capex_from_revenue, spread_plan
-    from capexmodel._provenance import Metric, MetricDefinition, Projection, Source, Status, merge_sources
-    from capexmodel._report import Report, ReportRow, build_report
-    from capexmodel._risk import (
+    from capexmodel._indicators.risk import (
         BubbleRisk,
         DepreciationGap,
         RevenueGap,
@@ -179,7 +167,22 @@ if TYPE_CHECKING:
         depreciation_gap,
         revenue_gap,
     )
-    from capexmodel._sec import read_companyfacts
+    from capexmodel._model.calendarization import Calendarization, CalendarizedPart
+    from capexmodel._model.company import Company, Region
+    from capexmodel._model.conversion import Conversion, ConversionSegment, ExchangeRate, RateUse
+    from capexmodel._model.currency import Currency
+    from capexmodel._model.facts import Fact
+    from capexmodel._model.fiscal import FiscalCalendar
+    from capexmodel._model.money import Money, combine_periods, total
+    from capexmodel._model.period import CalendarHalf, CalendarMonth, CalendarQuarter, CalendarYear, Period
+    from capexmodel._model.provenance import Metric, MetricDefinition, Projection, Source, Status, merge_sources
+    from capexmodel._model.reading import parse_money, parse_number
+    from capexmodel._present.format import format_money, format_percent, format_ratio
+    from capexmodel._present.report import Report, ReportRow, build_report
+    from capexmodel._sources.dataset import Aggregate, Dataset, Group, Ranking, RankingRow, Statement
+    from capexmodel._sources.fetch import fetch_companyfacts
+    from capexmodel._sources.loading import load_dataset
+    from capexmodel._sources.sec import read_companyfacts
 else:  # Hidden from type checkers, so that a misspelt name is still a type error.
 
     def __getattr__(name: str) -> object:

@@ -2,7 +2,7 @@
 
 import sys
 
-from capexmodel._cli import main
+from capexmodel._present.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

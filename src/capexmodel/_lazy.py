@@ -39,7 +39,7 @@ def load(name: str) -> ModuleType:
 
     Examples:
         >>> from capexmodel._lazy import load
-        >>> load("capexmodel._period").CalendarYear(2024)
+        >>> load("capexmodel._model.period").CalendarYear(2024)
         Period.parse('2024')
     """
     module = sys.modules.get(name)

@@ -22,7 +22,7 @@ import attrs
 
 from capexmodel._context import EXACT, QUOTIENT
 from capexmodel._errors import InvalidValueError, show
-from capexmodel._money import _to_decimal
+from capexmodel._model.money import _to_decimal
 from capexmodel.frames import _checks
 from capexmodel.frames._checks import missing
 
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     import narwhals as nw
 
-    from capexmodel._period import Period
+    from capexmodel._model.period import Period
 
 SCALE = 18
 """Decimal places of every amount and indicator the table functions compute: each is rounded once, half to even."""
@@ -755,9 +755,9 @@ def _polars_pairs(table: Any, *, largest: bool = False) -> list[dict[str, Any]]:
 
 def _checked_keys(rows: list[dict[str, Any]]) -> list[tuple[Key, str]]:
     """Each (currency, period) pair as a `Key`, with the code as written: codes CLDR knows, whole months."""
-    from capexmodel._currency import Currency  # noqa: PLC0415
     from capexmodel._errors import InvalidPeriodError  # noqa: PLC0415
-    from capexmodel._period import Period  # noqa: PLC0415
+    from capexmodel._model.currency import Currency  # noqa: PLC0415
+    from capexmodel._model.period import Period  # noqa: PLC0415
 
     keys = []
     for row in rows:

@@ -20,7 +20,7 @@ from capexmodel._errors import (
     UnknownCompanyError,
     show,
 )
-from capexmodel._rules import CAPEX_RATIOS, FREE_CASH_FLOW, GROWTH, SIGNALS, Input, Rule, combine
+from capexmodel._indicators.rules import CAPEX_RATIOS, FREE_CASH_FLOW, GROWTH, SIGNALS, Input, Rule, combine
 from capexmodel.frames._engine import SCALE, Engine, Key, polars_errors, prepare
 
 if TYPE_CHECKING:
@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     import narwhals as nw
     from narwhals.typing import IntoFrameT
 
-    from capexmodel._company import Company
-    from capexmodel._conversion import RateTable
+    from capexmodel._fx.rates import RateTable
+    from capexmodel._model.company import Company
 
 __all__ = ["bubble_signals", "calendarize", "convert", "ratios", "totals", "year_over_year"]
 
@@ -102,8 +102,8 @@ def convert(facts: IntoFrameT, rates: RateTable, currency: str, *, blend: bool =
         >>> frames.convert(capex, rates, "USD")["amount"].item()
         Decimal('11065006915.629322268326417704')
     """
-    from capexmodel._conversion import RateTable  # noqa: PLC0415
-    from capexmodel._currency import Currency  # noqa: PLC0415
+    from capexmodel._fx.rates import RateTable  # noqa: PLC0415
+    from capexmodel._model.currency import Currency  # noqa: PLC0415
 
     if not isinstance(rates, RateTable):
         msg = f"rates must be a capexmodel.RateTable, got {show(rates)}"
@@ -177,7 +177,7 @@ def calendarize(facts: IntoFrameT) -> IntoFrameT:
         >>> years.select("period_start", "amount", "reason").rows()[1]
         (datetime.date(2024, 1, 1), Decimal('12141.000000000000000000'), None)
     """
-    from capexmodel._period import CalendarYear  # noqa: PLC0415
+    from capexmodel._model.period import CalendarYear  # noqa: PLC0415
 
     engine, frame = prepare(facts, "calendarize")
     import narwhals as nw  # noqa: PLC0415 -- the frames extra, checked by prepare()
@@ -322,7 +322,7 @@ def totals(facts: IntoFrameT, companies: Iterable[Company]) -> IntoFrameT:
         >>> by_region.select("region", "amount", "facts").rows()
         [('CN', Decimal('44565006915.629322268326417704'), 7), ('US', Decimal('258000000000.000000000000000000'), 5)]
     """
-    from capexmodel._company import Company  # noqa: PLC0415
+    from capexmodel._model.company import Company  # noqa: PLC0415
 
     regions = {}
     for company in companies:
@@ -384,7 +384,7 @@ def totals(facts: IntoFrameT, companies: Iterable[Company]) -> IntoFrameT:
 
 def _span(row: Mapping[str, Any]) -> str:
     """The period of a row with month indices, as a label (2024, 2024-Q3, 2024-02/2024-04)."""
-    from capexmodel._period import Period  # noqa: PLC0415
+    from capexmodel._model.period import Period  # noqa: PLC0415
 
     return str(Period._from_indices(row["first"], row["last"]))
 
@@ -794,7 +794,7 @@ def bubble_signals(facts: IntoFrameT, thresholds: Mapping[str, object] | None = 
         >>> signals.filter(fires=True)["signal"].to_list()
         ['capex_to_depreciation', 'capex_intensity']
     """
-    from capexmodel._risk import DEFAULT_THRESHOLDS, _settings  # noqa: PLC0415
+    from capexmodel._indicators.risk import DEFAULT_THRESHOLDS, _settings  # noqa: PLC0415
 
     limits = _settings(thresholds, {name: spec[0] for name, spec in DEFAULT_THRESHOLDS.items()}, "thresholds")
     for name, limit in limits.items():

@@ -19,15 +19,15 @@ if TYPE_CHECKING:
     import pyarrow as pa
     from narwhals.typing import IntoDataFrame
 
-    from capexmodel._calendarize import Calendarization
-    from capexmodel._conversion import Conversion
-    from capexmodel._currency import Currency
-    from capexmodel._dataset import Aggregate, Dataset
-    from capexmodel._facts import Fact
-    from capexmodel._money import Money
-    from capexmodel._period import Period
-    from capexmodel._provenance import Source
-    from capexmodel._risk import BubbleRisk
+    from capexmodel._indicators.risk import BubbleRisk
+    from capexmodel._model.calendarization import Calendarization
+    from capexmodel._model.conversion import Conversion
+    from capexmodel._model.currency import Currency
+    from capexmodel._model.facts import Fact
+    from capexmodel._model.money import Money
+    from capexmodel._model.period import Period
+    from capexmodel._model.provenance import Source
+    from capexmodel._sources.dataset import Aggregate, Dataset
 
 __all__ = [
     "COLUMNS",
@@ -108,9 +108,9 @@ def _closed(facts: Iterable[Fact]) -> list[Fact]:
 
 def _derivation_of(fact: Fact) -> tuple[str | None, str | None]:
     """The derivation's name and its rule: a projection's in words, a conversion's exact factor."""
-    from capexmodel._calendarize import Calendarization  # noqa: PLC0415
-    from capexmodel._conversion import Conversion  # noqa: PLC0415
-    from capexmodel._provenance import Projection  # noqa: PLC0415
+    from capexmodel._model.calendarization import Calendarization  # noqa: PLC0415
+    from capexmodel._model.conversion import Conversion  # noqa: PLC0415
+    from capexmodel._model.provenance import Projection  # noqa: PLC0415
 
     derivation = fact.derivation
     if isinstance(derivation, Conversion):
@@ -186,7 +186,7 @@ def facts_table(facts: Iterable[Fact], source_ids: Mapping[Source, str]) -> pa.T
 
 
 def _facts(facts: Iterable[Fact]) -> list[Fact]:
-    from capexmodel._facts import Fact  # noqa: PLC0415 -- a cycle: the dataset module imports this one
+    from capexmodel._model.facts import Fact  # noqa: PLC0415 -- a cycle: the dataset module imports this one
 
     rows = list(facts)
     for fact in rows:
@@ -282,7 +282,7 @@ def to_frame(
         >>> meta["sources"].tolist()[:3]
         ['caijing', 'guidance-2025', 'meta-10k-2024']
     """
-    from capexmodel._dataset import Dataset  # noqa: PLC0415 -- a cycle: the dataset module loads this one
+    from capexmodel._sources.dataset import Dataset  # noqa: PLC0415 -- a cycle: the dataset module loads this one
 
     if isinstance(data, Dataset):
         facts: Iterable[Fact] = data.facts
@@ -527,10 +527,10 @@ class _RowError(Exception):
 
 
 def _fact_of(row: dict[str, Any], dataset: Dataset) -> Fact:
-    from capexmodel._facts import Fact  # noqa: PLC0415
-    from capexmodel._money import Money  # noqa: PLC0415
-    from capexmodel._period import Period  # noqa: PLC0415
-    from capexmodel._provenance import Metric, Status  # noqa: PLC0415
+    from capexmodel._model.facts import Fact  # noqa: PLC0415
+    from capexmodel._model.money import Money  # noqa: PLC0415
+    from capexmodel._model.period import Period  # noqa: PLC0415
+    from capexmodel._model.provenance import Metric, Status  # noqa: PLC0415
 
     text = {column: _text(row, column) for column in _TEXT_COLUMNS}
     company = next((company for company in dataset.companies if company.id == text["company"]), None)
@@ -676,8 +676,8 @@ _PROJECTIONS: dict[str, Literal["spread", "share-of-revenue"]] = {
 def _with_derivation(fact: Fact, inputs: list[Fact], row: dict[str, Any], dataset: Dataset) -> Fact:
     import attrs  # noqa: PLC0415
 
-    from capexmodel._calendarize import calendarize  # noqa: PLC0415
-    from capexmodel._provenance import Projection  # noqa: PLC0415
+    from capexmodel._fx.calendarize import calendarize  # noqa: PLC0415
+    from capexmodel._model.provenance import Projection  # noqa: PLC0415
 
     name, rule = _text(row, "derivation") or None, _text(row, "rule") or None
     if name is None and not inputs:
@@ -739,7 +739,7 @@ def from_frame(frame: IntoDataFrame, base: Dataset | None = None) -> Dataset:
     """
     import attrs  # noqa: PLC0415
 
-    from capexmodel._loading import load_dataset  # noqa: PLC0415
+    from capexmodel._sources.loading import load_dataset  # noqa: PLC0415
 
     dataset = base if base is not None else load_dataset()
     return attrs.evolve(dataset, facts=facts_from_frame(frame, dataset))

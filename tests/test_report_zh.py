@@ -12,9 +12,10 @@ import attrs
 import pytest
 
 import capexmodel as cm
+from capexmodel._fx.ecb import average_note
 from capexmodel._present.cli import main, render_markdown, render_table
 from capexmodel._present.format import format_period
-from capexmodel._present.report import _Builder
+from capexmodel._present.report import _Builder, source_text
 from tests.words import SIMPLIFIED_ONLY, english_words
 
 Y24 = cm.CalendarYear(2024)
@@ -347,3 +348,34 @@ def test_the_fetch_commands_notes_follow_the_environments_locale(capsys, monkeyp
     assert status == 0
     assert out == f"{tmp_path / 'CIK0001045810.json'}\n"
     assert err == f"capexmodel：保留已有文件{tmp_path / 'CIK0001045810.json'}（--refresh 会重新下载）\n"
+
+
+# The ECB's rates -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "zh_TW"])
+def test_a_chinese_report_at_the_ecbs_rates_says_their_note_in_chinese(capsys, locale):
+    status, out, _ = run(capsys, "report", "--locale", locale, "--rates", "ecb")
+    assert status == 0
+    assert english_words(out) == []
+    days = "2024年1月2日至2024年12月31日共256"
+    assert (
+        days + ("个交易日定盘价的平均值，经欧元套算" if locale == "zh_CN" else "個交易日定盤價的平均值，經歐元套算")
+        in out
+    )
+
+
+def test_an_ecb_note_is_read_from_the_values_it_was_written_from():
+    rates = cm.ecb_rates()
+    crossed = rates.conversion("USD", "CNY", Y24).sources[0]
+    direct = rates.conversion("EUR", "USD", Y24).sources[0]
+    assert average_note(crossed.note) == (256, dt.date(2024, 1, 2), dt.date(2024, 12, 31), True)
+    assert average_note(direct.note) == (256, dt.date(2024, 1, 2), dt.date(2024, 12, 31), False)
+    assert source_text(direct, "zh_CN").endswith("共256个交易日定盘价的平均值")  # no cross to speak of
+    assert crossed.note is not None
+    assert source_text(crossed, "en_US").endswith(crossed.note)  # English is the note as the rate's source writes it
+    # A note this module did not write is the data's, read through the catalog as before.
+    assert average_note("average of 2 daily fixings, 1998-01-02 to 1998-01-05") is None  # before the euro
+    assert average_note(None) is None
+    written = cm.Source("European Central Bank", "Euro foreign exchange reference rates", note="by hand")
+    assert source_text(written, "zh_CN").endswith("：by hand")

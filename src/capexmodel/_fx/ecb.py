@@ -21,7 +21,7 @@ import zlib
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 import attrs
 
@@ -423,10 +423,46 @@ class _Sum:
         return cls(total, sum(part.count for part in parts), parts[0].first, parts[-1].last)
 
 
+class AverageNote(NamedTuple):
+    """What an ECB rate's note says, as values, so that a report can say it in its reader's words.
+
+    Examples:
+        >>> import capexmodel as cm
+        >>> conversion = cm.ecb_rates().conversion("USD", "CNY", cm.CalendarYear(2024))
+        >>> average_note(conversion.sources[0].note)
+        AverageNote(fixings=256, first=datetime.date(2024, 1, 2), last=datetime.date(2024, 12, 31), crossed=True)
+    """
+
+    fixings: int
+    """How many daily fixings the rate averages."""
+    first: dt.date
+    """The first day averaged."""
+    last: dt.date
+    """The last day averaged."""
+    crossed: bool
+    """Whether the rate is a cross through EUR (neither currency is EUR)."""
+
+    def english(self) -> str:
+        """The note as the rate's `Source` writes it: ``average of 256 daily fixings, 2024-01-02 to ...``."""
+        fixings = "1 daily fixing" if self.fixings == 1 else f"{self.fixings} daily fixings"
+        cross = ", crossed through EUR" if self.crossed else ""
+        return f"average of {fixings}, {self.first} to {self.last}{cross}"
+
+
+#: The notes this module has written, each with the values it was written from.
+_NOTES: dict[str, AverageNote] = {}
+
+
+def average_note(note: str | None) -> AverageNote | None:
+    """The values an ECB rate's note was written from; None for a note this module did not write."""
+    return None if note is None else _NOTES.get(note)
+
+
 def _rate(base: Currency, quote: Currency, period: Period, window: _Sum, cross: str) -> ExchangeRate:
     """The average of the daily values: their exact sum divided by their number, rounded once."""
-    fixings = "1 daily fixing" if window.count == 1 else f"{window.count} daily fixings"
-    note = f"average of {fixings}, {window.first} to {window.last}{cross}"
+    parts = AverageNote(window.count, window.first, window.last, crossed=bool(cross))
+    note = parts.english()
+    _NOTES.setdefault(note, parts)
     source = Source("European Central Bank", "Euro foreign exchange reference rates", note=note)
     average = QUOTIENT.divide(window.total, Decimal(window.count))
     return ExchangeRate(base, quote, average, period, source=source)

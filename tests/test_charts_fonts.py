@@ -228,3 +228,26 @@ def test_traditional_chinese_prefers_a_traditional_font(monkeypatch):
     )
     assert _charts.cjk_font() == "Noto Sans CJK SC"
     assert _charts.cjk_font(traditional=True) == "Noto Sans CJK TC"
+
+
+@pytest.mark.usefixtures("no_cjk_font")
+def test_without_a_cjk_font_the_html_page_says_its_charts_are_in_english_and_what_to_install():
+    from capexmodel._present.page import report_page  # noqa: PLC0415
+
+    dataset = cm.load_dataset()
+    text = report_page(cm.build_report(dataset, "zh_CN", companies=["meta"]), dataset)
+    note = f"未找到可显示中文的字体：请安装{_charts.install_hint()}；图表暂以英文绘制"
+    assert f'<p class="charts-note">{note}</p>' in text
+    assert text.index(note) < text.index("<figure>")  # read before the charts it explains
+    assert "<figcaption>Figure 1: Capex of the world&#x27;s major tech giants, 2024</figcaption>" in text
+
+
+def test_with_a_cjk_font_the_html_page_has_no_note_above_its_charts():
+    from capexmodel._present.page import report_page  # noqa: PLC0415
+
+    if _charts.cjk_font() is None:
+        pytest.skip(f"no font for Chinese: install {_charts.install_hint()}")
+    dataset = cm.load_dataset()
+    text = report_page(cm.build_report(dataset, "zh_CN", companies=["meta"]), dataset)
+    assert "<figure>" in text
+    assert 'class="charts-note"' not in text

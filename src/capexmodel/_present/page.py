@@ -78,6 +78,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 figure { margin: 1rem 0 1.5rem; }
 figure svg { display: block; width: 100%; max-width: 100%; height: auto; }
 figcaption { font-size: 0.875rem; color: var(--muted); margin-top: 0.25rem; }
+.charts-note { font-size: 0.875rem; color: var(--muted); margin: 0.25rem 0; }
 .sources ol { padding-left: 1.5rem; font-size: 0.875rem; }
 .sources li { margin-bottom: 0.35rem; }
 a { color: #0969da; }
@@ -111,6 +112,7 @@ def page(
     *,
     sources: Sequence[Source | str] = (),
     charts: Sequence[tuple[str, str]] | None = (),
+    chart_notes: Sequence[str] = (),
 ) -> str:
     """The report as one HTML document: its sections' tables and notes, the charts, the sources.
 
@@ -119,6 +121,8 @@ def page(
         sources: The sources it cites: `Source` values, or texts for those known only as text.
         charts: The charts as (title, SVG markup) pairs; None when they cannot be drawn
             (matplotlib missing), which the page says in one line with the command that installs it.
+        chart_notes: What a reader of the charts should know, shown above them: a chart
+            left out, or Chinese charts drawn in English for want of a font, and what to install.
 
     Returns:
         The page, with no reference to anything outside it.
@@ -148,7 +152,7 @@ def page(
     charts_word = words.gettext("Charts")
     # Translators: one line where the charts would be; {command} is the command that installs matplotlib.
     missing = words.gettext("The charts need matplotlib: {command}")
-    parts.append(_charts(charts, charts_word, missing))
+    parts.append(_charts(charts, charts_word, missing, chart_notes))
     if sources:
         heading = _escape(words.gettext("Sources"))
         items = "".join(f"<li>{_source(source, report.locale)}</li>" for source in sources)
@@ -182,7 +186,8 @@ def report_page(report: Report, dataset: Dataset) -> str:
         (source for fact in dataset.facts for source in fact.sources),
         (rate.source for rate in dataset.rates.rates if rate.source is not None),
     )
-    return page(report, sources=cited_sources(report, known), charts=_figures(report, dataset))
+    charts, chart_notes = _figures(report, dataset)
+    return page(report, sources=cited_sources(report, known), charts=charts, chart_notes=chart_notes)
 
 
 def cited_sources(report: Report, known: Iterable[Source]) -> tuple[Source | str, ...]:
@@ -221,15 +226,16 @@ def cited_sources(report: Report, known: Iterable[Source]) -> tuple[Source | str
     return tuple(cited.values())
 
 
-def _figures(report: Report, dataset: Dataset) -> list[tuple[str, str]] | None:
-    """The report's charts, or None without matplotlib (the ``plot`` extra)."""
+def _figures(report: Report, dataset: Dataset) -> tuple[list[tuple[str, str]] | None, list[str]]:
+    """The report's charts (None without matplotlib, the ``plot`` extra), and the notes that go with them."""
     try:
         importlib.import_module("matplotlib")
     except ImportError:
-        return None
-    from capexmodel._present.charts import figures_svg  # noqa: PLC0415 -- matplotlib is optional, and loads only here
+        return None, []
+    from capexmodel._present.charts import build_charts  # noqa: PLC0415 -- matplotlib is optional, and loads only here
 
-    return figures_svg(dataset, report.locale, year=report.year, companies=report.companies)
+    charts, notes = build_charts(dataset, report.locale, year=report.year, companies=report.companies)
+    return [(chart.title, chart.svg()) for chart in charts], notes
 
 
 def _escape(text: str) -> str:
@@ -279,14 +285,15 @@ def _section(index: int, view: View, notes_word: str) -> str:
 _SVG: Final = re.compile(r"<svg\b")
 
 
-def _charts(charts: Sequence[tuple[str, str]] | None, heading: str, missing: str) -> str:
-    """The charts, each an inline SVG in a figure; or one line saying how to get them."""
+def _charts(charts: Sequence[tuple[str, str]] | None, heading: str, missing: str, notes: Sequence[str]) -> str:
+    """The charts, each an inline SVG in a figure, after their notes; or one line saying how to get them."""
     if charts is None:
         command = '<code>pip install "capexmodel[plot]"</code>'
         return f'<p class="charts-missing">{_escape(missing).replace("{command}", command)}</p>'
-    if not charts:
+    if not charts and not notes:
         return ""
     parts = [f'<section class="charts" aria-labelledby="charts"><h2 id="charts">{_escape(heading)}</h2>']
+    parts.extend(f'<p class="charts-note">{_escape(note)}</p>' for note in notes)
     for title, markup in charts:
         start = _SVG.search(markup)
         if start is None:

@@ -246,10 +246,53 @@ def test_a_path_holding_a_nul_character_is_a_usage_error_not_a_traceback(capsys,
         (["report", "--locale", "xx_YY"], None),  # malformed: the environment's, and the parse says why
         (["report", "--locale"], None),
         (["report", "--", "--locale", "zh_TW"], None),  # after --, an argument, not an option
+        # Abbreviated, as argparse reads it; "--l" is no other option's start.
+        (["report", "--loc=zh_CN"], "zh_CN"),
+        (["report", "--l", "zh_TW", "--year", "x"], "zh_TW"),
+        (["report", "--locale", "zh_CN", "--loc=zh_TW"], "zh_TW"),
+        (["report", "--", "--loc=zh_TW"], None),
+        (["report", "--lo"], None),
+        (["report", "--list", "zh_TW"], None),  # not a prefix of --locale
+        # A value that is no locale, or none, leaves the language already asked for.
+        (["report", "--locale=zh_CN", "--locale"], "zh_CN"),
+        (["report", "--locale", "zh_CN", "--locale", "xx_YY"], "zh_CN"),
     ],
 )
 def test_the_locale_is_read_ahead_of_the_parse(argv, expected):
     assert _asked_locale(argv) == expected
+
+
+def test_no_other_option_starts_as_locale_does():
+    # `_asked_locale` reads any start of --locale from "--l" on as --locale, as argparse would.
+    parser = _parser()
+    commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+    parsers = [parser, *commands.choices.values()]
+    for sub in list(parsers):
+        parsers.extend(
+            choice
+            for action in sub._actions
+            if isinstance(action, argparse._SubParsersAction)
+            for choice in action.choices.values()
+        )
+    options = {option for each in parsers for action in each._actions for option in action.option_strings}
+    assert "--locale" in options
+    assert [option for option in options if option.startswith("--l")] == ["--locale"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "error"),
+    [
+        (["report", "--loc=zh_CN", "--year", "x"], "capexmodel report：错误：参数--year："),
+        (["report", "--locale", "zh_CN", "--loc=zh_TW", "--year", "x"], "capexmodel report：錯誤：參數--year："),
+        (["report", "--locale=zh_CN", "--locale"], "capexmodel report：错误：参数--locale："),
+    ],
+)
+def test_the_usage_error_speaks_the_language_the_report_would(capsys, environment, argv, error):
+    environment("en_US.UTF-8")
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert err.startswith("用法：capexmodel report ")
+    assert err.splitlines()[-1].startswith(error)
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,13 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
+import pytest
+
+import capexmodel
+
 SOURCE = Path(__file__).parent.parent / "src" / "capexmodel"
+#: The public names that load on first use, and the module each loads: `capexmodel`'s own table.
+LAZY: dict[str, str] = capexmodel._LAZY
 
 #: The layers, bottom to top, and their members: a name ending in "." is a subpackage
 #: (itself and every module in it); any other name is one module.
@@ -100,6 +106,7 @@ class _Imports(ast.NodeVisitor):
         self.module, self.package, self.modules = module, package, modules
         self.where = "module level"
         self.found: list[Import] = []
+        self.roots: set[str] = set()  # the names the package's root is bound to here: `import capexmodel as cm`
 
     def _within(self, node: ast.AST, where: str) -> None:
         outer, self.where = self.where, where
@@ -134,6 +141,14 @@ class _Imports(ast.NodeVisitor):
     def visit_Import(self, node: ast.Import) -> None:
         for alias in node.names:
             self._add(alias.name, node.lineno)
+            if alias.name == "capexmodel":
+                self.roots.add(alias.asname or alias.name)
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        # `capexmodel.build_report` loads the module behind the public name, as an import would.
+        if isinstance(node.value, ast.Name) and node.value.id in self.roots and node.attr in LAZY:
+            self._add(LAZY[node.attr], node.lineno)
+        self.generic_visit(node)
 
     def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
         base = node.module or ""
@@ -142,6 +157,11 @@ class _Imports(ast.NodeVisitor):
             base = ".".join([*parts[: len(parts) - node.level + 1], *([base] if base else [])])
         for alias in node.names:
             submodule = f"{base}.{alias.name}"
+            if base == "capexmodel" and (alias.name in LAZY or alias.name == "*"):
+                # A public name loads its module on first use; `*` loads every one of them.
+                for name in LAZY if alias.name == "*" else [alias.name]:
+                    self._add(LAZY[name], node.lineno)
+                continue
             self._add(submodule if submodule in self.modules else base, node.lineno)
 
 
@@ -270,3 +290,24 @@ def test_importing_capexmodel_loads_no_layer():
     code = "import sys, capexmodel; print(sorted(m for m in sys.modules if m.startswith('capexmodel')))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.split() == ["['capexmodel',", "'capexmodel._errors',", "'capexmodel._lazy']"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "from capexmodel import build_report",
+        "from capexmodel import *",
+        "import capexmodel\nreport = capexmodel.build_report",
+        "import capexmodel as cm\nreport = cm.build_report",
+    ],
+)
+def test_a_public_name_that_loads_a_higher_layer_is_an_import_of_that_layer(line):
+    sources = package_sources()
+    sources["capexmodel._model.synthetic"] = line + "\n"
+    problems, _ = check(sources)
+    assert any(
+        problem.startswith("capexmodel._model.synthetic (_model) imports capexmodel._present.report (_present")
+        for problem in problems
+    )
+    sources["capexmodel._model.synthetic"] = "import capexmodel\nversion = capexmodel.__version__\n"
+    assert check(sources)[0] == []  # the root itself is the bottom layer

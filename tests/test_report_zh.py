@@ -369,13 +369,38 @@ def test_an_ecb_note_is_read_from_the_values_it_was_written_from():
     rates = cm.ecb_rates()
     crossed = rates.conversion("USD", "CNY", Y24).sources[0]
     direct = rates.conversion("EUR", "USD", Y24).sources[0]
-    assert average_note(crossed.note) == (256, dt.date(2024, 1, 2), dt.date(2024, 12, 31), True)
-    assert average_note(direct.note) == (256, dt.date(2024, 1, 2), dt.date(2024, 12, 31), False)
+    assert average_note(crossed) == (256, dt.date(2024, 1, 2), dt.date(2024, 12, 31), True)
+    assert average_note(direct) == (256, dt.date(2024, 1, 2), dt.date(2024, 12, 31), False)
     assert source_text(direct, "zh_CN").endswith("共256个交易日定盘价的平均值")  # no cross to speak of
     assert crossed.note is not None
     assert source_text(crossed, "en_US").endswith(crossed.note)  # English is the note as the rate's source writes it
-    # A note this module did not write is the data's, read through the catalog as before.
-    assert average_note("average of 2 daily fixings, 1998-01-02 to 1998-01-05") is None  # before the euro
+    # The same note, written by hand or read back from a file or a pickle, reads the same, in any process.
+    by_hand = cm.Source(crossed.publisher, crossed.title, note="average of 1 daily fixing, 1999-01-04 to 1999-01-04")
+    assert average_note(by_hand) == (1, dt.date(1999, 1, 4), dt.date(1999, 1, 4), False)
+    assert source_text(by_hand, "zh_TW").endswith("1999年1月4日至1999年1月4日共1個交易日定盤價的平均值")
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        None,
+        "by hand",
+        "average of 2 daily fixing, 2024-01-02 to 2024-01-03",  # not as the reader writes it: one reading only
+        "average of 02 daily fixings, 2024-01-02 to 2024-01-03",
+        "average of 2 daily fixings, 2024-02-30 to 2024-03-01",  # no such day
+        "average of \uff12 daily fixings, 2024-01-02 to 2024-01-03",  # a full-width digit
+        "average of 2 daily fixings, 2024-01-02 to 2024-01-03, crossed through EUR and more",
+    ],
+)
+def test_a_note_the_ecb_reader_would_not_write_is_the_datas(note):
+    source = cm.Source("European Central Bank", "Euro foreign exchange reference rates", note=note)
+    assert average_note(source) is None
+    if note is not None:
+        assert source_text(source, "zh_CN").endswith(f"：{note}")  # as the data writes it
+
+
+def test_an_ecb_like_note_of_another_publisher_is_that_publishers():
+    note = "average of 2 daily fixings, 2024-01-02 to 2024-01-03"
+    assert average_note(cm.Source("Someone", "Euro foreign exchange reference rates", note=note)) is None
+    assert average_note(cm.Source("European Central Bank", "Another title", note=note)) is None
     assert average_note(None) is None
-    written = cm.Source("European Central Bank", "Euro foreign exchange reference rates", note="by hand")
-    assert source_text(written, "zh_CN").endswith("：by hand")

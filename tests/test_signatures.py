@@ -11,6 +11,7 @@ error's record of what was asked for).
 from __future__ import annotations
 
 import ast
+import enum
 import inspect
 from decimal import Decimal
 
@@ -107,3 +108,16 @@ def test_the_types_shown_are_accepted():
     assert {(money.amount, money.currency) for money in amounts} == {(Decimal(5), cm.Currency("USD"))}
     assert cm.Metric(cm.Metric("capex")) == cm.Metric.CAPEX
     assert cm.Company(id="x", name_en="X", name_zh="X", region="us", currency="usd", tickers=["X"]).tickers == ("X",)
+
+
+def test_every_public_constructor_parameter_is_annotated():
+    # An unannotated converter (a lambda, say) leaves its parameter bare: the checks above would not see it.
+    # An enum's "constructor" is the enum machinery's own call, not the library's.
+    bare = {
+        (name, parameter.name)
+        for name, cls in _classes().items()
+        if not issubclass(cls, enum.Enum)
+        for parameter in _parameters(cls)
+        if parameter.annotation is inspect.Parameter.empty
+    }
+    assert bare == set()

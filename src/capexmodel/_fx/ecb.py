@@ -429,7 +429,7 @@ class AverageNote(NamedTuple):
     Examples:
         >>> import capexmodel as cm
         >>> conversion = cm.ecb_rates().conversion("USD", "CNY", cm.CalendarYear(2024))
-        >>> average_note(conversion.sources[0].note)
+        >>> average_note(conversion.sources[0])
         AverageNote(fixings=256, first=datetime.date(2024, 1, 2), last=datetime.date(2024, 12, 31), crossed=True)
     """
 
@@ -449,21 +449,38 @@ class AverageNote(NamedTuple):
         return f"average of {fixings}, {self.first} to {self.last}{cross}"
 
 
-#: The notes this module has written, each with the values it was written from.
-_NOTES: dict[str, AverageNote] = {}
+_PUBLISHER: Final = "European Central Bank"
+_TITLE: Final = "Euro foreign exchange reference rates"
+#: An ECB rate's note, as `AverageNote.english` writes it (ASCII digits only).
+_NOTE: Final = re.compile(
+    r"average of ([1-9][0-9]*) daily fixings?, ([0-9]{4}-[0-9]{2}-[0-9]{2}) to ([0-9]{4}-[0-9]{2}-[0-9]{2})"
+    r"(, crossed through EUR)?"
+)
 
 
-def average_note(note: str | None) -> AverageNote | None:
-    """The values an ECB rate's note was written from; None for a note this module did not write."""
-    return None if note is None else _NOTES.get(note)
+def average_note(source: Source | None) -> AverageNote | None:
+    """The values an ECB rate's note was written from; None for another source, or a note not so written.
+
+    The note is read only as `AverageNote.english` writes it, whatever process wrote
+    it: the same values written again must give the same text, or it is no such note.
+    """
+    if source is None or source.note is None or (source.publisher, source.title) != (_PUBLISHER, _TITLE):
+        return None
+    match = _NOTE.fullmatch(source.note)
+    if match is None:
+        return None
+    count, first, last, cross = match.groups()
+    try:
+        parts = AverageNote(int(count), dt.date.fromisoformat(first), dt.date.fromisoformat(last), cross is not None)
+    except ValueError:  # a day that is no day, such as 2024-02-30
+        return None
+    return parts if parts.english() == source.note else None
 
 
 def _rate(base: Currency, quote: Currency, period: Period, window: _Sum, cross: str) -> ExchangeRate:
     """The average of the daily values: their exact sum divided by their number, rounded once."""
-    parts = AverageNote(window.count, window.first, window.last, crossed=bool(cross))
-    note = parts.english()
-    _NOTES.setdefault(note, parts)
-    source = Source("European Central Bank", "Euro foreign exchange reference rates", note=note)
+    note = AverageNote(window.count, window.first, window.last, crossed=bool(cross)).english()
+    source = Source(_PUBLISHER, _TITLE, note=note)
     average = QUOTIENT.divide(window.total, Decimal(window.count))
     return ExchangeRate(base, quote, average, period, source=source)
 

@@ -157,26 +157,30 @@ def _path(text: str, words: gettext.NullTranslations = _ENGLISH) -> Path:
 
 
 def _asked_locale(argv: Sequence[str]) -> str | None:
-    """The locale ``--locale X`` or ``--locale=X`` asks for (the last one), read before parsing.
+    """The locale ``--locale X`` or ``--locale=X`` asks for, read before parsing.
 
-    None when no ``--locale`` is given before a ``--``, or when its value is not a locale:
-    the parser then speaks the environment's language, and reports the malformed value.
+    The last value that is a locale wins; an option abbreviated as argparse allows
+    (``--loc``) counts. None when no ``--locale`` with a locale is given before a ``--``:
+    the parser then speaks the environment's language, and reports a malformed value.
     """
     asked = None
     given = iter(argv)
     for argument in given:
         if argument == "--":
             break
-        if argument == "--locale":
-            asked = next(given, None)
-        elif argument.startswith("--locale="):
-            asked = argument.removeprefix("--locale=")
-    if asked is None:
-        return None
-    try:
-        return _locale(asked)
-    except argparse.ArgumentTypeError:
-        return None
+        name, equals, value = argument.partition("=")
+        if not (len(name) >= len(_LOCALE_PREFIX) and "--locale".startswith(name)):
+            continue
+        text = value if equals else next(given, None)
+        try:
+            asked = _locale(text) if text is not None else asked
+        except argparse.ArgumentTypeError:
+            continue
+    return asked
+
+
+#: The shortest abbreviation of ``--locale``: no other option starts with it (a test checks).
+_LOCALE_PREFIX = "--l"
 
 
 def _parser(words: gettext.NullTranslations | None = None) -> argparse.ArgumentParser:

@@ -411,15 +411,17 @@ def source_text(source: Source, locale: str) -> str:
         date = format_date(source.date, "long", locale=_parse_locale(locale))
         text = words.gettext("{source} ({date})").format(source=text, date=date)
     if source.note is not None:
-        text = words.gettext("{source}: {note}").format(source=text, note=_note_text(words, source.note, locale))
+        text = words.gettext("{source}: {note}").format(
+            source=text, note=_note_text(words, source, source.note, locale)
+        )
     return text
 
 
-def _note_text(words: gettext.NullTranslations, note: str, locale: str) -> str:
+def _note_text(words: gettext.NullTranslations, source: Source, note: str, locale: str) -> str:
     """A source's note in the reader's words: the data's, from the catalog; an ECB rate's, from its values."""
     from capexmodel._fx.ecb import average_note  # noqa: PLC0415 -- the ECB reader loads only for its notes
 
-    parts = average_note(note)
+    parts = average_note(source)
     if parts is None or catalog_for(locale) == "en":
         return data_text(words, "source note", note)
     from babel.dates import format_date  # noqa: PLC0415 -- babel loads lazily, on first use

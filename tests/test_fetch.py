@@ -679,3 +679,29 @@ def test_a_fetch_error_pickles_with_what_went_wrong():
         "https://data.sec.gov/x",
         404,
     )
+
+
+#: Arguments the SEC's rules refuse, the environment's language, and the start of what the command says.
+REFUSED_IN_CHINESE = [
+    (
+        "zh_CN.UTF-8",
+        ["320193", FULLWIDTH],
+        f"CIK是SEC的中央索引码，为1至9999999999的整数，最多十位ASCII数字，实际为{FULLWIDTH!r}",  # noqa: RUF001
+    ),
+    ("zh_TW.UTF-8", ["320193", "--user-agent", "Jane Doe"], "SEC要求每個用戶端聲明身分："),  # noqa: RUF001
+    ("zh_CN.UTF-8", ["320193", "--base-url", "http://data.sec.gov"], "基础网址须为不带查询或片段的https://地址"),
+]
+
+
+@pytest.mark.parametrize("case", REFUSED_IN_CHINESE)
+def test_the_command_says_what_the_secs_rules_refuse_in_the_readers_words(server, capsys, tmp_path, monkeypatch, case):
+    lang, arguments, said = case
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", lang)
+    defaults = ["--user-agent", AGENT, "--base-url", server.url]
+    status, out, err = run(capsys, "fetch", "sec", *defaults, *arguments, "--to", str(tmp_path))
+    assert (status, out) == (1, "")
+    assert err.startswith(f"capexmodel：{said}")  # noqa: RUF001
+    assert err.count("\n") == 1
+    assert server.requests == []

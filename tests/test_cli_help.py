@@ -3,10 +3,11 @@
 # (Chinese sentences are written with full-width punctuation: the tests check it.)
 
 import argparse
+import errno
 
 import pytest
 
-from capexmodel._present.cli import _asked_locale, _Parser, _parser, _width, _wrap, main
+from capexmodel._present.cli import _asked_locale, _error_text, _Parser, _parser, _width, _wrap, main
 from capexmodel._present.messages import translation
 from tests.words import SIMPLIFIED_ONLY, english_words
 
@@ -322,3 +323,21 @@ def test_the_parser_names_and_words_arguments_of_other_kinds(capsys):
     with pytest.raises(SystemExit):
         parser.parse_args(["x", "--pair", "1"])
     assert capsys.readouterr().err.endswith("demo：错误：参数--pair：expected 2 arguments\n")  # argparse's words
+
+
+@pytest.mark.parametrize(
+    ("locale", "said"),
+    [("zh_CN", "capexmodel：{dir}：是文件夹，不是文件\n"), ("zh_TW", "capexmodel：{dir}：是資料夾，不是檔案\n")],
+)
+def test_a_file_the_system_refuses_is_said_in_the_readers_words(capsys, tmp_path, locale, said):
+    status, out, err = run(capsys, "report", "--locale", locale, "--companies", "meta", "--output", str(tmp_path))
+    assert (status, out) == (1, "")
+    assert err == said.format(dir=tmp_path)
+
+
+def test_a_reason_the_command_has_no_words_for_is_the_systems():
+    words = translation("zh_CN")
+    assert _error_text(OSError(errno.EISDIR, "Is a directory", "x"), words) == "x：是文件夹，不是文件"
+    too_long = OSError(errno.ENAMETOOLONG, "File name too long", "x")
+    assert _error_text(too_long, words) == "x：File name too long"
+    assert _error_text(OSError("no errno, no file"), words) == "no errno, no file"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import errno
 import functools
 import gettext
 import io
@@ -118,8 +119,24 @@ def _error_text(error: CapexModelError | OSError, words: gettext.GNUTranslations
         heading = words.ngettext("{count} problem in the data:", "{count} problems in the data:", count)
         return "\n".join([heading.format(count=count), *(f"  {problem}" for problem in error.problems)])
     if not isinstance(error, CapexModelError) and error.filename is not None and error.strerror:
-        return words.gettext("{file}: {reason}").format(file=error.filename, reason=error.strerror)
+        reason = OS_REASONS.get(error.errno) if error.errno is not None else None
+        reason = words.gettext(reason) if reason is not None else error.strerror
+        return words.gettext("{file}: {reason}").format(file=error.filename, reason=reason)
     return str(error)
+
+
+#: The reasons a file cannot be read or written that the command says in the reader's
+#: words, by ``errno``; any other reason is the system's own.
+OS_REASONS: Final = {
+    errno.ENOENT: N_("no such file or folder"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("operation not permitted"),
+    errno.EISDIR: N_("a folder, not a file"),
+    errno.ENOTDIR: N_("not a folder"),
+    errno.EEXIST: N_("already exists"),
+    errno.ENOSPC: N_("no space left on the device"),
+    errno.EROFS: N_("a read-only file system"),
+}
 
 
 def _version() -> str:

@@ -62,6 +62,17 @@ __all__ = [
 _SHOWN_LENGTH = 80
 
 
+def N_(message: str) -> str:  # noqa: N802 -- gettext's name for a message marked, translated later
+    """Mark `message` for the catalogs, leaving it untranslated: an error's text the command also says in other words.
+
+    Examples:
+        >>> from capexmodel._errors import N_
+        >>> N_("Status")
+        'Status'
+    """
+    return message
+
+
 def show(value: object) -> str:
     """Show a value in an error message: its repr, shortened when long, never failing.
 

@@ -9,7 +9,7 @@ from typing import Final, final
 
 import attrs
 
-from capexmodel._errors import InvalidValueError, show
+from capexmodel._errors import N_, InvalidValueError, show
 from capexmodel._lazy import load, public
 from capexmodel._model.currency import Currency
 from capexmodel._model.fiscal import FiscalCalendar
@@ -214,6 +214,11 @@ def _to_tickers(value: tuple[str, ...] | list[str]) -> tuple[str, ...]:
 
 #: The SEC's Central Index Keys run to ten digits.
 MAX_CIK = 9_999_999_999
+#: What a CIK is, as a refusal says it (the command says it in the reader's words).
+CIK_RULE: Final = N_(
+    "a CIK is the SEC's Central Index Key, a whole number from 1 to {max} written in at most ten ASCII digits,"
+    " got {value}"
+)
 
 
 def to_cik(value: object, *, text: bool = True) -> int:
@@ -231,11 +236,7 @@ def to_cik(value: object, *, text: bool = True) -> int:
     else:
         number = -1
     if not 0 < number <= MAX_CIK:
-        msg = (
-            f"a CIK is the SEC's Central Index Key, a whole number from 1 to {MAX_CIK}"
-            f" written in at most ten ASCII digits, got {show(value)}"
-        )
-        raise InvalidValueError(msg)
+        raise InvalidValueError(CIK_RULE.format(max=MAX_CIK, value=show(value)))
     return number
 
 

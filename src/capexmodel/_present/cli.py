@@ -62,21 +62,6 @@ EXIT_STATUSES = N_("""exit status:
   2  a usage error: an unknown option or format, a malformed argument""")
 
 
-#: The SEC's rules, as the command says them when an argument of ``fetch sec`` breaks one.
-USER_AGENT_REFUSED: Final = N_(
-    "the SEC asks every client to declare who it is: give a User-Agent of printable ASCII "
-    'with a name and an e-mail address, such as "Jane Doe jane@example.com", got {value}'
-)
-CIK_REFUSED: Final = N_(
-    "a CIK is the SEC's Central Index Key, a whole number from 1 to {max} written in at most ten ASCII digits,"
-    " got {value}"
-)
-BASE_URL_REFUSED: Final = N_(
-    "the base URL is an https:// address without a query or fragment "
-    "(http:// only to 127.0.0.1 or localhost, for tests), got {value}"
-)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return its exit status: 0 success, 1 a data or user error, 2 a usage error.
 
@@ -597,17 +582,23 @@ def _fetch(arguments: argparse.Namespace, words: gettext.GNUTranslations) -> int
 def _refused(arguments: argparse.Namespace, words: gettext.GNUTranslations) -> str | None:
     """What the SEC's rules refuse in the arguments of ``fetch sec``, in the reader's words; None when nothing.
 
-    The library's own checks decide; only the words are the command's.
+    The library's own checks decide, and their rules' texts are the messages translated.
     """
-    from capexmodel._model.company import MAX_CIK  # noqa: PLC0415 -- the command loads what it needs
-    from capexmodel._sources.fetch import check_base_url, check_cik, check_user_agent  # noqa: PLC0415
+    from capexmodel._model.company import CIK_RULE, MAX_CIK  # noqa: PLC0415 -- the command loads what it needs
+    from capexmodel._sources.fetch import (  # noqa: PLC0415
+        BASE_URL_RULE,
+        USER_AGENT_RULE,
+        check_base_url,
+        check_cik,
+        check_user_agent,
+    )
 
     checks = [
-        (check_user_agent, arguments.user_agent, USER_AGENT_REFUSED),
-        *((check_cik, cik, CIK_REFUSED) for cik in arguments.cik),
+        (check_user_agent, arguments.user_agent, USER_AGENT_RULE),
+        *((check_cik, cik, CIK_RULE) for cik in arguments.cik),
     ]
     if arguments.base_url is not None:
-        checks.append((check_base_url, arguments.base_url, BASE_URL_REFUSED))
+        checks.append((check_base_url, arguments.base_url, BASE_URL_RULE))
     for check, value, message in checks:
         try:
             check(value)

@@ -53,7 +53,7 @@ import threading
 from pathlib import PurePath
 from typing import IO, TYPE_CHECKING, Final
 
-from capexmodel._errors import InvalidValueError, show
+from capexmodel._errors import N_, InvalidValueError, show
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterator, Mapping
@@ -107,16 +107,6 @@ _TRADITIONAL_REGIONS: Final = frozenset({"HK", "MO", "TW"})
 
 _LOADED: dict[str, gettext.GNUTranslations] = {}
 _LOCK = threading.Lock()
-
-
-def N_(message: str) -> str:  # noqa: N802 -- gettext's name for a message marked, translated later
-    """Mark `message` for the catalogs, leaving it untranslated (for tables written at import time).
-
-    Examples:
-        >>> N_("Status")
-        'Status'
-    """
-    return message
 
 
 def NP_(context: str, message: str) -> str:  # noqa: N802 -- N_ with a message context

@@ -29,9 +29,9 @@ import urllib.request
 import zlib
 from collections import deque
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, NoReturn
+from typing import IO, TYPE_CHECKING, Final, NoReturn
 
-from capexmodel._errors import FetchError, InvalidValueError, show
+from capexmodel._errors import N_, FetchError, InvalidValueError, show
 from capexmodel._lazy import public
 from capexmodel._model.company import to_cik
 
@@ -121,6 +121,17 @@ def check_cik(cik: object) -> str:
     return f"{to_cik(cik):010d}"
 
 
+#: The SEC's rules, as a refusal says them (the command says them in the reader's words).
+USER_AGENT_RULE: Final = N_(
+    "the SEC asks every client to declare who it is: give a User-Agent of printable ASCII "
+    'with a name and an e-mail address, such as "Jane Doe jane@example.com", got {value}'
+)
+BASE_URL_RULE: Final = N_(
+    "the base URL is an https:// address without a query or fragment "
+    "(http:// only to 127.0.0.1 or localhost, for tests), got {value}"
+)
+
+
 def check_user_agent(user_agent: object) -> str:
     """The User-Agent to declare: printable ASCII with an e-mail address, as the SEC asks.
 
@@ -135,11 +146,7 @@ def check_user_agent(user_agent: object) -> str:
         or not user_agent.isprintable()
         or not _EMAIL.search(user_agent)
     ):
-        msg = (
-            "the SEC asks every client to declare who it is: give a User-Agent of printable ASCII "
-            f'with a name and an e-mail address, such as "Jane Doe jane@example.com", got {show(user_agent)}'
-        )
-        raise InvalidValueError(msg)
+        raise InvalidValueError(USER_AGENT_RULE.format(value=show(user_agent)))
     return user_agent
 
 
@@ -159,11 +166,7 @@ def check_base_url(base_url: object) -> str:
         'http://127.0.0.1:8080'
     """
     if not isinstance(base_url, str) or not _allowed(base_url) or "?" in base_url or "#" in base_url:
-        msg = (
-            "the base URL is an https:// address without a query or fragment "
-            f"(http:// only to 127.0.0.1 or localhost, for tests), got {show(base_url)}"
-        )
-        raise InvalidValueError(msg)
+        raise InvalidValueError(BASE_URL_RULE.format(value=show(base_url)))
     return base_url.rstrip("/")
 
 

@@ -446,7 +446,7 @@ def test_unknown_companies_are_refused_as_the_report_refuses_them():
 
 def test_figures_svg_are_self_contained_and_scale_to_the_page():
     need_chinese("zh_CN")
-    figures = _charts.figures_svg(cm.load_dataset(), "zh_CN", companies=["meta", "tencent", "alibaba"])
+    figures, _ = _charts.figures_svg(cm.load_dataset(), "zh_CN", companies=["meta", "tencent", "alibaba"])
     assert [title for title, _ in figures][:2] == [
         "图1：全球主要科技巨头资本开支（2024年）",
         "图2：英伟达Hopper系列芯片采购量（2024年）",
@@ -468,8 +468,8 @@ def test_figures_svg_are_self_contained_and_scale_to_the_page():
         ids.extend(own)
     assert len(ids) == len(set(ids))  # several charts on one page do not share an id
     assert (
-        _charts.figures_svg(cm.load_dataset(), companies=["meta"])[0]
-        == _charts.figures_svg(cm.load_dataset(), companies=["meta"])[0]
+        _charts.figures_svg(cm.load_dataset(), companies=["meta"])[0][0]
+        == _charts.figures_svg(cm.load_dataset(), companies=["meta"])[0][0]
     )  # the same chart makes the same markup
 
 

@@ -312,7 +312,7 @@ def test_the_charts_are_titled_svg_markup():
     # The contract the page relies on, whatever draws the charts: (title, SVG markup) pairs.
     from capexmodel._present.charts import figures_svg  # noqa: PLC0415 -- matplotlib is in the test extra
 
-    charts = figures_svg(DS, "en_US", year=2024, companies=None)
+    charts, _ = figures_svg(DS, "en_US", year=2024, companies=None)
     assert charts
     assert all(isinstance(title, str) and title and "<svg" in markup for title, markup in charts)
 

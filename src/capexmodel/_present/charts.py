@@ -939,8 +939,8 @@ def figures_svg(
     *,
     year: int | None = None,
     companies: Iterable[Company | str] | None = None,
-) -> list[tuple[str, str]]:
-    """The article's figures as (title, SVG markup) pairs, for a web page.
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """The article's figures as (title, SVG markup) pairs, for a web page, and the notes that go with them.
 
     Each SVG is self-contained (its text drawn as paths, so the page needs no font)
     and scales with the page (a viewBox, no fixed size); its ids start with the
@@ -954,6 +954,10 @@ def figures_svg(
         year: The calendar year, as `build_report` takes it.
         companies: The companies, as `build_report` takes them.
 
+    Returns:
+        The figures, and the notes of `build_charts` (a chart left out; Chinese drawn in
+        English for want of a font, and what to install).
+
     Raises:
         InvalidValueError: `year` is not covered by the data, or `companies` names one twice.
         UnknownCompanyError: `companies` names companies the dataset does not have.
@@ -961,12 +965,13 @@ def figures_svg(
     Examples:
         >>> import capexmodel as cm
         >>> from capexmodel._present.charts import figures_svg
-        >>> title, svg = figures_svg(cm.load_dataset(), companies=["meta", "tencent"])[0]
-        >>> title, svg[:4], "viewBox" in svg
-        ("Figure 1: Capex of the world's major tech giants, 2024", '<svg', True)
+        >>> figures, notes = figures_svg(cm.load_dataset(), companies=["meta", "tencent"])
+        >>> title, svg = figures[0]
+        >>> title, svg[:4], "viewBox" in svg, notes
+        ("Figure 1: Capex of the world's major tech giants, 2024", '<svg', True, [])
     """
-    charts, _ = build_charts(dataset, locale, year=year, companies=companies)
-    return [(chart.title, chart.svg()) for chart in charts]
+    charts, notes = build_charts(dataset, locale, year=year, companies=companies)
+    return [(chart.title, chart.svg()) for chart in charts], notes
 
 
 def write_charts(

@@ -232,10 +232,9 @@ def _figures(report: Report, dataset: Dataset) -> tuple[list[tuple[str, str]] | 
         importlib.import_module("matplotlib")
     except ImportError:
         return None, []
-    from capexmodel._present.charts import build_charts  # noqa: PLC0415 -- matplotlib is optional, and loads only here
+    from capexmodel._present.charts import figures_svg  # noqa: PLC0415 -- matplotlib is optional, and loads only here
 
-    charts, notes = build_charts(dataset, report.locale, year=report.year, companies=report.companies)
-    return [(chart.title, chart.svg()) for chart in charts], notes
+    return figures_svg(dataset, report.locale, year=report.year, companies=report.companies)
 
 
 def _escape(text: str) -> str:

@@ -9,7 +9,8 @@ lists it, with the reason; an entry that no longer occurs fails too, so that the
 cannot go stale. Imports under ``if TYPE_CHECKING:`` are not dependencies: type
 checkers read them, Python never runs them.
 
-The imports are read from the source with `ast`, without importing anything.
+The imports are read from the source with `ast`; only the package root is imported, for its
+table of the public names that load a module on first use (such a name counts as an import of that module).
 """
 
 from __future__ import annotations
